@@ -1,0 +1,101 @@
+import { ClientStore } from '../stores/client.store';
+import { GRANT_TYPES, type GrantType, type OAuthClient } from '../stores/models';
+import type { Clock } from './clock';
+import { InvalidRequestError } from './oauth.errors';
+import { hashSecret, randomId, randomToken } from './protocol/random-token';
+import { redirectUriProblem } from './protocol/redirect-uri';
+
+/** What registering a client needs. @publicApi */
+export interface ClientRegistration {
+  name: string;
+  redirectUris?: string[];
+  /** Defaults to `['authorization_code', 'refresh_token']`. */
+  grantTypes?: GrantType[];
+  /** Scopes the client may ask for; defaults to every configured scope. */
+  scopes?: string[];
+  /** A public client (no secret, PKCE mandatory), e.g. a SPA or a native app. */
+  public?: boolean;
+  canIntrospect?: boolean;
+  /** Use this `client_id` instead of a random one (for seeding). */
+  id?: string;
+}
+
+/** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
+export interface RegisteredClient {
+  client: OAuthClient;
+  clientSecret?: string;
+}
+
+/** Thrown when a registration is invalid; `problems` lists every reason. @publicApi */
+export class ClientRegistrationError extends InvalidRequestError {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+/**
+ * Registers clients and rotates their secrets. Secrets are 256-bit random strings, returned once and
+ * stored as SHA-256 only (RFC 6819 §5.1.4.1.3).
+ * @publicApi
+ * @example
+ * const { client, clientSecret } = await registry.register({ name: 'CustomApp', redirectUris: ['https://customapp.com/oauth/redirect'] });
+ */
+export class ClientRegistry {
+  constructor(
+    private readonly clients: ClientStore,
+    private readonly clock: Clock,
+    private readonly knownScopes: readonly string[],
+  ) {}
+
+  /** Validate and store a new client; throws `ClientRegistrationError` and stores nothing on bad input. */
+  async register(input: ClientRegistration): Promise<RegisteredClient> {
+    const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token'];
+    const redirectUris = input.redirectUris ?? [];
+    const scopes = input.scopes ?? [...this.knownScopes];
+    const problems: string[] = [];
+    if (!input.name?.trim()) problems.push('name: is required');
+    for (const grant of grantTypes) {
+      if (!GRANT_TYPES.includes(grant)) problems.push(`grant type "${String(grant)}" is not supported (use ${GRANT_TYPES.join(', ')})`);
+    }
+    for (const uri of redirectUris) {
+      const problem = redirectUriProblem(uri);
+      if (problem) problems.push(problem);
+    }
+    if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
+      problems.push('at least one redirect URI is required for the authorization_code grant');
+    }
+    if (input.public && grantTypes.includes('client_credentials')) {
+      problems.push('a public client cannot use client_credentials (it has no secret to authenticate with)');
+    }
+    for (const scope of scopes) {
+      if (!this.knownScopes.includes(scope)) problems.push(`scope "${scope}" is not configured on this server`);
+    }
+    if (input.id !== undefined && (await this.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
+    if (problems.length) throw new ClientRegistrationError(problems);
+
+    const clientSecret = input.public ? undefined : randomToken();
+    const client: OAuthClient = {
+      id: input.id ?? randomId(),
+      name: input.name.trim(),
+      secretHash: clientSecret ? hashSecret(clientSecret) : null,
+      redirectUris: [...redirectUris],
+      grantTypes: [...new Set(grantTypes)],
+      scopes: [...new Set(scopes)],
+      canIntrospect: input.canIntrospect ?? false,
+      createdAt: this.clock.now(),
+    };
+    await this.clients.save(client);
+    return { client, clientSecret };
+  }
+
+  /** Issue a new secret for a confidential client; the old one stops working at once. */
+  async rotateSecret(clientId: string): Promise<RegisteredClient> {
+    const client = await this.clients.findById(clientId);
+    if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
+    if (client.secretHash === null) throw new ClientRegistrationError([`client "${clientId}" is public and has no secret`]);
+    const clientSecret = randomToken();
+    const updated = { ...client, secretHash: hashSecret(clientSecret) };
+    await this.clients.save(updated);
+    return { client: updated, clientSecret };
+  }
+}

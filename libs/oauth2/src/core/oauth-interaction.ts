@@ -1,0 +1,54 @@
+import type { OAuthClient } from '../stores/models';
+import type { OAuthRequest } from './oauth-request';
+
+/** The logged-in resource owner, as the host app knows them. @publicApi */
+export interface OAuthUser {
+  /** Stable user id; becomes the token's `sub`. */
+  id: string;
+  /** Optional display name for the consent page. */
+  name?: string;
+}
+
+/** What the consent page shows and posts back. @publicApi */
+export interface ConsentView {
+  client: Pick<OAuthClient, 'id' | 'name'>;
+  user: OAuthUser;
+  /** The scopes asked for, with their configured descriptions. */
+  scopes: { name: string; description: string }[];
+  /** Where the form posts (`POST {prefix}/auth`). */
+  action: string;
+  /** Hidden form fields (the pending request and its CSRF token) the form must post back unchanged. */
+  fields: Record<string, string>;
+}
+
+/**
+ * What the host application tells the authorization endpoint: who is logged in, where to log in, and
+ * (optionally) how to render consent. Implement it and pass the class as `interaction` in the module
+ * options; it is instantiated by Nest, so it may inject the host's own services.
+ * @publicApi
+ * @example
+ * @Injectable()
+ * export class ShiftInteraction extends OAuthInteraction {
+ *   async currentUser(req: OAuthRequest) { const s = (req.raw as Request).session; return s.userId ? { id: s.userId } : undefined; }
+ *   loginUrl(returnTo: string) { return `/login?return_to=${encodeURIComponent(returnTo)}`; }
+ * }
+ */
+export abstract class OAuthInteraction {
+  /** The user logged in on this request, or undefined. Called on every authorization request. */
+  abstract currentUser(req: OAuthRequest): Promise<OAuthUser | undefined> | OAuthUser | undefined;
+
+  /**
+   * Where to send a visitor who must log in; `returnTo` is the authorization request to come back
+   * to (a path on this server), which the login page must redirect to after success.
+   * With `prompt=login` the user is sent here even when logged in (`forceLogin` true).
+   */
+  abstract loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean): string;
+
+  /**
+   * Render the consent page as HTML. Return undefined to use the built-in page. Whatever renders it
+   * must HTML-escape every string of `view` and post every entry of `view.fields` unchanged.
+   */
+  renderConsent(_view: ConsentView, _req: OAuthRequest): Promise<string | undefined> | string | undefined {
+    return undefined;
+  }
+}

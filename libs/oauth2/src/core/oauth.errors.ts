@@ -1,0 +1,138 @@
+/**
+ * OAuth 2.0 errors, one class per RFC error code.
+ *
+ * - The class decides the HTTP status and whether the error may be sent to the client's
+ *   `redirect_uri` (RFC 6749 §4.1.2.1): an error about the client or the redirect URI itself
+ *   must never be redirected, since the URI is not yet trusted.
+ * - `description` becomes `error_description`; it must be safe to show to the client (no secrets,
+ *   no stack traces) and is restricted to the RFC 6749 §5.2 character set when written.
+ */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'login_required'
+  | 'consent_required'
+  | 'interaction_required'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_token_type'
+  | 'invalid_redirect_uri';
+
+/** Base class of every protocol error the core throws. @publicApi */
+export abstract class OAuthError extends Error {
+  abstract readonly code: OAuthErrorCode;
+  /** HTTP status used when the error is written as a JSON response. */
+  readonly status: number = 400;
+  /** False for errors that must never be sent to the client's redirect_uri (RFC 6749 §4.1.2.1). */
+  readonly redirectable: boolean = true;
+  /** Extra response headers (for example `Retry-After` on 503). */
+  readonly headers: Readonly<Record<string, string>> = {};
+
+  constructor(
+    readonly description?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(description, options);
+    this.name = new.target.name;
+  }
+}
+
+/** RFC 6749 §4.1.2.1 / §5.2 / RFC 6750 §3.1 */
+export class InvalidRequestError extends OAuthError {
+  readonly code = 'invalid_request';
+}
+/** RFC 6749 §5.2: client authentication failed. Never redirected. */
+export class InvalidClientError extends OAuthError {
+  readonly code = 'invalid_client';
+  override readonly status = 401;
+  override readonly redirectable = false;
+  constructor(
+    description?: string,
+    /** True when the client tried HTTP Basic: the response then carries `WWW-Authenticate: Basic`. */
+    readonly usedBasic = false,
+    options?: { cause?: unknown },
+  ) {
+    super(description, options);
+  }
+}
+/** Unknown/unregistered `redirect_uri` or `client_id` on the authorization endpoint: shown, never redirected. */
+export class InvalidRedirectUriError extends OAuthError {
+  readonly code = 'invalid_redirect_uri';
+  override readonly redirectable = false;
+}
+/** RFC 6749 §5.2 */
+export class InvalidGrantError extends OAuthError {
+  readonly code = 'invalid_grant';
+}
+/** RFC 6749 §4.1.2.1 / §5.2 */
+export class UnauthorizedClientError extends OAuthError {
+  readonly code = 'unauthorized_client';
+}
+/** RFC 6749 §5.2 */
+export class UnsupportedGrantTypeError extends OAuthError {
+  readonly code = 'unsupported_grant_type';
+}
+/** RFC 6749 §4.1.2.1 */
+export class UnsupportedResponseTypeError extends OAuthError {
+  readonly code = 'unsupported_response_type';
+}
+/** RFC 6749 §4.1.2.1 / §5.2 */
+export class InvalidScopeError extends OAuthError {
+  readonly code = 'invalid_scope';
+}
+/** RFC 6749 §4.1.2.1: the resource owner or the server denied the request. */
+export class AccessDeniedError extends OAuthError {
+  readonly code = 'access_denied';
+  override readonly status = 403;
+}
+/** OpenID Connect Core §3.1.2.6, used by `prompt=none` (widely adopted by OAuth servers). */
+export class LoginRequiredError extends OAuthError {
+  readonly code = 'login_required';
+}
+/** OpenID Connect Core §3.1.2.6 */
+export class ConsentRequiredError extends OAuthError {
+  readonly code = 'consent_required';
+}
+/** RFC 6749 §4.1.2.1: an unexpected condition; the cause is logged, never echoed. */
+export class ServerError extends OAuthError {
+  readonly code = 'server_error';
+  override readonly status = 500;
+}
+/** RFC 6749 §4.1.2.1: a dependency (the database) is down; the client may retry. */
+export class TemporarilyUnavailableError extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  override readonly status = 503;
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(description?: string, retryAfterSeconds = 5, options?: { cause?: unknown }) {
+    super(description, options);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}
+/** RFC 6750 §3.1: the access token is unknown, expired or revoked. */
+export class InvalidTokenError extends OAuthError {
+  readonly code = 'invalid_token';
+  override readonly status = 401;
+}
+/** RFC 6750 §3.1: the token lacks a scope the resource requires. */
+export class InsufficientScopeError extends OAuthError {
+  readonly code = 'insufficient_scope';
+  override readonly status = 403;
+  constructor(
+    readonly requiredScopes: readonly string[],
+    description?: string,
+  ) {
+    super(description ?? `This resource requires the scope: ${requiredScopes.join(' ')}`);
+  }
+}
+/** RFC 7009 §2.2.1 */
+export class UnsupportedTokenTypeError extends OAuthError {
+  readonly code = 'unsupported_token_type';
+}

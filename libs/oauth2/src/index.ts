@@ -1,0 +1,27 @@
+// The public API of nest-oauth2-provider: nothing else is exported.
+export { OAuthModule } from './oauth.module';
+export type {
+  OAuthModuleOptions,
+  OAuthModuleExtras,
+  OAuthBearerOptions,
+  OAuthStorage,
+  OAuthStoreClasses,
+} from './oauth-module-options.interface';
+export { OAUTH_DEFAULTS, OAuthConfigurationError, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
+export { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+export * from './core/oauth.errors';
+export { Clock, SystemClock, ManualClock } from './core/clock';
+export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
+export type { OAuthRequest } from './core/oauth-request';
+export { ClientRegistry, ClientRegistrationError, type ClientRegistration, type RegisteredClient } from './core/client-registry';
+export { hashSecret } from './core/protocol/random-token';
+export * from './stores/models';
+export { ClientStore } from './stores/client.store';
+export { CodeStore, type CodeConsumption } from './stores/code.store';
+export { TokenStore, type RotationOutcome } from './stores/token.store';
+export { ConsentStore } from './stores/consent.store';
+export { InMemoryClientStore } from './stores/memory/in-memory-client.store';
+export { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
+export { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
+export { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
+export { OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';

@@ -1,0 +1,86 @@
+import type { Type } from '@nestjs/common';
+import type { OAuthInteraction } from './core/oauth-interaction';
+import type { ClientStore } from './stores/client.store';
+import type { CodeStore } from './stores/code.store';
+import type { ConsentStore } from './stores/consent.store';
+import type { TokenStore } from './stores/token.store';
+
+/** Store classes to use instead of the built-in ones; each is optional. @publicApi */
+export interface OAuthStoreClasses {
+  clients?: Type<ClientStore>;
+  codes?: Type<CodeStore>;
+  tokens?: Type<TokenStore>;
+  consents?: Type<ConsentStore>;
+}
+
+/** 'typeorm' (default, needs `TypeOrmModule.forRoot` with `OAUTH_ENTITIES`) or 'memory' (tests and demos). @publicApi */
+export type OAuthStorage = 'typeorm' | 'memory';
+
+/** Bearer-token validation settings (RFC 6750). @publicApi */
+export interface OAuthBearerOptions {
+  /** Accept `?access_token=` (RFC 6750 §2.3). Off: URLs end up in logs and Referer headers. */
+  allowQueryToken?: boolean;
+  /**
+   * In-process cache of validated tokens, off by default. A revocation on the same instance evicts at once;
+   * another instance may accept a revoked token for up to `ttl` seconds.
+   */
+  cache?: { maxEntries?: number; ttl?: number } | false;
+}
+
+/**
+ * Options of `OAuthModule.forRoot()` / `forRootAsync()`. Validated at start-up: a misconfigured app
+ * refuses to start, with one line per problem.
+ * @publicApi
+ */
+export interface OAuthModuleOptions {
+  /** The issuer identifier (RFC 8414 §2): an absolute https URL (http only on loopback), no query or fragment. */
+  issuer: string;
+  /** Scope name → description shown on the consent page (RFC 6749 §3.3). */
+  scopes: Record<string, string>;
+  /** Scopes granted when an authorization request has no `scope` (RFC 6749 §3.3). Default: none (the request must name scopes). */
+  defaultScopes?: string[];
+  /** Authorization-request parameters copied to the redirect (e.g. `shift_team_id`). */
+  passthroughParams?: string[];
+  /** Access-token lifetime in seconds. Default 3600. */
+  accessTokenTtl?: number;
+  /** Refresh-token lifetime in seconds. Default 30 days. */
+  refreshTokenTtl?: number;
+  /** Authorization-code lifetime in seconds, at most 600 (RFC 6749 §4.1.2). Default 60. */
+  authorizationCodeTtl?: number;
+  /**
+   * Seconds after a refresh-token rotation during which the same client presenting the old token is
+   * treated as a retry of a lost response rather than a theft. 0 turns it off. Default 10.
+   */
+  refreshTokenGracePeriod?: number;
+  /** PKCE (RFC 7636): 'all' clients (default, as OAuth 2.1) or 'public' clients only. */
+  requirePkce?: 'all' | 'public';
+  /** Accept `code_challenge_method=plain`. Default false: S256 only (RFC 9700 §2.1.1). */
+  allowPlainPkce?: boolean;
+  /** Issue refresh tokens only when this scope was granted (e.g. 'offline_access'); false issues them to any client allowed the grant. Default false. */
+  offlineAccessScope?: string | false;
+  /** Refuse plain-http requests except from loopback. Default: true when NODE_ENV=production. */
+  requireHttps?: boolean;
+  /** Seconds between purges of expired codes and tokens; false turns the purge off. Default 3600. */
+  purgeInterval?: number | false;
+  bearer?: OAuthBearerOptions;
+  /** `realm` of `WWW-Authenticate` challenges. Default: the issuer. */
+  realm?: string;
+}
+
+/**
+ * Options that decide which providers and routes the module has, so they are read when the module is
+ * defined — give them beside `useFactory` in `forRootAsync()`, not from the factory.
+ * @publicApi
+ */
+export interface OAuthModuleExtras {
+  /** Path prefix of the endpoints: `{prefix}/auth`, `/token`, `/revoke`, `/introspect`. Default `oauth2`. */
+  prefix?: string;
+  /** The host's class that says who is logged in and where to log in (required for the authorization endpoint). Its dependencies must be global or come through `imports`. */
+  interaction?: Type<OAuthInteraction>;
+  /** Built-in stores to use. Default 'typeorm'. */
+  storage?: OAuthStorage;
+  /** Replace individual stores (each also swappable with a plain `{ provide: TokenStore, useClass }`). */
+  stores?: OAuthStoreClasses;
+  /** Register the module globally so `BearerGuard` works in every host module. Default true. */
+  isGlobal?: boolean;
+}

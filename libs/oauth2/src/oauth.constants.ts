@@ -1,0 +1,8 @@
+/** DI token of the validated, frozen options (`ResolvedOAuthOptions`). @publicApi */
+export const RESOLVED_OAUTH_OPTIONS = 'OAUTH:RESOLVED_OPTIONS';
+/** DI token of the extras given to `forRoot`/`forRootAsync` (prefix, storage, …). */
+export const OAUTH_MODULE_EXTRAS = 'OAUTH:MODULE_EXTRAS';
+/** Metadata key of `@Scopes()`. */
+export const OAUTH_SCOPES_METADATA = 'oauth:scopes';
+/** Metadata key of `@Public()`. */
+export const OAUTH_PUBLIC_METADATA = 'oauth:public';

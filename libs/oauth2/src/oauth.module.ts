@@ -1,0 +1,91 @@
+import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock, SystemClock } from './core/clock';
+import { OAuthInteraction } from './core/oauth-interaction';
+import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
+import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTIONS_TYPE } from './oauth.module-definition';
+import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
+import { OAUTH_DEFAULTS, resolveOAuthOptions } from './oauth-options';
+import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
+import { ClientStore } from './stores/client.store';
+import { CodeStore } from './stores/code.store';
+import { ConsentStore } from './stores/consent.store';
+import { InMemoryClientStore } from './stores/memory/in-memory-client.store';
+import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
+import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
+import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
+import { TokenStore } from './stores/token.store';
+import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
+
+const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
+
+/**
+ * Makes the host app an OAuth 2.0 authorization server and resource server.
+ * @publicApi
+ * @example
+ * OAuthModule.forRoot({ issuer: 'https://shift.com', prefix: 'v1/oauth2', scopes: { profile: 'Read your profile' }, interaction: ShiftInteraction })
+ */
+@Module({})
+export class OAuthModule extends ConfigurableModuleClass {
+  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return withOAuthProviders(super.forRoot(options), options);
+  }
+
+  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withOAuthProviders(super.forRootAsync(options), options);
+  }
+}
+
+function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras): DynamicModule {
+  const storage = extras.storage ?? 'typeorm';
+  const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
+  const builtIn: Record<string, Type> =
+    storage === 'memory'
+      ? { clients: InMemoryClientStore, codes: InMemoryCodeStore, tokens: InMemoryTokenStore, consents: InMemoryConsentStore }
+      : TYPEORM_STORES;
+  const chosen: Record<string, Type> = { ...builtIn };
+  for (const [name, store] of Object.entries(extras.stores ?? {})) if (store) chosen[name] = store;
+  const storeProviders: Provider[] = [
+    { provide: ClientStore, useClass: chosen.clients },
+    { provide: CodeStore, useClass: chosen.codes },
+    { provide: TokenStore, useClass: chosen.tokens },
+    { provide: ConsentStore, useClass: chosen.consents },
+  ];
+  const needsTypeOrm = Object.values(chosen).some((store) => Object.values(TYPEORM_STORES).includes(store));
+  const interaction: Provider[] = extras.interaction ? [{ provide: OAuthInteraction, useClass: extras.interaction }] : [];
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    { provide: OAUTH_MODULE_EXTRAS, useValue: { ...extras } },
+    {
+      provide: RESOLVED_OAUTH_OPTIONS,
+      useFactory: (options: OAuthModuleOptions, moduleExtras: OAuthModuleExtras) => resolveOAuthOptions(options, moduleExtras),
+      inject: [OAUTH_MODULE_OPTIONS, OAUTH_MODULE_EXTRAS],
+    },
+    { provide: Clock, useClass: SystemClock },
+    ...storeProviders,
+    ...interaction,
+    ...OAUTH_CORE_PROVIDERS,
+  ];
+  return {
+    ...definition,
+    imports: [...(definition.imports ?? []), ...(needsTypeOrm ? [TypeOrmModule.forFeature([...OAUTH_ENTITIES])] : [])],
+    controllers: [...PREFIXED_CONTROLLERS.map((c) => mountedAt(c, prefix)), ...ROOT_CONTROLLERS],
+    providers,
+    exports: [
+      ...(definition.exports ?? []),
+      RESOLVED_OAUTH_OPTIONS,
+      Clock,
+      ...STORE_TOKENS,
+      ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
+    ],
+  };
+}
+
+/** A subclass of `controller` mounted at `path`, so each module instance can choose its prefix. */
+function mountedAt(controller: Type, path: string): Type {
+  const mounted = class extends controller {};
+  Object.defineProperty(mounted, 'name', { value: controller.name });
+  Controller(path)(mounted);
+  return mounted;
+}

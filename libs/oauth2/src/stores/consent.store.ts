@@ -1,0 +1,19 @@
+import type { Consent } from './models';
+
+/**
+ * Remembers which scopes a user approved for a client, so consent is asked once (RFC 6749 §10.2)
+ * and the user can list and revoke the apps they approved.
+ * @publicApi
+ */
+export abstract class ConsentStore {
+  /** The user's consent for this client, or undefined. */
+  abstract find(userId: string, clientId: string): Promise<Consent | undefined>;
+  /** Record approval of `scopes`, merged with any already approved; sets `createdAt` on first approval. */
+  abstract grant(userId: string, clientId: string, scopes: string[], now: Date): Promise<Consent>;
+  /** Note that a token was issued to the client for this user. */
+  abstract touch(userId: string, clientId: string, now: Date): Promise<void>;
+  /** Forget the consent; resolves false when there was none. */
+  abstract revoke(userId: string, clientId: string): Promise<boolean>;
+  /** Every consent of the user, most recently used first. */
+  abstract listForUser(userId: string): Promise<Consent[]>;
+}

@@ -1,0 +1,29 @@
+import { CodeStore, type CodeConsumption } from '../code.store';
+import type { AuthorizationCode } from '../models';
+
+/** Codes in a Map. Single-threaded JavaScript makes `consume` atomic within one process. @publicApi */
+export class InMemoryCodeStore extends CodeStore {
+  private readonly codes = new Map<string, AuthorizationCode>();
+
+  async save(code: AuthorizationCode): Promise<void> {
+    this.codes.set(code.codeHash, structuredClone(code));
+  }
+  async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
+    const code = this.codes.get(codeHash);
+    if (!code || code.expiresAt <= now) return { outcome: 'invalid' };
+    if (code.consumedAt) return { outcome: 'replayed', code: structuredClone(code) };
+    code.consumedAt = now;
+    return { outcome: 'consumed', code: structuredClone(code) };
+  }
+  async purgeExpired(now: Date, batchSize = 1000): Promise<number> {
+    let deleted = 0;
+    for (const [hash, code] of this.codes) {
+      if (deleted >= batchSize) break;
+      if (code.expiresAt < now) {
+        this.codes.delete(hash);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+}

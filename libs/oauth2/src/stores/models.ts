@@ -1,0 +1,90 @@
+/**
+ * The domain model the core and every store share. Plain camelCase types: the wire format
+ * (snake_case) lives in the core's request/response code, and database rows in the TypeORM entities.
+ */
+
+/** Grant types this server implements (RFC 6749 §4.1, §4.4, §6). Implicit and password are absent on purpose (OAuth 2.1). */
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+export const GRANT_TYPES: readonly GrantType[] = Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']);
+
+/** A registered client application (RFC 6749 §2). @publicApi */
+export interface OAuthClient {
+  /** `client_id`: public, random. */
+  id: string;
+  /** Shown to users on the consent and connected-apps pages; always HTML-escaped there. */
+  name: string;
+  /** SHA-256 (hex) of the client secret; `null` for a public client (`token_endpoint_auth_method=none`). */
+  secretHash: string | null;
+  /** Registered redirect URIs, matched by exact string comparison (RFC 9700 §4.1.3). */
+  redirectUris: string[];
+  /** Grants this client may use. */
+  grantTypes: GrantType[];
+  /** Scopes this client may ask for. */
+  scopes: string[];
+  /** May call the introspection endpoint (RFC 7662 §2.1): on for resource-server clients. */
+  canIntrospect: boolean;
+  createdAt: Date;
+}
+
+/**
+ * An authorization code between the authorization and token endpoints (RFC 6749 §4.1.2),
+ * bound to everything the token request must repeat.
+ */
+export interface AuthorizationCode {
+  /** SHA-256 (hex) of the code; the code itself is never stored. */
+  codeHash: string;
+  clientId: string;
+  userId: string;
+  /** The redirect_uri of the authorization request, or null when the request omitted it (RFC 6749 §4.1.3). */
+  redirectUri: string | null;
+  scopes: string[];
+  /** PKCE (RFC 7636 §4.4): the challenge and its method, or null when PKCE was waived for a confidential client. */
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | 'plain' | null;
+  /** Every token issued from this code carries this id, so a replayed code revokes them all (RFC 6749 §4.1.2). */
+  grantId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set once, atomically, by `CodeStore.consume`; a second consumption is a replay. */
+  consumedAt: Date | null;
+}
+
+export type TokenKind = 'access' | 'refresh';
+
+/**
+ * An access or refresh token. Tokens issued under one authorization grant share `grantId` (the
+ * refresh-token family): revoking a family revokes every access and refresh token in it.
+ */
+export interface OAuthToken {
+  /** Token id (not a secret): introspection's `jti`, the cache key for eviction. */
+  id: string;
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  tokenHash: string;
+  kind: TokenKind;
+  clientId: string;
+  /** The resource owner; null for `client_credentials`. */
+  userId: string | null;
+  scopes: string[];
+  /** The authorization grant (family) this token belongs to. */
+  grantId: string;
+  /** The refresh token whose rotation produced this token, or null for tokens from the first issuance. */
+  parentId: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** When the token was revoked, or null. A revoked token is never accepted again. */
+  revokedAt: Date | null;
+  /** Refresh tokens only: when it was exchanged for a new pair (rotation), or null while unused. */
+  rotatedAt: Date | null;
+}
+
+/** A user's remembered approval of a client (RFC 6749 §10.2: don't ask again for what was granted). @publicApi */
+export interface Consent {
+  userId: string;
+  clientId: string;
+  /** Every scope the user has approved for this client. */
+  scopes: string[];
+  /** First approval. */
+  createdAt: Date;
+  /** Last time a token was issued to the client for this user. */
+  lastUsedAt: Date;
+}
