@@ -23,7 +23,8 @@ const browserOnly = only.some((o) => o.includes('browser'));
 if (!existsSync(chromium)) {
   const before = files.length;
   files = files.filter((f) => !f.includes(`${join('test', 'browser')}`));
-  if (before !== files.length) console.log(`notice: ${chromium} is not installed, so the browser tests were not run (npm run test:browser needs it).`);
+  if (before !== files.length)
+    console.log(`notice: ${chromium} is not installed, so the browser tests were not run (npm run test:browser needs it).`);
 } else if (!browserOnly && process.env.SKIP_BROWSER_TESTS === '1') {
   files = files.filter((f) => !f.includes(`${join('test', 'browser')}`));
   console.log('notice: SKIP_BROWSER_TESTS=1, so the browser tests were not run.');

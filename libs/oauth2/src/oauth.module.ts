@@ -2,6 +2,8 @@ import { Controller, Module, type DynamicModule, type Provider, type Type } from
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
+import { APP_FILTER } from '@nestjs/core';
+import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
 import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTIONS_TYPE } from './oauth.module-definition';
@@ -66,6 +68,8 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     ...storeProviders,
     ...interaction,
     ...OAUTH_CORE_PROVIDERS,
+    OAuthEndpointExceptionFilter,
+    { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ];
   return {
     ...definition,

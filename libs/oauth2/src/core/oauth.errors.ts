@@ -45,9 +45,14 @@ export abstract class OAuthError extends Error {
   }
 }
 
-/** RFC 6749 §4.1.2.1 / §5.2 / RFC 6750 §3.1 */
+/** RFC 6749 §4.1.2.1 / §5.2 / RFC 6750 §3.1. `status` may differ for body problems (413, 415). */
 export class InvalidRequestError extends OAuthError {
   readonly code = 'invalid_request';
+  override readonly status: number;
+  constructor(description?: string, options?: { cause?: unknown; status?: number }) {
+    super(description, options);
+    this.status = options?.status ?? 400;
+  }
 }
 /** RFC 6749 §5.2: client authentication failed. Never redirected. */
 export class InvalidClientError extends OAuthError {
