@@ -1,0 +1,88 @@
+import type { ScenarioId } from './scenarios';
+
+export type ServerKind = 'bare' | 'ours' | 'peer';
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+
+/** One server configuration of the bench: which script, with which arguments, for which loads. */
+export interface ServerSpec {
+  id: string;
+  label: string;
+  kind: ServerKind;
+  adapter: 'express' | 'fastify' | 'koa';
+  /** Path of the compiled script, relative to dist/bench/servers. */
+  script: string;
+  args: string[];
+  scenarios: ScenarioId[];
+  store?: StoreKind;
+  cache?: boolean;
+  /** Only run with `--all` (kept out of the default matrix so a full run stays under half an hour). */
+  extended?: boolean;
+}
+
+function ours(adapter: 'express' | 'fastify', store: StoreKind, cache: boolean, scenarios: ScenarioId[], extended = false): ServerSpec {
+  return {
+    id: `ours-${adapter}-${store}-cache-${cache ? 'on' : 'off'}`,
+    label: `ours, ${adapter === 'express' ? 'Express' : 'Fastify'}, ${store === 'sqlite' ? 'SQLite' : store === 'postgres' ? 'PostgreSQL' : 'memory'}, cache ${cache ? 'on' : 'off'}`,
+    kind: 'ours',
+    adapter,
+    script: 'ours/main.js',
+    args: ['--adapter', adapter, '--store', store, '--cache', cache ? 'on' : 'off'],
+    scenarios,
+    store,
+    cache,
+    extended,
+  };
+}
+
+/**
+ * Every server, in the order a round runs them. The bare routes and the peers come first so their
+ * figures (the denominators of every ratio) are measured on the same warm machine as ours.
+ */
+export const SERVERS: ServerSpec[] = [
+  {
+    id: 'bare-express',
+    label: 'bare Nest route, Express',
+    kind: 'bare',
+    adapter: 'express',
+    script: 'bare-nest.js',
+    args: ['--adapter', 'express'],
+    scenarios: ['get', 'token'],
+  },
+  {
+    id: 'bare-fastify',
+    label: 'bare Nest route, Fastify',
+    kind: 'bare',
+    adapter: 'fastify',
+    script: 'bare-nest.js',
+    args: ['--adapter', 'fastify'],
+    scenarios: ['get', 'token'],
+  },
+  {
+    id: 'node-oauth2-server',
+    label: '@node-oauth/oauth2-server + Express',
+    kind: 'peer',
+    adapter: 'express',
+    script: 'peers/node-oauth2-server.js',
+    args: [],
+    scenarios: ['token', 'get', 'code'],
+  },
+  {
+    id: 'oidc-provider',
+    label: 'oidc-provider (Koa)',
+    kind: 'peer',
+    adapter: 'koa',
+    script: 'peers/oidc-provider.js',
+    args: [],
+    scenarios: ['token', 'get', 'introspect'],
+  },
+  ours('express', 'sqlite', false, ['token', 'get', 'introspect', 'code']),
+  ours('express', 'sqlite', true, ['get']),
+  ours('express', 'postgres', false, ['token', 'get', 'code']),
+  ours('express', 'postgres', true, ['get']),
+  ours('express', 'memory', false, ['token', 'get']),
+  ours('express', 'memory', true, ['get'], true),
+  ours('fastify', 'sqlite', true, ['get', 'token']),
+  ours('fastify', 'sqlite', false, ['get']),
+  ours('fastify', 'memory', true, ['get'], true),
+  ours('fastify', 'postgres', false, ['token', 'get', 'introspect', 'code'], true),
+];

@@ -1,0 +1,147 @@
+import type { RunRecord } from './runner';
+import { summarize } from './stats';
+
+/** One target of the issue, evaluated on figures of the same run. */
+export interface TargetResult {
+  target: string;
+  /** Measured ratio per connection count, e.g. `{ 50: 0.93, 10: 0.95 }`. */
+  ratios: Record<number, number | undefined>;
+  goal: string;
+  verdict: 'met' | 'missed' | 'not measured';
+  detail?: string;
+}
+
+type Figure = 'rps' | 'rss';
+interface RatioTarget {
+  target: string;
+  num: [string, string];
+  den: [string, string];
+  figure: Figure;
+  /** For rps: ratio ≥ min (or > min when strict). For rss: ratio ≤ max. */
+  min?: number;
+  max?: number;
+  strict?: boolean;
+}
+
+const RATIO_TARGETS: RatioTarget[] = [
+  {
+    target: 'Express: guarded GET, cache on (SQLite) vs bare Nest Express GET',
+    num: ['ours-express-sqlite-cache-on', 'get'],
+    den: ['bare-express', 'get'],
+    figure: 'rps',
+    min: 0.9,
+  },
+  {
+    target: 'Express: guarded GET, cache off (SQLite) vs bare Nest Express GET',
+    num: ['ours-express-sqlite-cache-off', 'get'],
+    den: ['bare-express', 'get'],
+    figure: 'rps',
+    min: 0.75,
+  },
+  {
+    target: 'Express: client_credentials (SQLite) vs bare Nest token route',
+    num: ['ours-express-sqlite-cache-off', 'token'],
+    den: ['bare-express', 'token'],
+    figure: 'rps',
+    min: 0.8,
+  },
+  {
+    target: 'Express: client_credentials (SQLite) vs @node-oauth/oauth2-server',
+    num: ['ours-express-sqlite-cache-off', 'token'],
+    den: ['node-oauth2-server', 'token'],
+    figure: 'rps',
+    min: 1,
+    strict: true,
+  },
+  {
+    target: 'Express: client_credentials (SQLite) vs oidc-provider',
+    num: ['ours-express-sqlite-cache-off', 'token'],
+    den: ['oidc-provider', 'token'],
+    figure: 'rps',
+    min: 1,
+    strict: true,
+  },
+  {
+    target: 'Fastify: guarded GET, cache on (SQLite) vs bare Nest Fastify GET',
+    num: ['ours-fastify-sqlite-cache-on', 'get'],
+    den: ['bare-fastify', 'get'],
+    figure: 'rps',
+    min: 0.9,
+  },
+  {
+    target: "Fastify: guarded GET, cache on (SQLite) vs oidc-provider's resource route",
+    num: ['ours-fastify-sqlite-cache-on', 'get'],
+    den: ['oidc-provider', 'get'],
+    figure: 'rps',
+    min: 1,
+    strict: true,
+  },
+];
+
+/** Evaluates every target of the issue on one run's medians. */
+export function evaluateTargets(record: RunRecord, growth?: TargetResult[]): TargetResult[] {
+  const levels = record.options.connections;
+  const results = RATIO_TARGETS.map((t) => {
+    const ratios: Record<number, number | undefined> = {};
+    for (const c of levels) {
+      const num = summarize(record.measurements, t.num[0], t.num[1], c);
+      const den = summarize(record.measurements, t.den[0], t.den[1], c);
+      ratios[c] = num && den ? num[t.figure] / den[t.figure] : undefined;
+    }
+    const goal = t.max !== undefined ? `≤ ${t.max}×` : t.strict ? `> ${t.min}×` : `≥ ${t.min}×`;
+    return verdict(t.target, ratios, goal, (r) => (t.max !== undefined ? r <= t.max : t.strict ? r > t.min! : r >= t.min!));
+  });
+  results.push(memoryTarget(record));
+  results.push(
+    ...(growth ?? [
+      {
+        target: 'Growth: guarded GET at 1M live + 1M expired rows vs 1,000 rows (SQLite, PostgreSQL)',
+        ratios: {},
+        goal: '≥ 0.90×',
+        verdict: 'not measured' as const,
+        detail: 'run `npm run bench -- --growth`',
+      },
+      {
+        target: 'Growth: p99 while pruning expired rows in batches vs baseline p99',
+        ratios: {},
+        goal: '≤ 2×',
+        verdict: 'not measured' as const,
+        detail: 'run `npm run bench -- --growth`',
+      },
+    ]),
+  );
+  return results;
+}
+
+/** Memory: every configuration of ours under GET load, against the bare route on the same adapter; the worst one counts. */
+function memoryTarget(record: RunRecord): TargetResult {
+  const ratios: Record<number, number | undefined> = {};
+  let worst = '';
+  for (const c of record.options.connections) {
+    let max: number | undefined;
+    for (const spec of record.servers.filter((s) => s.kind === 'ours')) {
+      const mine = summarize(record.measurements, spec.id, 'get', c);
+      const bare = summarize(record.measurements, `bare-${spec.adapter}`, 'get', c);
+      if (!mine || !bare) continue;
+      const ratio = mine.rss / bare.rss;
+      if (max === undefined || ratio > max) {
+        max = ratio;
+        if (c === record.options.connections[0]) worst = spec.label;
+      }
+    }
+    ratios[c] = max;
+  }
+  const result = verdict(
+    'Memory: server RSS under GET load vs the bare Nest route (worst of our configurations)',
+    ratios,
+    '≤ 1.3×',
+    (r) => r <= 1.3,
+  );
+  return { ...result, detail: worst ? `worst: ${worst}` : undefined };
+}
+
+function verdict(target: string, ratios: Record<number, number | undefined>, goal: string, ok: (r: number) => boolean): TargetResult {
+  const values = Object.values(ratios);
+  if (!values.length || values.some((v) => v === undefined)) return { target, ratios, goal, verdict: 'not measured' };
+  return { target, ratios, goal, verdict: values.every((v) => ok(v!)) ? 'met' : 'missed' };
+}
