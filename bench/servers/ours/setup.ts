@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Body, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
+import { ClientRegistry, Clock, CodeStore, hashSecret, TokenStore, type OAuthToken } from 'nest-oauth2-provider';
+import type { BenchFixtures, MintedCode } from '../../harness/fixtures';
+
+export const REDIRECT_URI = 'http://127.0.0.1/callback';
+const value = () => randomBytes(32).toString('base64url');
+
+/**
+ * Sets the bench up through the library's own API, as a host's seed script would: clients through
+ * `ClientRegistry`, access tokens through `TokenStore.save`. The raw token values go to the harness.
+ */
+export async function seedFixtures(app: INestApplication, prefix: string, tokenRows = 1000): Promise<BenchFixtures> {
+  const registry = app.get(ClientRegistry);
+  const tokens = app.get(TokenStore);
+  const clock = app.get(Clock);
+  const cc = await registry.register({ id: 'bench-cc', name: 'Bench service', grantTypes: ['client_credentials'], scopes: ['profile'] });
+  const web = await registry.register({
+    id: 'bench-web',
+    name: 'Bench web app',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    redirectUris: [REDIRECT_URI],
+    scopes: ['profile'],
+  });
+  const rs = await registry.register({
+    id: 'bench-rs',
+    name: 'Bench API',
+    grantTypes: ['client_credentials'],
+    scopes: ['profile'],
+    canIntrospect: true,
+  });
+
+  const bearerTokens: string[] = [];
+  const now = clock.now();
+  for (let i = 0; i < tokenRows; i++) {
+    const raw = value();
+    await tokens.save([accessToken(raw, now)]);
+    if (i < 100) bearerTokens.push(raw);
+  }
+  return {
+    getPath: '/api/me',
+    tokenPath: `/${prefix}/token`,
+    introspectPath: `/${prefix}/introspect`,
+    ccClient: { id: cc.client.id, secret: cc.clientSecret! },
+    codeClient: { id: web.client.id, secret: web.clientSecret!, redirectUri: REDIRECT_URI },
+    introspectClient: { id: rs.client.id, secret: rs.clientSecret! },
+    bearerTokens,
+    mintCodesPath: '/bench/codes',
+  };
+}
+
+/** An access token of user `user-1` for `bench-web`, scope `profile`, valid for an hour. */
+export function accessToken(raw: string, now: Date, expiresAt = new Date(now.getTime() + 3600_000)): OAuthToken {
+  return {
+    id: randomBytes(16).toString('hex'),
+    tokenHash: hashSecret(raw),
+    kind: 'access',
+    clientId: 'bench-web',
+    userId: 'user-1',
+    scopes: ['profile'],
+    grantId: randomBytes(16).toString('hex'),
+    parentId: null,
+    createdAt: now,
+    expiresAt,
+    revokedAt: null,
+    rotatedAt: null,
+  };
+}
+
+/** Setup only, never measured: mints authorization codes (PKCE S256) through `CodeStore.save`. */
+@Controller('bench')
+export class MintCodesController {
+  constructor(
+    private readonly codes: CodeStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('codes')
+  @HttpCode(200)
+  async mint(@Body() body: { count?: number }): Promise<MintedCode[]> {
+    const count = Math.min(Number(body?.count) || 1, 10_000);
+    const minted: MintedCode[] = [];
+    const now = this.clock.now();
+    for (let i = 0; i < count; i++) {
+      const code = value();
+      const verifier = value();
+      await this.codes.save({
+        codeHash: hashSecret(code),
+        clientId: 'bench-web',
+        userId: 'user-1',
+        redirectUri: REDIRECT_URI,
+        scopes: ['profile'],
+        codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+        codeChallengeMethod: 'S256',
+        grantId: randomBytes(16).toString('hex'),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 600_000),
+        consumedAt: null,
+      });
+      minted.push({ code, verifier });
+    }
+    return minted;
+  }
+}
