@@ -20,6 +20,10 @@ export interface BenchFixtures {
   bearerTokens?: string[];
   /** POST `{ count }` here to mint authorization codes (PKCE S256) through the server's own store API. */
   mintCodesPath?: string;
+  /** Where the server keeps its rows, so the growth scenario can bulk-seed them. */
+  database?: { kind: 'sqlite' | 'postgres'; location: string };
+  /** POST `{ batchSize }` here to purge expired tokens in batches through `TokenStore.purgeExpired`. */
+  purgePath?: string;
   /** Anything the server wants printed beside its results (package versions, settings). */
   notes?: string;
 }

@@ -40,7 +40,13 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
       'medians over rounds. Every response of every load was 2xx, and every token was proved to open the guarded GET before loading.',
     '',
   );
-  out.push('## Machine', '', ...machine.map((l) => `- ${l}`), '');
+  const loads = record.measurements.map((m) => m.load1).filter((l): l is number => l !== undefined);
+  const loadLine = loads.length
+    ? [
+        `1-minute load average at the end of each load: ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (about 2 means both cores busy with the bench itself)`,
+      ]
+    : [];
+  out.push('## Machine', '', ...[...machine, ...loadLine].map((l) => `- ${l}`), '');
   out.push(
     '> The load generator (autocannon, in the bench process) and the server run on the same two cores, so absolute figures are far below what',
     '> a server alone on a bigger machine reaches, and the fastest servers are partly limited by the load generator. Compare ratios, which',

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadProblem, runLoad } from './load';
 import type { ServerSpec } from './matrix';

@@ -17,6 +17,8 @@ export interface Measurement {
   p99: number;
   /** Peak server RSS during the measured seconds, bytes. */
   rss: number;
+  /** The machine's 1-minute load average when the load ended (other work on the machine shows here). */
+  load1?: number;
 }
 
 /** The medians over rounds of one (server, scenario, connections). */

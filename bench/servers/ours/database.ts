@@ -5,6 +5,9 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 
 /** The bench database of one server process, and how to remove it afterwards. */
 export interface BenchDatabase {
+  kind: 'sqlite' | 'postgres';
+  /** The SQLite file, or the PostgreSQL URL. */
+  location: string;
   options: DataSourceOptions;
   drop(): Promise<void>;
 }
@@ -23,7 +26,18 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', root: str
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${id}.sqlite`);
     return {
-      options: { type: 'better-sqlite3', database: file, enableWAL: true },
+      kind,
+      location: file,
+      options: {
+        type: 'better-sqlite3',
+        database: file,
+        enableWAL: true,
+        // SQLite's default is synchronous=FULL: an fsync on every commit, on the event loop (better-sqlite3
+        // is synchronous). BENCH_SQLITE_SYNCHRONOUS=NORMAL measures the usual WAL setting instead.
+        ...(process.env.BENCH_SQLITE_SYNCHRONOUS
+          ? { prepareDatabase: (db: any) => db.pragma(`synchronous = ${process.env.BENCH_SQLITE_SYNCHRONOUS}`) }
+          : {}),
+      },
       drop: async () => {
         for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
       },
@@ -37,6 +51,8 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', root: str
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${id}`;
   return {
+    kind,
+    location: url.toString(),
     options: { type: 'postgres', url: url.toString(), extra: { max: 10 } },
     drop: async () => {
       const cleanup = new DataSource({ type: 'postgres', url: POSTGRES_URL });

@@ -11,7 +11,7 @@ import { OAUTH_ENTITIES, OAUTH_MIGRATIONS, OAuthModule } from 'nest-oauth2-provi
 import { announceReady, argValue, closeOnSignal } from '../lifecycle';
 import { ApiController } from './api.controller';
 import { createBenchDatabase, type BenchDatabase } from './database';
-import { MintCodesController, seedFixtures } from './setup';
+import { MintCodesController, PurgeController, seedFixtures } from './setup';
 
 const PREFIX = 'oauth2';
 const root = join(__dirname, '..', '..', '..', '..');
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
         storage: db ? 'typeorm' : 'memory',
       }),
     ],
-    controllers: [ApiController, MintCodesController],
+    controllers: [ApiController, MintCodesController, PurgeController],
   })
   class BenchAppModule {}
 
@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     await db?.drop();
   });
   const fixtures = await seedFixtures(app, PREFIX);
+  if (db) fixtures.database = { kind: db.kind, location: db.location };
+  fixtures.purgePath = '/bench/purge';
   fixtures.notes = `${adapter}, ${store}${store === 'sqlite' ? ' (WAL)' : ''}, bearer cache ${cache ? 'on (maxEntries 10000, ttl 30 s)' : 'off'}`;
   announceReady(app.getHttpServer().address(), fixtures);
 }

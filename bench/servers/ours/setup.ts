@@ -102,3 +102,32 @@ export class MintCodesController {
     return minted;
   }
 }
+
+/**
+ * Setup only: purges expired tokens in batches through `TokenStore.purgeExpired`, as a host's
+ * scheduled job does, yielding to the event loop between batches so API requests keep flowing.
+ */
+@Controller('bench')
+export class PurgeController {
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('purge')
+  @HttpCode(200)
+  async purge(@Body() body: { batchSize?: number }): Promise<{ deleted: number; batches: number; ms: number }> {
+    const batchSize = Math.min(Number(body?.batchSize) || 1000, 100_000);
+    const started = performance.now();
+    let deleted = 0;
+    let batches = 0;
+    for (;;) {
+      const n = await this.tokens.purgeExpired(this.clock.now(), batchSize);
+      if (n === 0) break;
+      deleted += n;
+      batches++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { deleted, batches, ms: Math.round(performance.now() - started) };
+  }
+}
