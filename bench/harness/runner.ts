@@ -34,10 +34,25 @@ export async function runRounds(servers: ServerSpec[], options: BenchOptions, di
   const profileDir = join(distDir, '..', '..', 'bench', '.tmp', 'profiles');
   if (options.profile) mkdirSync(profileDir, { recursive: true });
   const pairRate = new Map<string, number>();
+  const loads = servers.reduce(
+    (n, s) =>
+      n +
+      s.scenarios.filter((x) => (!options.only || options.only.includes(x)) && (options.all || !s.extendedScenarios?.includes(x))).length,
+    0,
+  );
+  const perRound = loads * (options.warmup + options.duration * options.connections.length + 1.5) + servers.length * 4;
+  log(
+    `${servers.length} servers, ${loads} loads per round, ${options.rounds} round(s): about ${Math.ceil((perRound * options.rounds) / 60)} min`,
+  );
 
   for (let round = 1; round <= options.rounds; round++) {
     for (const spec of servers) {
-      const scenarios = spec.scenarios.filter((s) => (!options.only || options.only.includes(s)) && !record.failures[`${spec.id}/${s}`]);
+      const scenarios = spec.scenarios.filter(
+        (s) =>
+          (!options.only || options.only.includes(s)) &&
+          (options.all || !spec.extendedScenarios?.includes(s)) &&
+          !record.failures[`${spec.id}/${s}`],
+      );
       if (!scenarios.length) continue;
       log(`round ${round}/${options.rounds}: ${spec.label}`);
       let server: RunningServer;
