@@ -102,7 +102,7 @@ async function runScenario(
 
   // Warm-up: the JIT, the connection pools and the caches settle; its figures are thrown away, but
   // its responses must be 2xx too.
-  const warm = await prepareLoad(scenario, server, { seconds: options.warmup, pairsPerSecond: pairRate.get(key) ?? 1500 });
+  const warm = await prepareLoad(scenario, server, { seconds: options.warmup, pairsPerSecond: pairRate.get(key) ?? 400 });
   const warmup = await runLoad({ url, connections: Math.max(...options.connections), duration: options.warmup, requests: warm.requests })
     .result;
   const warmProblem = loadProblem(warmup);
