@@ -1,5 +1,7 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { asOAuthError } from '../core/error-response';
+import { OAuthError } from '../core/oauth.errors';
 import { ResourceServer } from '../core/resource-server';
 import { OAUTH_PUBLIC_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
 import { toOAuthRequest } from './http-bridge';
@@ -16,6 +18,8 @@ import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
  */
 @Injectable()
 export class BearerGuard implements CanActivate {
+  private readonly logger = new Logger('OAuth');
+
   constructor(
     private readonly resources: ResourceServer,
     private readonly reflector: Reflector,
@@ -25,9 +29,18 @@ export class BearerGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest();
-    const authorization = await this.resources.authenticate(toOAuthRequest(request));
-    this.resources.assertScopes(authorization, this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? []);
-    request[OAUTH_AUTHORIZATION_KEY] = authorization;
-    return true;
+    try {
+      const authorization = await this.resources.authenticate(toOAuthRequest(request));
+      this.resources.assertScopes(authorization, this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? []);
+      request[OAUTH_AUTHORIZATION_KEY] = authorization;
+      return true;
+    } catch (error) {
+      if (error instanceof OAuthError) throw error;
+      // A store failure on a host route: 503 temporarily_unavailable (or 500 server_error) in the
+      // OAuth shape rather than the host's default error body; the cause is logged, never sent.
+      const oauth = asOAuthError(error);
+      this.logger.error(`${oauth.code} while validating a bearer token: ${error instanceof Error ? error.message : String(error)}`);
+      throw oauth;
+    }
   }
 }
