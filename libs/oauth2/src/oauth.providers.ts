@@ -39,14 +39,14 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   },
   {
     provide: TokenRevocation,
-    useFactory: (clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
-      new TokenRevocation(clients, tokens, cache, clock),
-    inject: [ClientStore, TokenStore, TokenCache, Clock],
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
+      new TokenRevocation(options.realm, clients, tokens, cache, clock),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock],
   },
   {
     provide: TokenIntrospection,
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock) =>
-      new TokenIntrospection(options.issuer, clients, tokens, clock),
+      new TokenIntrospection(options.issuer, options.realm, clients, tokens, clock),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock],
   },
   {

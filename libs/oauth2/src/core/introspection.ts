@@ -2,7 +2,8 @@ import type { ClientStore } from '../stores/client.store';
 import type { OAuthToken } from '../stores/models';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
-import { InvalidClientError, InvalidRequestError, UnauthorizedClientError } from './oauth.errors';
+import { toErrorResponse } from './error-response';
+import { InvalidClientError, InvalidRequestError, OAuthError, UnauthorizedClientError } from './oauth.errors';
 import type { OAuthRequest } from './oauth-request';
 import { jsonResponse, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
@@ -35,14 +36,29 @@ const INACTIVE = Object.freeze({ active: false });
  */
 export class TokenIntrospection {
   constructor(
+    /** The `iss` of active responses. */
     private readonly issuer: string,
+    /** `realm` of the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
+    private readonly realm: string,
     private readonly clients: ClientStore,
     private readonly tokens: TokenStore,
     private readonly clock: Clock,
   ) {}
 
-  /** Handles one introspection request; throws an `OAuthError` for the endpoint's filter to write. */
+  /**
+   * Handles one introspection request. Protocol errors come back as their RFC 6749 §5.2 response (RFC 7662
+   * §2.3); anything unexpected is thrown for the endpoint's filter to log and answer.
+   */
   async handle(request: OAuthRequest): Promise<OAuthResponse> {
+    try {
+      return await this.introspect(request);
+    } catch (error) {
+      if (error instanceof OAuthError) return toErrorResponse(error, this.realm);
+      throw error;
+    }
+  }
+
+  private async introspect(request: OAuthRequest): Promise<OAuthResponse> {
     requireFormBody(request, 'RFC 7662 §2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
     const { client, method } = await authenticateClient(request, this.clients);

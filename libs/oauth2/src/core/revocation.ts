@@ -1,7 +1,8 @@
 import type { ClientStore } from '../stores/client.store';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
-import { InvalidRequestError } from './oauth.errors';
+import { toErrorResponse } from './error-response';
+import { InvalidRequestError, OAuthError } from './oauth.errors';
 import type { OAuthRequest } from './oauth-request';
 import { NO_STORE_HEADERS, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
@@ -26,14 +27,28 @@ import type { TokenCache } from './token-cache';
  */
 export class TokenRevocation {
   constructor(
+    /** `realm` of the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
+    private readonly realm: string,
     private readonly clients: ClientStore,
     private readonly tokens: TokenStore,
     private readonly cache: TokenCache,
     private readonly clock: Clock,
   ) {}
 
-  /** Handles one revocation request; throws an `OAuthError` for the endpoint's filter to write. */
+  /**
+   * Handles one revocation request. Protocol errors come back as their RFC 6749 §5.2 response (RFC 7009
+   * §2.2.1); anything unexpected is thrown for the endpoint's filter to log and answer.
+   */
   async handle(request: OAuthRequest): Promise<OAuthResponse> {
+    try {
+      return await this.revoke(request);
+    } catch (error) {
+      if (error instanceof OAuthError) return toErrorResponse(error, this.realm);
+      throw error;
+    }
+  }
+
+  private async revoke(request: OAuthRequest): Promise<OAuthResponse> {
     requireFormBody(request, 'RFC 7009 §2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
     const { client } = await authenticateClient(request, this.clients);
