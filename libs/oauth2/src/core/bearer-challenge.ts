@@ -26,7 +26,7 @@ export function bearerChallenge(realm: string, error?: { code: string; descripti
 export class MissingBearerTokenError extends InvalidRequestError {
   override readonly headers: Readonly<Record<string, string>>;
   constructor(realm: string) {
-    super('This resource requires a bearer access token (RFC 6750 §2)', { status: 401 });
+    super('This resource requires a bearer access token (RFC 6750 section 2)', { status: 401 });
     this.headers = { 'WWW-Authenticate': bearerChallenge(realm) };
   }
 }

@@ -24,14 +24,18 @@ export function extractBearerToken(request: BearerRequest, realm: string, allowQ
   if (Array.isArray(header)) throw new BearerRequestError(realm, 'Send a single Authorization header');
   if (header !== undefined && /^Bearer(\s|$)/i.test(header)) {
     const match = BEARER_HEADER.exec(header);
-    if (!match) throw new BearerRequestError(realm, 'The Authorization header must be "Bearer" followed by the token (RFC 6750 §2.1)');
+    if (!match)
+      throw new BearerRequestError(
+        realm,
+        'The Authorization header must be the Bearer scheme followed by one token (RFC 6750 section 2.1)',
+      );
     found.push(match[1]);
   }
 
   const bodyToken = request.body.access_token;
   if (bodyToken !== undefined && isForm(request)) {
     if (request.method.toUpperCase() === 'GET') {
-      throw new BearerRequestError(realm, 'The access_token body parameter is not allowed on GET (RFC 6750 §2.2)');
+      throw new BearerRequestError(realm, 'The access_token body parameter is not allowed on GET (RFC 6750 section 2.2)');
     }
     found.push(parameter(bodyToken, realm, 'body'));
   }
@@ -41,13 +45,14 @@ export function extractBearerToken(request: BearerRequest, realm: string, allowQ
     if (!allowQuery) {
       throw new BearerRequestError(
         realm,
-        'Access tokens are not accepted in the query string; send them in the Authorization header (RFC 6750 §2.3)',
+        'Access tokens are not accepted in the query string; send them in the Authorization header (RFC 6750 section 2.3)',
       );
     }
     found.push(parameter(queryToken, realm, 'query'));
   }
 
-  if (found.length > 1) throw new BearerRequestError(realm, 'Send the access token one way only, not in several places (RFC 6750 §3.1)');
+  if (found.length > 1)
+    throw new BearerRequestError(realm, 'Send the access token one way only, not in several places (RFC 6750 section 3.1)');
   return found[0];
 }
 

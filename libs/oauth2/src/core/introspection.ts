@@ -59,12 +59,13 @@ export class TokenIntrospection {
   }
 
   private async introspect(request: OAuthRequest): Promise<OAuthResponse> {
-    requireFormBody(request, 'RFC 7662 §2.1');
+    requireFormBody(request, 'RFC 7662 section 2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
     const { client, method } = await authenticateClient(request, this.clients);
-    if (method === 'none') throw new InvalidClientError('Introspection requires client authentication with a secret (RFC 7662 §2.1)');
+    if (method === 'none')
+      throw new InvalidClientError('Introspection requires client authentication with a secret (RFC 7662 section 2.1)');
     if (!client.canIntrospect) throw new IntrospectionNotAllowedError('This client is not allowed to introspect tokens');
-    if (params.token === undefined) throw new InvalidRequestError('The "token" parameter is required (RFC 7662 §2.1)');
+    if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7662 section 2.1)');
 
     const token = await this.tokens.findByHash(hashSecret(params.token));
     if (!token || !this.isActive(token) || !(await this.clients.findById(token.clientId))) return jsonResponse(200, INACTIVE);

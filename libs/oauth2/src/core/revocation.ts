@@ -49,10 +49,10 @@ export class TokenRevocation {
   }
 
   private async revoke(request: OAuthRequest): Promise<OAuthResponse> {
-    requireFormBody(request, 'RFC 7009 §2.1');
+    requireFormBody(request, 'RFC 7009 section 2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
     const { client } = await authenticateClient(request, this.clients);
-    if (params.token === undefined) throw new InvalidRequestError('The "token" parameter is required (RFC 7009 §2.1)');
+    if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7009 section 2.1)');
 
     const token = await this.tokens.findByHash(hashSecret(params.token));
     if (token && token.clientId === client.id && !token.revokedAt) {
