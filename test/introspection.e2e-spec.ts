@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { ClientStore, TokenStore } from 'nest-oauth2-provider';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
-import { mintPair, mintToken } from './support/mint-token';
+import { buildToken, mintPair, mintToken } from './support/mint-token';
 
 describe('introspection endpoint POST /oauth2/introspect (RFC 7662)', () => {
   let t: OAuthTestApp;
@@ -71,7 +71,9 @@ describe('introspection endpoint POST /oauth2/introspect (RFC 7662)', () => {
     await inactive(revoked.value);
 
     const { refresh } = await mintPair(t, { clientId: app.id });
-    assert.equal(await t.app.get(TokenStore).rotate(refresh.token.id, [], t.clock.now()), 'rotated');
+    const successor = buildToken(t, { clientId: app.id, kind: 'refresh', grantId: refresh.token.grantId });
+    successor.token.parentId = refresh.token.id;
+    assert.equal(await t.app.get(TokenStore).rotate(refresh.token.id, [successor.token], t.clock.now()), 'rotated');
     await inactive(refresh.value);
 
     const gone = (await t.register({ name: 'Gone', redirectUris: ['https://gone.example/cb'] })).client.id;

@@ -26,6 +26,13 @@ export interface MintedToken {
  * the hash), so resource-server tests do not depend on the token endpoint.
  */
 export async function mintToken(t: OAuthTestApp, options: MintOptions): Promise<MintedToken> {
+  const minted = buildToken(t, options);
+  await t.app.get(TokenStore).save([minted.token]);
+  return minted;
+}
+
+/** A new token and its row, not yet stored (for `TokenStore.rotate`). */
+export function buildToken(t: OAuthTestApp, options: MintOptions): MintedToken {
   const value = randomBytes(32).toString('base64url');
   const now = t.clock.now();
   const token: OAuthToken = {
@@ -42,7 +49,6 @@ export async function mintToken(t: OAuthTestApp, options: MintOptions): Promise<
     revokedAt: null,
     rotatedAt: null,
   };
-  await t.app.get(TokenStore).save([token]);
   return { value, token };
 }
 
