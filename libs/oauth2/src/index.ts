@@ -25,3 +25,16 @@ export { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 export { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 export { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 export { OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
+// Resource server (RFC 6750, 7009, 7662) and connected apps.
+export { ResourceServer, type ResourceServerSettings } from './core/resource-server';
+export type { ResourceAuthorization } from './core/resource-authorization';
+export { TokenCache, type TokenCacheSettings } from './core/token-cache';
+export { TokenRevocation } from './core/revocation';
+export { TokenIntrospection, IntrospectionNotAllowedError } from './core/introspection';
+export { ConnectedApps, type ConnectedApp } from './core/connected-apps';
+export { MissingBearerTokenError, BearerRequestError, BearerTokenError, BearerScopeError } from './core/bearer-challenge';
+export type { BearerRequest } from './core/bearer-credentials';
+export { BearerGuard } from './http/bearer.guard';
+export { Scopes } from './http/scopes.decorator';
+export { Public } from './http/public.decorator';
+export { OAuthAuthorization } from './http/oauth-authorization.decorator';

@@ -1,9 +1,17 @@
 import type { Provider } from '@nestjs/common';
 import { Clock } from './core/clock';
 import { ClientRegistry } from './core/client-registry';
+import { ConnectedApps } from './core/connected-apps';
+import { TokenIntrospection } from './core/introspection';
+import { ResourceServer } from './core/resource-server';
+import { TokenRevocation } from './core/revocation';
+import { TokenCache } from './core/token-cache';
+import { BearerGuard } from './http/bearer.guard';
 import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import type { ResolvedOAuthOptions } from './oauth-options';
 import { ClientStore } from './stores/client.store';
+import { ConsentStore } from './stores/consent.store';
+import { TokenStore } from './stores/token.store';
 
 /**
  * The core's plain classes, built by factories so the core stays free of Nest decorators. Every
@@ -16,4 +24,37 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       new ClientRegistry(clients, clock, Object.keys(options.scopes)),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, Clock],
   },
+  // Resource server (RFC 6750, 7009, 7662). One TokenCache per module instance, shared by everything
+  // that revokes, so a revocation on this instance evicts at once.
+  {
+    provide: TokenCache,
+    useFactory: (options: ResolvedOAuthOptions) => new TokenCache(options.bearer.cache),
+    inject: [RESOLVED_OAUTH_OPTIONS],
+  },
+  {
+    provide: ResourceServer,
+    useFactory: (options: ResolvedOAuthOptions, tokens: TokenStore, clients: ClientStore, clock: Clock, cache: TokenCache) =>
+      new ResourceServer({ realm: options.realm, allowQueryToken: options.bearer.allowQueryToken }, tokens, clients, clock, cache),
+    inject: [RESOLVED_OAUTH_OPTIONS, TokenStore, ClientStore, Clock, TokenCache],
+  },
+  {
+    provide: TokenRevocation,
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
+      new TokenRevocation(options.realm, clients, tokens, cache, clock),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock],
+  },
+  {
+    provide: TokenIntrospection,
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock) =>
+      new TokenIntrospection(options.issuer, options.realm, clients, tokens, clock),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock],
+  },
+  {
+    provide: ConnectedApps,
+    useFactory: (consents: ConsentStore, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
+      new ConnectedApps(consents, clients, tokens, cache, clock),
+    inject: [ConsentStore, ClientStore, TokenStore, TokenCache, Clock],
+  },
+  // The guard is a Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
+  BearerGuard,
 ];
