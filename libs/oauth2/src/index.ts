@@ -25,3 +25,6 @@ export { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 export { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 export { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 export { OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
+export { AuthorizationServer, type AuthorizationServerDeps } from './core/authorization-server';
+export { AuthorizationServerMetadata, buildMetadata, endpointUrl, type MetadataExtension } from './core/metadata';
+export type { TokenResponseBody } from './core/grants/grant';
