@@ -24,7 +24,7 @@ export class HeaderInteraction extends OAuthInteraction {
   }
 }
 
-export function makeCore(overrides: Partial<OAuthModuleOptions> = {}, interaction: OAuthInteraction | undefined = new HeaderInteraction()) {
+export function makeCore(overrides: Partial<OAuthModuleOptions> = {}, interaction: OAuthInteraction | null = new HeaderInteraction()) {
   const options: ResolvedOAuthOptions = resolveOAuthOptions(
     { issuer: 'https://as.example', scopes: SCOPES, ...overrides },
     { prefix: 'oauth2' },
@@ -36,7 +36,7 @@ export function makeCore(overrides: Partial<OAuthModuleOptions> = {}, interactio
     tokens: new InMemoryTokenStore(),
     consents: new InMemoryConsentStore(),
   };
-  const server = new AuthorizationServer({ options, ...stores, clock, interaction });
+  const server = new AuthorizationServer({ options, ...stores, clock, interaction: interaction ?? undefined });
   const registry = new ClientRegistry(stores.clients, clock, Object.keys(SCOPES));
   return { options, clock, stores, server, registry };
 }
