@@ -38,3 +38,6 @@ export { BearerGuard } from './http/bearer.guard';
 export { Scopes } from './http/scopes.decorator';
 export { Public } from './http/public.decorator';
 export { OAuthAuthorization } from './http/oauth-authorization.decorator';
+export { AuthorizationServer, type AuthorizationServerDeps } from './core/authorization-server';
+export { AuthorizationServerMetadata, buildMetadata, endpointUrl, type MetadataExtension } from './core/metadata';
+export type { TokenResponseBody } from './core/grants/grant';

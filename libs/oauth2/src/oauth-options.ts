@@ -18,6 +18,8 @@ export interface ResolvedOAuthOptions {
   purgeInterval: number | false;
   bearer: Required<Pick<OAuthBearerOptions, 'allowQueryToken'>> & { cache: { maxEntries: number; ttl: number } | false };
   realm: string;
+  /** Undefined: a random key per process. */
+  csrfSecret: string | undefined;
 }
 
 /** Documented defaults of every optional setting. @publicApi */
@@ -65,6 +67,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     purgeInterval: input.purgeInterval ?? OAUTH_DEFAULTS.purgeInterval,
     bearer: { allowQueryToken: input.bearer?.allowQueryToken ?? false, cache },
     realm: input.realm ?? input.issuer,
+    csrfSecret: input.csrfSecret,
   };
 
   let issuerUrl: URL | undefined;
@@ -107,6 +110,9 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
   if (!/^[A-Za-z0-9._~\-/]*$/.test(resolved.prefix)) problems.push(`prefix: must be a URL path (got ${JSON.stringify(extras.prefix)})`);
   for (const name of resolved.passthroughParams) {
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) problems.push(`passthroughParams: "${name}" is not a valid parameter name`);
+  }
+  if (resolved.csrfSecret !== undefined && (typeof resolved.csrfSecret !== 'string' || resolved.csrfSecret.length < 32)) {
+    problems.push('csrfSecret: must be a string of at least 32 characters');
   }
   if (problems.length) throw new OAuthConfigurationError(problems);
   return Object.freeze(resolved);
