@@ -9,6 +9,7 @@ export type {
 } from './oauth-module-options.interface';
 export { OAUTH_DEFAULTS, OAuthConfigurationError, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
 export { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+export { OAuthPurgeService, OAUTH_PURGE_BATCH_SIZE, type OAuthPurgeResult } from './oauth-purge.service';
 export * from './core/oauth.errors';
 export { Clock, SystemClock, ManualClock } from './core/clock';
 export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
