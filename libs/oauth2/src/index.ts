@@ -9,6 +9,7 @@ export type {
 } from './oauth-module-options.interface';
 export { OAUTH_DEFAULTS, OAuthConfigurationError, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
 export { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+export { OAuthPurgeService, OAUTH_PURGE_BATCH_SIZE, type OAuthPurgeResult } from './oauth-purge.service';
 export * from './core/oauth.errors';
 export { Clock, SystemClock, ManualClock } from './core/clock';
 export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
@@ -24,7 +25,15 @@ export { InMemoryClientStore } from './stores/memory/in-memory-client.store';
 export { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 export { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 export { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
-export { OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
+export { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './stores/typeorm/typeorm-stores';
+export { OAuthClientEntity } from './stores/typeorm/oauth-client.entity';
+export { OAuthAuthorizationCodeEntity } from './stores/typeorm/oauth-authorization-code.entity';
+export { OAuthTokenEntity } from './stores/typeorm/oauth-token.entity';
+export { OAuthConsentEntity } from './stores/typeorm/oauth-consent.entity';
+export { TypeOrmClientStore } from './stores/typeorm/typeorm-client.store';
+export { TypeOrmCodeStore } from './stores/typeorm/typeorm-code.store';
+export { TypeOrmTokenStore } from './stores/typeorm/typeorm-token.store';
+export { TypeOrmConsentStore } from './stores/typeorm/typeorm-consent.store';
 // Resource server (RFC 6750, 7009, 7662) and connected apps.
 export { ResourceServer, type ResourceServerSettings } from './core/resource-server';
 export type { ResourceAuthorization } from './core/resource-authorization';
