@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ServerSpec } from './matrix';
 import type { RunRecord } from './runner';
 import { SCENARIO_TITLES, type ScenarioId } from './scenarios';
-import { summarize, type Summary } from './stats';
+import { median, summarize, type Summary } from './stats';
 import type { TargetResult } from './targets';
 
 const PEERS = ['node-oauth2-server', 'oidc-provider'];
@@ -100,6 +100,21 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
   if (failures.length) {
     out.push('## Failed loads', '', 'These configurations failed, so they have no figures above:', '');
     for (const [key, why] of failures) out.push(`- \`${key}\`: ${why}`);
+    out.push('');
+  }
+  const idle = Object.entries(record.idleRss ?? {});
+  if (idle.length) {
+    out.push(
+      '## Memory at rest',
+      '',
+      'RSS right after start-up and seeding, before any load (median over rounds): what loading the modules costs, apart from what a load adds.',
+      '',
+    );
+    out.push('| server | idle RSS MB | peak under GET load @' + levels[0] + ' MB |', '|---|---:|---:|');
+    for (const [id, values] of idle) {
+      const spec = record.servers.find((s) => s.id === id);
+      out.push(`| ${spec?.label ?? id} | ${mb(median(values))} | ${mb(summarize(record.measurements, id, 'get', levels[0])?.rss)} |`);
+    }
     out.push('');
   }
   const notes = Object.entries(record.serverNotes);

@@ -20,6 +20,8 @@ export interface RunRecord {
   servers: ServerSpec[];
   /** Notes the servers reported (versions, settings), by server id. */
   serverNotes: Record<string, string>;
+  /** RSS of each server right after it was ready, before any load, per round (bytes). */
+  idleRss?: Record<string, number[]>;
 }
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -69,6 +71,7 @@ export async function runRounds(servers: ServerSpec[], options: BenchOptions, di
         continue;
       }
       if (server.ready.fixtures.notes) record.serverNotes[spec.id] = server.ready.fixtures.notes;
+      (record.idleRss ??= {})[spec.id] = [...(record.idleRss[spec.id] ?? []), server.rss()];
       try {
         for (const scenario of scenarios) {
           try {
