@@ -73,7 +73,7 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
     if (!servers.length) continue;
     out.push(`## ${SCENARIO_TITLES[scenario]}`, '');
     const peerCols = PEERS.filter((p) => servers.some((s) => s.id === p));
-    const head = levels.flatMap((c) => [`req/s @${c}`, `p50 ms`, `p99 ms`, `RSS MB`]);
+    const head = [...levels.flatMap((c) => [`req/s @${c}`, `p50 ms`, `p99 ms`, `RSS MB`]), `CPU µs/req @${levels[0]}`];
     out.push(
       `| server | ${head.join(' | ')} | × bare Nest @${levels[0]} | ${peerCols.map((p) => `× ${p} @${levels[0]}`).join(' | ')}${peerCols.length ? ' |' : ''}`,
     );
@@ -83,6 +83,7 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
         const s = summarize(record.measurements, spec.id, scenario, c);
         return [fmt(s?.rps), fmt(s?.p50, 1), fmt(s?.p99, 1), mb(s?.rss)];
       });
+      cells.push(fmt(summarize(record.measurements, spec.id, scenario, levels[0])?.cpuUs));
       const first = summarize(record.measurements, spec.id, scenario, levels[0]);
       const [bareId, bareScenario] = bareOf(spec, scenario);
       const bare = spec.kind === 'bare' ? '1.00×' : ratio(first, summarize(record.measurements, bareId, bareScenario, levels[0]));
@@ -137,7 +138,7 @@ export function renderConsole(record: RunRecord, targets: TargetResult[]): strin
         const s = summarize(record.measurements, spec.id, scenario, c);
         if (!s) continue;
         lines.push(
-          `${scenario.padEnd(10)} ${spec.id.padEnd(32)} ${String(c).padStart(3)} conns ${fmt(s.rps).padStart(7)} req/s  p50 ${fmt(s.p50, 1).padStart(5)}  p99 ${fmt(s.p99, 1).padStart(6)}  RSS ${mb(s.rss).padStart(4)} MB`,
+          `${scenario.padEnd(10)} ${spec.id.padEnd(32)} ${String(c).padStart(3)} conns ${fmt(s.rps).padStart(7)} req/s  p50 ${fmt(s.p50, 1).padStart(5)}  p99 ${fmt(s.p99, 1).padStart(6)}  RSS ${mb(s.rss).padStart(4)} MB  CPU ${fmt(s.cpuUs).padStart(5)} µs/req`,
         );
       }
     }
@@ -147,7 +148,9 @@ export function renderConsole(record: RunRecord, targets: TargetResult[]): strin
     const r = Object.entries(t.ratios)
       .map(([c, v]) => `@${c} ${v === undefined ? '–' : v.toFixed(2)}`)
       .join(' ');
-    lines.push(`${t.verdict.toUpperCase().padEnd(12)} ${t.target}: ${r} (goal ${t.goal})`);
+    lines.push(
+      `${t.verdict.toUpperCase().padEnd(12)} ${t.target}: ${r} (goal ${t.goal})${t.cpuRatio ? `, CPU-time ratio ${t.cpuRatio.toFixed(2)}` : ''}`,
+    );
   }
   for (const [key, why] of Object.entries(record.failures)) lines.push(`FAILED       ${key}: ${why}`);
   return lines.join('\n');

@@ -6,7 +6,7 @@ import type { ServerSpec } from './matrix';
 import type { BenchOptions } from './options';
 import { proveScenario } from './proof';
 import { prepareLoad, type ScenarioId } from './scenarios';
-import { sampleRss, startServer, type RunningServer } from './server-process';
+import { readCpuMs, sampleRss, startServer, type RunningServer } from './server-process';
 import type { Measurement } from './stats';
 
 /** Everything a run produced: figures per round, and what failed and why. */
@@ -117,8 +117,10 @@ async function runScenario(
     for (;;) {
       const prepared = await prepareLoad(scenario, server, { seconds: options.duration, pairsPerSecond: pairRate.get(key)! });
       const rss = sampleRss(server.pid);
+      const cpuBefore = readCpuMs(server.pid);
       const result = await runLoad({ url, connections, duration: options.duration, requests: prepared.requests }).result;
       const peak = rss.stop().peak;
+      const cpuUs = ((readCpuMs(server.pid) - cpuBefore) * 1000) / Math.max(result.total, 1);
       if (prepared.exhausted()) {
         // Too few pre-minted codes for this machine's speed: mint more and measure again.
         pairRate.set(key, Math.max(pairRate.get(key)!, result.rps / 2) * 2);
@@ -137,9 +139,11 @@ async function runScenario(
         p50: result.p50,
         p99: result.p99,
         rss: peak,
+        cpuUs,
+        load1: loadavg()[0],
       });
       log(
-        `  ${scenario.padEnd(10)} ${String(connections).padStart(3)} conns: ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  RSS ${(peak / 2 ** 20).toFixed(0)} MB`,
+        `  ${scenario.padEnd(10)} ${String(connections).padStart(3)} conns: ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  RSS ${(peak / 2 ** 20).toFixed(0)} MB  CPU ${cpuUs.toFixed(0)} µs/req`,
       );
       break;
     }

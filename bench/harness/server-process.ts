@@ -91,6 +91,22 @@ export function readRss(pid: number): number {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat. */
+export function readCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    return (ticks * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on every Linux the bench targets. */
+const CLOCK_TICKS = 100;
+
 /** Samples a process's RSS every `intervalMs` until stopped; resolves the peak and the median. */
 export function sampleRss(pid: number, intervalMs = 100): { stop(): { peak: number; median: number } } {
   const samples: number[] = [];

@@ -17,6 +17,8 @@ export interface Measurement {
   p99: number;
   /** Peak server RSS during the measured seconds, bytes. */
   rss: number;
+  /** Server CPU time (user + system) per completed request, microseconds: robust to other work on the machine. */
+  cpuUs?: number;
   /** The machine's 1-minute load average when the load ended (other work on the machine shows here). */
   load1?: number;
 }
@@ -24,6 +26,7 @@ export interface Measurement {
 /** The medians over rounds of one (server, scenario, connections). */
 export interface Summary {
   rps: number;
+  cpuUs: number;
   p50: number;
   p99: number;
   rss: number;
@@ -35,6 +38,7 @@ export function summarize(measurements: Measurement[], server: string, scenario:
   if (!mine.length) return undefined;
   return {
     rps: median(mine.map((m) => m.rps)),
+    cpuUs: median(mine.map((m) => m.cpuUs ?? NaN)),
     p50: median(mine.map((m) => m.p50)),
     p99: median(mine.map((m) => m.p99)),
     rss: median(mine.map((m) => m.rss)),

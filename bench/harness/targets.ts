@@ -6,6 +6,8 @@ export interface TargetResult {
   target: string;
   /** Measured ratio per connection count, e.g. `{ 50: 0.93, 10: 0.95 }`. */
   ratios: Record<number, number | undefined>;
+  /** The same comparison in server CPU time per request (denominator's µs / ours), at the first connection count. */
+  cpuRatio?: number;
   goal: string;
   verdict: 'met' | 'missed' | 'not measured';
   detail?: string;
@@ -89,7 +91,13 @@ export function evaluateTargets(record: RunRecord, growth?: TargetResult[]): Tar
       ratios[c] = num && den ? num[t.figure] / den[t.figure] : undefined;
     }
     const goal = t.max !== undefined ? `≤ ${t.max}×` : t.strict ? `> ${t.min}×` : `≥ ${t.min}×`;
-    return verdict(t.target, ratios, goal, (r) => (t.max !== undefined ? r <= t.max : t.strict ? r > t.min! : r >= t.min!));
+    const num = summarize(record.measurements, t.num[0], t.num[1], levels[0]);
+    const den = summarize(record.measurements, t.den[0], t.den[1], levels[0]);
+    const cpuRatio = t.figure === 'rps' && num && den ? den.cpuUs / num.cpuUs : undefined;
+    return withCpu(
+      cpuRatio,
+      verdict(t.target, ratios, goal, (r) => (t.max !== undefined ? r <= t.max : t.strict ? r > t.min! : r >= t.min!)),
+    );
   });
   results.push(memoryTarget(record));
   results.push(
@@ -144,4 +152,8 @@ function verdict(target: string, ratios: Record<number, number | undefined>, goa
   const values = Object.values(ratios);
   if (!values.length || values.some((v) => v === undefined)) return { target, ratios, goal, verdict: 'not measured' };
   return { target, ratios, goal, verdict: values.every((v) => ok(v!)) ? 'met' : 'missed' };
+}
+
+function withCpu(cpuRatio: number | undefined, result: TargetResult): TargetResult {
+  return Number.isFinite(cpuRatio) ? { ...result, cpuRatio } : result;
 }
