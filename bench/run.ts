@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const lastRun = join(tmpDir, options.quick ? 'last-quick-run.json' : 'last-run.json');
+  // Only the full protocol's figures are kept for --report-only; any other run must not overwrite them.
+  const lastRun = join(tmpDir, isFullRun(options) ? 'last-run.json' : 'last-partial-run.json');
   let record: RunRecord;
   if (options.reportOnly) {
     record = JSON.parse(readFileSync(join(tmpDir, 'last-run.json'), 'utf8')) as RunRecord;

@@ -57,14 +57,21 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
   out.push(
     '## Targets (issue 6)',
     '',
-    `| target | ${levels.map((c) => `ratio @${c}`).join(' | ')} | goal | verdict |`,
-    `|---|${levels.map(() => '---:').join('|')}|---|---|`,
+    `| target | ${levels.map((c) => `ratio @${c}`).join(' | ')} | goal | verdict | CPU-time ratio @${levels[0]} |`,
+    `|---|${levels.map(() => '---:').join('|')}|---|---|---:|`,
   );
   for (const t of targets) {
     const cells = levels.map((c) => (t.ratios[c] === undefined ? '–' : `${t.ratios[c]!.toFixed(2)}×`));
-    out.push(`| ${t.target}${t.detail ? ` (${t.detail})` : ''} | ${cells.join(' | ')} | ${t.goal} | **${t.verdict}** |`);
+    const cpu = t.cpuRatio === undefined ? '–' : `${t.cpuRatio.toFixed(2)}×`;
+    out.push(`| ${t.target}${t.detail ? ` (${t.detail})` : ''} | ${cells.join(' | ')} | ${t.goal} | **${t.verdict}** | ${cpu} |`);
   }
-  out.push('');
+  out.push(
+    '',
+    'Verdicts follow the issue: requests per second, measured in the same run. The last column compares the same two servers by',
+    "server CPU time per request (the other server's µs divided by ours). Other work on the machine disturbs that figure less than",
+    'req/s, though a busy machine still inflates it, because each wake-up of the server then handles fewer requests.',
+    '',
+  );
 
   for (const scenario of SCENARIOS) {
     const servers = record.servers.filter(
