@@ -1,0 +1,18 @@
+/** What CustomApp knows about itself and about SHIFT: only public URLs. */
+export interface CustomAppConfig {
+  /** SHIFT's issuer identifier; its metadata (RFC 8414) names every endpoint. */
+  shiftIssuer: string;
+  /** CustomApp's public base URL. */
+  publicUrl: string;
+  /** The registered redirect URI: `<publicUrl>/oauth/redirect`. */
+  redirectUri: string;
+  /** The scopes CustomApp asks for. */
+  scope: string;
+}
+
+export const CUSTOMAPP_CONFIG = 'customapp:config';
+
+/** CustomApp's configuration for a SHIFT at `shiftIssuer`. */
+export function customAppConfig(shiftIssuer: string, publicUrl: string): CustomAppConfig {
+  return { shiftIssuer, publicUrl, redirectUri: `${publicUrl}/oauth/redirect`, scope: 'profile offline_access teams:read' };
+}
