@@ -76,10 +76,14 @@ function details(client: OAuthClient): string[] {
   ];
 }
 
-function secretLines(secret: string | undefined): string[] {
-  if (!secret) return ['', 'A public client has no secret: it must use PKCE.'];
+/** The client's lines with the secret right below the id, and the warning that it is shown only once. */
+function withSecret(client: OAuthClient, secret: string | undefined): string[] {
+  const [idLine, ...rest] = details(client);
+  if (!secret) return [idLine, ...rest, '', 'A public client has no secret: it must use PKCE.'];
   return [
+    idLine,
     `  client_secret:  ${secret}`,
+    ...rest,
     '',
     'The client secret is shown only once: store it now. SHIFT keeps only a hash of it.',
   ];
@@ -89,7 +93,7 @@ function secretLines(secret: string | undefined): string[] {
 export async function createClient(services: CliServices, registration: ClientRegistration, json: boolean): Promise<CommandResult> {
   const { client, clientSecret } = await services.registry.register(registration);
   if (json) return { output: JSON.stringify({ client_id: client.id, ...(clientSecret ? { client_secret: clientSecret } : {}) }) };
-  return { output: [`Registered client "${client.name}"`, ...details(client), ...secretLines(clientSecret)].join('\n') };
+  return { output: [`Registered client "${client.name}"`, ...withSecret(client, clientSecret)].join('\n') };
 }
 
 /** `clients list` */
@@ -129,7 +133,7 @@ export async function rotateSecret(services: CliServices, id: string, json: bool
   const { client, clientSecret } = await services.registry.rotateSecret(id);
   if (json) return { output: JSON.stringify({ client_id: client.id, client_secret: clientSecret }) };
   return {
-    output: [`New secret for "${client.name}"; the old one no longer works.`, `  client_id:      ${client.id}`, ...secretLines(clientSecret)].join('\n'),
+    output: [`New secret for "${client.name}"; the old one no longer works.`, ...withSecret(client, clientSecret)].join('\n'),
   };
 }
 
