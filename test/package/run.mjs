@@ -1,0 +1,97 @@
+// The packaged-library test: packs libs/oauth2, installs the tarball and its peers from the registry
+// into a fresh Nest app in a temporary folder (no links into this repo), compiles a small host app
+// with tsc in strict mode — as CommonJS and as an ES module — starts it, issues a client_credentials
+// token and reads a BearerGuard-protected route. Any type error in our declarations fails it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const lib = join(root, 'libs/oauth2');
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const libPkg = JSON.parse(readFileSync(join(lib, 'package.json'), 'utf8'));
+const installed = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+function run(cmd, args, cwd, env = {}) {
+  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`\n$ ${cmd} ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
+    throw new Error(`${cmd} ${args[0]} failed in ${cwd}`);
+  }
+  return result.stdout;
+}
+
+execFileSync('npm', ['run', '--silent', 'build:lib'], { cwd: root, stdio: 'inherit' });
+const work = mkdtempSync(join(tmpdir(), 'oauth-package-'));
+let failures = 0;
+try {
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], lib))[0];
+  const tarball = join(work, packed.filename);
+  const size = statSync(tarball).size;
+  console.log(`packed ${packed.filename}: ${(size / 1024).toFixed(1)} kB, ${packed.entryCount} files`);
+  const stray = packed.files.map((f) => f.path).filter((p) => /spec|sample|test\//.test(p));
+  check(size < 200 * 1024, `tarball under 200 kB (got ${(size / 1024).toFixed(1)} kB)`);
+  check(stray.length === 0, `no test or sample files in the tarball (found ${stray.join(', ')})`);
+
+  for (const flavour of ['commonjs', 'module']) {
+    const app = join(work, `host-${flavour}`);
+    mkdirSync(join(app, 'src'), { recursive: true });
+    const peers = Object.keys(libPkg.peerDependencies);
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify(
+        {
+          name: `host-${flavour}`,
+          private: true,
+          type: flavour,
+          dependencies: Object.fromEntries([
+            ['nest-oauth2-provider', `file:${tarball}`],
+            ...peers.map((p) => [p, installed(p)]),
+            ['@nestjs/platform-express', installed('@nestjs/platform-express')],
+            ['better-sqlite3', installed('better-sqlite3')],
+          ]),
+          devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
+          allowScripts: { 'better-sqlite3': true },
+        },
+        null,
+        2,
+      ),
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2023',
+          strict: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          outDir: 'dist',
+          rootDir: 'src',
+          types: ['node'],
+        },
+        include: ['src'],
+      }),
+    );
+    writeFileSync(join(app, 'src/main.ts'), readFileSync(new URL('host-app.ts', import.meta.url), 'utf8'));
+    console.log(`installing a fresh ${flavour} host app…`);
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    run('npx', ['tsc', '-p', 'tsconfig.json'], app);
+    const out = run('node', ['dist/main.js'], app, { DB_FILE: join(app, 'app.sqlite') });
+    const result = JSON.parse(out.trim().split('\n').pop());
+    check(result.token === 200, `${flavour}: client_credentials token issued (status ${result.token})`);
+    check(result.reports === 200 && result.body.scopes.includes('reports:read'), `${flavour}: guarded route read with the token (status ${result.reports})`);
+    check(result.denied === 401 && /^Bearer realm=/.test(result.challenge ?? ''), `${flavour}: guarded route refuses a request without a token (status ${result.denied})`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`${failures === 0 ? 'package test passed' : 'package test FAILED'}`);
+process.exit(failures === 0 ? 0 : 1);
+
+function check(ok, what) {
+  console.log(`${ok ? 'ok    ' : 'FAILED'} ${what}`);
+  if (!ok) failures++;
+}
