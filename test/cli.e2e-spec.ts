@@ -54,7 +54,19 @@ for (const target of targets) {
 
     it('creates the schema on first use and prints exactly {"client_id","client_secret"} with --json', async () => {
       const run = await runCli(
-        ['clients', 'create', '--name', 'Planner', '--redirect-uri', 'https://planner.example/cb', '--redirect-uri', 'http://127.0.0.1:8080/cb', '--scope', 'profile offline_access', '--json'],
+        [
+          'clients',
+          'create',
+          '--name',
+          'Planner',
+          '--redirect-uri',
+          'https://planner.example/cb',
+          '--redirect-uri',
+          'http://127.0.0.1:8080/cb',
+          '--scope',
+          'profile offline_access',
+          '--json',
+        ],
         url,
       );
       assert.equal(run.code, 0, run.stderr);
@@ -75,7 +87,10 @@ for (const target of targets) {
     });
 
     it('prints no client_secret for a --public client', async () => {
-      const run = await runCli(['clients', 'create', '--name', 'Phone app', '--redirect-uri', 'http://[::1]:7000/cb', '--public', '--json'], url);
+      const run = await runCli(
+        ['clients', 'create', '--name', 'Phone app', '--redirect-uri', 'http://[::1]:7000/cb', '--public', '--json'],
+        url,
+      );
       assert.equal(run.code, 0, run.stderr);
       const printed = JSON.parse(run.stdout);
       assert.deepEqual(Object.keys(printed), ['client_id']);
@@ -83,7 +98,10 @@ for (const target of targets) {
     });
 
     it('registers a client_credentials client with --grant-types and --introspect', async () => {
-      const run = await runCli(['clients', 'create', '--name', 'Reports', '--grant-types', 'client_credentials', '--introspect', '--json'], url);
+      const run = await runCli(
+        ['clients', 'create', '--name', 'Reports', '--grant-types', 'client_credentials', '--introspect', '--json'],
+        url,
+      );
       assert.equal(run.code, 0, run.stderr);
       const shown = JSON.parse((await runCli(['clients', 'show', JSON.parse(run.stdout).client_id, '--json'], url)).stdout);
       assert.deepEqual(shown.grant_types, ['client_credentials']);
@@ -130,7 +148,10 @@ for (const target of targets) {
       const run = await runCli(['tokens', 'purge', '--json'], url);
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(Object.keys(JSON.parse(run.stdout)), ['tokens', 'codes']);
-      assert.match((await runCli(['tokens', 'purge'], url)).stdout, /Deleted \d+ expired token\(s\) and \d+ expired authorization code\(s\)/);
+      assert.match(
+        (await runCli(['tokens', 'purge'], url)).stdout,
+        /Deleted \d+ expired token\(s\) and \d+ expired authorization code\(s\)/,
+      );
     });
 
     const badInput: [string, string[], RegExp][] = [
@@ -138,7 +159,11 @@ for (const target of targets) {
       ['a relative redirect URI', ['--name', 'X', '--redirect-uri', '/cb'], /not an absolute URL/],
       ['a redirect URI with a fragment (RFC 6749 §3.1.2)', ['--name', 'X', '--redirect-uri', 'https://a.example/cb#top'], /fragment/],
       ['an http redirect URI on a non-loopback host', ['--name', 'X', '--redirect-uri', 'http://a.example/cb'], /must use https/],
-      ['an unknown grant type', ['--name', 'X', '--redirect-uri', 'https://a.example/cb', '--grant-types', 'password'], /grant type "password"/],
+      [
+        'an unknown grant type',
+        ['--name', 'X', '--redirect-uri', 'https://a.example/cb', '--grant-types', 'password'],
+        /grant type "password"/,
+      ],
       ['an unknown scope', ['--name', 'X', '--redirect-uri', 'https://a.example/cb', '--scope', 'admin'], /scope "admin"/],
       ['an unknown option', ['--name', 'X', '--redirect-uri', 'https://a.example/cb', '--secret', 'abc'], /Unknown option '--secret'/],
     ];

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  SHIFT      ${config.issuer}   (log in as nate / shift-demo)`,
+      `  SHIFT      ${config.issuer}   (demo user: nate, password in the README)`,
       `  CustomApp  ${config.customAppUrl}   ← open this and click "Log in with SHIFT"`,
       `  ${registration}; access tokens last ${config.accessTokenTtl} s`,
       '',

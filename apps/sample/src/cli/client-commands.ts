@@ -101,10 +101,20 @@ export async function listClients(services: CliServices, json: boolean): Promise
   const clients = await services.clients.list();
   if (json) return { output: JSON.stringify(clients.map(describe)) };
   if (!clients.length) return { output: 'No clients registered.' };
-  const rows = clients.map((c) => [c.id, c.name, c.secretHash === null ? 'public' : 'confidential', c.grantTypes.join(','), c.redirectUris.join(' ')]);
+  const rows = clients.map((c) => [
+    c.id,
+    c.name,
+    c.secretHash === null ? 'public' : 'confidential',
+    c.grantTypes.join(','),
+    c.redirectUris.join(' '),
+  ]);
   const header = ['CLIENT ID', 'NAME', 'TYPE', 'GRANT TYPES', 'REDIRECT URIS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return { output: [line(header), ...rows.map(line)].join('\n') };
 }
 
@@ -145,5 +155,7 @@ export async function purgeTokens(services: CliServices, json: boolean): Promise
   let codes = 0;
   for (let n = batch; n === batch; tokens += n) n = await services.tokens.purgeExpired(now, batch);
   for (let n = batch; n === batch; codes += n) n = await services.codes.purgeExpired(now, batch);
-  return { output: json ? JSON.stringify({ tokens, codes }) : `Deleted ${tokens} expired token(s) and ${codes} expired authorization code(s).` };
+  return {
+    output: json ? JSON.stringify({ tokens, codes }) : `Deleted ${tokens} expired token(s) and ${codes} expired authorization code(s).`,
+  };
 }

@@ -48,7 +48,11 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-function dispatch(args: CliArgs, services: CliServices, registration: ReturnType<typeof registrationFrom> | undefined): Promise<CommandResult> {
+function dispatch(
+  args: CliArgs,
+  services: CliServices,
+  registration: ReturnType<typeof registrationFrom> | undefined,
+): Promise<CommandResult> {
   const json = args.values.json ?? false;
   const [id] = args.positionals;
   switch (args.command) {

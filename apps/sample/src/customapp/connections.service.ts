@@ -129,7 +129,11 @@ export class ConnectionsService {
       throw err;
     }
     const now = new Date();
-    const sealed = await this.sealTokens(row.id, { ...tokens, refresh_token: tokens.refresh_token ?? cipher.decrypt(row.refreshToken, `${row.id}:refresh`) }, now);
+    const sealed = await this.sealTokens(
+      row.id,
+      { ...tokens, refresh_token: tokens.refresh_token ?? cipher.decrypt(row.refreshToken, `${row.id}:refresh`) },
+      now,
+    );
     Object.assign(row, sealed, { refreshCount: row.refreshCount + 1, refreshedAt: now, scope: tokens.scope ?? row.scope });
     await this.rows.update({ id: row.id }, { ...sealed, refreshCount: row.refreshCount, refreshedAt: now, scope: row.scope });
     this.logger.log(`refreshed the SHIFT access token of connection ${row.id}`);

@@ -20,7 +20,13 @@ export class CustomAppModule {
       module: CustomAppModule,
       imports: [TypeOrmModule.forRoot({ ...database, entities: CUSTOMAPP_ENTITIES }), TypeOrmModule.forFeature(CUSTOMAPP_ENTITIES)],
       controllers: [CustomAppController],
-      providers: [{ provide: CUSTOMAPP_CONFIG, useValue: config }, CustomAppSettings, ShiftClient, ConnectionsService, OAuthCallbackHandler],
+      providers: [
+        { provide: CUSTOMAPP_CONFIG, useValue: config },
+        CustomAppSettings,
+        ShiftClient,
+        ConnectionsService,
+        OAuthCallbackHandler,
+      ],
       exports: [CustomAppSettings],
     };
   }

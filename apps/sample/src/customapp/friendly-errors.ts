@@ -49,8 +49,18 @@ export function friendlyShiftError(err: unknown): { status: number; page: ErrorP
   }
   if (err instanceof ShiftApiError) {
     logger.warn(`SHIFT's API refused a call: ${err.status}`);
-    return { status: 502, page: { title: 'SHIFT said no', message: 'SHIFT did not give us your profile. Please try again.', code: err.error } };
+    return {
+      status: 502,
+      page: { title: 'SHIFT said no', message: 'SHIFT did not give us your profile. Please try again.', code: err.error },
+    };
   }
-  logger.warn(err instanceof ShiftUnavailableError ? err.message : `unexpected error talking to SHIFT: ${err instanceof Error ? err.name : 'unknown'}`);
-  return { status: 503, page: { title: 'SHIFT is unavailable', message: 'We could not reach SHIFT just now. Please try again in a moment.' } };
+  logger.warn(
+    err instanceof ShiftUnavailableError
+      ? err.message
+      : `unexpected error talking to SHIFT: ${err instanceof Error ? err.name : 'unknown'}`,
+  );
+  return {
+    status: 503,
+    page: { title: 'SHIFT is unavailable', message: 'We could not reach SHIFT just now. Please try again in a moment.' },
+  };
 }

@@ -42,7 +42,10 @@ export class OAuthCallbackHandler {
     if (!code) return this.fail(400, { title: 'Please start again', message: 'SHIFT sent no authorization code.' });
     const teamId = param('shift_team_id');
     if (teamId !== pending.shiftTeamId) {
-      return this.fail(400, { title: 'Please start again', message: 'The team in SHIFT’s answer is not the one you opened CustomApp from.' });
+      return this.fail(400, {
+        title: 'Please start again',
+        message: 'The team in SHIFT’s answer is not the one you opened CustomApp from.',
+      });
     }
     try {
       const tokens = await this.shift.exchangeCode(code, pending.codeVerifier);

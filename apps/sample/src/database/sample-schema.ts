@@ -1,4 +1,4 @@
-import type { MixedList } from 'typeorm';
+import type { MigrationInterface } from 'typeorm';
 import { CustomAppConnection, CustomAppSetting } from '../customapp/storage/customapp.entities';
 import { ShiftTeam, ShiftTeamMember } from '../shift/users/team.entity';
 import { ShiftUser } from '../shift/users/user.entity';
@@ -15,4 +15,4 @@ export const CUSTOMAPP_ENTITIES = [CustomAppSetting, CustomAppConnection, Custom
 export const SAMPLE_ENTITIES = [...SHIFT_ENTITIES, ...CUSTOMAPP_ENTITIES];
 
 /** The sample's migrations, run after the library's. */
-export const SAMPLE_MIGRATIONS: MixedList<Function> = [SampleSchema1733000000000];
+export const SAMPLE_MIGRATIONS: (new () => MigrationInterface)[] = [SampleSchema1733000000000];

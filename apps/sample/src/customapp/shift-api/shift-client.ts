@@ -84,7 +84,12 @@ export class ShiftClient {
 
   /** Step 4: the code for tokens, server to server, authenticated with the client secret (RFC 6749 §4.1.3). */
   async exchangeCode(code: string, codeVerifier: string): Promise<TokenResponse> {
-    return this.tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: this.config.redirectUri, code_verifier: codeVerifier });
+    return this.tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: this.config.redirectUri,
+      code_verifier: codeVerifier,
+    });
   }
 
   /** A new access token (and a rotated refresh token) for a refresh token (RFC 6749 §6). */
@@ -142,7 +147,11 @@ export class ShiftClient {
   private async oauthError(response: Response): Promise<Error> {
     const body = (await response.json().catch(() => undefined)) as { error?: unknown; error_description?: unknown } | undefined;
     if (typeof body?.error !== 'string') return new ShiftUnavailableError(`HTTP ${response.status}`);
-    return new ShiftOAuthError(body.error, typeof body.error_description === 'string' ? body.error_description : undefined, response.status);
+    return new ShiftOAuthError(
+      body.error,
+      typeof body.error_description === 'string' ? body.error_description : undefined,
+      response.status,
+    );
   }
 
   private async fetchMetadata(): Promise<ShiftMetadata> {
