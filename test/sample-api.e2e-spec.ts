@@ -88,7 +88,7 @@ describe('sample SHIFT over HTTP', () => {
     const res = await api('/v1/users/me', await tokenFor('profile'));
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    const body = await res.json();
+    const body = (await res.json()) as any;
     assert.deepEqual(
       { first_name: body.first_name, last_name: body.last_name, email: body.email },
       { first_name: 'Nate', last_name: 'Rivera', email: 'nate@shift.example' },
@@ -122,7 +122,7 @@ describe('sample SHIFT over HTTP', () => {
     const teamsToken = await tokenFor('teams:read');
     const res = await api('/v1/teams', teamsToken);
     assert.equal(res.status, 200);
-    const { teams } = await res.json();
+    const { teams } = (await res.json()) as any;
     assert.deepEqual(
       teams.map((t: { name: string; role: string }) => [t.name, t.role]),
       [
@@ -132,7 +132,7 @@ describe('sample SHIFT over HTTP', () => {
     );
     const one = await api(`/v1/teams/${teams[0].id}`, teamsToken);
     assert.equal(one.status, 200);
-    assert.equal((await one.json()).name, 'Design');
+    assert.equal(((await one.json()) as any).name, 'Design');
 
     const profileOnly = await api('/v1/teams', await tokenFor('profile'));
     assert.equal(profileOnly.status, 403);
@@ -141,7 +141,7 @@ describe('sample SHIFT over HTTP', () => {
 
   it('GET /v1/teams/:id is 404 for a team the user is not in', async () => {
     const adaToken = await tokenFor('teams:read', 'ada');
-    const { teams } = await (await api('/v1/teams', adaToken)).json();
+    const { teams } = (await (await api('/v1/teams', adaToken)).json()) as any;
     assert.deepEqual(
       teams.map((t: { name: string }) => t.name),
       ['Design'],
@@ -208,7 +208,7 @@ describe('sample SHIFT over HTTP', () => {
 
   it('registered CustomApp as a confidential client on first start', async () => {
     assert.equal(sample.provisioned, 'registered');
-    const metadata = await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json();
+    const metadata = (await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json()) as any;
     assert.equal(metadata.issuer, shift);
   });
 

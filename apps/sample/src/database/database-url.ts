@@ -18,6 +18,6 @@ export function dataSourceOptionsFromUrl(url = process.env.DATABASE_URL || 'sqli
     return { type: 'better-sqlite3', database: file, ...common };
   }
   if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, ...common };
-  if (/^(mysql|mariadb):\/\//.test(url)) return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), ...common };
+  if (/^(mysql|mariadb):\/\//.test(url)) return { type: 'mariadb', url: url.replace(/^mariadb:/, 'mysql:'), ...common };
   throw new Error(`DATABASE_URL must start with sqlite:, postgres:// or mysql:// (got ${url.split(':')[0]}:…)`);
 }

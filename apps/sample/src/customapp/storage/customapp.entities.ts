@@ -41,7 +41,7 @@ export class CustomAppConnection {
   refreshToken!: string | null;
 
   /** How many times the access token was renewed with the refresh token (shown on the profile page). */
-  @Column({ name: 'refresh_count', type: 'int', default: 0 })
+  @Column({ name: 'refresh_count', type: 'integer', default: 0 })
   refreshCount!: number;
 
   /** The `shift_team_id` SHIFT passed back with the code, when CustomApp was opened from a team. */

@@ -25,13 +25,14 @@ export class SampleSchema1733000000000 implements MigrationInterface {
         name: 'shift_users',
         columns: [
           id('id'),
-          { ...str('username', 64), isUnique: true },
+          str('username', 64),
           str('password_hash', 255),
           str('first_name', 100),
           str('last_name', 100),
           str('email', 255),
           when('created_at'),
         ],
+        indices: [new TableIndex({ name: 'uq_shift_users_username', columnNames: ['username'], isUnique: true })],
       }),
     );
     await qr.createTable(new Table({ name: 'shift_teams', columns: [id('id'), str('name', 100)] }));
@@ -64,7 +65,7 @@ export class SampleSchema1733000000000 implements MigrationInterface {
           text('access_token'),
           when('access_token_expires_at'),
           text('refresh_token', true),
-          { name: 'refresh_count', type: 'int', default: 0 },
+          { name: 'refresh_count', type: 'integer', default: 0 },
           str('shift_team_id', 64, true),
           when('connected_at'),
           when('refreshed_at', true),

@@ -1,13 +1,14 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A SHIFT account. The password is kept only as a scrypt hash (see password-hasher.ts). */
 @Entity('shift_users')
+@Index('uq_shift_users_username', ['username'], { unique: true })
 export class ShiftUser {
   /** Stable id, the `sub` of every token SHIFT issues for this user. */
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id!: string;
 
-  @Column({ type: 'varchar', length: 64, unique: true })
+  @Column({ type: 'varchar', length: 64 })
   username!: string;
 
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
