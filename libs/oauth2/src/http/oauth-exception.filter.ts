@@ -38,6 +38,7 @@ export class OAuthEndpointExceptionFilter implements ExceptionFilter {
 
 /** Body-parser failures (malformed or oversized bodies) are the client's fault: `invalid_request`, with their own status. */
 function bodyParserError(exception: unknown): OAuthError | undefined {
+  if (exception instanceof OAuthError) return undefined;
   const e = exception as { status?: number; statusCode?: number; type?: string; getStatus?: () => number };
   const status = typeof e?.getStatus === 'function' ? e.getStatus() : (e?.status ?? e?.statusCode);
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
