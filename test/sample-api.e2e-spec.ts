@@ -203,7 +203,9 @@ describe('sample SHIFT over HTTP', () => {
     const revoked = await browser.request(`${shift}/account/apps/revoke`, { form: form.fields });
     assert.equal(revoked.status, 303);
     assert.equal((await api('/v1/users/me', token)).status, 401);
-    assert.doesNotMatch((await browser.request(`${shift}/account/apps`)).text, /API test client/);
+    const after = (await browser.request(`${shift}/account/apps`)).text;
+    assert.match(after, /API test client can no longer access your SHIFT account/);
+    assert.match(after, /No app is connected to your account/);
   });
 
   it('registered CustomApp as a confidential client on first start', async () => {

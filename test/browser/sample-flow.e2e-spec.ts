@@ -83,14 +83,20 @@ describe('sample flow in Chromium', () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const refreshCount = () => {
+  const query = <T>(sql: string): T => {
     const db = new Database(dbFile, { readonly: true });
     try {
-      return (db.prepare('SELECT refresh_count AS n FROM customapp_connections').get() as { n: number } | undefined)?.n;
+      return db.prepare(sql).get() as T;
     } finally {
       db.close();
     }
   };
+  /** CustomApp's own count of refreshes (undefined once it forgot the connection). */
+  const refreshCount = () => query<{ n: number } | undefined>('SELECT refresh_count AS n FROM customapp_connections')?.n;
+  /** SHIFT's side: refresh tokens that were exchanged (rotated), and tokens still usable. */
+  const rotatedRefreshTokens = () =>
+    query<{ n: number }>("SELECT COUNT(*) AS n FROM oauth_tokens WHERE kind = 'refresh' AND rotated_at IS NOT NULL").n;
+  const liveTokens = () => query<{ n: number }>('SELECT COUNT(*) AS n FROM oauth_tokens WHERE revoked_at IS NULL').n;
 
   it('logs in with SHIFT, asks for consent, and shows Nate’s profile in CustomApp', async () => {
     await page.goto(customApp);
@@ -134,6 +140,7 @@ describe('sample flow in Chromium', () => {
     await page.getByText('Nate Rivera').waitFor();
     assert.equal(await page.getByTestId('refresh-count').innerText(), '1');
     assert.equal(refreshCount(), 1, 'CustomApp stored the rotated tokens of one refresh');
+    assert.equal(rotatedRefreshTokens(), 1, 'SHIFT rotated the refresh token once (RFC 9700 §4.14.2)');
   });
 
   it('shows the connection on SHIFT’s connected-apps page, and revoking it disconnects CustomApp', async () => {
@@ -169,8 +176,8 @@ describe('sample flow in Chromium', () => {
     await page.getByText('Nate Rivera').waitFor();
     await page.getByRole('button', { name: 'Disconnect from SHIFT' }).click();
     await page.getByText('CustomApp is no longer connected to your SHIFT account.').waitFor();
-    await page.goto(`${shift}/account/apps`);
-    assert.match(await page.locator('main').innerText(), /No app is connected/);
+    assert.equal(refreshCount(), undefined, 'CustomApp forgot the tokens');
+    assert.equal(liveTokens(), 0, 'SHIFT revoked the grant (RFC 7009 §2.1)');
     assert.doesNotMatch(output, /shift-demo|client_secret|refresh_token=|access_token=/, 'no secret in the logs');
   });
 });

@@ -9,7 +9,7 @@ export interface CliRun {
 }
 
 /** The compiled admin CLI (`npm run oauth` runs this file). */
-export const CLI_PATH = join(__dirname, '..', 'apps', 'sample', 'src', 'cli', 'main.js');
+export const CLI_PATH = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'cli', 'main.js');
 
 /** Runs the real admin CLI as a child process against `databaseUrl`. */
 export function runCli(args: string[], databaseUrl: string): Promise<CliRun> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { CUSTOMAPP_DATA_SOURCE } from './customapp.config';
 import { ShiftClient, type ShiftProfile, type ShiftTeam, type TokenResponse } from './shift-api/shift-client';
 import { ShiftApiError, ShiftOAuthError } from './shift-api/shift-errors';
 import { CustomAppConnection } from './storage/customapp.entities';
@@ -39,7 +40,7 @@ export class ConnectionsService {
   private readonly logger = new Logger('CustomApp');
 
   constructor(
-    @InjectRepository(CustomAppConnection) private readonly rows: Repository<CustomAppConnection>,
+    @InjectRepository(CustomAppConnection, CUSTOMAPP_DATA_SOURCE) private readonly rows: Repository<CustomAppConnection>,
     private readonly shift: ShiftClient,
     private readonly settings: CustomAppSettings,
   ) {}
@@ -91,7 +92,7 @@ export class ConnectionsService {
       if (row.refreshToken) await this.shift.revoke(cipher.decrypt(row.refreshToken, `${id}:refresh`), 'refresh_token');
       await this.shift.revoke(cipher.decrypt(row.accessToken, `${id}:access`), 'access_token');
     } catch (err) {
-      this.logger.warn(`revocation at SHIFT failed (${err instanceof Error ? err.name : 'error'}); forgetting the tokens anyway`);
+      this.logger.warn(`revocation at SHIFT failed (${err instanceof Error ? err.message : 'error'}); forgetting the tokens anyway`);
     }
     await this.rows.delete({ id });
   }

@@ -5,7 +5,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import type { DataSourceOptions, Repository } from 'typeorm';
 import { CustomAppSession } from '../database/session.entities';
 import { setUpWebApp } from '../web/app-setup';
-import type { CustomAppConfig } from './customapp.config';
+import { CUSTOMAPP_DATA_SOURCE, type CustomAppConfig } from './customapp.config';
 import { CustomAppModule } from './customapp.module';
 
 /** Builds CustomApp (not yet listening). */
@@ -15,12 +15,12 @@ export async function createCustomApp(
   logger?: LoggerService | LogLevel[] | false,
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(CustomAppModule.forRoot(config, database), {
-    logger: logger ?? ['log', 'warn', 'error'],
+    logger: logger ?? ['warn', 'error'],
   });
   setUpWebApp(app, {
     name: 'customapp',
     publicUrl: config.publicUrl,
-    sessions: app.get<Repository<CustomAppSession>>(getRepositoryToken(CustomAppSession)),
+    sessions: app.get<Repository<CustomAppSession>>(getRepositoryToken(CustomAppSession, CUSTOMAPP_DATA_SOURCE)),
     sessionTtlSeconds: 30 * 24 * 3600,
   });
   await app.init();

@@ -12,6 +12,9 @@ export interface CustomAppConfig {
 
 export const CUSTOMAPP_CONFIG = 'customapp:config';
 
+/** CustomApp's own TypeORM data source name: its tables, its connection, nothing shared with SHIFT's. */
+export const CUSTOMAPP_DATA_SOURCE = 'customapp';
+
 /** CustomApp's configuration for a SHIFT at `shiftIssuer`. */
 export function customAppConfig(shiftIssuer: string, publicUrl: string): CustomAppConfig {
   return { shiftIssuer, publicUrl, redirectUri: `${publicUrl}/oauth/redirect`, scope: 'profile offline_access teams:read' };

@@ -4,7 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { CUSTOMAPP_ENTITIES } from '../database/sample-schema';
 import { ConnectionsService } from './connections.service';
 import { CustomAppController } from './customapp.controller';
-import { CUSTOMAPP_CONFIG, type CustomAppConfig } from './customapp.config';
+import { CUSTOMAPP_CONFIG, CUSTOMAPP_DATA_SOURCE, type CustomAppConfig } from './customapp.config';
 import { OAuthCallbackHandler } from './oauth-callback.handler';
 import { ShiftClient } from './shift-api/shift-client';
 import { CustomAppSettings } from './storage/customapp-settings.service';
@@ -18,7 +18,10 @@ export class CustomAppModule {
   static forRoot(config: CustomAppConfig, database: DataSourceOptions): DynamicModule {
     return {
       module: CustomAppModule,
-      imports: [TypeOrmModule.forRoot({ ...database, entities: CUSTOMAPP_ENTITIES }), TypeOrmModule.forFeature(CUSTOMAPP_ENTITIES)],
+      imports: [
+        TypeOrmModule.forRoot({ ...database, name: CUSTOMAPP_DATA_SOURCE, entities: CUSTOMAPP_ENTITIES }),
+        TypeOrmModule.forFeature(CUSTOMAPP_ENTITIES, CUSTOMAPP_DATA_SOURCE),
+      ],
       controllers: [CustomAppController],
       providers: [
         { provide: CUSTOMAPP_CONFIG, useValue: config },

@@ -15,7 +15,7 @@ export async function createShiftApp(
   logger?: LoggerService | LogLevel[] | false,
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ShiftModule.forRoot(config, database), {
-    logger: logger ?? ['log', 'warn', 'error'],
+    logger: logger ?? ['warn', 'error'],
   });
   setUpWebApp(app, {
     name: 'shift',

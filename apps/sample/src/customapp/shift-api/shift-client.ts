@@ -8,7 +8,8 @@ export interface ShiftMetadata {
   issuer: string;
   authorization_endpoint: string;
   token_endpoint: string;
-  revocation_endpoint: string;
+  /** Optional in RFC 8414; without it CustomApp cannot revoke, only forget. */
+  revocation_endpoint?: string;
 }
 
 /** A token response (RFC 6749 §5.1). */
@@ -99,7 +100,9 @@ export class ShiftClient {
 
   /** Revokes a token at SHIFT (RFC 7009 §2.1); revoking the refresh token ends the whole grant. */
   async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
-    const response = await this.post((await this.metadata()).revocation_endpoint, { token, token_type_hint: hint });
+    const endpoint = (await this.metadata()).revocation_endpoint;
+    if (!endpoint) throw new ShiftUnavailableError('the metadata names no revocation_endpoint (RFC 8414 §2)');
+    const response = await this.post(endpoint, { token, token_type_hint: hint });
     if (!response.ok) throw await this.oauthError(response);
   }
 

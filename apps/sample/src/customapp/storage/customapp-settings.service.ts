@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { CUSTOMAPP_DATA_SOURCE } from '../customapp.config';
 import { CustomAppSetting } from './customapp.entities';
 import { TokenCipher } from './token-cipher';
 
@@ -24,7 +25,7 @@ export class CustomAppSettings {
   private readonly logger = new Logger('CustomApp');
   private cipher?: Promise<TokenCipher>;
 
-  constructor(@InjectRepository(CustomAppSetting) private readonly rows: Repository<CustomAppSetting>) {}
+  constructor(@InjectRepository(CustomAppSetting, CUSTOMAPP_DATA_SOURCE) private readonly rows: Repository<CustomAppSetting>) {}
 
   /** The cipher for tokens and the client secret. */
   tokenCipher(): Promise<TokenCipher> {
