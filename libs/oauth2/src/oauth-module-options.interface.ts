@@ -63,6 +63,12 @@ export interface OAuthModuleOptions {
   /** Seconds between purges of expired codes and tokens; false turns the purge off. Default 3600. */
   purgeInterval?: number | false;
   bearer?: OAuthBearerOptions;
+  /**
+   * Key (at least 32 characters) of the consent form's CSRF token. Default: random per process, which
+   * is fine for one instance; when several instances serve one issuer, give them all the same secret
+   * or a consent page shown by one instance is refused by another.
+   */
+  csrfSecret?: string;
   /** `realm` of `WWW-Authenticate` challenges. Default: the issuer. */
   realm?: string;
 }

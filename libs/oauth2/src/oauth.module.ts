@@ -1,4 +1,4 @@
-import { Controller, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { Controller, Logger, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
@@ -10,6 +10,7 @@ import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTI
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions } from './oauth-options';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
+import { OAuthPurgeService } from './oauth-purge.service';
 import { ClientStore } from './stores/client.store';
 import { CodeStore } from './stores/code.store';
 import { ConsentStore } from './stores/consent.store';
@@ -68,6 +69,8 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     ...storeProviders,
     ...interaction,
     ...OAUTH_CORE_PROVIDERS,
+    OAuthPurgeService,
+    ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     OAuthEndpointExceptionFilter,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ];
@@ -81,10 +84,24 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
       RESOLVED_OAUTH_OPTIONS,
       Clock,
       ...STORE_TOKENS,
+      OAuthPurgeService,
       ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
     ],
   };
 }
+
+/** Announces in-memory storage outside tests, as its state is per process and lost on restart. */
+const MEMORY_STORAGE_WARNING: Provider = {
+  provide: 'OAUTH:MEMORY_STORAGE_WARNING',
+  useFactory: () => {
+    if (process.env.NODE_ENV !== 'test') {
+      new Logger('OAuthModule').warn(
+        "storage: 'memory' keeps clients, codes and tokens in this process only: use it for tests and demos, not production",
+      );
+    }
+    return true;
+  },
+};
 
 /** A subclass of `controller` mounted at `path`, so each module instance can choose its prefix. */
 function mountedAt(controller: Type, path: string): Type {

@@ -1,9 +1,37 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
+import { AuthorizationServer } from './core/authorization-server';
 import { Clock } from './core/clock';
 import { ClientRegistry } from './core/client-registry';
-import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { ConnectedApps } from './core/connected-apps';
+import { TokenIntrospection } from './core/introspection';
+import { AuthorizationServerMetadata, endpointUrl, type MetadataExtension } from './core/metadata';
+import { OAuthInteraction } from './core/oauth-interaction';
+import { ResourceServer } from './core/resource-server';
+import { TokenRevocation } from './core/revocation';
+import { TokenCache } from './core/token-cache';
+import { BearerGuard } from './http/bearer.guard';
 import type { ResolvedOAuthOptions } from './oauth-options';
+import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { ClientStore } from './stores/client.store';
+import { CodeStore } from './stores/code.store';
+import { ConsentStore } from './stores/consent.store';
+import { TokenStore } from './stores/token.store';
+
+/** Extra metadata fields (RFC 8414) contributed by other endpoints, e.g. revocation and introspection. */
+const METADATA_EXTENSIONS: MetadataExtension[] = [
+  (options) => ({
+    revocation_endpoint: endpointUrl(options, 'revoke'),
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint: endpointUrl(options, 'introspect'),
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+  }),
+];
+
+const logger = new Logger('OAuth');
+/** Unexpected errors: name and message only (a stack may quote request data). */
+function reportError(error: unknown): void {
+  logger.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+}
 
 /**
  * The core's plain classes, built by factories so the core stays free of Nest decorators. Every
@@ -16,4 +44,65 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       new ClientRegistry(clients, clock, Object.keys(options.scopes)),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, Clock],
   },
+  {
+    provide: AuthorizationServer,
+    useFactory: (
+      options: ResolvedOAuthOptions,
+      clients: ClientStore,
+      codes: CodeStore,
+      tokens: TokenStore,
+      consents: ConsentStore,
+      clock: Clock,
+      cache: TokenCache,
+      interaction?: OAuthInteraction,
+    ) => new AuthorizationServer({ options, clients, codes, tokens, consents, clock, cache, interaction, reportError }),
+    inject: [
+      RESOLVED_OAUTH_OPTIONS,
+      ClientStore,
+      CodeStore,
+      TokenStore,
+      ConsentStore,
+      Clock,
+      TokenCache,
+      { token: OAuthInteraction, optional: true },
+    ],
+  },
+  {
+    provide: AuthorizationServerMetadata,
+    useFactory: (options: ResolvedOAuthOptions) => new AuthorizationServerMetadata(options, METADATA_EXTENSIONS),
+    inject: [RESOLVED_OAUTH_OPTIONS],
+  },
+  // Resource server (RFC 6750, 7009, 7662). One TokenCache per module instance, shared by everything
+  // that revokes, so a revocation on this instance evicts at once.
+  {
+    provide: TokenCache,
+    useFactory: (options: ResolvedOAuthOptions) => new TokenCache(options.bearer.cache),
+    inject: [RESOLVED_OAUTH_OPTIONS],
+  },
+  {
+    provide: ResourceServer,
+    useFactory: (options: ResolvedOAuthOptions, tokens: TokenStore, clients: ClientStore, clock: Clock, cache: TokenCache) =>
+      new ResourceServer({ realm: options.realm, allowQueryToken: options.bearer.allowQueryToken }, tokens, clients, clock, cache),
+    inject: [RESOLVED_OAUTH_OPTIONS, TokenStore, ClientStore, Clock, TokenCache],
+  },
+  {
+    provide: TokenRevocation,
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
+      new TokenRevocation(options.realm, clients, tokens, cache, clock),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock],
+  },
+  {
+    provide: TokenIntrospection,
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock) =>
+      new TokenIntrospection(options.issuer, options.realm, clients, tokens, clock),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock],
+  },
+  {
+    provide: ConnectedApps,
+    useFactory: (consents: ConsentStore, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
+      new ConnectedApps(consents, clients, tokens, cache, clock),
+    inject: [ConsentStore, ClientStore, TokenStore, TokenCache, Clock],
+  },
+  // The guard is a Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
+  BearerGuard,
 ];

@@ -1,23 +1,37 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { OAUTH_ENTITIES } from 'nest-oauth2-provider';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
 import type { DataSourceOptions } from 'typeorm';
 import { SAMPLE_ENTITIES, SAMPLE_MIGRATIONS } from './sample-schema';
 
-/** The sample's database: `sqlite:<path>` (default `sqlite:data/sample.sqlite`), `postgres://…` or `mysql://…`. */
-export function dataSourceOptionsFromUrl(url = process.env.DATABASE_URL || 'sqlite:data/sample.sqlite'): DataSourceOptions {
+/** Where the sample keeps its data when DATABASE_URL is not set: an embedded SQLite file. */
+export const DEFAULT_DATABASE_URL = 'sqlite:data/sample.sqlite';
+
+/**
+ * TypeORM options for a DATABASE_URL: `sqlite:<path>` (relative to the working directory; its folder
+ * is created), `postgres://…` / `postgresql://…`, or `mysql://…` / `mariadb://…`. The OAuth entities
+ * and migrations are included and pending migrations run at start-up, so a new empty database — or a
+ * SQLite file that does not exist yet — just works. Add your own entities beside OAUTH_ENTITIES.
+ */
+export function dataSourceOptionsFromUrl(url: string | undefined = process.env.DATABASE_URL): DataSourceOptions {
+  const target = url?.trim() || DEFAULT_DATABASE_URL;
   const common = {
     entities: [...OAUTH_ENTITIES, ...SAMPLE_ENTITIES],
-    migrations: SAMPLE_MIGRATIONS,
+    // The sample's own tables (users, teams, sessions, CustomApp's storage) after the library's.
+    migrations: [...OAUTH_MIGRATIONS, ...SAMPLE_MIGRATIONS],
     migrationsRun: true,
-    synchronize: false,
   };
-  if (url.startsWith('sqlite:')) {
-    const file = resolve(url.slice('sqlite:'.length));
+  if (target.startsWith('sqlite:')) {
+    const path = target.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new Error('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:data/sample.sqlite');
+    if (path === ':memory:') return { type: 'better-sqlite3', database: path, ...common };
+    const file = resolve(path);
     mkdirSync(dirname(file), { recursive: true });
     return { type: 'better-sqlite3', database: file, ...common };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return { type: 'postgres', url, ...common };
-  if (/^(mysql|mariadb):\/\//.test(url)) return { type: 'mariadb', url: url.replace(/^mariadb:/, 'mysql:'), ...common };
-  throw new Error(`DATABASE_URL must start with sqlite:, postgres:// or mysql:// (got ${url.split(':')[0]}:…)`);
+  if (/^postgres(ql)?:\/\//.test(target)) return { type: 'postgres', url: target, ...common };
+  if (target.startsWith('mysql://')) return { type: 'mysql', url: target, ...common };
+  // TypeORM's URL parser expects mysql://; MariaDB speaks the same protocol through the same driver.
+  if (target.startsWith('mariadb://')) return { type: 'mariadb', url: target.replace(/^mariadb:/, 'mysql:'), ...common };
+  throw new Error(`DATABASE_URL: expected sqlite:<path>, postgres://… or mysql://… (got "${target.split(':')[0]}:…")`);
 }

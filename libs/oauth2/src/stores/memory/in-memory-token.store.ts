@@ -15,7 +15,8 @@ export class InMemoryTokenStore extends TokenStore {
   }
   async rotate(refreshId: string, issued: OAuthToken[], now: Date): Promise<RotationOutcome> {
     const old = this.byId.get(refreshId);
-    if (!old || old.rotatedAt || old.revokedAt) return 'lost';
+    if (!old || old.kind !== 'refresh' || old.rotatedAt || old.revokedAt) return 'lost';
+    this.assertNew(issued);
     old.rotatedAt = now;
     this.insert(issued);
     return 'rotated';
@@ -23,6 +24,7 @@ export class InMemoryTokenStore extends TokenStore {
   async replaceRotation(refreshId: string, issued: OAuthToken[], now: Date): Promise<boolean> {
     const old = this.byId.get(refreshId);
     if (!old || old.revokedAt) return false;
+    this.assertNew(issued);
     for (const token of this.byId.values()) {
       if (token.parentId === refreshId && !token.revokedAt && !token.rotatedAt) token.revokedAt = now;
     }
@@ -52,7 +54,21 @@ export class InMemoryTokenStore extends TokenStore {
     return deleted;
   }
 
+  /** A duplicate id or hash rejects the whole issuance before anything changes, as a unique index would. */
+  private assertNew(tokens: OAuthToken[]): void {
+    const ids = new Set(tokens.map((t) => t.id));
+    const hashes = new Set(tokens.map((t) => t.tokenHash));
+    if (
+      ids.size < tokens.length ||
+      hashes.size < tokens.length ||
+      tokens.some((t) => this.byId.has(t.id) || this.byHash.has(t.tokenHash))
+    ) {
+      throw new Error('A token with this id or hash already exists');
+    }
+  }
+
   private insert(tokens: OAuthToken[]): void {
+    this.assertNew(tokens);
     for (const token of tokens) {
       const copy = { ...token, scopes: [...token.scopes] };
       this.byId.set(copy.id, copy);

@@ -1,14 +1,46 @@
+import type { MigrationInterface, ObjectLiteral } from 'typeorm';
 import type { Type } from '@nestjs/common';
-import { InMemoryClientStore } from '../memory/in-memory-client.store';
-import { InMemoryCodeStore } from '../memory/in-memory-code.store';
-import { InMemoryConsentStore } from '../memory/in-memory-consent.store';
-import { InMemoryTokenStore } from '../memory/in-memory-token.store';
+import type { ClientStore } from '../client.store';
+import type { CodeStore } from '../code.store';
+import type { ConsentStore } from '../consent.store';
+import type { TokenStore } from '../token.store';
+import { CreateOAuthSchema1767225600000 } from './migrations/1767225600000-create-oauth-schema';
+import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
+import { OAuthClientEntity } from './oauth-client.entity';
+import { OAuthConsentEntity } from './oauth-consent.entity';
+import { OAuthTokenEntity } from './oauth-token.entity';
+import { TypeOrmClientStore } from './typeorm-client.store';
+import { TypeOrmCodeStore } from './typeorm-code.store';
+import { TypeOrmConsentStore } from './typeorm-consent.store';
+import { TypeOrmTokenStore } from './typeorm-token.store';
 
-// Scaffolding: replaced by the TypeORM entities and stores in the next commit.
-export const OAUTH_ENTITIES: readonly Type[] = [];
-export const TYPEORM_STORES: Record<'clients' | 'codes' | 'tokens' | 'consents', Type> = {
-  clients: InMemoryClientStore,
-  codes: InMemoryCodeStore,
-  tokens: InMemoryTokenStore,
-  consents: InMemoryConsentStore,
-};
+/**
+ * The module's TypeORM entities: add them to the host's `TypeOrmModule.forRoot({ entities })`.
+ * @publicApi
+ */
+export const OAUTH_ENTITIES: readonly Type<ObjectLiteral>[] = Object.freeze([
+  OAuthClientEntity,
+  OAuthAuthorizationCodeEntity,
+  OAuthTokenEntity,
+  OAuthConsentEntity,
+]);
+
+/**
+ * The migrations that create and evolve the `oauth_` tables, oldest first: add them to the host's
+ * `migrations` and run them (`migrationsRun: true` or the TypeORM CLI).
+ * @publicApi
+ */
+export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.freeze([CreateOAuthSchema1767225600000]);
+
+/** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */
+export const TYPEORM_STORES: Readonly<{
+  clients: Type<ClientStore>;
+  codes: Type<CodeStore>;
+  tokens: Type<TokenStore>;
+  consents: Type<ConsentStore>;
+}> = Object.freeze({
+  clients: TypeOrmClientStore,
+  codes: TypeOrmCodeStore,
+  tokens: TypeOrmTokenStore,
+  consents: TypeOrmConsentStore,
+});

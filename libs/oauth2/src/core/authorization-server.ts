@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import type { ResolvedOAuthOptions } from '../oauth-options';
+import type { ClientStore } from '../stores/client.store';
+import type { CodeStore } from '../stores/code.store';
+import type { ConsentStore } from '../stores/consent.store';
+import type { TokenStore } from '../stores/token.store';
+import { AuthorizeEndpoint } from './authorize/authorize-endpoint';
+import { ConsentForm } from './authorize/consent-form';
+import type { Clock } from './clock';
+import type { TokenCache } from './token-cache';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenEndpoint } from './grants/token-endpoint';
+import { TokenIssuer } from './grants/token-issuer';
+import type { OAuthInteraction } from './oauth-interaction';
+import type { OAuthRequest } from './oauth-request';
+import type { OAuthResponse } from './oauth-response';
+import { ConsentCsrf } from './protocol/csrf';
+
+/** Everything the authorization server works with. */
+export interface AuthorizationServerDeps {
+  options: ResolvedOAuthOptions;
+  clients: ClientStore;
+  codes: CodeStore;
+  tokens: TokenStore;
+  consents: ConsentStore;
+  clock: Clock;
+  /** The host's login/consent integration; the authorization endpoint needs it, the token endpoint does not. */
+  interaction?: OAuthInteraction;
+  /** Receives unexpected errors (the client only ever sees a generic `server_error`). */
+  reportError?: (error: unknown) => void;
+  /** The bearer cache of this instance, so a family revoked here (code replay, refresh reuse) stops working at once. */
+  cache?: TokenCache;
+}
+
+/**
+ * The authorization server (RFC 6749): the authorization endpoint with its consent step and the
+ * token endpoint with the authorization_code, refresh_token and client_credentials grants.
+ * Framework-free: it takes an `OAuthRequest` and returns an `OAuthResponse`, and never throws.
+ * @publicApi
+ * @example
+ * const server = new AuthorizationServer({ options, clients, codes, tokens, consents, clock, interaction });
+ * const response = await server.handleTokenRequest(request);
+ */
+export class AuthorizationServer {
+  private readonly authorize: AuthorizeEndpoint;
+  private readonly token: TokenEndpoint;
+
+  constructor(deps: AuthorizationServerDeps) {
+    const { options, clients, codes, tokens, consents, clock } = deps;
+    // Without a configured secret the CSRF key lives and dies with the process (see `csrfSecret`).
+    const csrf = new ConsentCsrf(options.csrfSecret ?? randomBytes(32));
+    this.authorize = new AuthorizeEndpoint({
+      options,
+      clients,
+      codes,
+      consents,
+      clock,
+      consentForm: new ConsentForm(options, csrf, clock),
+      interaction: deps.interaction,
+      reportError: deps.reportError,
+    });
+    const issuer = new TokenIssuer(options);
+    this.token = new TokenEndpoint(
+      clients,
+      [
+        new AuthorizationCodeGrant(codes, tokens, consents, issuer, clock, deps.cache),
+        new RefreshTokenGrant(options, tokens, consents, issuer, clock, deps.cache),
+        new ClientCredentialsGrant(options, tokens, issuer, clock),
+      ],
+      { requireHttps: options.requireHttps, realm: options.realm, reportError: deps.reportError },
+    );
+  }
+
+  /** `GET {prefix}/auth` (RFC 6749 §4.1.1): log in, consent, or redirect with a code or an error. */
+  handleAuthorizationRequest(req: OAuthRequest): Promise<OAuthResponse> {
+    return this.authorize.handleRequest(req);
+  }
+
+  /** `POST {prefix}/auth`: the consent form's allow/deny decision. */
+  handleConsentDecision(req: OAuthRequest): Promise<OAuthResponse> {
+    return this.authorize.handleDecision(req);
+  }
+
+  /** `POST {prefix}/token` (RFC 6749 §3.2). */
+  handleTokenRequest(req: OAuthRequest): Promise<OAuthResponse> {
+    return this.token.handle(req);
+  }
+}

@@ -1,0 +1,149 @@
+import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ClientStore } from '../../stores/client.store';
+import type { OAuthClient } from '../../stores/models';
+import { InvalidRedirectUriError, InvalidRequestError, UnauthorizedClientError, UnsupportedResponseTypeError } from '../oauth.errors';
+import { isPkceValue, type PkceMethod } from '../protocol/pkce';
+import { isRedirectUriRegistered } from '../protocol/redirect-uri';
+import { grantableScopes, parseScope } from '../protocol/scope';
+import { singleValuedParams } from '../protocol/single-valued-params';
+
+/**
+ * Validation of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3), in two phases:
+ * 1. `resolveRedirectTarget`: `client_id` and `redirect_uri`. Until both are trusted nothing may be
+ *    redirected, so every failure is an `InvalidRedirectUriError` shown as a page (§4.1.2.1, §10.15).
+ * 2. `validateAuthorizationRequest`: everything else; failures are redirected to the trusted URI.
+ * The consent POST runs both phases again on the posted fields: nothing is trusted from the form.
+ */
+
+/** `prompt` values this server understands (OpenID Connect Core §3.1.2.1, adopted for OAuth). */
+export type Prompt = 'none' | 'login' | 'consent';
+
+/** Parameters that make up a pending authorization request (posted back by the consent form). */
+export const REQUEST_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+] as const;
+
+const RESPONSE_PARAMS = new Set(['code', 'state', 'iss', 'error', 'error_description', 'error_uri']);
+
+/** Where an authorization response may go: the trusted client and redirect URI. */
+export interface RedirectTarget {
+  client: OAuthClient;
+  /** The URI to redirect to. */
+  redirectUri: string;
+  /** The `redirect_uri` parameter as sent, or null when omitted (the code remembers which, RFC 6749 §4.1.3). */
+  requestedRedirectUri: string | null;
+  /** `state`, echoed in every response when it was a single string. */
+  state?: string;
+}
+
+/** A fully validated authorization request. */
+export interface AuthorizationRequest extends RedirectTarget {
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: PkceMethod | null;
+  prompt: Set<Prompt>;
+  /** The configured passthrough parameters present in the request (e.g. `shift_team_id`). */
+  passthrough: Record<string, string>;
+  /** Every recognised parameter as sent, for the consent form and its CSRF binding. */
+  params: Record<string, string | undefined>;
+}
+
+/** Phase 1: find the client and the redirect URI, or throw an error that must be shown, never redirected. */
+export async function resolveRedirectTarget(source: Readonly<Record<string, unknown>>, clients: ClientStore): Promise<RedirectTarget> {
+  let ids: Record<string, string | undefined>;
+  try {
+    ids = singleValuedParams(source, ['client_id', 'redirect_uri']);
+  } catch (error) {
+    throw new InvalidRedirectUriError((error as Error).message);
+  }
+  if (ids.client_id === undefined) throw new InvalidRedirectUriError('The request has no client_id');
+  const client = await clients.findById(ids.client_id);
+  if (!client) throw new InvalidRedirectUriError('The client_id is not registered on this server');
+  const state = typeof source.state === 'string' && source.state !== '' ? source.state : undefined;
+  if (ids.redirect_uri !== undefined) {
+    if (!isRedirectUriRegistered(client.redirectUris, ids.redirect_uri)) {
+      throw new InvalidRedirectUriError('The redirect_uri is not registered for this client (exact match required)');
+    }
+    return { client, redirectUri: ids.redirect_uri, requestedRedirectUri: ids.redirect_uri, state };
+  }
+  // RFC 6749 §3.1.2.3: omitting redirect_uri is allowed only when exactly one is registered.
+  if (client.redirectUris.length !== 1) {
+    throw new InvalidRedirectUriError(
+      client.redirectUris.length === 0
+        ? 'This client has no redirect URI registered'
+        : 'The redirect_uri parameter is required: this client has several registered',
+    );
+  }
+  return { client, redirectUri: client.redirectUris[0], requestedRedirectUri: null, state };
+}
+
+/** Phase 2: every other rule; errors thrown here are redirectable. */
+export function validateAuthorizationRequest(
+  target: RedirectTarget,
+  source: Readonly<Record<string, unknown>>,
+  options: ResolvedOAuthOptions,
+): AuthorizationRequest {
+  const params = singleValuedParams(source, [...REQUEST_PARAMS, ...options.passthroughParams]);
+  const { client } = target;
+  if (params.response_type === undefined) throw new InvalidRequestError('The response_type parameter is required');
+  if (params.response_type !== 'code') {
+    throw new UnsupportedResponseTypeError('Only response_type=code is supported (implicit is not, per OAuth 2.1)');
+  }
+  if (!client.grantTypes.includes('authorization_code')) {
+    throw new UnauthorizedClientError('This client may not use the authorization_code grant');
+  }
+  const scopes = grantableScopes(parseScope(params.scope), client.scopes, Object.keys(options.scopes), options.defaultScopes);
+  const { codeChallenge, codeChallengeMethod } = validatePkce(client, params, options);
+  const passthrough: Record<string, string> = {};
+  for (const name of options.passthroughParams) {
+    // A passthrough parameter never overrides a protocol one of the response.
+    if (params[name] !== undefined && !RESPONSE_PARAMS.has(name)) passthrough[name] = params[name];
+  }
+  return { ...target, scopes, codeChallenge, codeChallengeMethod, prompt: parsePrompt(params.prompt), passthrough, params };
+}
+
+/** RFC 7636 §4.3 and OAuth 2.1: S256 by default; `plain` only when allowed; waivable only for confidential clients. */
+function validatePkce(
+  client: OAuthClient,
+  params: Record<string, string | undefined>,
+  options: ResolvedOAuthOptions,
+): Pick<AuthorizationRequest, 'codeChallenge' | 'codeChallengeMethod'> {
+  const challenge = params.code_challenge;
+  const method = params.code_challenge_method;
+  if (challenge === undefined) {
+    if (method !== undefined) throw new InvalidRequestError('code_challenge_method was sent without a code_challenge');
+    const required = options.requirePkce === 'all' || client.secretHash === null;
+    if (required) throw new InvalidRequestError('PKCE is required: send code_challenge with code_challenge_method=S256 (RFC 7636)');
+    return { codeChallenge: null, codeChallengeMethod: null };
+  }
+  // RFC 7636 §4.3: an absent method means plain.
+  const effective = method ?? 'plain';
+  if (effective !== 'S256' && effective !== 'plain') {
+    throw new InvalidRequestError('code_challenge_method must be S256 (RFC 7636 §4.3)');
+  }
+  if (effective === 'plain' && !options.allowPlainPkce) {
+    throw new InvalidRequestError('code_challenge_method=plain is not allowed: use S256 (RFC 9700 §2.1.1)');
+  }
+  if (!isPkceValue(challenge)) {
+    throw new InvalidRequestError('code_challenge must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.2)');
+  }
+  return { codeChallenge: challenge, codeChallengeMethod: effective };
+}
+
+function parsePrompt(value: string | undefined): Set<Prompt> {
+  const prompt = new Set<Prompt>();
+  for (const item of (value ?? '').split(' ').filter(Boolean)) {
+    if (item !== 'none' && item !== 'login' && item !== 'consent') throw new InvalidRequestError(`Unsupported prompt value: ${item}`);
+    prompt.add(item);
+  }
+  // OpenID Connect Core §3.1.2.1: none with any other value is an error.
+  if (prompt.has('none') && prompt.size > 1) throw new InvalidRequestError('prompt=none cannot be combined with other values');
+  return prompt;
+}

@@ -1,0 +1,74 @@
+import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { Clock } from '../clock';
+import { htmlResponse, renderConsentPage } from '../consent-page';
+import type { ConsentView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
+import type { OAuthRequest } from '../oauth-request';
+import type { OAuthResponse } from '../oauth-response';
+import type { ConsentCsrf } from '../protocol/csrf';
+import { REQUEST_PARAMS, type AuthorizationRequest } from './authorization-request';
+
+/** Name of the cookie that binds a consent form to the browser that was shown it. */
+export const CONSENT_COOKIE = 'oauth_consent';
+/** Name of the hidden form field carrying the CSRF token. */
+export const CSRF_FIELD = 'csrf_token';
+
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The consent form: renders it (built-in page or the host's `renderConsent`) with its CSRF cookie
+ * and token, and checks a posted decision against them (RFC 6749 §10.12). See `ConsentCsrf` for the design.
+ */
+export class ConsentForm {
+  constructor(
+    private readonly options: ResolvedOAuthOptions,
+    private readonly csrf: ConsentCsrf,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The consent page for a validated request, with the cookie set (or kept) and the form token bound to it. */
+  async render(request: AuthorizationRequest, user: OAuthUser, req: OAuthRequest, interaction: OAuthInteraction): Promise<OAuthResponse> {
+    const existing = req.cookies[CONSENT_COOKIE];
+    const cookie = existing && COOKIE_VALUE.test(existing) ? existing : this.csrf.newCookieValue();
+    const fields: Record<string, string> = {};
+    for (const name of this.boundParams()) {
+      const value = request.params[name];
+      if (value !== undefined) fields[name] = value;
+    }
+    fields[CSRF_FIELD] = this.csrf.token(cookie, user.id, this.canonical(request.params)!, this.clock.now());
+    const view: ConsentView = {
+      client: { id: request.client.id, name: request.client.name },
+      user,
+      scopes: request.scopes.map((name) => ({ name, description: this.options.scopes[name] ?? name })),
+      action: new URL(req.url, 'http://localhost').pathname,
+      fields,
+    };
+    const custom = await interaction.renderConsent(view, req);
+    const setCookie = `${CONSENT_COOKIE}=${cookie}; Path=${view.action}; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`;
+    return htmlResponse(200, custom ?? renderConsentPage(view), custom === undefined, { 'Set-Cookie': setCookie });
+  }
+
+  /** True when the posted form carries a valid token for this browser, this user and exactly these parameters. */
+  verify(req: OAuthRequest, userId: string): boolean {
+    const token = req.body[CSRF_FIELD];
+    const pending = this.canonical(req.body);
+    if (typeof token !== 'string' || pending === undefined) return false;
+    return this.csrf.verify(token, req.cookies[CONSENT_COOKIE], userId, pending, this.clock.now());
+  }
+
+  /** Every parameter the token binds: the request's and the configured passthrough ones. */
+  private boundParams(): string[] {
+    return [...REQUEST_PARAMS, ...this.options.passthroughParams];
+  }
+
+  /** One string for the pending request (undefined if a value is not a single string, e.g. repeated). */
+  private canonical(source: Readonly<Record<string, unknown>>): string | undefined {
+    const values: (string | null)[] = [];
+    for (const name of this.boundParams()) {
+      const value = source[name];
+      if (value === undefined || value === '') values.push(null);
+      else if (typeof value === 'string') values.push(value);
+      else return undefined;
+    }
+    return JSON.stringify(values);
+  }
+}

@@ -1,0 +1,61 @@
+import { InsufficientScopeError, InvalidRequestError, InvalidTokenError } from './oauth.errors';
+import { quoteHeaderValue, safeDescription } from './error-response';
+
+/**
+ * The `WWW-Authenticate: Bearer` challenge of RFC 6750 §3 and the errors that carry it.
+ * - No credentials at all: `Bearer realm="…"`, with no error attribute (RFC 6750 §3.1).
+ * - Otherwise the challenge repeats the error code and description, plus `scope` for
+ *   `insufficient_scope`. Every value is a quoted-string with `"` and `\` escaped (RFC 7235 §2.1).
+ * The errors carry the challenge in `headers`, so whatever filter writes them sends it.
+ */
+export function bearerChallenge(realm: string, error?: { code: string; description?: string; scope?: readonly string[] }): string {
+  const params = [`realm=${quoteHeaderValue(realm)}`];
+  if (error) {
+    params.push(`error=${quoteHeaderValue(error.code)}`);
+    if (error.description) params.push(`error_description=${quoteHeaderValue(safeDescription(error.description))}`);
+    if (error.scope?.length) params.push(`scope=${quoteHeaderValue(error.scope.join(' '))}`);
+  }
+  return `Bearer ${params.join(', ')}`;
+}
+
+/**
+ * The request carried no bearer token: 401 with a bare challenge (RFC 6750 §3.1 — "the resource server
+ * SHOULD NOT include an error code"). The JSON body still says `invalid_request` (the token, a required
+ * parameter, is missing) so clients parsing bodies get a code and a description.
+ */
+export class MissingBearerTokenError extends InvalidRequestError {
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(realm: string) {
+    super('This resource requires a bearer access token (RFC 6750 section 2)', { status: 401 });
+    this.headers = { 'WWW-Authenticate': bearerChallenge(realm) };
+  }
+}
+
+/** A malformed bearer request (bad header syntax, two token sources, a refused query token): 400 (RFC 6750 §3.1). */
+export class BearerRequestError extends InvalidRequestError {
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(realm: string, description: string) {
+    super(description);
+    this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description }) };
+  }
+}
+
+/** The token is unknown, expired, revoked, not an access token, or its client is gone: 401 (RFC 6750 §3.1). */
+export class BearerTokenError extends InvalidTokenError {
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(realm: string, description: string) {
+    super(description);
+    this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description }) };
+  }
+}
+
+/** The token lacks a scope the resource requires: 403 with the required scopes in the challenge (RFC 6750 §3.1). */
+export class BearerScopeError extends InsufficientScopeError {
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(realm: string, requiredScopes: readonly string[]) {
+    super(requiredScopes);
+    this.headers = {
+      'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description: this.description, scope: requiredScopes }),
+    };
+  }
+}

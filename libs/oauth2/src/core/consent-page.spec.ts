@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { escapeHtml, htmlHeaders, renderConsentPage, renderErrorPage } from './consent-page';
+
+describe('built-in HTML pages', () => {
+  it('escapes the characters that could open markup or leave an attribute', () => {
+    assert.equal(escapeHtml(`<a href="x" onclick='y'>&\``), '&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;&#96;');
+  });
+  it('renders every view string as text: client, user, scopes and hidden fields', () => {
+    const html = renderConsentPage({
+      client: { id: 'c', name: '<script>alert(1)</script>' },
+      user: { id: 'u', name: '<b>Nate</b>' },
+      scopes: [{ name: 'profile', description: '<img src=x onerror=alert(1)>' }],
+      action: '/oauth2/auth',
+      fields: { state: '"><script>', csrf_token: 't' },
+    });
+    assert.ok(!/<script|<img|<b>/.test(html));
+    assert.match(html, /name="decision" value="allow"/);
+    assert.match(html, /name="decision" value="deny"/);
+    assert.match(html, /<input type="hidden" name="state" value="&#34;&#62;&#60;script&#62;">/);
+  });
+  it('escapes the error page', () => {
+    assert.ok(!renderErrorPage('<x>', '<y>').includes('<x>'));
+  });
+  it('sends anti-framing headers and a strict CSP on built-in pages (RFC 6749 §10.13)', () => {
+    const h = htmlHeaders(true);
+    assert.match(h['Content-Security-Policy'], /default-src 'none'.*frame-ancestors 'none'/);
+    assert.equal(h['X-Frame-Options'], 'DENY');
+    assert.match(htmlHeaders(false)['Content-Security-Policy'], /frame-ancestors 'none'/);
+  });
+});

@@ -1,0 +1,72 @@
+import type { ConsentView } from './oauth-interaction';
+import type { OAuthResponse } from './oauth-response';
+
+/**
+ * The built-in HTML of the authorization endpoint: the consent page and the error page shown when
+ * the client or its redirect URI cannot be trusted (RFC 6749 §4.1.2.1). Every interpolated string
+ * goes through `escapeHtml` — client names come from registrations and must render as text.
+ */
+
+/** Escape text for an HTML element body or a double-quoted attribute. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Headers of every HTML page: never framed (clickjacking, RFC 6749 §10.13), never cached, no
+ * Referer leaking the authorization request. `strict` adds a CSP that forbids every resource the
+ * built-in pages do not use; a host-rendered page gets `default-src 'self'` so its own assets load.
+ */
+export function htmlHeaders(strict: boolean): Record<string, string> {
+  const csp = strict
+    ? "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
+    : "default-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Security-Policy': csp,
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+  };
+}
+
+/** An HTML response with the page headers (plus `extra`, e.g. the CSRF cookie). */
+export function htmlResponse(status: number, html: string, strict = true, extra: Record<string, string | string[]> = {}): OAuthResponse {
+  return { status, headers: { ...htmlHeaders(strict), ...extra }, body: html };
+}
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}' +
+  'button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem}li{margin:.35rem 0}';
+
+function page(title: string, content: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${content}</body></html>`
+  );
+}
+
+/** The built-in consent page: names the client, lists each scope with its description, posts allow or deny. */
+export function renderConsentPage(view: ConsentView): string {
+  const client = escapeHtml(view.client.name);
+  const user = escapeHtml(view.user.name ?? view.user.id);
+  const scopes = view.scopes.map((s) => `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}</li>`).join('');
+  const hidden = Object.entries(view.fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('');
+  return page(
+    `Authorize ${view.client.name}`,
+    `<h1>Authorize <span class="client">${client}</span></h1>` +
+      `<p>Signed in as ${user}. <span class="client">${client}</span> asks to:</p><ul>${scopes}</ul>` +
+      `<form method="post" action="${escapeHtml(view.action)}">${hidden}` +
+      `<button type="submit" name="decision" value="allow">Allow</button>` +
+      `<button type="submit" name="decision" value="deny">Deny</button></form>`,
+  );
+}
+
+/** The error page for requests that must not be redirected (bad client or redirect URI, CSRF failure). */
+export function renderErrorPage(title: string, message: string): string {
+  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+}

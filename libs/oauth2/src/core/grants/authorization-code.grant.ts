@@ -1,0 +1,86 @@
+import type { CodeStore } from '../../stores/code.store';
+import type { ConsentStore } from '../../stores/consent.store';
+import type { TokenStore } from '../../stores/token.store';
+import type { Clock } from '../clock';
+import type { TokenCache } from '../token-cache';
+import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
+import type { AuthenticatedClient } from '../protocol/client-authentication';
+import { isPkceValue, verifyPkce } from '../protocol/pkce';
+import { hashSecret } from '../protocol/random-token';
+import { singleValuedParams } from '../protocol/single-valued-params';
+import type { Grant, TokenResponseBody } from './grant';
+import type { TokenIssuer } from './token-issuer';
+
+/**
+ * The authorization_code grant (RFC 6749 §4.1.3):
+ * - the code is consumed atomically, once, across instances (`CodeStore.consume`); a replay revokes
+ *   every token issued from it (§4.1.2, RFC 9700 §4.5) and fails with `invalid_grant`;
+ * - the code must belong to the authenticated client, and `redirect_uri` must repeat the
+ *   authorization request's exactly when that request had one (§4.1.3);
+ * - PKCE: the verifier must match the stored challenge (RFC 7636 §4.6); a verifier sent for a code
+ *   issued without a challenge is refused too (downgrade defence, RFC 9700 §2.1.1).
+ */
+export class AuthorizationCodeGrant implements Grant {
+  readonly grantType = 'authorization_code' as const;
+
+  constructor(
+    private readonly codes: CodeStore,
+    private readonly tokens: TokenStore,
+    private readonly consents: ConsentStore,
+    private readonly issuer: TokenIssuer,
+    private readonly clock: Clock,
+    private readonly cache?: TokenCache,
+  ) {}
+
+  async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
+    const params = singleValuedParams(body, ['code', 'redirect_uri', 'code_verifier']);
+    if (params.code === undefined) throw new InvalidRequestError('The code parameter is required');
+    if (params.code_verifier !== undefined && !isPkceValue(params.code_verifier)) {
+      throw new InvalidRequestError('code_verifier must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.1)');
+    }
+    const now = this.clock.now();
+    const found = await this.codes.consume(hashSecret(params.code), now);
+    if (found.outcome === 'invalid') throw new InvalidGrantError('The authorization code is invalid or expired');
+    if (found.outcome === 'replayed') {
+      await this.revokeFamily(found.code.grantId, now);
+      throw new InvalidGrantError('The authorization code was already used; the tokens issued from it are revoked');
+    }
+    const code = found.code;
+    if (code.clientId !== client.id) throw new InvalidGrantError('The authorization code was issued to another client');
+    if (code.redirectUri !== null ? params.redirect_uri !== code.redirectUri : !redirectAllowed(params.redirect_uri, client.redirectUris)) {
+      throw new InvalidGrantError('The redirect_uri does not match the authorization request (RFC 6749 §4.1.3)');
+    }
+    if (code.codeChallenge !== null) {
+      if (params.code_verifier === undefined) throw new InvalidGrantError('The code_verifier is required (RFC 7636 §4.5)');
+      if (!verifyPkce(params.code_verifier, code.codeChallenge, code.codeChallengeMethod ?? 'plain')) {
+        throw new InvalidGrantError('The code_verifier does not match the code_challenge (RFC 7636 §4.6)');
+      }
+    } else if (params.code_verifier !== undefined || client.secretHash === null) {
+      throw new InvalidGrantError('This code was issued without PKCE, so no code_verifier is expected');
+    }
+
+    const minted = this.issuer.mint({
+      client,
+      userId: code.userId,
+      scopes: code.scopes,
+      grantId: code.grantId,
+      parentId: null,
+      withRefresh: this.issuer.mayRefresh(client, code.scopes),
+      now,
+    });
+    await this.tokens.save(minted.tokens);
+    await this.consents.touch(code.userId, client.id, now);
+    return minted.response;
+  }
+
+  /** Revoke a whole family and forget it in this instance's bearer cache. */
+  private async revokeFamily(grantId: string, now: Date): Promise<void> {
+    await this.tokens.revokeGrant(grantId, now);
+    this.cache?.evictGrant(grantId);
+  }
+}
+
+/** When the authorization request omitted redirect_uri, a token request may still name a registered one. */
+function redirectAllowed(given: string | undefined, registered: readonly string[]): boolean {
+  return given === undefined || registered.includes(given);
+}

@@ -1,0 +1,37 @@
+import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { TokenStore } from '../../stores/token.store';
+import type { Clock } from '../clock';
+import { UnauthorizedClientError } from '../oauth.errors';
+import type { AuthenticatedClient } from '../protocol/client-authentication';
+import { randomId } from '../protocol/random-token';
+import { grantableScopes, parseScope } from '../protocol/scope';
+import { singleValuedParams } from '../protocol/single-valued-params';
+import type { Grant, TokenResponseBody } from './grant';
+import type { TokenIssuer } from './token-issuer';
+
+/**
+ * The client_credentials grant (RFC 6749 §4.4): a confidential client acting for itself.
+ * - only confidential clients (§4.4: "MUST only be used by confidential clients");
+ * - scope ⊆ the client's scopes, defaulting like the authorization endpoint;
+ * - no refresh token (§4.4.3) and no user.
+ */
+export class ClientCredentialsGrant implements Grant {
+  readonly grantType = 'client_credentials' as const;
+
+  constructor(
+    private readonly options: ResolvedOAuthOptions,
+    private readonly tokens: TokenStore,
+    private readonly issuer: TokenIssuer,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(body: Readonly<Record<string, unknown>>, { client, method }: AuthenticatedClient): Promise<TokenResponseBody> {
+    if (method === 'none') throw new UnauthorizedClientError('A public client cannot use the client_credentials grant');
+    const { scope } = singleValuedParams(body, ['scope']);
+    const scopes = grantableScopes(parseScope(scope), client.scopes, Object.keys(this.options.scopes), this.options.defaultScopes);
+    const now = this.clock.now();
+    const minted = this.issuer.mint({ client, userId: null, scopes, grantId: randomId(), parentId: null, withRefresh: false, now });
+    await this.tokens.save(minted.tokens);
+    return minted.response;
+  }
+}

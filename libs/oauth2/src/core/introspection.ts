@@ -1,0 +1,93 @@
+import type { ClientStore } from '../stores/client.store';
+import type { OAuthToken } from '../stores/models';
+import type { TokenStore } from '../stores/token.store';
+import type { Clock } from './clock';
+import { toErrorResponse } from './error-response';
+import { InvalidClientError, InvalidRequestError, OAuthError, UnauthorizedClientError } from './oauth.errors';
+import type { OAuthRequest } from './oauth-request';
+import { jsonResponse, type OAuthResponse } from './oauth-response';
+import { authenticateClient } from './protocol/client-authentication';
+import { hashSecret } from './protocol/random-token';
+import { singleValuedParams } from './protocol/single-valued-params';
+import { requireFormBody } from './revocation';
+
+/** An authenticated client without the introspection permission: 403, since its credentials were fine (RFC 7662 §2.1, §4). */
+export class IntrospectionNotAllowedError extends UnauthorizedClientError {
+  override readonly status = 403;
+  override readonly redirectable = false;
+}
+
+/** The answer for anything that is not a usable token: `active` alone, nothing to learn from (RFC 7662 §2.2). */
+const INACTIVE = Object.freeze({ active: false });
+
+/**
+ * The introspection endpoint, `POST {prefix}/introspect` (RFC 7662).
+ *
+ * - Only clients that authenticate with a secret and have `canIntrospect` (resource servers) may ask
+ *   (§2.1, §4: otherwise the endpoint would be a token-scanning oracle). Bad or missing credentials
+ *   → 401 `invalid_client`; a public client → 401 `invalid_client`; an authenticated client without
+ *   the flag → 403 `unauthorized_client`.
+ * - An active token → `active`, `scope`, `client_id`, `sub` (when a user is behind it), `token_type`
+ *   (`Bearer` for access tokens; omitted for refresh tokens, which have no RFC 6749 §7.1 type), `exp`,
+ *   `iat`, `iss` and `jti`. Unknown, expired, revoked, rotated, or of a deleted client →
+ *   `{"active": false}` only (§2.2).
+ * - `token_type_hint` is ignored beyond a repetition check: the token is found by its hash (§2.1).
+ * @publicApi
+ */
+export class TokenIntrospection {
+  constructor(
+    /** The `iss` of active responses. */
+    private readonly issuer: string,
+    /** `realm` of the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
+    private readonly realm: string,
+    private readonly clients: ClientStore,
+    private readonly tokens: TokenStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Handles one introspection request. Protocol errors come back as their RFC 6749 §5.2 response (RFC 7662
+   * §2.3); anything unexpected is thrown for the endpoint's filter to log and answer.
+   */
+  async handle(request: OAuthRequest): Promise<OAuthResponse> {
+    try {
+      return await this.introspect(request);
+    } catch (error) {
+      if (error instanceof OAuthError) return toErrorResponse(error, this.realm);
+      throw error;
+    }
+  }
+
+  private async introspect(request: OAuthRequest): Promise<OAuthResponse> {
+    requireFormBody(request, 'RFC 7662 section 2.1');
+    const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
+    const { client, method } = await authenticateClient(request, this.clients);
+    if (method === 'none')
+      throw new InvalidClientError('Introspection requires client authentication with a secret (RFC 7662 section 2.1)');
+    if (!client.canIntrospect) throw new IntrospectionNotAllowedError('This client is not allowed to introspect tokens');
+    if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7662 section 2.1)');
+
+    const token = await this.tokens.findByHash(hashSecret(params.token));
+    if (!token || !this.isActive(token) || !(await this.clients.findById(token.clientId))) return jsonResponse(200, INACTIVE);
+    return jsonResponse(200, this.describe(token));
+  }
+
+  private isActive(token: OAuthToken): boolean {
+    // A rotated refresh token can no longer be exchanged: reporting it active would be a lie.
+    return !token.revokedAt && !token.rotatedAt && token.expiresAt.getTime() > this.clock.now().getTime();
+  }
+
+  private describe(token: OAuthToken): Record<string, unknown> {
+    return {
+      active: true,
+      scope: token.scopes.join(' '),
+      client_id: token.clientId,
+      ...(token.userId !== null ? { sub: token.userId } : {}),
+      ...(token.kind === 'access' ? { token_type: 'Bearer' } : {}),
+      exp: Math.floor(token.expiresAt.getTime() / 1000),
+      iat: Math.floor(token.createdAt.getTime() / 1000),
+      iss: this.issuer,
+      jti: token.id,
+    };
+  }
+}

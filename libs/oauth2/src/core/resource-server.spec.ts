@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
+import { ResourceServer } from './resource-server';
+import { resourceFixture } from './resource-server.spec-helper';
+import { TokenCache } from './token-cache';
+
+describe('ResourceServer', () => {
+  let f: ReturnType<typeof resourceFixture>;
+  let lookups: number;
+  const server = (cache: TokenCache = new TokenCache(false)) =>
+    new ResourceServer({ realm: 'api', allowQueryToken: false }, f.tokens, f.clients, f.clock, cache);
+
+  beforeEach(() => {
+    f = resourceFixture();
+    lookups = 0;
+    const findByHash = f.tokens.findByHash.bind(f.tokens);
+    f.tokens.findByHash = async (hash) => {
+      lookups++;
+      return findByHash(hash);
+    };
+  });
+
+  const invalid = (message: RegExp) => (e: unknown) => e instanceof BearerTokenError && message.test(e.description ?? '');
+
+  it('validates an access token into a ResourceAuthorization with one lookup by hash', async () => {
+    const client = await f.client();
+    const { value, token } = await f.token({ clientId: client.id, userId: null, scopes: ['profile', 'email'] });
+    const auth = await server().validate(value);
+    assert.deepEqual(auth, {
+      clientId: client.id,
+      userId: null,
+      scopes: ['profile', 'email'],
+      expiresAt: token.expiresAt,
+      tokenId: token.id,
+    });
+    assert.equal(lookups, 1);
+  });
+
+  it('reads the token from the request, and says when there is none (RFC 6750 §3.1)', async () => {
+    const client = await f.client();
+    const { value } = await f.token({ clientId: client.id });
+    const request = { method: 'GET', headers: { authorization: `Bearer ${value}` }, query: {}, body: {} };
+    assert.equal((await server().authenticate(request)).clientId, client.id);
+    await assert.rejects(server().authenticate({ ...request, headers: {} }), MissingBearerTokenError);
+  });
+
+  it('refuses unknown, revoked, expired and refresh tokens with invalid_token', async () => {
+    const client = await f.client();
+    await assert.rejects(server().validate('unknown'), invalid(/not recognized/));
+    const revoked = await f.token({ clientId: client.id, revokedAt: f.clock.now() });
+    await assert.rejects(server().validate(revoked.value), invalid(/revoked/));
+    const refresh = await f.token({ clientId: client.id, kind: 'refresh' });
+    await assert.rejects(server().validate(refresh.value), invalid(/refresh token/));
+    const expiring = await f.token({ clientId: client.id, ttl: 1 });
+    await server().validate(expiring.value);
+    f.clock.advance(1);
+    await assert.rejects(server().validate(expiring.value), invalid(/expired/));
+  });
+
+  it('refuses the token of a client that no longer exists', async () => {
+    const client = await f.client();
+    const { value } = await f.token({ clientId: client.id });
+    await f.clients.delete(client.id);
+    await assert.rejects(server().validate(value), invalid(/no longer exists/));
+  });
+
+  it('requires every listed scope (RFC 6750 §3.1 insufficient_scope)', async () => {
+    const auth = { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt: f.clock.now(), tokenId: 't' };
+    server().assertScopes(auth, []);
+    server().assertScopes(auth, ['profile']);
+    assert.throws(
+      () => server().assertScopes(auth, ['profile', 'email']),
+      (e: unknown) => e instanceof BearerScopeError && e.requiredScopes.join(' ') === 'profile email',
+    );
+  });
+
+  it('serves a cached token without a store lookup, and looks again once evicted', async () => {
+    const client = await f.client();
+    const { value, token } = await f.token({ clientId: client.id });
+    const cache = new TokenCache({ maxEntries: 10, ttl: 30 });
+    const rs = server(cache);
+    await rs.validate(value);
+    await rs.validate(value);
+    assert.equal(lookups, 1);
+    await f.tokens.revoke(token.id, f.clock.now());
+    cache.evictTokens([token.id]);
+    await assert.rejects(rs.validate(value), invalid(/revoked/));
+    assert.equal(lookups, 2);
+  });
+});

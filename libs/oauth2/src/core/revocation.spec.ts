@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { TokenRevocation } from './revocation';
+import { basic, formPost, resourceFixture } from './resource-server.spec-helper';
+import { TokenCache } from './token-cache';
+
+describe('TokenRevocation (RFC 7009)', () => {
+  let f: ReturnType<typeof resourceFixture>;
+  let revocation: TokenRevocation;
+  let cache: TokenCache;
+  beforeEach(() => {
+    f = resourceFixture();
+    cache = new TokenCache({ maxEntries: 10, ttl: 30 });
+    revocation = new TokenRevocation('realm', f.clients, f.tokens, cache, f.clock);
+  });
+
+  it('revokes an access token alone and evicts it from the cache', async () => {
+    const client = await f.client({ secret: 's' });
+    const access = await f.token({ clientId: client.id });
+    const refresh = await f.token({ clientId: client.id, kind: 'refresh', grantId: access.token.grantId });
+    cache.set(access.token.tokenHash, { ...access.token, tokenId: access.token.id }, access.token.grantId, f.clock.now());
+    const res = await revocation.handle(formPost({ token: access.value }, basic(client.id, 's')));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['Cache-Control'], 'no-store');
+    assert.notEqual((await f.tokens.findByHash(access.token.tokenHash))!.revokedAt, null);
+    assert.equal((await f.tokens.findByHash(refresh.token.tokenHash))!.revokedAt, null);
+    assert.equal(cache.size, 0);
+  });
+
+  it('revokes the whole grant for a refresh token (RFC 7009 §2.1)', async () => {
+    const client = await f.client({ secret: 's' });
+    const refresh = await f.token({ clientId: client.id, kind: 'refresh' });
+    const access = await f.token({ clientId: client.id, grantId: refresh.token.grantId });
+    await revocation.handle(formPost({ token: refresh.value, client_id: client.id, client_secret: 's' }));
+    assert.notEqual((await f.tokens.findByHash(access.token.tokenHash))!.revokedAt, null);
+  });
+
+  it('answers 200 and changes nothing for another client’s token or an unknown one (RFC 7009 §2.2)', async () => {
+    const mine = await f.client({ secret: 's' });
+    const theirs = await f.client({ secret: 't' });
+    const token = await f.token({ clientId: theirs.id });
+    assert.equal((await revocation.handle(formPost({ token: token.value }, basic(mine.id, 's')))).status, 200);
+    assert.equal((await f.tokens.findByHash(token.token.tokenHash))!.revokedAt, null);
+    assert.equal((await revocation.handle(formPost({ token: 'nope' }, basic(mine.id, 's')))).status, 200);
+  });
+
+  it('answers invalid_request without a token, and invalid_client with a Basic challenge on bad credentials', async () => {
+    const client = await f.client({ secret: 's' });
+    const missing = await revocation.handle(formPost({}, basic(client.id, 's')));
+    assert.equal(missing.status, 400);
+    assert.equal((missing.body as { error: string }).error, 'invalid_request');
+    const bad = await revocation.handle(formPost({ token: 'x' }, basic(client.id, 'wrong')));
+    assert.equal(bad.status, 401);
+    assert.equal(bad.headers['WWW-Authenticate'], 'Basic realm="realm"');
+  });
+});

@@ -1,0 +1,46 @@
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { asOAuthError } from '../core/error-response';
+import { OAuthError } from '../core/oauth.errors';
+import { ResourceServer } from '../core/resource-server';
+import { OAUTH_PUBLIC_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
+import { toOAuthRequest } from './http-bridge';
+import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
+
+/**
+ * Protects a route with a bearer access token (RFC 6750) and the `@Scopes()` it lists; use it per
+ * route with `@UseGuards(BearerGuard)` or for the whole app as `APP_GUARD` with `@Public()` opt-outs.
+ * Failures are thrown as OAuth errors carrying their `WWW-Authenticate` challenge.
+ * @publicApi
+ * @example
+ * @Get('me') @UseGuards(BearerGuard) @Scopes('profile')
+ * me(@OAuthAuthorization() auth: ResourceAuthorization) {}
+ */
+@Injectable()
+export class BearerGuard implements CanActivate {
+  private readonly logger = new Logger('OAuth');
+
+  constructor(
+    private readonly resources: ResourceServer,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_METADATA, targets)) return true;
+    const request = context.switchToHttp().getRequest();
+    try {
+      const authorization = await this.resources.authenticate(toOAuthRequest(request));
+      this.resources.assertScopes(authorization, this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? []);
+      request[OAUTH_AUTHORIZATION_KEY] = authorization;
+      return true;
+    } catch (error) {
+      if (error instanceof OAuthError) throw error;
+      // A store failure on a host route: 503 temporarily_unavailable (or 500 server_error) in the
+      // OAuth shape rather than the host's default error body; the cause is logged, never sent.
+      const oauth = asOAuthError(error);
+      this.logger.error(`${oauth.code} while validating a bearer token: ${error instanceof Error ? error.message : String(error)}`);
+      throw oauth;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { TokenIntrospection } from '../core/introspection';
+import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
+import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
+import { Public } from './public.decorator';
+
+/** `POST {prefix}/introspect` (RFC 7662). `@Public()`: a host's global `BearerGuard` (APP_GUARD) must not lock out the endpoint. */
+@Controller()
+@Public()
+@UseFilters(OAuthEndpointExceptionFilter)
+export class IntrospectionController {
+  constructor(private readonly introspection: TokenIntrospection) {}
+
+  @Post('introspect')
+  @HttpCode(200)
+  async introspect(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+    writeOAuthResponse(res, await this.introspection.handle(toOAuthRequest(req)));
+  }
+}

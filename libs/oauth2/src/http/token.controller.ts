@@ -1,0 +1,18 @@
+import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { AuthorizationServer } from '../core/authorization-server';
+import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
+import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
+import { Public } from './public.decorator';
+
+/** `POST {prefix}/token` (RFC 6749 §3.2). */
+@Controller()
+@UseFilters(OAuthEndpointExceptionFilter)
+@Public() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
+export class TokenController {
+  constructor(private readonly server: AuthorizationServer) {}
+
+  @Post('token')
+  async token(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+    writeOAuthResponse(res, await this.server.handleTokenRequest(toOAuthRequest(req)));
+  }
+}

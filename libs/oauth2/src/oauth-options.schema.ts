@@ -1,0 +1,197 @@
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  validateSync,
+  type ValidationArguments,
+  type ValidationError,
+  type ValidationOptions,
+} from 'class-validator';
+
+/** A class-validator message that shows the offending value: `must be … (got 0)`. */
+const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
+const positiveSeconds = { message: got('must be a positive integer of seconds') };
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
+
+/** Why `value` is not a valid issuer identifier (RFC 8414 §2), or undefined when it is. */
+export function issuerProblem(value: unknown): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return `must be an absolute URL (got ${JSON.stringify(value)})`;
+  }
+  const problems: string[] = [];
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname))) {
+    problems.push(`must use https; http is allowed only on loopback hosts (got ${JSON.stringify(value)})`);
+  }
+  if (url.search || url.hash || /[?#]/.test(String(value))) problems.push('must not contain a query or fragment (RFC 8414 §2)');
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** The issuer is an absolute https URL (http on loopback only) without query or fragment. */
+function IsIssuer(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    { name: 'isIssuer', validator: { validate: (v) => !issuerProblem(v), defaultMessage: (a) => issuerProblem(a?.value) ?? '' } },
+    options,
+  );
+}
+
+/** Scope names → descriptions: every name a scope-token, every description a string. */
+function IsScopeMap(options?: ValidationOptions): PropertyDecorator {
+  const problem = (value: unknown): string | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of scope name → description';
+    const bad = Object.keys(value).filter((name) => !SCOPE_TOKEN.test(name));
+    if (bad.length) return `${bad.map((n) => JSON.stringify(n)).join(', ')} is not a valid scope-token (RFC 6749 §3.3)`;
+    const undescribed = Object.entries(value).filter(([, d]) => typeof d !== 'string');
+    if (undescribed.length) return `the description of ${undescribed.map(([n]) => JSON.stringify(n)).join(', ')} must be a string`;
+    return undefined;
+  };
+  return ValidateBy(
+    { name: 'isScopeMap', validator: { validate: (v) => !problem(v), defaultMessage: (a) => problem(a?.value) ?? '' } },
+    options,
+  );
+}
+
+/** Every value is one of the configured `scopes` (a scope nobody can consent to is a typo). */
+function IsConfiguredScope(options?: ValidationOptions): PropertyDecorator {
+  const unknown = (value: unknown, args?: ValidationArguments): unknown[] => {
+    const known = Object.keys((args?.object as OAuthOptionsSchema | undefined)?.scopes ?? {});
+    return (Array.isArray(value) ? value : [value]).filter((v) => typeof v !== 'string' || !known.includes(v));
+  };
+  return ValidateBy(
+    {
+      name: 'isConfiguredScope',
+      validator: {
+        validate: (v, a) => !unknown(v, a).length,
+        defaultMessage: (a) =>
+          `${unknown(a?.value, a)
+            .map((v) => JSON.stringify(v))
+            .join(', ')} is not one of the configured scopes`,
+      },
+    },
+    options,
+  );
+}
+
+/** The in-process bearer cache (`bearer.cache`). */
+export class BearerCacheSchema {
+  @Min(1, { message: got('must be a positive integer') })
+  @IsInt({ message: got('must be a positive integer') })
+  maxEntries!: number;
+
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  ttl!: number;
+}
+
+/** Bearer-token validation settings (`bearer`). */
+export class BearerSchema {
+  @IsBoolean({ message: got('must be a boolean') })
+  allowQueryToken!: boolean;
+
+  @ValidateIf((o: BearerSchema) => o.cache !== false)
+  @ValidateNested()
+  cache!: BearerCacheSchema | false;
+}
+
+/**
+ * The checks on the resolved options, as class-validator decorators (STYLE §3.5). Messages follow
+ * the `path: message` form of the aggregated start-up error.
+ */
+export class OAuthOptionsSchema {
+  @IsIssuer()
+  @IsString({ message: 'is required: the issuer identifier, an absolute https URL (RFC 8414 §2)' })
+  issuer!: string;
+
+  @Matches(/^[A-Za-z0-9._~\-/]*$/, { message: got('must be a URL path') })
+  @IsString({ message: got('must be a URL path') })
+  prefix!: string;
+
+  @IsScopeMap()
+  scopes!: Record<string, string>;
+
+  @IsConfiguredScope()
+  @IsArray({ message: got('must be an array of configured scopes') })
+  defaultScopes!: string[];
+
+  @Matches(/^[A-Za-z0-9_.-]+$/, { each: true, message: got('must be parameter names') })
+  @IsArray({ message: got('must be an array of parameter names') })
+  passthroughParams!: string[];
+
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  accessTokenTtl!: number;
+
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  refreshTokenTtl!: number;
+
+  @Max(600, { message: got('must not exceed 600 seconds (RFC 6749 §4.1.2)') })
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  authorizationCodeTtl!: number;
+
+  @Min(0, { message: got('must be a non-negative integer of seconds') })
+  @IsInt({ message: got('must be a non-negative integer of seconds') })
+  refreshTokenGracePeriod!: number;
+
+  @IsIn(['all', 'public'], { message: got(`must be 'all' or 'public'`) })
+  requirePkce!: 'all' | 'public';
+
+  @IsBoolean({ message: got('must be a boolean') })
+  allowPlainPkce!: boolean;
+
+  @ValidateIf((o: OAuthOptionsSchema) => o.offlineAccessScope !== false)
+  @IsConfiguredScope()
+  offlineAccessScope!: string | false;
+
+  @IsBoolean({ message: got('must be a boolean') })
+  requireHttps!: boolean;
+
+  @ValidateIf((o: OAuthOptionsSchema) => o.purgeInterval !== false)
+  @Min(1, { message: got('must be a positive integer of seconds or false') })
+  @IsInt({ message: got('must be a positive integer of seconds or false') })
+  purgeInterval!: number | false;
+
+  @ValidateNested()
+  bearer!: BearerSchema;
+
+  // Defaults to the issuer: when that is missing, the issuer line already says so.
+  @ValidateIf((o: OAuthOptionsSchema) => o.realm !== undefined)
+  @IsNotEmpty({ message: 'must not be empty' })
+  @IsString({ message: got('must be a string') })
+  realm!: string;
+
+  // One shared key lets every instance accept the consent form another instance rendered.
+  @ValidateIf((o: OAuthOptionsSchema) => o.csrfSecret !== undefined)
+  @MinLength(32, { message: 'must be a string of at least 32 characters' })
+  @IsString({ message: 'must be a string of at least 32 characters' })
+  csrfSecret?: string;
+}
+
+/** Every problem of `schema`, one `path: message` line each (the first failed check per property). */
+export function optionProblems(schema: OAuthOptionsSchema): string[] {
+  const lines: string[] = [];
+  const walk = (errors: ValidationError[], parent: string) => {
+    for (const error of errors) {
+      const path = parent ? `${parent}.${error.property}` : error.property;
+      for (const message of Object.values(error.constraints ?? {})) lines.push(`${path}: ${message}`);
+      walk(error.children ?? [], path);
+    }
+  };
+  walk(validateSync(schema, { stopAtFirstError: true, forbidUnknownValues: false }), '');
+  return lines;
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { OAuthModuleOptions } from './oauth-module-options.interface';
+import { OAUTH_DEFAULTS, OAuthConfigurationError, resolveOAuthOptions } from './oauth-options';
+
+const valid: OAuthModuleOptions = {
+  issuer: 'https://shift.com',
+  scopes: { profile: 'Read your profile', offline_access: 'Stay connected' },
+};
+
+/** The problem lines `options` is refused with (fails the test when they are accepted). */
+function problems(options: Partial<OAuthModuleOptions>, extras = {}): string[] {
+  try {
+    resolveOAuthOptions({ ...valid, ...options } as OAuthModuleOptions, extras);
+  } catch (error) {
+    assert.ok(error instanceof OAuthConfigurationError);
+    return error.problems;
+  }
+  assert.fail(`accepted ${JSON.stringify(options)}`);
+}
+
+describe('resolveOAuthOptions', () => {
+  it('fills in the documented defaults and freezes the result', () => {
+    const resolved = resolveOAuthOptions(valid, { prefix: '/v1/oauth2/' });
+    assert.equal(resolved.prefix, 'v1/oauth2');
+    assert.equal(resolved.accessTokenTtl, OAUTH_DEFAULTS.accessTokenTtl);
+    assert.equal(resolved.authorizationCodeTtl, 60);
+    assert.equal(resolved.purgeInterval, 3600);
+    assert.equal(resolved.realm, 'https://shift.com');
+    assert.equal(resolved.bearer.cache, false);
+    assert.ok(Object.isFrozen(resolved));
+  });
+
+  it('accepts http issuers on loopback hosts only (RFC 8414 §2, RFC 8252 §7.3)', () => {
+    for (const issuer of ['http://localhost:3000', 'http://127.0.0.1', 'http://[::1]:8080']) {
+      assert.equal(resolveOAuthOptions({ ...valid, issuer }).issuer, issuer);
+    }
+    assert.match(problems({ issuer: 'http://shift.com' })[0], /^issuer: must use https; http is allowed only on loopback hosts/);
+  });
+
+  it('refuses an issuer that is not an absolute URL, or has a query or fragment (RFC 8414 §2)', () => {
+    assert.deepEqual(problems({ issuer: 'shift.com' }), ['issuer: must be an absolute URL (got "shift.com")']);
+    assert.deepEqual(problems({ issuer: 'https://shift.com/?tenant=1' }), ['issuer: must not contain a query or fragment (RFC 8414 §2)']);
+    assert.deepEqual(problems({ issuer: 'https://shift.com/#x' }), ['issuer: must not contain a query or fragment (RFC 8414 §2)']);
+    assert.deepEqual(problems({ issuer: undefined }), ['issuer: is required: the issuer identifier, an absolute https URL (RFC 8414 §2)']);
+  });
+
+  it('refuses scopes that are not scope-tokens, and defaults naming unknown scopes (RFC 6749 §3.3)', () => {
+    assert.deepEqual(problems({ scopes: { 'read all': 'x' } }), ['scopes: "read all" is not a valid scope-token (RFC 6749 §3.3)']);
+    assert.deepEqual(problems({ defaultScopes: ['profile', 'emial'] }), ['defaultScopes: "emial" is not one of the configured scopes']);
+    assert.deepEqual(problems({ offlineAccessScope: 'offline' }), ['offlineAccessScope: "offline" is not one of the configured scopes']);
+    assert.equal(resolveOAuthOptions({ ...valid, offlineAccessScope: 'offline_access' }).offlineAccessScope, 'offline_access');
+  });
+
+  it('refuses lifetimes that are not positive integers, and codes living over 600 s (RFC 6749 §4.1.2)', () => {
+    assert.deepEqual(problems({ accessTokenTtl: 0, refreshTokenTtl: 1.5, authorizationCodeTtl: 601 }), [
+      'accessTokenTtl: must be a positive integer of seconds (got 0)',
+      'refreshTokenTtl: must be a positive integer of seconds (got 1.5)',
+      'authorizationCodeTtl: must not exceed 600 seconds (RFC 6749 §4.1.2) (got 601)',
+    ]);
+    assert.deepEqual(problems({ accessTokenTtl: '3600' as never }), ['accessTokenTtl: must be a positive integer of seconds (got "3600")']);
+  });
+
+  it('accepts a zero grace period but not a negative one', () => {
+    assert.equal(resolveOAuthOptions({ ...valid, refreshTokenGracePeriod: 0 }).refreshTokenGracePeriod, 0);
+    assert.deepEqual(problems({ refreshTokenGracePeriod: -1 }), [
+      'refreshTokenGracePeriod: must be a non-negative integer of seconds (got -1)',
+    ]);
+  });
+
+  it('takes purgeInterval as positive seconds or false (off)', () => {
+    assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: false }).purgeInterval, false);
+    assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: 60 }).purgeInterval, 60);
+    assert.deepEqual(problems({ purgeInterval: 0 }), ['purgeInterval: must be a positive integer of seconds or false (got 0)']);
+  });
+
+  it('checks nested bearer cache settings with their full path', () => {
+    assert.deepEqual(problems({ bearer: { cache: { ttl: -1, maxEntries: 0 } } }), [
+      'bearer.cache.maxEntries: must be a positive integer (got 0)',
+      'bearer.cache.ttl: must be a positive integer of seconds (got -1)',
+    ]);
+  });
+
+  it('lists every problem at once, one `path: message` line each', () => {
+    const error = (() => {
+      try {
+        resolveOAuthOptions({ issuer: 'ftp://x', scopes: {}, accessTokenTtl: -5, requirePkce: 'never' as never }, { prefix: 'a b' });
+      } catch (e) {
+        return e as OAuthConfigurationError;
+      }
+      assert.fail('accepted');
+    })();
+    assert.equal(error.problems.length, 4);
+    assert.match(
+      error.message,
+      /^Invalid OAuthModule options:\n {2}- issuer: .*\n {2}- prefix: .*\n {2}- accessTokenTtl: .*\n {2}- requirePkce: .*$/,
+    );
+  });
+});

@@ -1,0 +1,80 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Clock } from './core/clock';
+import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import type { ResolvedOAuthOptions } from './oauth-options';
+import { CodeStore } from './stores/code.store';
+import { TokenStore } from './stores/token.store';
+
+/** Rows deleted per statement: small enough to keep each DELETE short next to live traffic. */
+export const OAUTH_PURGE_BATCH_SIZE = 1000;
+
+/** How many expired rows one purge deleted. @publicApi */
+export interface OAuthPurgeResult {
+  codes: number;
+  tokens: number;
+}
+
+/**
+ * Deletes expired authorization codes and tokens so the tables never grow without limit: every
+ * `purgeInterval` seconds (default hourly; `false` turns it off) on an unref'd timer that never keeps
+ * the process alive. A failed purge is logged and retried at the next interval; it never crashes the app.
+ * @publicApi
+ */
+@Injectable()
+export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('OAuthPurge');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+    private readonly codes: CodeStore,
+    private readonly tokens: TokenStore,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.options.purgeInterval === false) return;
+    this.timer = setInterval(() => void this.runInBackground(), this.options.purgeInterval * 1000);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    // Let a purge in flight finish before the connection it uses is closed.
+    await this.running;
+  }
+
+  /** Purge now: delete expired codes, then tokens, batch after batch until a batch comes back short. */
+  async run(batchSize = OAUTH_PURGE_BATCH_SIZE): Promise<OAuthPurgeResult> {
+    const now = this.clock.now();
+    return {
+      codes: await drain((size) => this.codes.purgeExpired(now, size), batchSize),
+      tokens: await drain((size) => this.tokens.purgeExpired(now, size), batchSize),
+    };
+  }
+
+  /** One scheduled purge; skipped while the previous one still runs, and never throws. */
+  async runInBackground(): Promise<void> {
+    if (this.running) return;
+    this.running = this.run()
+      .then(({ codes, tokens }) => {
+        if (codes || tokens) this.logger.log(`Purged ${codes} expired authorization codes and ${tokens} expired tokens`);
+      })
+      .catch((error: unknown) =>
+        this.logger.error(`Purge of expired codes and tokens failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+}
+
+async function drain(purge: (batchSize: number) => Promise<number>, batchSize: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await purge(batchSize);
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}

@@ -1,0 +1,443 @@
+/**
+ * The behaviour every store implementation must have, as one suite per store contract. Each
+ * implementation's spec calls these with a harness over its storage; the TypeORM specs run them on
+ * the database in DATABASE_URL (SQLite by default), so the same assertions hold on every database.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { hashSecret } from '../core/protocol/random-token';
+import type { ClientStore } from './client.store';
+import type { CodeStore } from './code.store';
+import type { ConsentStore } from './consent.store';
+import type { AuthorizationCode, OAuthClient, OAuthToken } from './models';
+import type { TokenStore } from './token.store';
+
+/** One implementation's storage, seen by the contract suites. */
+export interface StoreHarness<S> {
+  /** Stores over the same storage, as separate app instances hold them (one where storage is per process). */
+  stores: S[];
+  /** Everything stored, as text: proves no secret is kept in clear. */
+  dump(): Promise<string>;
+  /** Empty the storage between tests. */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const T0 = new Date('2030-01-01T00:00:00.123Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const rid = () => randomBytes(9).toString('base64url');
+
+function suite<S>(title: string, open: () => Promise<StoreHarness<S>>, body: (h: () => StoreHarness<S>) => void): void {
+  describe(title, () => {
+    let harness: StoreHarness<S>;
+    before(async () => (harness = await open()));
+    after(async () => harness.close());
+    beforeEach(async () => harness.clear());
+    body(() => harness);
+  });
+}
+
+function client(over: Partial<OAuthClient> = {}): OAuthClient {
+  return {
+    id: rid(),
+    name: 'CustomApp',
+    secretHash: hashSecret('s3cret'),
+    redirectUris: ['https://customapp.example/oauth/redirect', 'http://127.0.0.1:3001/cb'],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['profile', 'offline_access'],
+    canIntrospect: false,
+    createdAt: T0,
+    ...over,
+  };
+}
+
+function code(raw: string, over: Partial<AuthorizationCode> = {}): AuthorizationCode {
+  return {
+    codeHash: hashSecret(raw),
+    clientId: 'client-1',
+    userId: 'nate',
+    redirectUri: 'https://customapp.example/oauth/redirect',
+    scopes: ['profile', 'offline_access'],
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    codeChallengeMethod: 'S256',
+    grantId: rid(),
+    createdAt: T0,
+    expiresAt: at(60),
+    consumedAt: null,
+    ...over,
+  };
+}
+
+function token(raw: string, over: Partial<OAuthToken> = {}): OAuthToken {
+  return {
+    id: rid(),
+    tokenHash: hashSecret(raw),
+    kind: 'access',
+    clientId: 'client-1',
+    userId: 'nate',
+    scopes: ['profile'],
+    grantId: 'grant-1',
+    parentId: null,
+    createdAt: T0,
+    expiresAt: at(3600),
+    revokedAt: null,
+    rotatedAt: null,
+    ...over,
+  };
+}
+
+/** `ClientStore`: lookup by id, replace on save, delete, list; the secret kept only as its hash. */
+export function describeClientStoreContract(name: string, open: () => Promise<StoreHarness<ClientStore>>): void {
+  suite(`${name} ClientStore contract`, open, (h) => {
+    it('returns a saved client exactly as saved, and undefined for an unknown id', async () => {
+      const [store] = h().stores;
+      const saved = client({ canIntrospect: true });
+      await store.save(saved);
+      assert.deepEqual(await store.findById(saved.id), saved);
+      assert.equal(await store.findById('nope'), undefined);
+    });
+
+    it('keeps a public client without a secret', async () => {
+      const [store] = h().stores;
+      const saved = client({ secretHash: null, grantTypes: ['authorization_code'] });
+      await store.save(saved);
+      assert.deepEqual(await store.findById(saved.id), saved);
+    });
+
+    it('stores the client secret only as its SHA-256 (RFC 6819 §5.1.4.1.3)', async () => {
+      const [store] = h().stores;
+      await store.save(client({ secretHash: hashSecret('plain-client-secret') }));
+      const dump = await h().dump();
+      assert.ok(!dump.includes('plain-client-secret'));
+      assert.ok(dump.includes(hashSecret('plain-client-secret')));
+    });
+
+    it('replaces the client with the same id on save', async () => {
+      const [store] = h().stores;
+      const first = client();
+      await store.save(first);
+      const second = { ...first, name: 'Renamed', redirectUris: ['https://new.example/cb'], secretHash: hashSecret('rotated') };
+      await store.save(second);
+      assert.deepEqual(await store.findById(first.id), second);
+      assert.equal((await store.list()).length, 1);
+    });
+
+    it('deletes a client and says whether it existed', async () => {
+      const [store] = h().stores;
+      const saved = client();
+      await store.save(saved);
+      assert.equal(await store.delete(saved.id), true);
+      assert.equal(await store.findById(saved.id), undefined);
+      assert.equal(await store.delete(saved.id), false);
+    });
+
+    it('lists every client, oldest first', async () => {
+      const [store] = h().stores;
+      const newer = client({ createdAt: at(10), name: 'newer' });
+      const older = client({ createdAt: at(1), name: 'older' });
+      await store.save(newer);
+      await store.save(older);
+      assert.deepEqual(
+        (await store.list()).map((c) => c.name),
+        ['older', 'newer'],
+      );
+    });
+  });
+}
+
+/** `CodeStore`: single use, atomically, across instances; expiry; purge. */
+export function describeCodeStoreContract(name: string, open: () => Promise<StoreHarness<CodeStore>>): void {
+  suite(`${name} CodeStore contract`, open, (h) => {
+    it('consumes a saved code once, returning everything it was bound to (RFC 6749 §4.1.3)', async () => {
+      const [store] = h().stores;
+      const saved = code('the-code');
+      await store.save(saved);
+      const result = await store.consume(hashSecret('the-code'), at(1));
+      assert.deepEqual(result, { outcome: 'consumed', code: { ...saved, consumedAt: at(1) } });
+    });
+
+    it('reports a second use of the same code as a replay, with its grant (RFC 6749 §4.1.2)', async () => {
+      const [store] = h().stores;
+      const saved = code('used-twice');
+      await store.save(saved);
+      await store.consume(saved.codeHash, at(1));
+      const again = await store.consume(saved.codeHash, at(2));
+      assert.equal(again.outcome, 'replayed');
+      assert.equal(again.outcome === 'replayed' && again.code.grantId, saved.grantId);
+    });
+
+    it('treats an unknown code as invalid', async () => {
+      assert.deepEqual(await h().stores[0].consume(hashSecret('never-issued'), at(1)), { outcome: 'invalid' });
+    });
+
+    it('treats an expired code as invalid, even a replay of one (RFC 6749 §4.1.2)', async () => {
+      const [store] = h().stores;
+      const saved = code('short-lived', { expiresAt: at(60) });
+      await store.save(saved);
+      assert.deepEqual(await store.consume(saved.codeHash, at(60)), { outcome: 'invalid' });
+      const used = code('used-then-expired', { expiresAt: at(60) });
+      await store.save(used);
+      assert.equal((await store.consume(used.codeHash, at(1))).outcome, 'consumed');
+      assert.deepEqual(await store.consume(used.codeHash, at(61)), { outcome: 'invalid' });
+    });
+
+    it('stores the code only as its SHA-256', async () => {
+      await h().stores[0].save(code('plain-authorization-code'));
+      const dump = await h().dump();
+      assert.ok(!dump.includes('plain-authorization-code'));
+      assert.ok(dump.includes(hashSecret('plain-authorization-code')));
+    });
+
+    it('lets exactly one of 20 concurrent consume calls win, across instances', async () => {
+      const { stores } = h();
+      const saved = code('raced-code');
+      await stores[0].save(saved);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % stores.length].consume(saved.codeHash, at(1))));
+      assert.equal(results.filter((r) => r.outcome === 'consumed').length, 1);
+      assert.equal(results.filter((r) => r.outcome === 'replayed').length, 19);
+    });
+
+    it('purges only expired codes, at most batchSize per call', async () => {
+      const [store] = h().stores;
+      for (let i = 0; i < 5; i++) await store.save(code(`old-${i}`, { expiresAt: at(10 + i) }));
+      const live = code('live', { expiresAt: at(600) });
+      await store.save(live);
+      assert.equal(await store.purgeExpired(at(100), 2), 2);
+      assert.equal(await store.purgeExpired(at(100), 2), 2);
+      assert.equal(await store.purgeExpired(at(100), 2), 1);
+      assert.equal(await store.purgeExpired(at(100), 2), 0);
+      assert.equal((await store.consume(live.codeHash, at(101))).outcome, 'consumed');
+      assert.deepEqual(await store.consume(hashSecret('old-0'), at(1)), { outcome: 'invalid' });
+    });
+  });
+}
+
+/** An access + refresh pair of one issuance in `grantId`, rotated from `parentId` when given. */
+function pair(prefix: string, over: Partial<OAuthToken> = {}): OAuthToken[] {
+  return [
+    token(`${prefix}-access`, { kind: 'access', ...over }),
+    token(`${prefix}-refresh`, { kind: 'refresh', expiresAt: at(86_400), ...over }),
+  ];
+}
+
+/** `TokenStore`: lookup by hash, atomic rotation, family revocation, purge. */
+export function describeTokenStoreContract(name: string, open: () => Promise<StoreHarness<TokenStore>>): void {
+  suite(`${name} TokenStore contract`, open, (h) => {
+    it('finds a saved token by hash with every field, and undefined for an unknown hash', async () => {
+      const [store] = h().stores;
+      const [access, refresh] = pair('first');
+      await store.save([access, refresh]);
+      assert.deepEqual(await store.findByHash(access.tokenHash), access);
+      assert.deepEqual(await store.findByHash(refresh.tokenHash), refresh);
+      assert.equal(await store.findByHash(hashSecret('unknown')), undefined);
+    });
+
+    it('keeps a client_credentials token without a user', async () => {
+      const [store] = h().stores;
+      const machine = token('machine', { userId: null, scopes: [] });
+      await store.save([machine]);
+      assert.deepEqual(await store.findByHash(machine.tokenHash), machine);
+    });
+
+    it('stores tokens only as their SHA-256 (RFC 6749 §10.3)', async () => {
+      await h().stores[0].save(pair('plain-bearer-value'));
+      const dump = await h().dump();
+      assert.ok(!dump.includes('plain-bearer-value'));
+      assert.ok(dump.includes(hashSecret('plain-bearer-value-access')));
+    });
+
+    it('returns the exact expiry so an expired token is never taken as valid', async () => {
+      const [store] = h().stores;
+      const expired = token('expired', { expiresAt: at(-1) });
+      await store.save([expired]);
+      const found = await store.findByHash(expired.tokenHash);
+      assert.ok(found && found.expiresAt.getTime() <= T0.getTime());
+    });
+
+    it('saves an issuance all or nothing: a duplicate hash stores none of it', async () => {
+      const [store] = h().stores;
+      const existing = token('taken');
+      await store.save([existing]);
+      const fresh = token('fresh');
+      await assert.rejects(store.save([fresh, token('taken')]));
+      assert.equal(await store.findByHash(fresh.tokenHash), undefined);
+      assert.deepEqual(await store.findByHash(existing.tokenHash), existing);
+    });
+
+    it('rotates a refresh token once: marks it rotated and inserts the new pair (RFC 9700 §4.14.2)', async () => {
+      const [store] = h().stores;
+      const [, refresh] = pair('gen1');
+      await store.save([refresh]);
+      const issued = pair('gen2', { parentId: refresh.id });
+      assert.equal(await store.rotate(refresh.id, issued, at(5)), 'rotated');
+      assert.deepEqual(await store.findByHash(refresh.tokenHash), { ...refresh, rotatedAt: at(5) });
+      assert.deepEqual(await store.findByHash(issued[1].tokenHash), issued[1]);
+      const late = pair('gen2-late', { parentId: refresh.id });
+      assert.equal(await store.rotate(refresh.id, late, at(6)), 'lost');
+      assert.equal(await store.findByHash(late[0].tokenHash), undefined);
+    });
+
+    it('never rotates a revoked refresh token, nor an access token', async () => {
+      const [store] = h().stores;
+      const [access, refresh] = pair('gen1');
+      await store.save([access, refresh]);
+      await store.revoke(refresh.id, at(1));
+      assert.equal(await store.rotate(refresh.id, pair('x'), at(2)), 'lost');
+      assert.equal(await store.rotate(access.id, pair('y'), at(2)), 'lost');
+      assert.equal(await store.findByHash(hashSecret('x-access')), undefined);
+      assert.equal(await store.findByHash(hashSecret('y-access')), undefined);
+    });
+
+    it('lets exactly one of 20 concurrent rotations win and inserts only its tokens, across instances', async () => {
+      const { stores } = h();
+      const [, refresh] = pair('raced');
+      await stores[0].save([refresh]);
+      const attempts = Array.from({ length: 20 }, (_, i) => pair(`attempt-${i}`, { parentId: refresh.id }));
+      const outcomes = await Promise.all(attempts.map((issued, i) => stores[i % stores.length].rotate(refresh.id, issued, at(1))));
+      assert.equal(outcomes.filter((o) => o === 'rotated').length, 1);
+      const stored = await Promise.all(
+        attempts.map(async ([a, r]) => [await stores[0].findByHash(a.tokenHash), await stores[0].findByHash(r.tokenHash)]),
+      );
+      const winner = outcomes.indexOf('rotated');
+      stored.forEach(([a, r], i) => {
+        assert.equal(Boolean(a), i === winner);
+        assert.equal(Boolean(r), i === winner);
+      });
+    });
+
+    it('replaces a lost rotation response: revokes the unused children and inserts the new pair', async () => {
+      const [store] = h().stores;
+      const [, refresh] = pair('gen1');
+      await store.save([refresh]);
+      const lost = pair('gen2', { parentId: refresh.id });
+      await store.rotate(refresh.id, lost, at(1));
+      const retry = pair('gen2-retry', { parentId: refresh.id });
+      assert.equal(await store.replaceRotation(refresh.id, retry, at(2)), true);
+      assert.deepEqual(await store.findByHash(lost[0].tokenHash), { ...lost[0], revokedAt: at(2) });
+      assert.deepEqual(await store.findByHash(lost[1].tokenHash), { ...lost[1], revokedAt: at(2) });
+      assert.deepEqual(await store.findByHash(retry[1].tokenHash), retry[1]);
+    });
+
+    it('leaves an already-rotated child alone on replaceRotation, and refuses once the parent is revoked', async () => {
+      const [store] = h().stores;
+      const [, refresh] = pair('gen1');
+      await store.save([refresh]);
+      const child = pair('gen2', { parentId: refresh.id });
+      await store.rotate(refresh.id, child, at(1));
+      await store.rotate(child[1].id, pair('gen3', { parentId: child[1].id }), at(2));
+      assert.equal(await store.replaceRotation(refresh.id, pair('retry', { parentId: refresh.id }), at(3)), true);
+      assert.equal((await store.findByHash(child[1].tokenHash))?.revokedAt, null);
+      await store.revoke(refresh.id, at(4));
+      const refused = pair('refused', { parentId: refresh.id });
+      assert.equal(await store.replaceRotation(refresh.id, refused, at(5)), false);
+      assert.equal(await store.findByHash(refused[0].tokenHash), undefined);
+    });
+
+    it('revokes one token idempotently, keeping the first revocation time (RFC 7009 §2.2)', async () => {
+      const [store] = h().stores;
+      const single = token('single');
+      await store.save([single]);
+      await store.revoke(single.id, at(1));
+      await store.revoke(single.id, at(2));
+      assert.deepEqual((await store.findByHash(single.tokenHash))?.revokedAt, at(1));
+    });
+
+    it('revokes every token of a grant family, across rotations, and nothing else', async () => {
+      const [store] = h().stores;
+      const gen1 = pair('f1', { grantId: 'family' });
+      await store.save(gen1);
+      const gen2 = pair('f2', { grantId: 'family', parentId: gen1[1].id });
+      await store.rotate(gen1[1].id, gen2, at(1));
+      const other = pair('other', { grantId: 'other-family' });
+      await store.save(other);
+      await store.revoke(gen1[0].id, at(1));
+      const revoked = await store.revokeGrant('family', at(2));
+      assert.deepEqual(revoked.sort(), [gen1[1].id, gen2[0].id, gen2[1].id].sort());
+      for (const t of [...gen1, ...gen2]) assert.ok((await store.findByHash(t.tokenHash))?.revokedAt);
+      for (const t of other) assert.equal((await store.findByHash(t.tokenHash))?.revokedAt, null);
+      assert.deepEqual(await store.revokeGrant('family', at(3)), []);
+    });
+
+    it("revokes every token a user holds for a client, and not the user's other clients", async () => {
+      const [store] = h().stores;
+      const mine = [...pair('a', { grantId: 'g-a' }), ...pair('b', { grantId: 'g-b' })];
+      const otherClient = pair('c', { clientId: 'client-2', grantId: 'g-c' });
+      const otherUser = pair('d', { userId: 'someone', grantId: 'g-d' });
+      await store.save([...mine, ...otherClient, ...otherUser]);
+      const revoked = await store.revokeForUserAndClient('nate', 'client-1', at(1));
+      assert.deepEqual(revoked.sort(), mine.map((t) => t.id).sort());
+      for (const t of [...otherClient, ...otherUser]) assert.equal((await store.findByHash(t.tokenHash))?.revokedAt, null);
+    });
+
+    it('purges only expired tokens, at most batchSize per call', async () => {
+      const [store] = h().stores;
+      const old = Array.from({ length: 5 }, (_, i) => token(`old-${i}`, { expiresAt: at(10 + i) }));
+      await store.save(old);
+      const live = token('live', { expiresAt: at(600) });
+      await store.save([live]);
+      assert.equal(await store.purgeExpired(at(100), 2), 2);
+      assert.equal(await store.purgeExpired(at(100), 2), 2);
+      assert.equal(await store.purgeExpired(at(100), 2), 1);
+      assert.equal(await store.purgeExpired(at(100), 2), 0);
+      assert.deepEqual(await store.findByHash(live.tokenHash), live);
+      for (const t of old) assert.equal(await store.findByHash(t.tokenHash), undefined);
+    });
+  });
+}
+
+/** `ConsentStore`: merged scopes per (user, client), most recently used first, revocable. */
+export function describeConsentStoreContract(name: string, open: () => Promise<StoreHarness<ConsentStore>>): void {
+  suite(`${name} ConsentStore contract`, open, (h) => {
+    it('has no consent before the first approval', async () => {
+      assert.equal(await h().stores[0].find('nate', 'client-1'), undefined);
+    });
+
+    it('records a first approval and merges later ones, keeping createdAt (RFC 6749 §10.2)', async () => {
+      const [store] = h().stores;
+      assert.deepEqual(await store.grant('nate', 'client-1', ['profile'], at(1)), {
+        userId: 'nate',
+        clientId: 'client-1',
+        scopes: ['profile'],
+        createdAt: at(1),
+        lastUsedAt: at(1),
+      });
+      const merged = await store.grant('nate', 'client-1', ['profile', 'email'], at(5));
+      assert.deepEqual([...merged.scopes].sort(), ['email', 'profile']);
+      assert.deepEqual(merged.createdAt, at(1));
+      assert.deepEqual(merged.lastUsedAt, at(5));
+      assert.deepEqual(await store.find('nate', 'client-1'), merged);
+    });
+
+    it('keeps both scopes of two concurrent approvals', async () => {
+      const { stores } = h();
+      await Promise.all([
+        stores[0].grant('nate', 'client-1', ['profile'], at(1)),
+        stores[stores.length - 1].grant('nate', 'client-1', ['email'], at(1)),
+      ]);
+      assert.deepEqual((await stores[0].find('nate', 'client-1'))?.scopes.sort(), ['email', 'profile']);
+    });
+
+    it("lists a user's consents most recently used first, and only theirs", async () => {
+      const [store] = h().stores;
+      await store.grant('nate', 'client-a', ['profile'], at(1));
+      await store.grant('nate', 'client-b', ['profile'], at(2));
+      await store.grant('nate', 'client-c', ['profile'], at(3));
+      await store.grant('someone', 'client-a', ['profile'], at(4));
+      await store.touch('nate', 'client-a', at(10));
+      assert.deepEqual(
+        (await store.listForUser('nate')).map((c) => c.clientId),
+        ['client-a', 'client-c', 'client-b'],
+      );
+      assert.deepEqual((await store.find('nate', 'client-a'))?.lastUsedAt, at(10));
+    });
+
+    it('revokes a consent and says whether there was one', async () => {
+      const [store] = h().stores;
+      await store.grant('nate', 'client-1', ['profile'], at(1));
+      assert.equal(await store.revoke('nate', 'client-1'), true);
+      assert.equal(await store.find('nate', 'client-1'), undefined);
+      assert.equal(await store.revoke('nate', 'client-1'), false);
+    });
+  });
+}

@@ -1,0 +1,69 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { AuthorizationCode } from '../models';
+import { epochMillis, spaceSeparated } from './column-transformers';
+
+/**
+ * Row of `oauth_authorization_codes` (RFC 6749 §4.1.2). The primary key is the code's SHA-256, so the
+ * token endpoint's lookup and the consuming UPDATE are one primary-key access.
+ * @publicApi
+ */
+@Entity({ name: 'oauth_authorization_codes' })
+@Index('IDX_oauth_authorization_codes_expires_at', ['expiresAt'])
+export class OAuthAuthorizationCodeEntity {
+  @PrimaryColumn({ name: 'code_hash', type: 'varchar', length: 64 })
+  codeHash!: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId!: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 255 })
+  userId!: string;
+
+  @Column({ name: 'redirect_uri', type: 'text', nullable: true })
+  redirectUri!: string | null;
+
+  @Column({ type: 'text', transformer: spaceSeparated })
+  scopes!: string[];
+
+  @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
+  codeChallenge!: string | null;
+
+  @Column({ name: 'code_challenge_method', type: 'varchar', length: 8, nullable: true })
+  codeChallengeMethod!: 'S256' | 'plain' | null;
+
+  @Column({ name: 'grant_id', type: 'varchar', length: 64 })
+  grantId!: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
+  createdAt!: Date;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
+  expiresAt!: Date;
+
+  @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  consumedAt!: Date | null;
+
+  /** The row for a domain code. */
+  static fromModel(code: AuthorizationCode): OAuthAuthorizationCodeEntity {
+    return Object.assign(new OAuthAuthorizationCodeEntity(), code);
+  }
+
+  /** The domain code of this row. */
+  toModel(): AuthorizationCode {
+    const { codeHash, clientId, userId, redirectUri, scopes, codeChallenge, codeChallengeMethod } = this;
+    const { grantId, createdAt, expiresAt, consumedAt } = this;
+    return {
+      codeHash,
+      clientId,
+      userId,
+      redirectUri,
+      scopes,
+      codeChallenge,
+      codeChallengeMethod,
+      grantId,
+      createdAt,
+      expiresAt,
+      consumedAt,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { OAuthToken, TokenKind } from '../models';
+import { epochMillis, spaceSeparated } from './column-transformers';
+
+/**
+ * Row of `oauth_tokens`: access and refresh tokens in one table (`kind`), so a grant's whole family
+ * is revoked by one indexed UPDATE. Every hot-path lookup has its index: the bearer check by hash
+ * (unique), family revocation by grant, rotation retries by parent, "connected apps" revocation by
+ * user and client, and the purge by expiry.
+ * @publicApi
+ */
+@Entity({ name: 'oauth_tokens' })
+@Index('IDX_oauth_tokens_token_hash', ['tokenHash'], { unique: true })
+@Index('IDX_oauth_tokens_grant_id', ['grantId'])
+@Index('IDX_oauth_tokens_parent_id', ['parentId'])
+@Index('IDX_oauth_tokens_user_id_client_id', ['userId', 'clientId'])
+@Index('IDX_oauth_tokens_expires_at', ['expiresAt'])
+export class OAuthTokenEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  /** SHA-256 hex of the token; the token itself is never stored (RFC 6819 §5.1.4.1.3). */
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: TokenKind;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId!: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 255, nullable: true })
+  userId!: string | null;
+
+  @Column({ type: 'text', transformer: spaceSeparated })
+  scopes!: string[];
+
+  @Column({ name: 'grant_id', type: 'varchar', length: 64 })
+  grantId!: string;
+
+  @Column({ name: 'parent_id', type: 'varchar', length: 64, nullable: true })
+  parentId!: string | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
+  createdAt!: Date;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
+  expiresAt!: Date;
+
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  revokedAt!: Date | null;
+
+  @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  rotatedAt!: Date | null;
+
+  /** The row for a domain token. */
+  static fromModel(token: OAuthToken): OAuthTokenEntity {
+    return Object.assign(new OAuthTokenEntity(), token);
+  }
+
+  /** The domain token of this row. */
+  toModel(): OAuthToken {
+    const { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, expiresAt, revokedAt, rotatedAt } = this;
+    return { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, expiresAt, revokedAt, rotatedAt };
+  }
+}

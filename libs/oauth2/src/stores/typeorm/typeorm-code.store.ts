@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { CodeStore, type CodeConsumption } from '../code.store';
+import type { AuthorizationCode } from '../models';
+import { millis } from './column-transformers';
+import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
+import { affectedRows, serialized } from './store-transactions';
+
+/** `CodeStore` on TypeORM (`oauth_authorization_codes`). @publicApi */
+@Injectable()
+export class TypeOrmCodeStore extends CodeStore {
+  constructor(@InjectRepository(OAuthAuthorizationCodeEntity) private readonly rows: Repository<OAuthAuthorizationCodeEntity>) {
+    super();
+  }
+
+  async save(code: AuthorizationCode): Promise<void> {
+    await serialized(this.rows.manager.connection, () => this.rows.insert(OAuthAuthorizationCodeEntity.fromModel(code)));
+  }
+
+  async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
+    // The conditional UPDATE is the whole race: the database lets exactly one statement flip
+    // consumed_at from NULL, across every connection and app instance (RFC 6749 §4.1.2 single use).
+    const result = await serialized(this.rows.manager.connection, () =>
+      this.rows
+        .createQueryBuilder()
+        .update()
+        .set({ consumedAt: now })
+        .where('code_hash = :codeHash AND consumed_at IS NULL AND expires_at > :now', { codeHash, now: millis(now) })
+        .execute(),
+    );
+    const won = affectedRows(result) === 1;
+    const row = await this.rows.findOneBy({ codeHash });
+    if (!row || row.expiresAt <= now) return { outcome: 'invalid' };
+    if (won) return { outcome: 'consumed', code: row.toModel() };
+    return row.consumedAt ? { outcome: 'replayed', code: row.toModel() } : { outcome: 'invalid' };
+  }
+
+  async purgeExpired(now: Date, batchSize = 1000): Promise<number> {
+    // Select a bounded batch, then delete it still guarded by expiry: DELETE … LIMIT is not portable.
+    const batch = await this.rows
+      .createQueryBuilder('code')
+      .select('code.codeHash', 'codeHash')
+      .where('code.expires_at < :now', { now: millis(now) })
+      .limit(batchSize)
+      .getRawMany<{ codeHash: string }>();
+    if (!batch.length) return 0;
+    const result = await serialized(this.rows.manager.connection, () =>
+      this.rows
+        .createQueryBuilder()
+        .delete()
+        .where('code_hash IN (:...hashes) AND expires_at < :now', { hashes: batch.map((b) => b.codeHash), now: millis(now) })
+        .execute(),
+    );
+    return affectedRows(result);
+  }
+}

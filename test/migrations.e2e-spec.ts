@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/** The index a hot path needs: `columns` of `table`, by name. */
+const HOT_PATH_INDEXES = [
+  { table: 'oauth_tokens', name: 'IDX_oauth_tokens_token_hash', columns: ['token_hash'], unique: true },
+  { table: 'oauth_tokens', name: 'IDX_oauth_tokens_grant_id', columns: ['grant_id'], unique: false },
+  { table: 'oauth_tokens', name: 'IDX_oauth_tokens_parent_id', columns: ['parent_id'], unique: false },
+  { table: 'oauth_tokens', name: 'IDX_oauth_tokens_user_id_client_id', columns: ['user_id', 'client_id'], unique: false },
+  { table: 'oauth_tokens', name: 'IDX_oauth_tokens_expires_at', columns: ['expires_at'], unique: false },
+  { table: 'oauth_authorization_codes', name: 'IDX_oauth_authorization_codes_expires_at', columns: ['expires_at'], unique: false },
+];
+
+/**
+ * The database's URL naming its exact flavour: TypeORM reads MariaDB's catalog (which reports the
+ * default of a nullable column as the string 'NULL') correctly only when told it is MariaDB.
+ */
+async function exactUrl(db: TestDatabase): Promise<string> {
+  if (db.kind !== 'mysql') return db.url;
+  const probe = await new DataSource(db.options).initialize();
+  const [{ version }] = await probe.query('SELECT VERSION() AS version');
+  await probe.destroy();
+  return /mariadb/i.test(version) ? db.url.replace(/^mysql:/, 'mariadb:') : db.url;
+}
+
+describe('migrations (on the database in DATABASE_URL)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  before(async () => {
+    db = await createTestDatabase();
+    // Exactly what the sample and the CLI do: options from DATABASE_URL, migrations run on start.
+    ds = await new DataSource(dataSourceOptionsFromUrl(await exactUrl(db))).initialize();
+  });
+  after(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  it('creates the four oauth_ tables on an empty database', async () => {
+    const tables = (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('oauth_'));
+    assert.deepEqual(tables.sort(), ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_tokens']);
+  });
+
+  it('leaves the schema exactly as the entities describe it (no pending schema change)', async () => {
+    const pending = await ds.driver.createSchemaBuilder().log();
+    assert.deepEqual(
+      pending.upQueries.map((q) => q.query),
+      [],
+    );
+  });
+
+  it('has no migration left to run after start-up', async () => {
+    assert.equal(await ds.showMigrations(), false);
+  });
+
+  it('backs every hot-path lookup with an index', async () => {
+    const runner = ds.createQueryRunner();
+    try {
+      for (const expected of HOT_PATH_INDEXES) {
+        const table = await runner.getTable(expected.table);
+        const index = table?.indices.find((i) => i.name === expected.name);
+        assert.ok(index, `${expected.table}.${expected.name} is missing`);
+        // Compared as sets: PostgreSQL's catalog reader in TypeORM does not keep the column order.
+        assert.deepEqual([...index.columnNames].sort(), [...expected.columns].sort(), expected.name);
+        assert.equal(Boolean(index.isUnique), expected.unique, `${expected.name} uniqueness`);
+      }
+      const primary = async (name: string) => (await runner.getTable(name))!.primaryColumns.map((c) => c.name);
+      assert.deepEqual(await primary('oauth_clients'), ['id'], 'client by id');
+      assert.deepEqual(await primary('oauth_authorization_codes'), ['code_hash'], 'code by hash');
+      assert.deepEqual(await primary('oauth_tokens'), ['id'], 'token by id');
+      assert.deepEqual(await primary('oauth_consents'), ['user_id', 'client_id'], 'consent by user and client (unique)');
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('reverts cleanly: undoing the migration drops every oauth_ table', async () => {
+    await ds.undoLastMigration();
+    const tables = (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('oauth_'));
+    assert.deepEqual(tables, []);
+    await ds.runMigrations();
+    assert.equal(await ds.showMigrations(), false);
+  });
+});

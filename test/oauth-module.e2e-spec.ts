@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Inject, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  ClientRegistry,
+  ClientStore,
+  CodeStore,
+  ConsentStore,
+  hashSecret,
+  InMemoryClientStore,
+  InMemoryCodeStore,
+  InMemoryConsentStore,
+  InMemoryTokenStore,
+  OAuthModule,
+  OAuthPurgeService,
+  RESOLVED_OAUTH_OPTIONS,
+  TokenStore,
+  TypeOrmClientStore,
+  TypeOrmCodeStore,
+  TypeOrmConsentStore,
+  TypeOrmTokenStore,
+  type ResolvedOAuthOptions,
+} from 'nest-oauth2-provider';
+import { DataSource } from 'typeorm';
+import { createOAuthTestApp, TEST_SCOPES, type OAuthTestApp } from './fixtures/oauth-app.fixture';
+import { TestInteraction } from './fixtures/test-interaction';
+
+const OPTIONS = { issuer: 'http://127.0.0.1', scopes: TEST_SCOPES, purgeInterval: false as const };
+
+/** A host's own token store: the built-in memory one under another name. */
+@Injectable()
+class HostTokenStore extends InMemoryTokenStore {}
+
+/** A host provider that needs the stores by their abstract classes (as a seeder or admin page would). */
+@Injectable()
+class HostSeeder {
+  constructor(
+    readonly clients: ClientStore,
+    readonly codes: CodeStore,
+    readonly tokens: TokenStore,
+    readonly consents: ConsentStore,
+  ) {}
+}
+
+async function start(metadata: ModuleMetadata, tokens?: new () => TokenStore): Promise<INestApplication> {
+  @Module(metadata)
+  class HostModule {}
+  let builder = Test.createTestingModule({ imports: [HostModule] });
+  if (tokens) builder = builder.overrideProvider(TokenStore).useClass(tokens);
+  const app = (await builder.compile()).createNestApplication({ logger: false });
+  return app.init();
+}
+
+describe('OAuthModule', () => {
+  describe("storage: 'typeorm' (the default) on the database in DATABASE_URL", () => {
+    let t: OAuthTestApp;
+    before(async () => (t = await createOAuthTestApp()));
+    after(async () => t.close());
+
+    it('provides the TypeORM store behind every abstract store class', () => {
+      assert.ok(t.app.get(ClientStore) instanceof TypeOrmClientStore);
+      assert.ok(t.app.get(CodeStore) instanceof TypeOrmCodeStore);
+      assert.ok(t.app.get(TokenStore) instanceof TypeOrmTokenStore);
+      assert.ok(t.app.get(ConsentStore) instanceof TypeOrmConsentStore);
+    });
+
+    it('persists registered clients in oauth_clients with the secret hashed', async () => {
+      const { client, clientSecret } = await t.register({ name: 'CustomApp', redirectUris: ['https://customapp.example/cb'] });
+      const rows = await t.app.get(DataSource).query('SELECT * FROM oauth_clients');
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].id, client.id);
+      assert.equal(rows[0].secret_hash, hashSecret(clientSecret!));
+      assert.ok(!JSON.stringify(rows).includes(clientSecret!));
+    });
+
+    it('exposes the purge service, which purges through the stores', async () => {
+      assert.deepEqual(await t.app.get(OAuthPurgeService).run(), { codes: 0, tokens: 0 });
+    });
+  });
+
+  describe("storage: 'memory'", () => {
+    let app: INestApplication;
+    before(
+      async () => (app = await start({ imports: [OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', interaction: TestInteraction })] })),
+    );
+    after(async () => app.close());
+
+    it('provides the in-memory stores, with no database at all', async () => {
+      assert.ok(app.get(ClientStore) instanceof InMemoryClientStore);
+      assert.ok(app.get(CodeStore) instanceof InMemoryCodeStore);
+      assert.ok(app.get(TokenStore) instanceof InMemoryTokenStore);
+      assert.ok(app.get(ConsentStore) instanceof InMemoryConsentStore);
+      const { client } = await app.get(ClientRegistry).register({ name: 'CustomApp', redirectUris: ['https://customapp.example/cb'] });
+      assert.equal((await app.get(ClientStore).findById(client.id))?.name, 'CustomApp');
+    });
+  });
+
+  it('forRootAsync takes its options from a factory with injected dependencies, validated the same way', async () => {
+    @Module({ providers: [{ provide: 'ISSUER', useValue: 'https://shift.example' }], exports: ['ISSUER'] })
+    class ConfigModule {}
+    const app = await start({
+      imports: [
+        OAuthModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: ['ISSUER'],
+          useFactory: (issuer: string) => ({ ...OPTIONS, issuer, accessTokenTtl: 600 }),
+          storage: 'memory',
+          prefix: 'v1/oauth2',
+          interaction: TestInteraction,
+        }),
+      ],
+    });
+    try {
+      const resolved = app.get<ResolvedOAuthOptions>(RESOLVED_OAUTH_OPTIONS);
+      assert.equal(resolved.issuer, 'https://shift.example');
+      assert.equal(resolved.accessTokenTtl, 600);
+      assert.equal(resolved.prefix, 'v1/oauth2');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('swaps one store through forRoot({ stores }) and keeps the built-in others', async () => {
+    const app = await start({
+      imports: [OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', stores: { tokens: HostTokenStore }, interaction: TestInteraction })],
+    });
+    try {
+      assert.ok(app.get(TokenStore) instanceof HostTokenStore);
+      assert.ok(app.get(ClientStore) instanceof InMemoryClientStore);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('swaps a TypeORM store for a host one through forRoot({ stores }) without a database for it', async () => {
+    const app = await start({
+      imports: [
+        OAuthModule.forRoot({
+          ...OPTIONS,
+          storage: 'typeorm',
+          stores: { clients: InMemoryClientStore, codes: InMemoryCodeStore, tokens: HostTokenStore, consents: InMemoryConsentStore },
+          interaction: TestInteraction,
+        }),
+      ],
+    });
+    try {
+      assert.ok(app.get(TokenStore) instanceof HostTokenStore);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('swaps a store with Test.createTestingModule().overrideProvider(TokenStore).useClass()', async () => {
+    const app = await start(
+      { imports: [OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', interaction: TestInteraction })] },
+      HostTokenStore,
+    );
+    try {
+      assert.ok(app.get(TokenStore) instanceof HostTokenStore);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lets a host module inject the abstract store classes, even when the module is not global', async () => {
+    const app = await start({
+      imports: [OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', isGlobal: false, interaction: TestInteraction })],
+      providers: [HostSeeder],
+    });
+    try {
+      const seeder = app.get(HostSeeder);
+      assert.equal(seeder.clients, app.get(ClientStore));
+      assert.ok(seeder.codes instanceof InMemoryCodeStore);
+      assert.ok(seeder.tokens instanceof InMemoryTokenStore);
+      assert.ok(seeder.consents instanceof InMemoryConsentStore);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lets a host provider inject the resolved options by token', async () => {
+    @Injectable()
+    class NeedsOptions {
+      constructor(@Inject(RESOLVED_OAUTH_OPTIONS) readonly options: ResolvedOAuthOptions) {}
+    }
+    const app = await start({
+      imports: [OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', interaction: TestInteraction })],
+      providers: [NeedsOptions],
+    });
+    try {
+      assert.ok(Object.isFrozen(app.get(NeedsOptions).options));
+    } finally {
+      await app.close();
+    }
+  });
+});
