@@ -80,52 +80,57 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
 
     const fullIt = full ? it : () => undefined;
 
-    fullIt('prints no client_secret for a --public client', async () => {
-      await create('phone', ['--name', 'Phone app', '--redirect-uri', 'http://[::1]:7000/cb', '--public']);
-      assert.deepEqual(Object.keys(created.phone), ['client_id']);
+    // Once the schema exists, independent commands run side by side to keep the suite short.
+    describe('more registrations', { concurrency: true }, () => {
+      fullIt('prints no client_secret for a --public client', async () => {
+        await create('phone', ['--name', 'Phone app', '--redirect-uri', 'http://[::1]:7000/cb', '--public']);
+        assert.deepEqual(Object.keys(created.phone), ['client_id']);
+      });
+
+      fullIt('registers a client_credentials client with --grant-types and --introspect', async () => {
+        await create('reports', ['--name', 'Reports', '--grant-types', 'client_credentials', '--introspect']);
+      });
+
+      fullIt('without --json prints a readable summary saying the secret is shown only once', async () => {
+        const run = await runCli(['clients', 'create', '--name', 'Readable', '--redirect-uri', 'https://readable.example/cb'], url);
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stdout, /Registered client "Readable"/);
+        assert.match(run.stdout, /client_secret: +[A-Za-z0-9_-]{43}\n/);
+        assert.match(run.stdout, /shown only once/);
+      });
     });
 
-    fullIt('registers a client_credentials client with --grant-types and --introspect', async () => {
-      await create('reports', ['--name', 'Reports', '--grant-types', 'client_credentials', '--introspect']);
-    });
+    describe('listing', { concurrency: true }, () => {
+      it('clients list --json shows what was registered, and never a secret or its hash', async () => {
+        const run = await runCli(['clients', 'list', '--json'], url);
+        assert.equal(run.code, 0, run.stderr);
+        const list = JSON.parse(run.stdout) as Record<string, any>[];
+        const byId = (key: string) => list.find((c) => c.client_id === created[key].client_id)!;
+        assert.deepEqual(byId('planner').redirect_uris, ['https://planner.example/cb', 'http://127.0.0.1:8080/cb']);
+        assert.deepEqual(byId('planner').scopes, ['profile', 'offline_access']);
+        assert.equal(byId('planner').type, 'confidential');
+        if (full) {
+          assert.equal(byId('phone').type, 'public');
+          assert.deepEqual(byId('reports').grant_types, ['client_credentials']);
+          assert.equal(byId('reports').can_introspect, true);
+        }
+        assert.equal(list.length, full ? 4 : 1);
+        assert.equal(run.stdout.includes(created.planner.client_secret!), false);
+        assert.doesNotMatch(run.stdout, /hash/i);
+        if (files) {
+          // Secrets are stored only as hashes (RFC 6819 §5.1.4.1.3): the database files never hold one.
+          for (const file of files()) assert.equal(readFileSync(file).includes(created.planner.client_secret!), false, file);
+        }
+      });
 
-    fullIt('without --json prints a readable summary saying the secret is shown only once', async () => {
-      const run = await runCli(['clients', 'create', '--name', 'Readable', '--redirect-uri', 'https://readable.example/cb'], url);
-      assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /Registered client "Readable"/);
-      assert.match(run.stdout, /client_secret: +[A-Za-z0-9_-]{43}\n/);
-      assert.match(run.stdout, /shown only once/);
-    });
-
-    it('clients list --json shows what was registered, and never a secret or its hash', async () => {
-      const run = await runCli(['clients', 'list', '--json'], url);
-      assert.equal(run.code, 0, run.stderr);
-      const list = JSON.parse(run.stdout) as Record<string, any>[];
-      const byId = (key: string) => list.find((c) => c.client_id === created[key].client_id)!;
-      assert.deepEqual(byId('planner').redirect_uris, ['https://planner.example/cb', 'http://127.0.0.1:8080/cb']);
-      assert.deepEqual(byId('planner').scopes, ['profile', 'offline_access']);
-      assert.equal(byId('planner').type, 'confidential');
-      if (full) {
-        assert.equal(byId('phone').type, 'public');
-        assert.deepEqual(byId('reports').grant_types, ['client_credentials']);
-        assert.equal(byId('reports').can_introspect, true);
-      }
-      assert.equal(list.length, full ? 4 : 1);
-      assert.equal(run.stdout.includes(created.planner.client_secret!), false);
-      assert.doesNotMatch(run.stdout, /hash/i);
-      if (files) {
-        // Secrets are stored only as hashes (RFC 6819 §5.1.4.1.3): the database files never hold one.
-        for (const file of files()) assert.equal(readFileSync(file).includes(created.planner.client_secret!), false, file);
-      }
-    });
-
-    it('clients list and clients show print readable tables', async () => {
-      const list = await runCli(['clients', 'list'], url);
-      assert.match(list.stdout, /^CLIENT ID +NAME/);
-      assert.match(list.stdout, new RegExp(`${created.planner.client_id} +Planner +confidential`));
-      const show = await runCli(['clients', 'show', created.planner.client_id], url);
-      assert.equal(show.code, 0, show.stderr);
-      assert.match(show.stdout, /redirect URIs: +https:\/\/planner\.example\/cb, http:\/\/127\.0\.0\.1:8080\/cb/);
+      it('clients list and clients show print readable tables', async () => {
+        const list = await runCli(['clients', 'list'], url);
+        assert.match(list.stdout, /^CLIENT ID +NAME/);
+        assert.match(list.stdout, new RegExp(`${created.planner.client_id} +Planner +confidential`));
+        const show = await runCli(['clients', 'show', created.planner.client_id], url);
+        assert.equal(show.code, 0, show.stderr);
+        assert.match(show.stdout, /redirect URIs: +https:\/\/planner\.example\/cb, http:\/\/127\.0\.0\.1:8080\/cb/);
+      });
     });
 
     it('clients rotate-secret prints a new secret for the same client', async () => {
@@ -146,20 +151,22 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
       assert.match(again.stderr, /does not exist/);
     });
 
-    it('tokens purge runs the purge and reports how many expired tokens and codes it deleted', async () => {
-      const run = await runCli(['tokens', 'purge', '--json'], url);
-      assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(Object.keys(JSON.parse(run.stdout)), ['tokens', 'codes']);
-    });
+    describe('purge and refusal', { concurrency: true }, () => {
+      it('tokens purge runs the purge and reports how many expired tokens and codes it deleted', async () => {
+        const run = await runCli(['tokens', 'purge', '--json'], url);
+        assert.equal(run.code, 0, run.stderr);
+        assert.deepEqual(Object.keys(JSON.parse(run.stdout)), ['tokens', 'codes']);
+      });
 
-    it('refuses a bad registration without writing anything to this database', async () => {
-      const run = await runCli(['clients', 'create', '--name', 'Bad', '--redirect-uri', 'http://bad.example/cb', '--json'], url);
-      assert.equal(run.code, 2);
-      const list = JSON.parse((await runCli(['clients', 'list', '--json'], url)).stdout) as { name: string }[];
-      assert.deepEqual(
-        list.map((c) => c.name),
-        full ? ['Phone app', 'Reports', 'Readable'] : [],
-      );
+      it('refuses a bad registration without writing anything to this database', async () => {
+        const run = await runCli(['clients', 'create', '--name', 'Bad', '--redirect-uri', 'http://bad.example/cb', '--json'], url);
+        assert.equal(run.code, 2);
+        const list = JSON.parse((await runCli(['clients', 'list', '--json'], url)).stdout) as { name: string }[];
+        assert.deepEqual(
+          list.map((c) => c.name),
+          full ? ['Phone app', 'Reports', 'Readable'] : [],
+        );
+      });
     });
   });
 }
