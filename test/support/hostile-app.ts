@@ -33,6 +33,8 @@ export interface HostileApp {
   attack(req: RawRequest, options?: { hostRoute?: boolean }): Promise<RawResponse>;
   /** Requests sent through `attack` so far. */
   readonly tried: number;
+  /** `tried`, and how the answers spread over status codes (to see the generators reach past the first checks). */
+  summary(): string;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function createHostileApp(): Promise<HostileApp> {
   };
   const policy: RedirectPolicy = { registered: [...CONFIDENTIAL_REDIRECTS, PUBLIC_REDIRECT], localPrefixes: ['/login?'] };
   let tried = 0;
+  const statuses = new Map<number, number>();
   return {
     t,
     http,
@@ -77,11 +80,17 @@ export async function createHostileApp(): Promise<HostileApp> {
     get tried() {
       return tried;
     },
+    summary: () =>
+      `${tried} requests tried (${[...statuses.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([status, n]) => `${status}: ${n}`)
+        .join(', ')})`,
     attack: async (req, options = {}) => {
       tried++;
       const what = `${req.method} ${req.path.slice(0, 200)}${req.path.length > 200 ? '…' : ''}`;
       const before = await rowCounts();
       const res = await http.send(req);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       assertResponseInvariants(res, policy, what, { oauthShape: !options.hostRoute });
       assertNoNewRows(before, await rowCounts(), res, what);
       return res;

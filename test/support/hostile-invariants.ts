@@ -25,7 +25,7 @@ export function assertResponseInvariants(res: RawResponse, policy: RedirectPolic
   assert.ok(res.status < 500, `${what}: answered ${res.status} ${res.text.slice(0, 300)}`);
   assert.doesNotMatch(res.text, STACK_FRAME, `${what}: the body holds a stack trace`);
   assert.doesNotMatch(res.text, SOURCE_PATH, `${what}: the body names a source file`);
-  if (options.oauthShape && /json/.test(String(res.headers['content-type'])) && res.status >= 400) {
+  if (options.oauthShape && /json/.test(String(res.headers['content-type'])) && res.status >= 400 && res.text !== '') {
     const body = JSON.parse(res.text) as Record<string, unknown>;
     assert.equal(typeof body.error, 'string', `${what}: an error body without an OAuth error code: ${res.text.slice(0, 200)}`);
     assert.equal(body.statusCode, undefined, `${what}: Nest's default error shape leaked through`);
