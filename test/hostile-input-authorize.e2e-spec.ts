@@ -132,6 +132,18 @@ describe('hostile input at the authorization endpoint, GET and POST {prefix}/aut
     }
   });
 
+  it('shows the unknown-client page for a client_id holding a NUL or non-ASCII byte (RFC 6749 Appendix A.1)', async () => {
+    for (const id of ['%00', `${h.confidential.id}%00`, 'caf%C3%A9', '%C3%28']) {
+      const res = await h.attack({
+        method: 'GET',
+        path: `${AUTH}?${valid({})}&client_id=${id}`.replace(/client_id=[^&]*&/, ''),
+        headers: { [TEST_USER_HEADER]: CONSENTED_USER },
+      });
+      assert.equal(res.status, 400, `client_id ${id}: ${res.status}`);
+      assert.match(res.text, /not registered/);
+    }
+  });
+
   it('answers bad percent-encoding and invalid UTF-8 in the query without a 5xx', async () => {
     for (const junk of ['state=%ZZ', 'state=%', 'state=%C3%28', 'state=\xc3\x28', 'client_id=%E0%A4%A', 'redirect_uri=%FF%FE']) {
       const res = await h.attack({ method: 'GET', path: `${AUTH}?${valid({})}&${junk}`, headers: { [TEST_USER_HEADER]: CONSENTED_USER } });

@@ -84,6 +84,28 @@ describe('hostile input at the token, revocation and introspection endpoints (is
     });
   }
 
+  it('answers a client_id holding a NUL or non-ASCII byte as an unknown client, 401 invalid_client (RFC 6749 Appendix A.1)', async () => {
+    for (const id of ['\u0000', `${h.confidential.id}\u0000`, 'caf\u00e9']) {
+      for (const path of ['/oauth2/token', '/oauth2/revoke', '/oauth2/introspect']) {
+        const basic = await h.attack({
+          method: 'POST',
+          path,
+          headers: { 'content-type': FORM, authorization: `Basic ${Buffer.from(`${id}:secret`).toString('base64')}` },
+          body: 'grant_type=client_credentials&token=x',
+        });
+        assert.equal(basic.status, 401, `${path} ${JSON.stringify(id)}: ${basic.text}`);
+        assert.equal(JSON.parse(basic.text).error, 'invalid_client');
+        const post = await h.attack({
+          method: 'POST',
+          path,
+          headers: { 'content-type': FORM },
+          body: `grant_type=client_credentials&token=x&client_id=${encodeURIComponent(id)}&client_secret=s`,
+        });
+        assert.equal(post.status, 401, `${path} ${JSON.stringify(id)}: ${post.text}`);
+      }
+    }
+  });
+
   it('refuses a JSON body at the token endpoint with invalid_request (RFC 6749 §3.2)', async () => {
     const res = await h.attack({
       method: 'POST',
