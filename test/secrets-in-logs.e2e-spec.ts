@@ -162,6 +162,11 @@ describe('secrets never reach the logs (issue 7, RFC 6819 §5.1.4.1, RFC 9700 §
       output.some((line) => /oauth_tokens/i.test(line) && /query/i.test(line)),
       'SQL queries were logged (the capture works)',
     );
+    // Query parameters are logged, and what they hold for a token is its SHA-256, never the token.
+    assert.ok(
+      output.some((line) => line.includes(hashSecret(access))),
+      'the access token reached the queries as its hash',
+    );
     for (const [what, value] of secrets) {
       const leak = output.find((line) => line.includes(value));
       assert.equal(leak, undefined, `${what} appears in the logs: ${leak?.slice(0, 300)}`);
