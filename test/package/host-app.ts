@@ -18,7 +18,7 @@ class ReportsController {
   @Get('reports')
   @UseGuards(BearerGuard)
   @Scopes('reports:read')
-  list(@OAuthAuthorization() auth: ResourceAuthorization): { client: string; scopes: string[] } {
+  list(@OAuthAuthorization() auth: ResourceAuthorization): { client: string; scopes: readonly string[] } {
     return { client: auth.clientId, scopes: auth.scopes };
   }
 }

@@ -30,34 +30,39 @@ try {
   const tarball = join(work, packed.filename);
   const size = statSync(tarball).size;
   console.log(`packed ${packed.filename}: ${(size / 1024).toFixed(1)} kB, ${packed.entryCount} files`);
-  const stray = packed.files.map((f) => f.path).filter((p) => /spec|sample|test\//.test(p));
+  const stray = packed.files.map((f) => f.path).filter((p) => /\.spec\.|spec-helper|(^|\/)(sample|test)\//.test(p));
   check(size < 200 * 1024, `tarball under 200 kB (got ${(size / 1024).toFixed(1)} kB)`);
   check(stray.length === 0, `no test or sample files in the tarball (found ${stray.join(', ')})`);
+
+  // One install serves both host flavours: each is a folder with its own package.json "type",
+  // resolving its packages from the shared node_modules above it, as a monorepo host would.
+  const peers = Object.keys(libPkg.peerDependencies);
+  writeFileSync(
+    join(work, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'host-apps',
+        private: true,
+        dependencies: Object.fromEntries([
+          ['nest-oauth2-provider', `file:${tarball}`],
+          ...peers.map((p) => [p, installed(p)]),
+          ['@nestjs/platform-express', installed('@nestjs/platform-express')],
+          ['better-sqlite3', installed('better-sqlite3')],
+        ]),
+        devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
+        allowScripts: { 'better-sqlite3': true },
+      },
+      null,
+      2,
+    ),
+  );
+  console.log('installing the tarball and its peers from the registry into a fresh host app…');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], work);
 
   for (const flavour of ['commonjs', 'module']) {
     const app = join(work, `host-${flavour}`);
     mkdirSync(join(app, 'src'), { recursive: true });
-    const peers = Object.keys(libPkg.peerDependencies);
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify(
-        {
-          name: `host-${flavour}`,
-          private: true,
-          type: flavour,
-          dependencies: Object.fromEntries([
-            ['nest-oauth2-provider', `file:${tarball}`],
-            ...peers.map((p) => [p, installed(p)]),
-            ['@nestjs/platform-express', installed('@nestjs/platform-express')],
-            ['better-sqlite3', installed('better-sqlite3')],
-          ]),
-          devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
-          allowScripts: { 'better-sqlite3': true },
-        },
-        null,
-        2,
-      ),
-    );
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `host-${flavour}`, private: true, type: flavour }));
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -76,9 +81,7 @@ try {
       }),
     );
     writeFileSync(join(app, 'src/main.ts'), readFileSync(new URL('host-app.ts', import.meta.url), 'utf8'));
-    console.log(`installing a fresh ${flavour} host app…`);
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
-    run('npx', ['tsc', '-p', 'tsconfig.json'], app);
+    run(join(work, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], app);
     const out = run('node', ['dist/main.js'], app, { DB_FILE: join(app, 'app.sqlite') });
     const result = JSON.parse(out.trim().split('\n').pop());
     check(result.token === 200, `${flavour}: client_credentials token issued (status ${result.token})`);

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
 import { APP_FILTER } from '@nestjs/core';
+import { OAuthBodyErrorHandler } from './http/body-error-handler';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
 import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
@@ -72,6 +73,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     OAuthPurgeService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     OAuthEndpointExceptionFilter,
+    OAuthBodyErrorHandler,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ];
   return {

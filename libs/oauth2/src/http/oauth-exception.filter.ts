@@ -36,13 +36,21 @@ export class OAuthEndpointExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** Body-parser failures (malformed or oversized bodies) are the client's fault: `invalid_request`, with their own status. */
-function bodyParserError(exception: unknown): OAuthError | undefined {
+/**
+ * Body-parser failures (malformed or oversized bodies, unsupported charset or encoding, an undecodable
+ * path) are the client's fault: `invalid_request`, with their own 4xx status.
+ */
+export function bodyParserError(exception: unknown): OAuthError | undefined {
   if (exception instanceof OAuthError) return undefined;
   const e = exception as { status?: number; statusCode?: number; type?: string; getStatus?: () => number };
   const status = typeof e?.getStatus === 'function' ? e.getStatus() : (e?.status ?? e?.statusCode);
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  const description = status === 413 ? 'The request body is too large' : 'The request could not be parsed';
+  const description =
+    status === 413
+      ? 'The request body is too large'
+      : status === 415
+        ? 'The request body has an unsupported charset or content encoding'
+        : 'The request could not be parsed';
   return new InvalidRequestError(description, { status, cause: exception });
 }
 
