@@ -169,11 +169,20 @@ describe('sample flow in Chromium', () => {
     await shot('customapp-denied');
   });
 
-  it('connects again and "Disconnect" revokes at SHIFT', async () => {
-    await page.goto(customApp);
+  it('opened from a team on SHIFT, passes shift_team_id through the authorization and back', async () => {
+    await page.goto(shift);
+    await page.getByText('Hello, Nate').waitFor();
+    await shot('shift-home');
+    await page.locator('li', { hasText: 'Design' }).getByRole('link', { name: 'Open in CustomApp' }).click();
+    await page.waitForURL(`${customApp}/?shift_team_id=*`);
     await page.getByRole('link', { name: 'Log in with SHIFT' }).click();
+    await page.getByText('opening from the team Design').waitFor();
     await page.click('button[name="decision"][value="allow"]');
     await page.getByText('Nate Rivera').waitFor();
+    assert.match(await page.locator('main').innerText(), /Opened from your SHIFT team Design/);
+  });
+
+  it('"Disconnect" revokes at SHIFT and forgets the tokens', async () => {
     await page.getByRole('button', { name: 'Disconnect from SHIFT' }).click();
     await page.getByText('CustomApp is no longer connected to your SHIFT account.').waitFor();
     assert.equal(refreshCount(), undefined, 'CustomApp forgot the tokens');
