@@ -154,7 +154,7 @@ describe('races across two instances on one PostgreSQL database', async () => {
     const statuses: number[] = [];
     const check = (r: request.Response, status = 200) => {
       statuses.push(r.status);
-      assert.equal(r.status, status, r.text);
+      if (r.status !== status) assert.fail(`${r.status} ${r.text}\n${cluster.hosts.map((h) => h.stderr()).join('\n')}`);
       if (r.body.access_token) issued.push({ access: r.body.access_token, refresh: r.body.refresh_token });
       return r;
     };
@@ -181,7 +181,11 @@ describe('races across two instances on one PostgreSQL database', async () => {
           check(await readMe(a, reader));
       }
     };
-    await Promise.all(Array.from({ length: 200 }, (_, i) => flow(i)));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        flow(i).catch((error: Error) => assert.fail(`flow ${i}: ${error.message}\n${cluster.hosts.map((h) => h.stderr()).join('\n')}`)),
+      ),
+    );
 
     assert.deepEqual(new Set(statuses), new Set([200]));
     const rows: { kind: string; n: string; hashes: string }[] = await cluster.data.query(

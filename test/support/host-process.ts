@@ -25,7 +25,7 @@ export function startHost(env: Record<string, string>): Promise<HostProcess> {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error('the host app did not start within 30 s')), 30_000);
+    const timer = setTimeout(() => fail(new Error('the host app did not start within 90 s')), 90_000);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

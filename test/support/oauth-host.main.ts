@@ -16,7 +16,7 @@ const env = process.env;
 
 function dataSource(url = env.DATABASE_URL ?? ''): DataSourceOptions {
   const common = { entities: [...OAUTH_ENTITIES], migrations: [...OAUTH_MIGRATIONS], migrationsRun: true };
-  if (/^postgres(ql)?:/.test(url)) return { type: 'postgres', url, ...common, extra: { connectionTimeoutMillis: 2000 } };
+  if (/^postgres(ql)?:/.test(url)) return { type: 'postgres', url, ...common, extra: { connectionTimeoutMillis: 10_000 } };
   if (/^(mysql|mariadb):/.test(url)) return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), ...common };
   return { type: 'better-sqlite3', database: url.replace(/^sqlite:/, ''), ...common };
 }
