@@ -1,4 +1,5 @@
 import { Controller, Logger, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
@@ -6,7 +7,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { OAuthBodyErrorHandler } from './http/body-error-handler';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
-import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { OAuthRateLimiter } from './http/oauth-rate-limiter';
+import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTIONS_TYPE } from './oauth.module-definition';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions } from './oauth-options';
@@ -74,6 +77,9 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     OAuthEndpointExceptionFilter,
     OAuthBodyErrorHandler,
+    { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? ThrottlerStorageService },
+    OAuthRateLimiter,
+    TokenRateLimitGuard,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ];
   return {
@@ -87,6 +93,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
       Clock,
       ...STORE_TOKENS,
       OAuthPurgeService,
+      OAuthRateLimiter,
       ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
     ],
   };
