@@ -24,7 +24,16 @@ describe('sample SHIFT over HTTP', () => {
     shift = `http://localhost:${shiftPort}`;
     customApp = `http://localhost:${customAppPort}`;
     sample = await startSample(
-      { shiftPort, customAppPort, issuer: shift, customAppUrl: customApp, accessTokenTtl: 3600, host: 'localhost' },
+      {
+        shiftPort,
+        customAppPort,
+        issuer: shift,
+        customAppUrl: customApp,
+        accessTokenTtl: 3600,
+        host: 'localhost',
+        // Every test logs in from 127.0.0.1, so the per-IP budget is wide; the per-user one is tested below.
+        loginRateLimit: { perUser: 30, perIp: 1000 },
+      },
       db.url,
       false,
     );
@@ -165,6 +174,20 @@ describe('sample SHIFT over HTTP', () => {
     }
   });
 
+  it('slows password guessing: past 30 attempts per username in 5 minutes, 429 with Retry-After; other users unaffected', async () => {
+    const attempt = async (username: string, password: string) => {
+      const browser = new CookieClient();
+      const { fields } = readForm((await browser.request(`${shift}/login`)).text, /<form method="post" action="\/login"/);
+      return browser.request(`${shift}/login`, { form: { ...fields, username, password } });
+    };
+    for (let i = 0; i < 30; i++) assert.equal((await attempt('mallory', `guess-${i}`)).status, 401);
+    const blocked = await attempt('Mallory', 'guess-30'); // the count is per username, whatever its case
+    assert.equal(blocked.status, 429);
+    assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'Retry-After says when to try again');
+    assert.match(blocked.text, /Too many attempts/);
+    assert.equal((await attempt('ada', 'shift-demo')).status, 303, 'another user still logs in');
+  });
+
   it('the session cookie is HttpOnly and SameSite=Lax, and changes at login (no session fixation)', async () => {
     const browser = new CookieClient();
     const page = await browser.request(`${shift}/login`);
@@ -235,6 +258,7 @@ describe('sample restart', () => {
             customAppUrl: `http://localhost:${customAppPort}`,
             accessTokenTtl: 60,
             host: 'localhost',
+            loginRateLimit: false,
           },
           db.url,
           false,

@@ -12,6 +12,11 @@ export interface SampleConfig {
   accessTokenTtl: number;
   /** Where the two apps listen (`HOST`); unset means every interface, as Node does by default. */
   host?: string;
+  /**
+   * Login attempts allowed per 5 minutes, per username and per IP (`LOGIN_RATE_LIMIT` = "10,50" by
+   * default; "off" turns it off): password guessing is slowed, a 429 with Retry-After answers the excess.
+   */
+  loginRateLimit: { perUser: number; perIp: number } | false;
 }
 
 /** Reads the sample's settings; throws one message listing every bad value. */
@@ -32,10 +37,21 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const accessTokenTtl = int('ACCESS_TOKEN_TTL', 3600, 1, 86400);
   const issuer = trimSlash(env.OAUTH_ISSUER || `http://localhost:${shiftPort}`);
   const customAppUrl = trimSlash(env.CUSTOMAPP_URL || `http://localhost:${customAppPort}`);
+  const loginRateLimit = parseLoginRateLimit(env.LOGIN_RATE_LIMIT, problems);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
-  return { shiftPort, issuer, customAppPort, customAppUrl, accessTokenTtl, host: env.HOST || undefined };
+  return { shiftPort, issuer, customAppPort, customAppUrl, accessTokenTtl, host: env.HOST || undefined, loginRateLimit };
 }
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+function parseLoginRateLimit(raw: string | undefined, problems: string[]): SampleConfig['loginRateLimit'] {
+  if (raw === 'off') return false;
+  const [perUser, perIp] = (raw || '10,50').split(',').map((n) => Number(n.trim()));
+  if (!Number.isInteger(perUser) || !Number.isInteger(perIp) || perUser < 1 || perIp < 1) {
+    problems.push(`LOGIN_RATE_LIMIT must be "off" or two positive integers "perUser,perIp" (got "${raw}")`);
+    return false;
+  }
+  return { perUser, perIp };
 }
