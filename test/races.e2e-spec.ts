@@ -60,18 +60,24 @@ describe('races across two instances on one PostgreSQL database', async () => {
     const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
     const responses = await fire(pair, 50, (instance) => postToken(instance, client, form));
 
+    // The winner is refused too when a replay was recorded before it re-checked its code (RFC 9700 §4.2.4).
     const winners = responses.filter((r) => r.status === 200);
-    assert.equal(winners.length, 1, responses.map((r) => r.status).join(' '));
+    assert.ok(winners.length <= 1, responses.map((r) => r.status).join(' '));
     for (const r of responses.filter((r) => r.status !== 200)) {
       assert.equal(r.status, 400, r.text);
       assert.equal(r.body.error, 'invalid_grant');
     }
-    const rows = await tokensOfGrant(await grantOf(winners[0].body.access_token));
+    const [{ grant_id }] = await cluster.data.query('SELECT grant_id FROM oauth_authorization_codes WHERE code_hash = $1', [
+      hashSecret(code),
+    ]);
+    const rows = await tokensOfGrant(grant_id);
     assert.equal(rows.length, 2, 'one access and one refresh token, no more');
     for (const row of rows) assert.ok(row.revoked_at, `the winner's ${row.kind} token was left live`);
-    for (const instance of pair) assert.equal((await readMe(instance, winners[0].body.access_token)).status, 401);
-    const refresh = await postToken(pair[0], client, { grant_type: 'refresh_token', refresh_token: winners[0].body.refresh_token });
-    assert.equal(refresh.body.error, 'invalid_grant');
+    for (const winner of winners) {
+      for (const instance of pair) assert.equal((await readMe(instance, winner.body.access_token)).status, 401);
+      const refresh = await postToken(pair[0], client, { grant_type: 'refresh_token', refresh_token: winner.body.refresh_token });
+      assert.equal(refresh.body.error, 'invalid_grant');
+    }
   });
 
   it('rotates a refresh token once among 50 parallel uses with grace 0, then the family ends revoked (RFC 9700 §4.14.2)', async () => {
