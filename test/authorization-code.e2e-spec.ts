@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { hashSecret, OAuthAuthorizationCodeEntity, OAuthTokenEntity, TokenStore, type OAuthToken } from 'nest-oauth2-provider';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { authorize, basicAuth, decide, obtainCode, pkcePair, redirectParams, TOKEN_PATH, tokenRequest } from './fixtures/oauth-flow';
 
@@ -122,6 +124,42 @@ describe('authorization code flow over HTTP (RFC 6749 §4.1, RFC 7636, RFC 9207)
     assert.equal(refresh.body.error, 'invalid_grant');
   });
 
+  it('revokes the tokens of an exchange whose save a replay overtook, and answers both with invalid_grant (RFC 6749 §4.1.2)', async () => {
+    const { verifier, challenge } = pkcePair();
+    const { code } = await obtainCode(t, codeQuery(confidential.id, challenge));
+    const form = { grant_type: 'authorization_code', code, code_verifier: verifier };
+    // Hold the first exchange's token save, as a slow commit would, until the replay has been answered.
+    const tokens = t.app.get(TokenStore);
+    const save = tokens.save.bind(tokens);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const held = new Promise<OAuthToken[]>((resolve) => {
+      tokens.save = async (batch) => {
+        tokens.save = save;
+        resolve(batch);
+        await released;
+        return save(batch);
+      };
+    });
+    try {
+      const first = Promise.resolve(tokenRequest(t, form, confidential));
+      const minted = await held;
+      const replay = await tokenRequest(t, form, confidential);
+      assert.equal(replay.status, 400);
+      assert.equal(replay.body.error, 'invalid_grant');
+      release();
+      const winner = await first;
+      assert.equal(winner.status, 400, winner.text);
+      assert.equal(winner.body.error, 'invalid_grant');
+      assert.equal(winner.body.access_token, undefined);
+      assert.deepEqual(minted.map((token) => token.kind).sort(), ['access', 'refresh']);
+      for (const token of minted) assert.ok((await tokens.findByHash(token.tokenHash))?.revokedAt, `the ${token.kind} token is revoked`);
+    } finally {
+      release();
+      tokens.save = save;
+    }
+  });
+
   it('rejects an expired code with invalid_grant (RFC 6749 §4.1.2)', async () => {
     const { verifier, challenge } = pkcePair();
     const { code } = await obtainCode(t, codeQuery(confidential.id, challenge));
@@ -155,7 +193,14 @@ describe('authorization code flow over HTTP (RFC 6749 §4.1, RFC 7636, RFC 9207)
       ),
     );
     const ok = results.filter((r) => r.status === 200);
-    assert.equal(ok.length, 1, `statuses: ${results.map((r) => r.status).join(',')}`);
+    // The winner is refused too when a replay was recorded before it re-checked its code (RFC 9700 §4.2.4).
+    assert.ok(ok.length <= 1, `statuses: ${results.map((r) => r.status).join(',')}`);
     for (const r of results.filter((r) => r.status !== 200)) assert.equal(r.body.error, 'invalid_grant');
+    // Exactly one exchange minted tokens, and the replays revoked them whoever answered first.
+    const data = t.app.get(DataSource);
+    const row = await data.getRepository(OAuthAuthorizationCodeEntity).findOneByOrFail({ codeHash: hashSecret(code) });
+    const issued = await data.getRepository(OAuthTokenEntity).findBy({ grantId: row.grantId });
+    assert.deepEqual(issued.map((token) => token.kind).sort(), ['access', 'refresh']);
+    for (const token of issued) assert.ok(token.revokedAt, `the ${token.kind} token is revoked`);
   });
 });

@@ -4,15 +4,15 @@ import request from 'supertest';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { AUTH_PATH, basicAuth, TOKEN_PATH } from './fixtures/oauth-flow';
 
-// Supertest connects over loopback, so a remote client is simulated through a trusted proxy:
-// with `trust proxy`, Express takes the client IP from X-Forwarded-For and TLS from X-Forwarded-Proto.
-describe('requireHttps (RFC 6749 §3.1, §3.2), honouring Express trust proxy', () => {
+// Supertest connects over loopback, so a remote client is simulated through a trusted proxy: with
+// Express `trust proxy` (or Fastify `trustProxy`), the client IP comes from X-Forwarded-For and TLS
+// from X-Forwarded-Proto.
+describe('requireHttps (RFC 6749 §3.1, §3.2), honouring a trusted proxy', () => {
   let t: OAuthTestApp;
   let client: { id: string; secret: string };
 
   before(async () => {
-    t = await createOAuthTestApp({ options: { requireHttps: true } });
-    t.app.getHttpAdapter().getInstance().set('trust proxy', true);
+    t = await createOAuthTestApp({ options: { requireHttps: true }, trustProxy: true });
     const c = await t.register({ name: 'Machine', grantTypes: ['client_credentials'], scopes: ['profile'] });
     client = { id: c.client.id, secret: c.clientSecret! };
   });

@@ -105,6 +105,7 @@ export class MintCodesController {
         createdAt: now,
         expiresAt: new Date(now.getTime() + 600_000),
         consumedAt: null,
+        replayedAt: null,
       });
       minted.push({ code, verifier });
     }

@@ -6,9 +6,19 @@ export type {
   OAuthBearerOptions,
   OAuthStorage,
   OAuthStoreClasses,
+  OAuthRateLimit,
+  OAuthEndpointRateLimit,
+  OAuthRateLimitOptions,
 } from './oauth-module-options.interface';
-export { OAUTH_DEFAULTS, OAuthConfigurationError, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
-export { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+export {
+  OAUTH_DEFAULTS,
+  OAuthConfigurationError,
+  resolveOAuthOptions,
+  type ResolvedOAuthOptions,
+  type ResolvedEndpointRateLimit,
+} from './oauth-options';
+export { RESOLVED_OAUTH_OPTIONS, OAUTH_RATE_LIMIT_STORAGE } from './oauth.constants';
+export { OAuthRateLimiter } from './http/oauth-rate-limiter';
 export { OAuthPurgeService, OAUTH_PURGE_BATCH_SIZE, type OAuthPurgeResult } from './oauth-purge.service';
 export * from './core/oauth.errors';
 export { Clock, SystemClock, ManualClock } from './core/clock';

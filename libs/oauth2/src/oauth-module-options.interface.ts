@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { OAuthInteraction } from './core/oauth-interaction';
 import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';
@@ -25,6 +26,30 @@ export interface OAuthBearerOptions {
    * another instance may accept a revoked token for up to `ttl` seconds.
    */
   cache?: { maxEntries?: number; ttl?: number } | false;
+}
+
+/** At most `limit` requests per `ttl` seconds; beyond it, 429 with `Retry-After` until the window frees. @publicApi */
+export interface OAuthRateLimit {
+  limit: number;
+  ttl: number;
+}
+
+/** Limits of one endpoint, counted separately per client and per IP address. @publicApi */
+export interface OAuthEndpointRateLimit {
+  /** Per `client_id` (HTTP Basic or body), authenticated or not. Default 600 per 60 s. */
+  perClient?: OAuthRateLimit | false;
+  /** Per client IP (`req.ip`: set Express `trust proxy` behind a proxy). Default 300 per 60 s. */
+  perIp?: OAuthRateLimit | false;
+}
+
+/**
+ * Rate limits, on by default. Counters live in the `rateLimitStorage` extra: in-process by default,
+ * so with N instances the effective limit is N × limit unless a shared storage is plugged in.
+ * @publicApi
+ */
+export interface OAuthRateLimitOptions {
+  /** The token endpoint (RFC 6749 §3.2); false turns it off. */
+  token?: OAuthEndpointRateLimit | false;
 }
 
 /**
@@ -71,6 +96,8 @@ export interface OAuthModuleOptions {
   csrfSecret?: string;
   /** `realm` of `WWW-Authenticate` challenges. Default: the issuer. */
   realm?: string;
+  /** Rate limits (429 + `Retry-After`); false turns them all off. Default: on, see `OAuthRateLimitOptions`. */
+  rateLimit?: OAuthRateLimitOptions | false;
 }
 
 /**
@@ -87,6 +114,11 @@ export interface OAuthModuleExtras {
   storage?: OAuthStorage;
   /** Replace individual stores (each also swappable with a plain `{ provide: TokenStore, useClass }`). */
   stores?: OAuthStoreClasses;
+  /**
+   * Where rate-limit counters live: any `@nestjs/throttler` storage class (e.g. a Redis one, so every
+   * instance shares one count). Default: `ThrottlerStorageService`, in this process only.
+   */
+  rateLimitStorage?: Type<ThrottlerStorage>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */
   isGlobal?: boolean;
 }

@@ -107,6 +107,44 @@ export class BearerSchema {
   cache!: BearerCacheSchema | false;
 }
 
+/** One rate limit (`rateLimit.token.perClient` …). */
+export class RateLimitSchema {
+  @Min(1, { message: got('must be a positive integer') })
+  @IsInt({ message: got('must be a positive integer') })
+  limit!: number;
+
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  ttl!: number;
+}
+
+/** The limits of one endpoint. */
+export class EndpointRateLimitSchema {
+  @ValidateIf((o: EndpointRateLimitSchema) => o.perClient !== false)
+  @ValidateNested()
+  perClient!: RateLimitSchema | false;
+
+  @ValidateIf((o: EndpointRateLimitSchema) => o.perIp !== false)
+  @ValidateNested()
+  perIp!: RateLimitSchema | false;
+}
+
+/** `rateLimit`, per endpoint. */
+export class RateLimitOptionsSchema {
+  @ValidateIf((o: RateLimitOptionsSchema) => o.token !== false)
+  @ValidateNested()
+  token!: EndpointRateLimitSchema | false;
+}
+
+/** The resolved `rateLimit` as schema instances, so nested decorators run. */
+export function rateLimitSchema(resolved: { token: { perClient: object | false; perIp: object | false } | false }): RateLimitOptionsSchema {
+  const limit = (value: object | false) => value && Object.assign(new RateLimitSchema(), value);
+  const token =
+    resolved.token &&
+    Object.assign(new EndpointRateLimitSchema(), { perClient: limit(resolved.token.perClient), perIp: limit(resolved.token.perIp) });
+  return Object.assign(new RateLimitOptionsSchema(), { token });
+}
+
 /**
  * The checks on the resolved options, as class-validator decorators (STYLE §3.5). Messages follow
  * the `path: message` form of the aggregated start-up error.
@@ -180,6 +218,9 @@ export class OAuthOptionsSchema {
   @MinLength(32, { message: 'must be a string of at least 32 characters' })
   @IsString({ message: 'must be a string of at least 32 characters' })
   csrfSecret?: string;
+
+  @ValidateNested()
+  rateLimit!: RateLimitOptionsSchema;
 }
 
 /** Every problem of `schema`, one `path: message` line each (the first failed check per property). */

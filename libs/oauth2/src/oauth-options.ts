@@ -1,5 +1,5 @@
-import type { OAuthBearerOptions, OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
-import { BearerCacheSchema, BearerSchema, OAuthOptionsSchema, optionProblems } from './oauth-options.schema';
+import type { OAuthBearerOptions, OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit } from './oauth-module-options.interface';
+import { BearerCacheSchema, BearerSchema, OAuthOptionsSchema, optionProblems, rateLimitSchema } from './oauth-options.schema';
 
 /** The options after defaults and validation; frozen. @publicApi */
 export interface ResolvedOAuthOptions {
@@ -21,6 +21,13 @@ export interface ResolvedOAuthOptions {
   realm: string;
   /** Key of the consent form's CSRF tokens; undefined = a random key per process. */
   csrfSecret: string | undefined;
+  rateLimit: { token: ResolvedEndpointRateLimit | false };
+}
+
+/** The limits of one endpoint after defaults. @publicApi */
+export interface ResolvedEndpointRateLimit {
+  perClient: OAuthRateLimit | false;
+  perIp: OAuthRateLimit | false;
 }
 
 /** Documented defaults of every optional setting. @publicApi */
@@ -37,6 +44,8 @@ export const OAUTH_DEFAULTS = Object.freeze({
   offlineAccessScope: false as const,
   purgeInterval: 3600,
   bearerCache: { maxEntries: 10_000, ttl: 30 },
+  // Generous: secrets, codes and tokens carry 256 bits, so these bound load, not guessing.
+  tokenRateLimit: { perClient: { limit: 600, ttl: 60 }, perIp: { limit: 300, ttl: 60 } },
 });
 
 /** Thrown at start-up when the options are invalid; lists every problem, one per line. @publicApi */
@@ -74,10 +83,12 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
     realm: raw.realm ?? raw.issuer,
     csrfSecret: raw.csrfSecret,
+    rateLimit: { token: resolveEndpointLimit(raw.rateLimit === false ? false : raw.rateLimit?.token, OAUTH_DEFAULTS.tokenRateLimit) },
   } as ResolvedOAuthOptions;
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
     bearer: Object.assign(new BearerSchema(), resolved.bearer, { cache: cache && Object.assign(new BearerCacheSchema(), cache) }),
+    rateLimit: rateLimitSchema(resolved.rateLimit),
   });
   const problems = optionProblems(schema);
   if (problems.length) throw new OAuthConfigurationError(problems);
@@ -87,4 +98,15 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
 /** A copy of a list option, or the value itself when it is not a list (the schema reports it). */
 function copy<T>(value: readonly T[]): T[] {
   return Array.isArray(value) ? [...value] : (value as T[]);
+}
+
+/** One endpoint's limits: false stays off, each missing half takes its default. */
+function resolveEndpointLimit(
+  input: { perClient?: OAuthRateLimit | false; perIp?: OAuthRateLimit | false } | false | undefined,
+  defaults: ResolvedEndpointRateLimit,
+): ResolvedEndpointRateLimit | false {
+  if (input === false) return false;
+  const half = (given: OAuthRateLimit | false | undefined, fallback: OAuthRateLimit | false) =>
+    given === false ? false : given === undefined ? fallback : { ...fallback, ...given };
+  return { perClient: half(input?.perClient, defaults.perClient), perIp: half(input?.perIp, defaults.perIp) };
 }

@@ -48,6 +48,7 @@ async function setup(purgeInterval: number | false = 3600) {
       createdAt: T0,
       expiresAt: at(60),
       consumedAt: null,
+      replayedAt: null,
     });
   }
   return { clock, codes, tokens, service: new OAuthPurgeService(options, codes, tokens, clock) };

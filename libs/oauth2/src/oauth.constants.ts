@@ -6,3 +6,5 @@ export const OAUTH_MODULE_EXTRAS = 'OAUTH:MODULE_EXTRAS';
 export const OAUTH_SCOPES_METADATA = 'oauth:scopes';
 /** Metadata key of `@Public()`. */
 export const OAUTH_PUBLIC_METADATA = 'oauth:public';
+/** DI token of the `@nestjs/throttler` storage that keeps rate-limit counters (see the `rateLimitStorage` extra). @publicApi */
+export const OAUTH_RATE_LIMIT_STORAGE = 'OAUTH:RATE_LIMIT_STORAGE';

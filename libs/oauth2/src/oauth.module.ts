@@ -1,14 +1,28 @@
-import { Controller, Logger, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type NestModule,
+  type OnModuleInit,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { endpointPaths, installBodyErrorHandling } from './http/body-errors';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
-import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { OAuthRateLimiter } from './http/oauth-rate-limiter';
+import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTIONS_TYPE } from './oauth.module-definition';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
-import { OAUTH_DEFAULTS, resolveOAuthOptions } from './oauth-options';
+import { OAUTH_DEFAULTS, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
 import { OAuthPurgeService } from './oauth-purge.service';
 import { ClientStore } from './stores/client.store';
@@ -30,7 +44,31 @@ const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const
  * OAuthModule.forRoot({ issuer: 'https://shift.com', prefix: 'v1/oauth2', scopes: { profile: 'Read your profile' }, interaction: ShiftInteraction })
  */
 @Module({})
-export class OAuthModule extends ConfigurableModuleClass {
+export class OAuthModule extends ConfigurableModuleClass implements NestModule, OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(OAUTH_MODULE_EXTRAS) private readonly extras: OAuthModuleExtras,
+    @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+  ) {
+    super();
+  }
+
+  /** Requests the platform refuses before a controller runs still answer in the OAuth shape on our endpoints. */
+  configure(): void {
+    this.installBodyErrorHandling('before-routes');
+  }
+
+  onModuleInit(): void {
+    this.installBodyErrorHandling('after-routes');
+  }
+
+  private installBodyErrorHandling(phase: 'before-routes' | 'after-routes'): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (!adapter) return; // an application context without HTTP
+    const endpoints = endpointPaths(this.extras.prefix ?? OAUTH_DEFAULTS.prefix, PREFIXED_CONTROLLERS, ROOT_CONTROLLERS);
+    installBodyErrorHandling(adapter, endpoints, this.options.realm, phase);
+  }
+
   static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
     return withOAuthProviders(super.forRoot(options), options);
   }
@@ -72,6 +110,9 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     OAuthPurgeService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     OAuthEndpointExceptionFilter,
+    { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? ThrottlerStorageService },
+    OAuthRateLimiter,
+    TokenRateLimitGuard,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ];
   return {
@@ -85,6 +126,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
       Clock,
       ...STORE_TOKENS,
       OAuthPurgeService,
+      OAuthRateLimiter,
       ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
     ],
   };

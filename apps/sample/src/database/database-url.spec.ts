@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
 import { DataSource } from 'typeorm';
 import { DEFAULT_DATABASE_URL, dataSourceOptionsFromUrl } from './database-url';
+import { SAMPLE_ENTITIES, SAMPLE_MIGRATIONS } from './sample-schema';
 
 describe('dataSourceOptionsFromUrl (DATABASE_URL)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'database-url-'));
@@ -38,10 +39,10 @@ describe('dataSourceOptionsFromUrl (DATABASE_URL)', () => {
     assert.equal(dataSourceOptionsFromUrl('mariadb://root@db:3306/app').type, 'mariadb');
   });
 
-  it('includes the OAuth entities and migrations and runs pending migrations on start', () => {
+  it('includes the OAuth entities and migrations (then the sample’s own) and runs pending migrations on start', () => {
     const options = dataSourceOptionsFromUrl('postgres://u@db/app');
-    assert.deepEqual(options.entities, [...OAUTH_ENTITIES]);
-    assert.deepEqual(options.migrations, [...OAUTH_MIGRATIONS]);
+    assert.deepEqual(options.entities, [...OAUTH_ENTITIES, ...SAMPLE_ENTITIES]);
+    assert.deepEqual(options.migrations, [...OAUTH_MIGRATIONS, ...SAMPLE_MIGRATIONS]);
     assert.equal(options.migrationsRun, true);
   });
 

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
 import type { DataSourceOptions } from 'typeorm';
+import { SAMPLE_ENTITIES, SAMPLE_MIGRATIONS } from './sample-schema';
 
 /** Where the sample keeps its data when DATABASE_URL is not set: an embedded SQLite file. */
 export const DEFAULT_DATABASE_URL = 'sqlite:data/sample.sqlite';
@@ -14,7 +15,12 @@ export const DEFAULT_DATABASE_URL = 'sqlite:data/sample.sqlite';
  */
 export function dataSourceOptionsFromUrl(url: string | undefined = process.env.DATABASE_URL): DataSourceOptions {
   const target = url?.trim() || DEFAULT_DATABASE_URL;
-  const common = { entities: [...OAUTH_ENTITIES], migrations: [...OAUTH_MIGRATIONS], migrationsRun: true };
+  const common = {
+    entities: [...OAUTH_ENTITIES, ...SAMPLE_ENTITIES],
+    // The sample's own tables (users, teams, sessions, CustomApp's storage) after the library's.
+    migrations: [...OAUTH_MIGRATIONS, ...SAMPLE_MIGRATIONS],
+    migrationsRun: true,
+  };
   if (target.startsWith('sqlite:')) {
     const path = target.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path) throw new Error('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:data/sample.sqlite');

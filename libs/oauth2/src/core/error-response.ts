@@ -54,12 +54,16 @@ export function asOAuthError(error: unknown): OAuthError {
   return new ServerError('The server encountered an unexpected condition', { cause: error });
 }
 
+// pg-pool's "timeout exceeded when trying to connect": every pooled connection stayed busy past
+// connectionTimeoutMillis — an overloaded or unreachable database, worth a retry like any outage.
 function isUnavailable(error: unknown): boolean {
   for (let e: any = error, depth = 0; e && depth < 5; e = e.cause ?? e.driverError, depth++) {
     if (UNAVAILABLE_CODES.has(e.code)) return true;
     if (
       typeof e.message === 'string' &&
-      /Connection terminated|connection timeout|Connection is not established|ECONNREFUSED/i.test(e.message)
+      /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is not established|ECONNREFUSED/i.test(
+        e.message,
+      )
     )
       return true;
   }

@@ -121,6 +121,23 @@ export class TemporarilyUnavailableError extends OAuthError {
     this.headers = { 'Retry-After': String(retryAfterSeconds) };
   }
 }
+/**
+ * Too many requests from one client or address (429, RFC 6585 §4). RFC 6749 defines no code for it,
+ * so the body reuses `temporarily_unavailable` — a code clients already treat as "retry later" —
+ * and `Retry-After` says when.
+ */
+export class TooManyRequestsError extends OAuthError {
+  readonly code = 'temporarily_unavailable';
+  override readonly status = 429;
+  override readonly headers: Readonly<Record<string, string>>;
+  constructor(
+    readonly retryAfterSeconds: number,
+    description = `Too many requests; retry after ${retryAfterSeconds} seconds`,
+  ) {
+    super(description);
+    this.headers = { 'Retry-After': String(retryAfterSeconds) };
+  }
+}
 /** RFC 6750 §3.1: the access token is unknown, expired or revoked. */
 export class InvalidTokenError extends OAuthError {
   readonly code = 'invalid_token';

@@ -4,7 +4,7 @@ import { asOAuthError } from '../core/error-response';
 import { OAuthError } from '../core/oauth.errors';
 import { ResourceServer } from '../core/resource-server';
 import { OAUTH_PUBLIC_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
-import { toOAuthRequest } from './http-bridge';
+import { readOAuthRequest } from './http-bridge';
 import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 
 /**
@@ -30,7 +30,7 @@ export class BearerGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest();
     try {
-      const authorization = await this.resources.authenticate(toOAuthRequest(request));
+      const authorization = await this.resources.authenticate(await readOAuthRequest(request));
       this.resources.assertScopes(authorization, this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? []);
       request[OAUTH_AUTHORIZATION_KEY] = authorization;
       return true;

@@ -6,6 +6,18 @@ import { Public } from './public.decorator';
 
 const WELL_KNOWN = '.well-known/oauth-authorization-server';
 
+/** The most path segments an issuer may have (`https://host/a/b/…`); real issuers use one or two. */
+const MAX_ISSUER_SEGMENTS = 8;
+
+/**
+ * `.well-known/oauth-authorization-server/:s0`, `…/:s0/:s1`, …: one named parameter per segment,
+ * because the two routers share no multi-segment wildcard (Express 5 wants `*name`, Fastify's
+ * find-my-way a bare trailing `*`), while both read `:name` the same way.
+ */
+const SUFFIXED_PATHS = Array.from({ length: MAX_ISSUER_SEGMENTS }, (_, n) =>
+  [WELL_KNOWN, ...Array.from({ length: n + 1 }, (_unused, i) => `:s${i}`)].join('/'),
+);
+
 /** `GET /.well-known/oauth-authorization-server[/issuer-path]` (RFC 8414 §3). */
 @Controller()
 @UseFilters(OAuthEndpointExceptionFilter)
@@ -18,9 +30,10 @@ export class MetadataController {
     writeOAuthResponse(res, this.metadata.handle(toOAuthRequest(req), ''));
   }
 
-  @Get(`${WELL_KNOWN}/*path`)
-  suffixed(@Req() req: unknown, @Res() res: unknown, @Param('path') path: string | string[]): void {
-    const suffix = Array.isArray(path) ? path.join('/') : path;
-    writeOAuthResponse(res, this.metadata.handle(toOAuthRequest(req), suffix));
+  @Get(SUFFIXED_PATHS)
+  suffixed(@Req() req: unknown, @Res() res: unknown, @Param() params: Record<string, string>): void {
+    const segments: string[] = [];
+    for (let i = 0; params[`s${i}`] !== undefined; i++) segments.push(params[`s${i}`]);
+    writeOAuthResponse(res, this.metadata.handle(toOAuthRequest(req), segments.join('/')));
   }
 }

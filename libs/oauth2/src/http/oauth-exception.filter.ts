@@ -1,8 +1,9 @@
 import { Catch, Inject, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { asOAuthError, toErrorResponse } from '../core/error-response';
-import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
+import { OAuthError } from '../core/oauth.errors';
 import { RESOLVED_OAUTH_OPTIONS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-options';
+import { bodyError } from './body-errors';
 import { writeOAuthResponse } from './http-bridge';
 
 /**
@@ -30,20 +31,10 @@ export class OAuthEndpointExceptionFilter implements ExceptionFilter {
   constructor(@Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const error = bodyParserError(exception) ?? asOAuthError(exception);
+    const error = bodyError(exception) ?? asOAuthError(exception);
     if (error.status >= 500) this.logger.error(`${error.code}: ${describeCause(error.cause ?? exception)}`);
     writeOAuthResponse(host.switchToHttp().getResponse(), toErrorResponse(error, this.options.realm));
   }
-}
-
-/** Body-parser failures (malformed or oversized bodies) are the client's fault: `invalid_request`, with their own status. */
-function bodyParserError(exception: unknown): OAuthError | undefined {
-  if (exception instanceof OAuthError) return undefined;
-  const e = exception as { status?: number; statusCode?: number; type?: string; getStatus?: () => number };
-  const status = typeof e?.getStatus === 'function' ? e.getStatus() : (e?.status ?? e?.statusCode);
-  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  const description = status === 413 ? 'The request body is too large' : 'The request could not be parsed';
-  return new InvalidRequestError(description, { status, cause: exception });
 }
 
 function describeCause(cause: unknown): string {

@@ -1,8 +1,9 @@
-import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { AuthorizationServer } from '../core/authorization-server';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
 import { Public } from './public.decorator';
+import { TokenRateLimitGuard } from './token-rate-limit.guard';
 
 /** `POST {prefix}/token` (RFC 6749 §3.2). */
 @Controller()
@@ -12,6 +13,7 @@ export class TokenController {
   constructor(private readonly server: AuthorizationServer) {}
 
   @Post('token')
+  @UseGuards(TokenRateLimitGuard)
   async token(@Req() req: unknown, @Res() res: unknown): Promise<void> {
     writeOAuthResponse(res, await this.server.handleTokenRequest(toOAuthRequest(req)));
   }

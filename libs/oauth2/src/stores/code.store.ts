@@ -4,7 +4,10 @@ import type { AuthorizationCode } from './models';
 export type CodeConsumption =
   /** This call consumed the code: the only caller that will ever see it. */
   | { outcome: 'consumed'; code: AuthorizationCode }
-  /** The code exists but was consumed before: a replay (RFC 6749 §4.1.2), the caller revokes `code.grantId`. */
+  /**
+   * The code exists but was consumed before: a replay (RFC 6749 §4.1.2). `replayedAt` is already
+   * committed on the row when this resolves; the caller then revokes `code.grantId`.
+   */
   | { outcome: 'replayed'; code: AuthorizationCode }
   /** Unknown or expired. */
   | { outcome: 'invalid' };
@@ -15,17 +18,33 @@ export type CodeConsumption =
  * @example
  * const found = await codes.consume(hashSecret(code), clock.now());
  * if (found.outcome === 'replayed') await tokens.revokeGrant(found.code.grantId, now);
+ * // the winner, once its tokens are saved:
+ * if (await codes.isReplayed(hashSecret(code))) await tokens.revokeGrant(grantId, now);
  */
 export abstract class CodeStore {
-  /** Persist a freshly issued code (`consumedAt` null, `expiresAt` already set, ≤ 10 min per RFC 6749 §4.1.2). */
+  /**
+   * Persist a freshly issued code (`consumedAt` and `replayedAt` null, `expiresAt` already set, ≤ 10 min
+   * per RFC 6749 §4.1.2).
+   */
   abstract save(code: AuthorizationCode): Promise<void>;
 
   /**
    * Atomically mark the code consumed, exactly once across every app instance: an
    * `UPDATE … WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > now` decides who wins a race,
    * never a read-then-write. Expired codes are `invalid`, including replays of expired codes.
+   *
+   * A call that finds the code already consumed is a replay: before resolving `replayed` it records
+   * the replay on the row (`replayedAt`, kept from the first replay) and that write is committed and
+   * visible to every instance, since `isReplayed` depends on it.
    */
   abstract consume(codeHash: string, now: Date): Promise<CodeConsumption>;
+
+  /**
+   * Whether a replay of this code was recorded by `consume`; false for an unknown or purged code.
+   * Reads committed state (no cache, no enclosing transaction): the token request that won the code
+   * calls it after its tokens are saved, to revoke them if a replay raced ahead (RFC 9700 §4.2.4).
+   */
+  abstract isReplayed(codeHash: string): Promise<boolean>;
 
   /** Delete up to `batchSize` codes that expired before `now`; resolves how many were deleted. */
   abstract purgeExpired(now: Date, batchSize?: number): Promise<number>;

@@ -47,6 +47,12 @@ export interface AuthorizationCode {
   expiresAt: Date;
   /** Set once, atomically, by `CodeStore.consume`; a second consumption is a replay. */
   consumedAt: Date | null;
+  /**
+   * Set by the first consumption after `consumedAt` (a replay, RFC 6749 §4.1.2): the token request
+   * that won the code reads it after saving its tokens, so a replay that raced ahead of that save still
+   * ends with the grant revoked (RFC 9700 §4.2.4).
+   */
+  replayedAt: Date | null;
 }
 
 export type TokenKind = 'access' | 'refresh';

@@ -65,6 +65,7 @@ function code(raw: string, over: Partial<AuthorizationCode> = {}): Authorization
     createdAt: T0,
     expiresAt: at(60),
     consumedAt: null,
+    replayedAt: null,
     ...over,
   };
 }
@@ -167,6 +168,39 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.equal(again.outcome === 'replayed' && again.code.grantId, saved.grantId);
     });
 
+    it('records a replay on the code, visible to every instance, keeping the first replay time (RFC 9700 §4.2.4)', async () => {
+      const { stores } = h();
+      const [first, other] = [stores[0], stores[stores.length - 1]];
+      const saved = code('replayed-code');
+      await first.save(saved);
+      await first.consume(saved.codeHash, at(1));
+      assert.equal(await first.isReplayed(saved.codeHash), false);
+      const replay = await other.consume(saved.codeHash, at(2));
+      assert.deepEqual(replay, { outcome: 'replayed', code: { ...saved, consumedAt: at(1), replayedAt: at(2) } });
+      assert.equal(await first.isReplayed(saved.codeHash), true);
+      const again = await first.consume(saved.codeHash, at(3));
+      assert.equal(again.outcome === 'replayed' && again.code.replayedAt?.getTime(), at(2).getTime());
+    });
+
+    it('reports no replay for a fresh, a cleanly consumed or an unknown code', async () => {
+      const [store] = h().stores;
+      const saved = code('used-once');
+      await store.save(saved);
+      assert.equal(await store.isReplayed(saved.codeHash), false);
+      await store.consume(saved.codeHash, at(1));
+      assert.equal(await store.isReplayed(saved.codeHash), false);
+      assert.equal(await store.isReplayed(hashSecret('never-issued')), false);
+    });
+
+    it('does not record a replay of an expired code, which is only invalid', async () => {
+      const [store] = h().stores;
+      const saved = code('used-then-stale', { expiresAt: at(60) });
+      await store.save(saved);
+      await store.consume(saved.codeHash, at(1));
+      assert.deepEqual(await store.consume(saved.codeHash, at(61)), { outcome: 'invalid' });
+      assert.equal(await store.isReplayed(saved.codeHash), false);
+    });
+
     it('treats an unknown code as invalid', async () => {
       assert.deepEqual(await h().stores[0].consume(hashSecret('never-issued'), at(1)), { outcome: 'invalid' });
     });
@@ -196,6 +230,7 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % stores.length].consume(saved.codeHash, at(1))));
       assert.equal(results.filter((r) => r.outcome === 'consumed').length, 1);
       assert.equal(results.filter((r) => r.outcome === 'replayed').length, 19);
+      assert.equal(await stores[0].isReplayed(saved.codeHash), true);
     });
 
     it('purges only expired codes, at most batchSize per call', async () => {

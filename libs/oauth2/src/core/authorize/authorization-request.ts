@@ -2,6 +2,7 @@ import type { ResolvedOAuthOptions } from '../../oauth-options';
 import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import { InvalidRedirectUriError, InvalidRequestError, UnauthorizedClientError, UnsupportedResponseTypeError } from '../oauth.errors';
+import { isClientIdSyntax } from '../protocol/client-id';
 import { isPkceValue, type PkceMethod } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
 import { grantableScopes, parseScope } from '../protocol/scope';
@@ -64,7 +65,7 @@ export async function resolveRedirectTarget(source: Readonly<Record<string, unkn
     throw new InvalidRedirectUriError((error as Error).message);
   }
   if (ids.client_id === undefined) throw new InvalidRedirectUriError('The request has no client_id');
-  const client = await clients.findById(ids.client_id);
+  const client = isClientIdSyntax(ids.client_id) ? await clients.findById(ids.client_id) : undefined;
   if (!client) throw new InvalidRedirectUriError('The client_id is not registered on this server');
   const state = typeof source.state === 'string' && source.state !== '' ? source.state : undefined;
   if (ids.redirect_uri !== undefined) {

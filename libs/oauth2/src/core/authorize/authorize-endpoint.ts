@@ -135,6 +135,7 @@ export class AuthorizeEndpoint {
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.deps.options.authorizationCodeTtl * 1000),
       consumedAt: null,
+      replayedAt: null,
     });
     return authorizationRedirect(request, this.deps.options.issuer, { code, ...request.passthrough });
   }

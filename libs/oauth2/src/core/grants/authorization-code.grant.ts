@@ -14,7 +14,8 @@ import type { TokenIssuer } from './token-issuer';
 /**
  * The authorization_code grant (RFC 6749 §4.1.3):
  * - the code is consumed atomically, once, across instances (`CodeStore.consume`); a replay revokes
- *   every token issued from it (§4.1.2, RFC 9700 §4.5) and fails with `invalid_grant`;
+ *   every token issued from it (§4.1.2, RFC 9700 §4.2.4) and fails with `invalid_grant`, and so does
+ *   the winning request when a replay raced its token save (`CodeStore.isReplayed`);
  * - the code must belong to the authenticated client, and `redirect_uri` must repeat the
  *   authorization request's exactly when that request had one (§4.1.3);
  * - PKCE: the verifier must match the stored challenge (RFC 7636 §4.6); a verifier sent for a code
@@ -39,7 +40,8 @@ export class AuthorizationCodeGrant implements Grant {
       throw new InvalidRequestError('code_verifier must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.1)');
     }
     const now = this.clock.now();
-    const found = await this.codes.consume(hashSecret(params.code), now);
+    const codeHash = hashSecret(params.code);
+    const found = await this.codes.consume(codeHash, now);
     if (found.outcome === 'invalid') throw new InvalidGrantError('The authorization code is invalid or expired');
     if (found.outcome === 'replayed') {
       await this.revokeFamily(found.code.grantId, now);
@@ -69,6 +71,16 @@ export class AuthorizationCodeGrant implements Grant {
       now,
     });
     await this.tokens.save(minted.tokens);
+    // A replay revokes the grant right after `consume` marked it replayed, but its revokeGrant may run
+    // before this save commits and so miss these tokens. Hence this read, after the save committed.
+    // If the replay's revokeGrant statement missed our rows, our save committed after that statement
+    // began, so after the replay mark committed (the replayer awaits the mark first); this read begins
+    // after our save committed, so it sees the mark. Either the replay revoked our tokens or we do:
+    // no interleaving leaves them live, under READ COMMITTED, without a cross-store transaction.
+    if (await this.codes.isReplayed(codeHash)) {
+      await this.revokeFamily(code.grantId, now);
+      throw new InvalidGrantError('The authorization code was used twice; the tokens issued from it are revoked');
+    }
     await this.consents.touch(code.userId, client.id, now);
     return minted.response;
   }

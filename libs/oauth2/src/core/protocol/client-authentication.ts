@@ -2,6 +2,7 @@ import type { OAuthRequest } from '../oauth-request';
 import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import { InvalidClientError, InvalidRequestError } from '../oauth.errors';
+import { isClientIdSyntax } from './client-id';
 import { constantTimeEqual, hashSecret } from './random-token';
 import { singleValuedParams } from './single-valued-params';
 
@@ -33,7 +34,7 @@ export async function authenticateClient(request: OAuthRequest, clients: ClientS
   const secret = basic ? basic.secret : body.client_secret;
   if (id === undefined) throw new InvalidClientError('Client authentication is required (HTTP Basic or client_id)', false);
 
-  const client = await clients.findById(id);
+  const client = isClientIdSyntax(id) ? await clients.findById(id) : undefined;
   if (!client) throw new InvalidClientError(FAILED, Boolean(basic));
   if (client.secretHash === null) {
     if (secret !== undefined && secret !== '') throw new InvalidClientError(FAILED, Boolean(basic));

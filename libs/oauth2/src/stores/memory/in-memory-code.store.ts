@@ -11,9 +11,15 @@ export class InMemoryCodeStore extends CodeStore {
   async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
     const code = this.codes.get(codeHash);
     if (!code || code.expiresAt <= now) return { outcome: 'invalid' };
-    if (code.consumedAt) return { outcome: 'replayed', code: structuredClone(code) };
+    if (code.consumedAt) {
+      code.replayedAt ??= now;
+      return { outcome: 'replayed', code: structuredClone(code) };
+    }
     code.consumedAt = now;
     return { outcome: 'consumed', code: structuredClone(code) };
+  }
+  async isReplayed(codeHash: string): Promise<boolean> {
+    return this.codes.get(codeHash)?.replayedAt != null;
   }
   async purgeExpired(now: Date, batchSize = 1000): Promise<number> {
     let deleted = 0;

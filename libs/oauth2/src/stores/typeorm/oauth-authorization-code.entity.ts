@@ -43,6 +43,9 @@ export class OAuthAuthorizationCodeEntity {
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMillis })
   consumedAt!: Date | null;
 
+  @Column({ name: 'replayed_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  replayedAt!: Date | null;
+
   /** The row for a domain code. */
   static fromModel(code: AuthorizationCode): OAuthAuthorizationCodeEntity {
     return Object.assign(new OAuthAuthorizationCodeEntity(), code);
@@ -51,7 +54,7 @@ export class OAuthAuthorizationCodeEntity {
   /** The domain code of this row. */
   toModel(): AuthorizationCode {
     const { codeHash, clientId, userId, redirectUri, scopes, codeChallenge, codeChallengeMethod } = this;
-    const { grantId, createdAt, expiresAt, consumedAt } = this;
+    const { grantId, createdAt, expiresAt, consumedAt, replayedAt } = this;
     return {
       codeHash,
       clientId,
@@ -64,6 +67,7 @@ export class OAuthAuthorizationCodeEntity {
       createdAt,
       expiresAt,
       consumedAt,
+      replayedAt,
     };
   }
 }

@@ -30,10 +30,33 @@ export class TypeOrmCodeStore extends CodeStore {
         .execute(),
     );
     const won = affectedRows(result) === 1;
+    // A loser on a live, consumed code is a replay: record it (committed, in its own statement)
+    // before answering, so the winner's later `isReplayed` read sees it (see the grant).
+    if (!won) await this.markReplayed(codeHash, now);
     const row = await this.rows.findOneBy({ codeHash });
     if (!row || row.expiresAt <= now) return { outcome: 'invalid' };
     if (won) return { outcome: 'consumed', code: row.toModel() };
     return row.consumedAt ? { outcome: 'replayed', code: row.toModel() } : { outcome: 'invalid' };
+  }
+
+  async isReplayed(codeHash: string): Promise<boolean> {
+    const row = await this.rows.findOne({ select: { codeHash: true, replayedAt: true }, where: { codeHash } });
+    return row?.replayedAt != null;
+  }
+
+  /** Sets `replayed_at` once, on a consumed code that has not expired; later replays keep the first time. */
+  private async markReplayed(codeHash: string, now: Date): Promise<void> {
+    await serialized(this.rows.manager.connection, () =>
+      this.rows
+        .createQueryBuilder()
+        .update()
+        .set({ replayedAt: now })
+        .where('code_hash = :codeHash AND consumed_at IS NOT NULL AND replayed_at IS NULL AND expires_at > :now', {
+          codeHash,
+          now: millis(now),
+        })
+        .execute(),
+    );
   }
 
   async purgeExpired(now: Date, batchSize = 1000): Promise<number> {

@@ -50,6 +50,7 @@ export class CreateOAuthSchema1767225600000 implements MigrationInterface {
           instant('created_at'),
           instant('expires_at'),
           instant('consumed_at', true),
+          instant('replayed_at', true),
         ],
         indices: [new TableIndex({ name: 'IDX_oauth_authorization_codes_expires_at', columnNames: ['expires_at'] })],
       }),

@@ -1,0 +1,161 @@
+import {
+  ClientRegistry,
+  ClientStore,
+  CodeStore,
+  InMemoryClientStore,
+  SystemClock,
+  TokenStore,
+  type ClientRegistration,
+  type GrantType,
+  type OAuthClient,
+} from 'nest-oauth2-provider';
+import { SHIFT_SCOPES } from '../shift/shift-oauth.options';
+import { listOption, UsageError, type CliArgs } from './cli-args';
+
+/** What the commands use, from the CLI's application context. */
+export interface CliServices {
+  registry: ClientRegistry;
+  clients: ClientStore;
+  tokens: TokenStore;
+  codes: CodeStore;
+}
+
+/** A command's result: what to print on stdout, and the exit code. */
+export interface CommandResult {
+  output: string;
+  exitCode?: number;
+}
+
+/** The registration `clients create` asks for (before any database access). */
+export function registrationFrom(args: CliArgs): ClientRegistration {
+  const { values } = args;
+  if (!values.name?.trim()) throw new UsageError('--name is required');
+  return {
+    name: values.name,
+    redirectUris: values['redirect-uri'] ?? [],
+    scopes: listOption(values.scope),
+    grantTypes: listOption(values['grant-types']) as GrantType[] | undefined,
+    public: values.public ?? false,
+    canIntrospect: values.introspect ?? false,
+  };
+}
+
+/**
+ * Runs the registration against an in-memory store first, so bad input is refused before the
+ * database is even opened (nothing is written, not even a new SQLite file).
+ */
+export async function validateRegistration(registration: ClientRegistration): Promise<void> {
+  await new ClientRegistry(new InMemoryClientStore(), new SystemClock(), Object.keys(SHIFT_SCOPES)).register(registration);
+}
+
+/** The client as the CLI shows it: never the secret hash. */
+function describe(client: OAuthClient) {
+  return {
+    client_id: client.id,
+    name: client.name,
+    type: client.secretHash === null ? 'public' : 'confidential',
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    scopes: client.scopes,
+    can_introspect: client.canIntrospect,
+    created_at: client.createdAt.toISOString(),
+  };
+}
+
+function details(client: OAuthClient): string[] {
+  const d = describe(client);
+  return [
+    `  client_id:      ${d.client_id}`,
+    `  name:           ${d.name}`,
+    `  type:           ${d.type}`,
+    `  redirect URIs:  ${d.redirect_uris.join(', ') || '(none)'}`,
+    `  grant types:    ${d.grant_types.join(', ')}`,
+    `  scopes:         ${d.scopes.join(' ') || '(none)'}`,
+    `  introspection:  ${d.can_introspect ? 'allowed' : 'not allowed'}`,
+    `  created:        ${d.created_at}`,
+  ];
+}
+
+/** The client's lines with the secret right below the id, and the warning that it is shown only once. */
+function withSecret(client: OAuthClient, secret: string | undefined): string[] {
+  const [idLine, ...rest] = details(client);
+  if (!secret) return [idLine, ...rest, '', 'A public client has no secret: it must use PKCE.'];
+  return [
+    idLine,
+    `  client_secret:  ${secret}`,
+    ...rest,
+    '',
+    'The client secret is shown only once: store it now. SHIFT keeps only a hash of it.',
+  ];
+}
+
+/** `clients create` */
+export async function createClient(services: CliServices, registration: ClientRegistration, json: boolean): Promise<CommandResult> {
+  const { client, clientSecret } = await services.registry.register(registration);
+  if (json) return { output: JSON.stringify({ client_id: client.id, ...(clientSecret ? { client_secret: clientSecret } : {}) }) };
+  return { output: [`Registered client "${client.name}"`, ...withSecret(client, clientSecret)].join('\n') };
+}
+
+/** `clients list` */
+export async function listClients(services: CliServices, json: boolean): Promise<CommandResult> {
+  const clients = await services.clients.list();
+  if (json) return { output: JSON.stringify(clients.map(describe)) };
+  if (!clients.length) return { output: 'No clients registered.' };
+  const rows = clients.map((c) => [
+    c.id,
+    c.name,
+    c.secretHash === null ? 'public' : 'confidential',
+    c.grantTypes.join(','),
+    c.redirectUris.join(' '),
+  ]);
+  const header = ['CLIENT ID', 'NAME', 'TYPE', 'GRANT TYPES', 'REDIRECT URIS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return { output: [line(header), ...rows.map(line)].join('\n') };
+}
+
+async function existing(services: CliServices, id: string): Promise<OAuthClient> {
+  const client = await services.clients.findById(id);
+  if (!client) throw new UsageError(`client "${id}" does not exist`);
+  return client;
+}
+
+/** `clients show ID` */
+export async function showClient(services: CliServices, id: string, json: boolean): Promise<CommandResult> {
+  const client = await existing(services, id);
+  return { output: json ? JSON.stringify(describe(client)) : [`Client "${client.name}"`, ...details(client)].join('\n') };
+}
+
+/** `clients delete ID` */
+export async function deleteClient(services: CliServices, id: string, json: boolean): Promise<CommandResult> {
+  const client = await existing(services, id);
+  await services.clients.delete(id);
+  return { output: json ? JSON.stringify({ deleted: id }) : `Deleted client "${client.name}" (${id}); its tokens no longer work.` };
+}
+
+/** `clients rotate-secret ID` */
+export async function rotateSecret(services: CliServices, id: string, json: boolean): Promise<CommandResult> {
+  await existing(services, id);
+  const { client, clientSecret } = await services.registry.rotateSecret(id);
+  if (json) return { output: JSON.stringify({ client_id: client.id, client_secret: clientSecret }) };
+  return {
+    output: [`New secret for "${client.name}"; the old one no longer works.`, ...withSecret(client, clientSecret)].join('\n'),
+  };
+}
+
+/** `tokens purge`: deletes expired tokens and codes, in batches, until none is left. */
+export async function purgeTokens(services: CliServices, json: boolean): Promise<CommandResult> {
+  const now = new Date();
+  const batch = 1000;
+  let tokens = 0;
+  let codes = 0;
+  for (let n = batch; n === batch; tokens += n) n = await services.tokens.purgeExpired(now, batch);
+  for (let n = batch; n === batch; codes += n) n = await services.codes.purgeExpired(now, batch);
+  return {
+    output: json ? JSON.stringify({ tokens, codes }) : `Deleted ${tokens} expired token(s) and ${codes} expired authorization code(s).`,
+  };
+}

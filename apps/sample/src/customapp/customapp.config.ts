@@ -1,0 +1,21 @@
+/** What CustomApp knows about itself and about SHIFT: only public URLs. */
+export interface CustomAppConfig {
+  /** SHIFT's issuer identifier; its metadata (RFC 8414) names every endpoint. */
+  shiftIssuer: string;
+  /** CustomApp's public base URL. */
+  publicUrl: string;
+  /** The registered redirect URI: `<publicUrl>/oauth/redirect`. */
+  redirectUri: string;
+  /** The scopes CustomApp asks for. */
+  scope: string;
+}
+
+export const CUSTOMAPP_CONFIG = 'customapp:config';
+
+/** CustomApp's own TypeORM data source name: its tables, its connection, nothing shared with SHIFT's. */
+export const CUSTOMAPP_DATA_SOURCE = 'customapp';
+
+/** CustomApp's configuration for a SHIFT at `shiftIssuer`. */
+export function customAppConfig(shiftIssuer: string, publicUrl: string): CustomAppConfig {
+  return { shiftIssuer, publicUrl, redirectUri: `${publicUrl}/oauth/redirect`, scope: 'profile offline_access teams:read' };
+}

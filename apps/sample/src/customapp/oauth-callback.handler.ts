@@ -1,0 +1,68 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { SessionData } from 'express-session';
+import { ConnectionsService } from './connections.service';
+import { authorizationErrorPage, friendlyShiftError, type ErrorPage } from './friendly-errors';
+import { ShiftClient, type ShiftProfile } from './shift-api/shift-client';
+
+/** What the callback led to. */
+export type CallbackOutcome = { kind: 'connected'; connectionId: string } | { kind: 'error'; status: number; page: ErrorPage };
+
+/** A pending authorization request older than this is refused (the user walked away). */
+const PENDING_MAX_AGE_MS = 10 * 60 * 1000;
+
+/**
+ * The redirect URI's work (steps 3–8): check `state` (RFC 6749 §10.12) and `iss` (RFC 9207 §2.4),
+ * exchange the code with the PKCE verifier and client secret, read the profile, keep the connection.
+ */
+@Injectable()
+export class OAuthCallbackHandler {
+  constructor(
+    private readonly shift: ShiftClient,
+    private readonly connections: ConnectionsService,
+  ) {}
+
+  async handle(query: Record<string, unknown>, pending: SessionData['pending']): Promise<CallbackOutcome> {
+    const param = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+    const state = param('state');
+    if (!pending || !state || !sameString(state, pending.state) || Date.now() - pending.startedAt > PENDING_MAX_AGE_MS) {
+      // Not a response to a request this browser made: a stale tab, a replay, or a forged link (CSRF).
+      return this.fail(400, {
+        title: 'Please start again',
+        message: 'This sign-in did not start here, or took too long. Click "Log in with SHIFT" to try again.',
+      });
+    }
+    // Mix-up defence: the response must come from the authorization server the request went to.
+    if (param('iss') !== this.shift.issuer) {
+      return this.fail(400, { title: 'Please start again', message: 'This answer did not come from SHIFT.', code: 'invalid_issuer' });
+    }
+    const error = param('error');
+    if (error) return this.fail(400, authorizationErrorPage(error, param('error_description')));
+    const code = param('code');
+    if (!code) return this.fail(400, { title: 'Please start again', message: 'SHIFT sent no authorization code.' });
+    const teamId = param('shift_team_id');
+    if (teamId !== pending.shiftTeamId) {
+      return this.fail(400, {
+        title: 'Please start again',
+        message: 'The team in SHIFT’s answer is not the one you opened CustomApp from.',
+      });
+    }
+    try {
+      const tokens = await this.shift.exchangeCode(code, pending.codeVerifier);
+      const profile = await this.shift.get<ShiftProfile>('/v1/users/me', tokens.access_token);
+      return { kind: 'connected', connectionId: await this.connections.create(tokens, profile, teamId) };
+    } catch (err) {
+      const { status, page } = friendlyShiftError(err);
+      return this.fail(status, page);
+    }
+  }
+
+  private fail(status: number, page: ErrorPage): CallbackOutcome {
+    return { kind: 'error', status, page };
+  }
+}
+
+function sameString(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}

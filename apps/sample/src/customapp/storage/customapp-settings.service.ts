@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { CUSTOMAPP_DATA_SOURCE } from '../customapp.config';
+import { CustomAppSetting } from './customapp.entities';
+import { TokenCipher } from './token-cipher';
+
+/** CustomApp's registration at SHIFT, as CustomApp keeps it. */
+export interface ShiftCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+const KEY = 'encryption_key';
+const CLIENT_ID = 'shift_client_id';
+const CLIENT_SECRET = 'shift_client_secret';
+
+/**
+ * CustomApp's own configuration table: its client_id and (encrypted) client_secret at SHIFT, and the
+ * encryption key when none is given in CUSTOMAPP_ENCRYPTION_KEY. SHIFT stores only a hash of the
+ * secret, so this is the one place the secret itself lives.
+ */
+@Injectable()
+export class CustomAppSettings {
+  private readonly logger = new Logger('CustomApp');
+  private cipher?: Promise<TokenCipher>;
+
+  constructor(@InjectRepository(CustomAppSetting, CUSTOMAPP_DATA_SOURCE) private readonly rows: Repository<CustomAppSetting>) {}
+
+  /** The cipher for tokens and the client secret. */
+  tokenCipher(): Promise<TokenCipher> {
+    this.cipher ??= this.loadCipher().catch((err) => {
+      this.cipher = undefined;
+      throw err;
+    });
+    return this.cipher;
+  }
+
+  /** CUSTOMAPP_CLIENT_ID/SECRET from the environment (e.g. registered with the CLI), else the stored pair. */
+  async credentials(): Promise<ShiftCredentials | undefined> {
+    const { CUSTOMAPP_CLIENT_ID: envId, CUSTOMAPP_CLIENT_SECRET: envSecret } = process.env;
+    if (envId && envSecret) return { clientId: envId, clientSecret: envSecret };
+    const [id, secret] = await Promise.all([this.get(CLIENT_ID), this.get(CLIENT_SECRET)]);
+    if (!id || !secret) return undefined;
+    return { clientId: id, clientSecret: (await this.tokenCipher()).decrypt(secret, CLIENT_SECRET) };
+  }
+
+  /** True when the credentials come from the environment (the sample then registers nothing). */
+  credentialsFromEnvironment(): boolean {
+    return Boolean(process.env.CUSTOMAPP_CLIENT_ID && process.env.CUSTOMAPP_CLIENT_SECRET);
+  }
+
+  async saveCredentials(credentials: ShiftCredentials): Promise<void> {
+    const sealed = (await this.tokenCipher()).encrypt(credentials.clientSecret, CLIENT_SECRET);
+    await this.rows.manager.transaction(async (tx) => {
+      await tx.save(CustomAppSetting, { key: CLIENT_ID, value: credentials.clientId });
+      await tx.save(CustomAppSetting, { key: CLIENT_SECRET, value: sealed });
+    });
+  }
+
+  private async loadCipher(): Promise<TokenCipher> {
+    const fromEnv = process.env.CUSTOMAPP_ENCRYPTION_KEY;
+    if (fromEnv) return new TokenCipher(TokenCipher.parseKey(fromEnv));
+    let stored = await this.get(KEY);
+    if (!stored) {
+      // Demo convenience only: a key beside the data protects nothing against a stolen database.
+      // Production sets CUSTOMAPP_ENCRYPTION_KEY from its secret manager.
+      await this.rows.insert({ key: KEY, value: TokenCipher.generateKey() }).catch(() => undefined);
+      stored = await this.get(KEY);
+      this.logger.warn('generated an encryption key and stored it in the database; set CUSTOMAPP_ENCRYPTION_KEY in production');
+    }
+    return new TokenCipher(TokenCipher.parseKey(stored!));
+  }
+
+  private async get(key: string): Promise<string | undefined> {
+    return (await this.rows.findOneBy({ key }))?.value;
+  }
+}

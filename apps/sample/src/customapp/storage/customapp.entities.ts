@@ -1,0 +1,56 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** CustomApp's own settings: its client credentials at SHIFT and its encryption key (both encrypted or secret). */
+@Entity('customapp_settings')
+export class CustomAppSetting {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  key!: string;
+
+  @Column({ type: 'text' })
+  value!: string;
+}
+
+/**
+ * A SHIFT account connected to CustomApp: the profile CustomApp keeps, and the tokens, encrypted with
+ * AES-256-GCM (token-cipher.ts) so a copy of the database alone does not give access to SHIFT.
+ */
+@Entity('customapp_connections')
+@Index('idx_customapp_connections_user', ['shiftUserId'])
+export class CustomAppConnection {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'shift_user_id', type: 'varchar', length: 64 })
+  shiftUserId!: string;
+
+  /** The last `GET /v1/users/me` answer, as JSON. */
+  @Column({ type: 'text' })
+  profile!: string;
+
+  /** The scopes SHIFT granted, space-separated (RFC 6749 §5.1). */
+  @Column({ type: 'varchar', length: 255 })
+  scope!: string;
+
+  @Column({ name: 'access_token', type: 'text' })
+  accessToken!: string;
+
+  @Column({ name: 'access_token_expires_at' })
+  accessTokenExpiresAt!: Date;
+
+  @Column({ name: 'refresh_token', type: 'text', nullable: true })
+  refreshToken!: string | null;
+
+  /** How many times the access token was renewed with the refresh token (shown on the profile page). */
+  @Column({ name: 'refresh_count', type: 'integer', default: 0 })
+  refreshCount!: number;
+
+  /** The `shift_team_id` SHIFT passed back with the code, when CustomApp was opened from a team. */
+  @Column({ name: 'shift_team_id', type: 'varchar', length: 64, nullable: true })
+  shiftTeamId!: string | null;
+
+  @Column({ name: 'connected_at' })
+  connectedAt!: Date;
+
+  @Column({ name: 'refreshed_at', nullable: true, type: Date })
+  refreshedAt!: Date | null;
+}

@@ -1,0 +1,18 @@
+import type { MigrationInterface } from 'typeorm';
+import { CustomAppConnection, CustomAppSetting } from '../customapp/storage/customapp.entities';
+import { ShiftTeam, ShiftTeamMember } from '../shift/users/team.entity';
+import { ShiftUser } from '../shift/users/user.entity';
+import { SampleSchema1733000000000 } from './migrations/1733000000000-sample-schema';
+import { CustomAppSession, ShiftSession } from './session.entities';
+
+/** SHIFT's own tables (beside the library's OAuth tables). */
+export const SHIFT_ENTITIES = [ShiftUser, ShiftTeam, ShiftTeamMember, ShiftSession];
+
+/** CustomApp's own tables: it shares the database file, never a table, with SHIFT. */
+export const CUSTOMAPP_ENTITIES = [CustomAppSetting, CustomAppConnection, CustomAppSession];
+
+/** Every entity of the sample (both apps). */
+export const SAMPLE_ENTITIES = [...SHIFT_ENTITIES, ...CUSTOMAPP_ENTITIES];
+
+/** The sample's migrations, run after the library's. */
+export const SAMPLE_MIGRATIONS: (new () => MigrationInterface)[] = [SampleSchema1733000000000];

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { loadSampleConfig } from './sample-config';
+import { startSample } from './sample';
+
+/** `npm start`: SHIFT on PORT (3000) and CustomApp on CUSTOMAPP_PORT (3001), in one process. */
+async function main(): Promise<void> {
+  const config = loadSampleConfig();
+  const sample = await startSample(config);
+  const registration = {
+    registered: 'registered CustomApp at SHIFT (credentials kept in CustomApp’s own table)',
+    reused: 'CustomApp’s registration at SHIFT reused',
+    updated: 'CustomApp’s registration at SHIFT updated',
+    environment: 'CustomApp uses CUSTOMAPP_CLIENT_ID / CUSTOMAPP_CLIENT_SECRET',
+  }[sample.provisioned];
+  process.stdout.write(
+    [
+      '',
+      `  SHIFT      ${config.issuer}   (demo user: nate, password in the README)`,
+      `  CustomApp  ${config.customAppUrl}   ← open this and click "Log in with SHIFT"`,
+      `  ${registration}; access tokens last ${config.accessTokenTtl} s`,
+      '',
+      '',
+    ].join('\n'),
+  );
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    sample.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(`The sample could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { ClientRegistry, ClientStore, hashSecret } from 'nest-oauth2-provider';
+import type { CustomAppConfig } from './customapp/customapp.config';
+import type { CustomAppSettings } from './customapp/storage/customapp-settings.service';
+
+/** What `provisionCustomApp` did. */
+export type ProvisionOutcome = 'registered' | 'reused' | 'updated' | 'environment';
+
+/**
+ * The operator's step, done for you on first start: register CustomApp at SHIFT as a confidential
+ * client and hand the credentials to CustomApp (as an operator would paste the CLI's output into its
+ * configuration). Later starts reuse them; a changed CUSTOMAPP_URL updates the redirect URI.
+ */
+export async function provisionCustomApp(
+  shift: INestApplicationContext,
+  settings: CustomAppSettings,
+  config: CustomAppConfig,
+): Promise<ProvisionOutcome> {
+  if (settings.credentialsFromEnvironment()) return 'environment';
+  const registry = shift.get(ClientRegistry);
+  const clients = shift.get(ClientStore);
+  const stored = await settings.credentials();
+  const client = stored ? await clients.findById(stored.clientId) : undefined;
+  if (!stored || !client) {
+    const registered = await registry.register({
+      name: 'CustomApp',
+      redirectUris: [config.redirectUri],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scopes: config.scope.split(' '),
+    });
+    await settings.saveCredentials({ clientId: registered.client.id, clientSecret: registered.clientSecret! });
+    return 'registered';
+  }
+  let outcome: ProvisionOutcome = 'reused';
+  if (client.secretHash !== hashSecret(stored.clientSecret)) {
+    // The secret was rotated behind CustomApp's back (e.g. `npm run oauth -- clients rotate-secret`).
+    const rotated = await registry.rotateSecret(client.id);
+    await settings.saveCredentials({ clientId: client.id, clientSecret: rotated.clientSecret! });
+    outcome = 'updated';
+  }
+  if (!client.redirectUris.includes(config.redirectUri)) {
+    const current = (await clients.findById(client.id))!;
+    await clients.save({ ...current, redirectUris: [config.redirectUri] });
+    outcome = 'updated';
+  }
+  return outcome;
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SampleConfig } from '../../sample-config';
+import { SAMPLE_CONFIG } from '../../sample-config.token';
+import { PageExceptionFilter } from '../../web/page-exception.filter';
+import { csrfToken, takeNotice } from '../../web/web-security';
+import { UsersService } from '../users/users.service';
+
+/** SHIFT's home page: who you are, your teams, and a way to open CustomApp from a team. */
+@Controller()
+@UseFilters(PageExceptionFilter)
+export class HomeController {
+  constructor(
+    private readonly users: UsersService,
+    @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
+  ) {}
+
+  @Get()
+  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = req.session.userId ? await this.users.findById(req.session.userId) : null;
+    if (!user) return res.redirect('/login');
+    const teams = (await this.users.teamsOf(user.id)).map((team) => ({
+      ...team,
+      customAppUrl: `${this.config.customAppUrl}/?shift_team_id=${encodeURIComponent(team.id)}`,
+    }));
+    res.render('home', {
+      title: 'Home',
+      user,
+      teams,
+      customAppUrl: this.config.customAppUrl,
+      csrf: csrfToken(req),
+      notice: takeNotice(req),
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { OAuthInteraction, type ConsentView, type OAuthRequest, type OAuthUser } from 'nest-oauth2-provider';
+import type { Request } from 'express';
+import { UsersService } from '../users/users.service';
+import '../../web/session-data';
+
+/** Tells the authorization endpoint who is logged in to SHIFT (the session) and renders consent in SHIFT's look. */
+@Injectable()
+export class ShiftInteraction extends OAuthInteraction {
+  constructor(private readonly users: UsersService) {
+    super();
+  }
+
+  async currentUser(req: OAuthRequest): Promise<OAuthUser | undefined> {
+    const userId = (req.raw as Request).session?.userId;
+    const user = userId ? await this.users.findById(userId) : null;
+    return user ? { id: user.id, name: `${user.firstName} ${user.lastName}` } : undefined;
+  }
+
+  loginUrl(returnTo: string, _req: OAuthRequest, forceLogin: boolean): string {
+    return `/login?return_to=${encodeURIComponent(returnTo)}${forceLogin ? '&prompt=login' : ''}`;
+  }
+
+  /** The consent page through SHIFT's own templates; Handlebars escapes every value, and every field is posted back. */
+  override async renderConsent(view: ConsentView, req: OAuthRequest): Promise<string> {
+    const raw = req.raw as Request;
+    const teamId = typeof req.query.shift_team_id === 'string' ? req.query.shift_team_id : undefined;
+    const team = teamId ? (await this.users.teamsOf(view.user.id)).find((t) => t.id === teamId) : undefined;
+    const locals = {
+      title: `Connect ${view.client.name}`,
+      user: view.user,
+      view,
+      hiddenFields: Object.entries(view.fields).map(([name, value]) => ({ name, value })),
+      team,
+    };
+    return new Promise((resolve, reject) =>
+      raw.app.render('consent', locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))),
+    );
+  }
+}

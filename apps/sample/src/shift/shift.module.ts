@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OAuthModule } from 'nest-oauth2-provider';
+import type { DataSourceOptions } from 'typeorm';
+import { ShiftSession } from '../database/session.entities';
+import type { SampleConfig } from '../sample-config';
+import { SAMPLE_CONFIG } from '../sample-config.token';
+import { ConnectedAppsController } from './account/connected-apps.controller';
+import { HomeController } from './account/home.controller';
+import { TeamsApiController } from './api/teams-api.controller';
+import { UsersApiController } from './api/users-api.controller';
+import { LoginController } from './auth/login.controller';
+import { ShiftInteraction } from './auth/shift-interaction';
+import { SHIFT_OAUTH_PREFIX, shiftOAuthOptions } from './shift-oauth.options';
+import { UsersModule } from './users/users.module';
+
+/** SHIFT: the OAuth authorization server, its users and their API. */
+@Module({})
+export class ShiftModule {
+  static forRoot(config: SampleConfig, database: DataSourceOptions): DynamicModule {
+    return {
+      module: ShiftModule,
+      imports: [
+        TypeOrmModule.forRoot(database),
+        TypeOrmModule.forFeature([ShiftSession]),
+        UsersModule,
+        OAuthModule.forRootAsync({
+          imports: [UsersModule],
+          useFactory: () => shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+          prefix: SHIFT_OAUTH_PREFIX,
+          interaction: ShiftInteraction,
+        }),
+      ],
+      controllers: [HomeController, LoginController, ConnectedAppsController, UsersApiController, TeamsApiController],
+      providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
+    };
+  }
+}

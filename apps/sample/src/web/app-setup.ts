@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import session from 'express-session';
+import hbs from 'hbs';
+import type { Repository } from 'typeorm';
+import type { SessionRow } from '../database/session.entities';
+import { TypeOrmSessionStore } from '../database/typeorm-session.store';
+import { securityHeaders } from './web-security';
+
+/** apps/sample, found from the compiled file's location (views and the stylesheet are not compiled). */
+export function sampleRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'apps', 'sample', 'views'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('apps/sample/views not found above ' + __dirname);
+    dir = parent;
+  }
+  return join(dir, 'apps', 'sample');
+}
+
+export interface WebSetup {
+  /** 'shift' or 'customapp': the views folder and the cookie name. */
+  name: 'shift' | 'customapp';
+  /** The app's public base URL: https there turns on Secure cookies. */
+  publicUrl: string;
+  sessions: Repository<SessionRow>;
+  sessionTtlSeconds: number;
+}
+
+/**
+ * Server-rendered pages (Handlebars, which HTML-escapes every `{{value}}`), the shared stylesheet,
+ * security headers, and a database-backed session cookie: HttpOnly, SameSite=Lax, Secure under https.
+ */
+export function setUpWebApp(app: NestExpressApplication, setup: WebSetup): void {
+  const root = sampleRoot();
+  const engine = hbs.create();
+  engine.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  app.engine('hbs', engine.__express);
+  app.setViewEngine('hbs');
+  app.setBaseViewsDir(join(root, 'views', setup.name));
+  app.set('view options', { layout: 'layout' });
+  app.useStaticAssets(join(root, 'public'), { prefix: '/static/', maxAge: '1h' });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  const secure = setup.publicUrl.startsWith('https:');
+  app.use(
+    session({
+      name: setup.name === 'shift' ? 'shift_sid' : 'customapp_sid',
+      // The session id is 192 random bits and looked up in the database; the signature is defence in
+      // depth. Set SESSION_SECRET so sessions survive a restart and work across instances.
+      secret: process.env.SESSION_SECRET || randomBytes(32).toString('hex'),
+      store: new TypeOrmSessionStore(setup.sessions, setup.sessionTtlSeconds * 1000),
+      resave: false,
+      saveUninitialized: false,
+      proxy: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: setup.sessionTtlSeconds * 1000, path: '/' },
+    }),
+  );
+}

@@ -1,0 +1,17 @@
+import 'express-session';
+
+/** What the two apps keep in their sessions. Never a password, a token or a client secret. */
+declare module 'express-session' {
+  interface SessionData {
+    /** Per-session token posted by every form of the app (synchronizer-token CSRF defence). */
+    csrf?: string;
+    /** A one-time message for the next page. */
+    notice?: string;
+    /** SHIFT: the logged-in user. */
+    userId?: string;
+    /** CustomApp: the SHIFT connection this browser uses. */
+    connectionId?: string;
+    /** CustomApp: the authorization request in flight (RFC 6749 §10.12 state, RFC 7636 verifier). */
+    pending?: { state: string; codeVerifier: string; shiftTeamId?: string; startedAt: number };
+  }
+}

@@ -1,0 +1,52 @@
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { ForbiddenException } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import './session-data';
+
+/** The session's CSRF token, created on first use. */
+export function csrfToken(req: Request): string {
+  req.session.csrf ??= randomBytes(32).toString('base64url');
+  return req.session.csrf;
+}
+
+/** Rejects a form post whose `_csrf` field does not match the session's token. */
+export function assertCsrf(req: Request): void {
+  const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
+  const expected = req.session.csrf ?? '';
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!expected || !timingSafeEqual(digest(sent), digest(expected))) {
+    throw new ForbiddenException('This form has expired. Go back, reload the page and try again.');
+  }
+}
+
+/** Takes the one-time notice out of the session. */
+export function takeNotice(req: Request): string | undefined {
+  const notice = req.session.notice;
+  delete req.session.notice;
+  return notice;
+}
+
+/** A local path to return to after login, or undefined: never another host (open-redirect defence). */
+export function safeReturnPath(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
+  return value;
+}
+
+/** Headers every page gets: no framing (clickjacking), no sniffing, no cross-origin referrer (codes in URLs). */
+export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'; object-src 'none'; base-uri 'self'");
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  next();
+}
+
+/** Promisified `req.session.regenerate`: a new session id at login stops session fixation. */
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+/** Promisified `req.session.save`, before a redirect that the next request depends on. */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,106 @@
+import type { HttpServer, Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { toErrorResponse } from '../core/error-response';
+import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
+import { writeOAuthResponse } from './http-bridge';
+
+/**
+ * Express's body parsers and Fastify's content-type parsers fail before routing reaches a
+ * controller, so neither the endpoint filter nor any route-scoped code sees a malformed, oversized
+ * or unsupported body: the platform's own error body would go out. On the module's endpoints such a
+ * failure must still be an RFC 6749 §5.2 `invalid_request`; this installs that at the platform
+ * level, for the endpoints' paths only, so the host's routes keep their own error handling.
+ */
+export function installBodyErrorHandling(
+  adapter: HttpServer,
+  endpoints: (path: string) => boolean,
+  realm: string,
+  phase: 'before-routes' | 'after-routes',
+): void {
+  const instance: any = adapter.getInstance();
+  const write = (reply: unknown, error: OAuthError) => writeOAuthResponse(reply, toErrorResponse(error, realm));
+  const fastify = typeof instance?.addHook === 'function';
+  // Fastify's hook must see the routes being added; Express's error middleware must come after the
+  // router (which fails on undecodable paths) and before Nest's own error handler.
+  if (fastify !== (phase === 'before-routes')) return;
+  if (fastify) {
+    // Fastify: a route's own errorHandler; anything else is re-thrown to the app's handler (Nest's).
+    instance.addHook('onRoute', (route: { url: string; errorHandler?: unknown }) => {
+      if (!endpoints(route.url)) return;
+      route.errorHandler = (error: unknown, _request: unknown, reply: unknown) => {
+        const oauth = bodyError(error);
+        if (!oauth) throw error;
+        write(reply, oauth);
+      };
+    });
+  } else if (typeof instance?.use === 'function') {
+    // Express: error middleware placed after the body parsers and before Nest's own error handler.
+    instance.use((error: unknown, req: { path: string }, res: unknown, next: (error: unknown) => void) => {
+      const oauth = endpoints(req.path) ? bodyError(error) : undefined;
+      if (oauth) write(res, oauth);
+      else next(error);
+    });
+  }
+}
+
+/**
+ * The OAuth error for a request the platform refused before a controller ran — a body it could not
+ * parse (Express's body-parser marks these with `type`, Fastify's content-type parser with an
+ * `FST_ERR_CTP_` code), or a path it could not decode — or undefined for any other error. These are
+ * the client's fault: `invalid_request` (RFC 6749 §5.2), keeping the platform's 4xx status.
+ */
+export function bodyError(error: unknown): OAuthError | undefined {
+  if (error instanceof OAuthError) return undefined;
+  const e = error as {
+    type?: unknown;
+    code?: unknown;
+    status?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+    getStatus?: () => number;
+  };
+  const fromPlatform =
+    typeof e?.type === 'string' || // Express body-parser
+    (typeof e?.code === 'string' && e.code.startsWith('FST_ERR_')) || // Fastify
+    typeof e?.getStatus === 'function' || // a Nest HttpException raised in our endpoint's scope
+    (typeof e?.message === 'string' && e.message.startsWith('Failed to decode param')); // Express router
+  if (!fromPlatform) return undefined;
+  const status = typeof e.getStatus === 'function' ? e.getStatus() : Number(e.statusCode ?? e.status);
+  if (!(status >= 400 && status < 500)) return undefined;
+  if (status === 413) return new InvalidRequestError('The request body is too large', { status, cause: error });
+  // Express leaves a body of an unknown media type unread and the endpoint then answers 400: do the same on Fastify.
+  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new InvalidRequestError('The request body must be application/x-www-form-urlencoded', { cause: error });
+  }
+  if (status === 415)
+    return new InvalidRequestError('The request body has an unsupported charset or content encoding', { status, cause: error });
+  return new InvalidRequestError('The request could not be parsed', { status, cause: error });
+}
+
+/**
+ * A matcher for the full paths of `controllers` mounted under `prefix` and of `rootControllers`,
+ * whatever global prefix or version segment the host puts in front of them.
+ */
+export function endpointPaths(prefix: string, controllers: Type[], rootControllers: Type[]): (path: string) => boolean {
+  const suffixes: string[] = [];
+  const add = (base: string, controller: Type) => {
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      const paths: unknown = Reflect.getMetadata(PATH_METADATA, controller.prototype[name]);
+      for (const path of [paths].flat()) if (typeof path === 'string' && path !== '/') suffixes.push(join(base, path));
+    }
+  };
+  for (const controller of controllers) add(prefix, controller);
+  for (const controller of rootControllers) add('', controller);
+  const literal = suffixes.map((s) => s.split('/:')[0]); // a parameterised path is matched by its fixed start
+  return (path) => {
+    const clean = path.split('?')[0].replace(/\/+$/, '');
+    return literal.some((suffix) => clean.endsWith(suffix) || clean.includes(`${suffix}/`));
+  };
+}
+
+function join(base: string, path: string): string {
+  return `/${[base, path]
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { ResolvedOAuthOptions } from '../oauth-options';
+import { RESOLVED_OAUTH_OPTIONS } from '../oauth.constants';
+import { toOAuthRequest } from './http-bridge';
+import { OAuthRateLimiter } from './oauth-rate-limiter';
+
+/**
+ * Rate-limits the token endpoint per IP and per claimed `client_id` (`rateLimit.token`), before any
+ * database work. The client id is counted as sent, authenticated or not: that bounds secret guessing
+ * against one client from many addresses, at the price that a flood naming a client slows that client.
+ */
+@Injectable()
+export class TokenRateLimitGuard implements CanActivate {
+  constructor(
+    @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+    private readonly limiter: OAuthRateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const limits = this.options.rateLimit.token;
+    if (!limits) return true;
+    const request = toOAuthRequest(context.switchToHttp().getRequest());
+    if (limits.perIp) await this.limiter.consume('token:ip', request.ip, limits.perIp);
+    const clientId = claimedClientId(request.headers.authorization, request.body.client_id);
+    if (limits.perClient && clientId !== undefined) await this.limiter.consume('token:client', clientId, limits.perClient);
+    return true;
+  }
+}
+
+/** The client id a request names (HTTP Basic first, RFC 6749 §2.3.1, else the body); malformed input is left to the endpoint. */
+function claimedClientId(authorization: string | string[] | undefined, bodyClientId: unknown): string | undefined {
+  const match = typeof authorization === 'string' ? /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization) : null;
+  if (match) {
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      try {
+        return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+      } catch {
+        return decoded.slice(0, colon);
+      }
+    }
+  }
+  return typeof bodyClientId === 'string' && bodyClientId ? bodyClientId : undefined;
+}

@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../support/sample-harness';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'main.js');
+const SHOTS = join(ROOT, 'test', 'browser', 'screenshots');
+const TTL = 3;
+
+/**
+ * The whole sample in Debian's Chromium, as a person would use it: CustomApp → "Log in with SHIFT" →
+ * SHIFT login → consent → profile in CustomApp → silent refresh → revoke on SHIFT → disconnected,
+ * and the deny path. Both apps run as `npm start` runs them, on free ports and a fresh SQLite file.
+ */
+describe('sample flow in Chromium', () => {
+  let dir: string;
+  let dbFile: string;
+  let server: ChildProcess;
+  let output = '';
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let shift: string;
+  let customApp: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sample-browser-'));
+    dbFile = join(dir, 'sample.sqlite');
+    mkdirSync(SHOTS, { recursive: true });
+    const [shiftPort, customAppPort] = [await freePort(), await freePort()];
+    shift = `http://localhost:${shiftPort}`;
+    customApp = `http://localhost:${customAppPort}`;
+    server = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(shiftPort),
+        CUSTOMAPP_PORT: String(customAppPort),
+        DATABASE_URL: `sqlite:${dbFile}`,
+        ACCESS_TOKEN_TTL: String(TTL),
+        OAUTH_ISSUER: '',
+        CUSTOMAPP_URL: '',
+        CUSTOMAPP_CLIENT_ID: '',
+        CUSTOMAPP_CLIENT_SECRET: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout!.on('data', (chunk) => (output += chunk));
+    server.stderr!.on('data', (chunk) => (output += chunk));
+    for (let i = 0; !output.includes('CustomApp  http'); i++) {
+      if (i > 300 || server.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
+      await sleep(100);
+    }
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    if (server && server.exitCode === null) await new Promise((resolve) => server.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const query = <T>(sql: string): T => {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return db.prepare(sql).get() as T;
+    } finally {
+      db.close();
+    }
+  };
+  /** CustomApp's own count of refreshes (undefined once it forgot the connection). */
+  const refreshCount = () => query<{ n: number } | undefined>('SELECT refresh_count AS n FROM customapp_connections')?.n;
+  /** SHIFT's side: refresh tokens that were exchanged (rotated), and tokens still usable. */
+  const rotatedRefreshTokens = () =>
+    query<{ n: number }>("SELECT COUNT(*) AS n FROM oauth_tokens WHERE kind = 'refresh' AND rotated_at IS NOT NULL").n;
+  const liveTokens = () => query<{ n: number }>('SELECT COUNT(*) AS n FROM oauth_tokens WHERE revoked_at IS NULL').n;
+
+  it('logs in with SHIFT, asks for consent, and shows Nate’s profile in CustomApp', async () => {
+    await page.goto(customApp);
+    await shot('customapp-home');
+    await page.getByRole('link', { name: 'Log in with SHIFT' }).click();
+    await page.waitForURL(`${shift}/login**`);
+    assert.equal(await page.locator('input[name="username"]').count(), 1);
+    assert.equal(await page.locator('input[name="password"]').count(), 1);
+    await shot('shift-login');
+
+    await page.fill('input[name="username"]', 'nate');
+    await page.fill('input[name="password"]', 'wrong-password');
+    await page.click('button[type="submit"]');
+    await page.getByText('Wrong username or password').waitFor();
+    await page.fill('input[name="password"]', 'shift-demo');
+    await page.click('button[type="submit"]');
+
+    await page.locator('button[name="decision"][value="allow"]').waitFor();
+    assert.match(await page.locator('h1').innerText(), /CustomApp wants to use your SHIFT account/);
+    assert.equal(await page.locator('button[name="decision"][value="deny"]').count(), 1);
+    await shot('shift-consent');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot('shift-consent-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
+
+    await page.click('button[name="decision"][value="allow"]');
+    await page.waitForURL(`${customApp}/`);
+    await page.getByText('Nate Rivera').waitFor();
+    assert.match(await page.locator('main').innerText(), /nate@shift\.example/);
+    assert.match(await page.locator('main').innerText(), /Design/);
+    assert.equal(refreshCount(), 0);
+    await shot('customapp-profile');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot('customapp-profile-phone');
+    await page.setViewportSize({ width: 1100, height: 800 });
+  });
+
+  it('stays connected past the access-token lifetime by refreshing silently', async () => {
+    await sleep((TTL + 1) * 1000);
+    await page.reload();
+    await page.getByText('Nate Rivera').waitFor();
+    assert.equal(await page.getByTestId('refresh-count').innerText(), '1');
+    assert.equal(refreshCount(), 1, 'CustomApp stored the rotated tokens of one refresh');
+    assert.equal(rotatedRefreshTokens(), 1, 'SHIFT rotated the refresh token once (RFC 9700 §4.14.2)');
+  });
+
+  it('shows the connection on SHIFT’s connected-apps page, and revoking it disconnects CustomApp', async () => {
+    await page.goto(`${shift}/account/apps`);
+    await page.getByText('CustomApp').first().waitFor();
+    await shot('shift-connected-apps');
+    await page.getByRole('button', { name: 'Revoke access' }).click();
+    await page.getByText('CustomApp can no longer access your SHIFT account.').waitFor();
+    assert.match(await page.locator('main').innerText(), /No app is connected/);
+
+    await page.goto(customApp);
+    await page.getByText('You are disconnected').waitFor();
+    assert.equal(await page.getByText('Nate Rivera').count(), 0);
+    assert.equal(refreshCount(), undefined, 'CustomApp forgot the revoked tokens');
+    await shot('customapp-disconnected');
+  });
+
+  it('shows a friendly page when the user denies consent', async () => {
+    await page.getByRole('link', { name: 'Log in with SHIFT' }).click();
+    // Still logged in to SHIFT, but the consent was revoked with the app: SHIFT asks again.
+    await page.locator('button[name="decision"][value="deny"]').click();
+    await page.waitForURL(`${customApp}/oauth/redirect**`);
+    await page.getByText('You chose not to let CustomApp use your SHIFT account').waitFor();
+    const text = await page.locator('body').innerText();
+    assert.doesNotMatch(text, /at .*\.js:\d+|stack|Internal Server Error/i);
+    await shot('customapp-denied');
+  });
+
+  it('opened from a team on SHIFT, passes shift_team_id through the authorization and back', async () => {
+    await page.goto(shift);
+    await page.getByText('Hello, Nate').waitFor();
+    await shot('shift-home');
+    await page.locator('li', { hasText: 'Design' }).getByRole('link', { name: 'Open in CustomApp' }).click();
+    await page.waitForURL(`${customApp}/?shift_team_id=*`);
+    await page.getByRole('link', { name: 'Log in with SHIFT' }).click();
+    await page.getByText('opening from the team Design').waitFor();
+    await page.click('button[name="decision"][value="allow"]');
+    await page.getByText('Nate Rivera').waitFor();
+    assert.match(await page.locator('main').innerText(), /Opened from your SHIFT team Design/);
+  });
+
+  it('"Disconnect" revokes at SHIFT and forgets the tokens', async () => {
+    await page.getByRole('button', { name: 'Disconnect from SHIFT' }).click();
+    await page.getByText('CustomApp is no longer connected to your SHIFT account.').waitFor();
+    assert.equal(refreshCount(), undefined, 'CustomApp forgot the tokens');
+    assert.equal(liveTokens(), 0, 'SHIFT revoked the grant (RFC 7009 §2.1)');
+    assert.doesNotMatch(output, /shift-demo|client_secret|refresh_token=|access_token=/, 'no secret in the logs');
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { createHostileApp, type HostileApp } from './support/hostile-app';
+import {
+  contentType,
+  encodeParams,
+  encoding,
+  headerSafe,
+  hostileString,
+  checkProperty,
+  HOSTILE_SEED,
+  mostlyValid,
+  param,
+  params,
+} from './support/hostile-values';
+
+const METADATA = '/.well-known/oauth-authorization-server';
+
+describe('hostile input at the metadata endpoint and a BearerGuard-protected route (issue 7)', () => {
+  let h: HostileApp;
+
+  before(async () => {
+    h = await createHostileApp();
+  });
+  after(async () => {
+    console.log(`hostile-input metadata/bearer: ${h.summary()}, seed ${HOSTILE_SEED} (FC_SEED replays)`);
+    await h.close();
+  });
+
+  it(`GET ${METADATA}[/suffix]: never a 5xx or a stack trace, whatever the path and query`, async () => {
+    const suffix = fc.oneof(
+      fc.constant(''),
+      fc.constant('/oauth2'),
+      hostileString().map((s) => `/${encodeParams({ s }, 'raw').slice(2)}`),
+    );
+    const query = params({ x: param(hostileString()) });
+    await checkProperty(fc.tuple(suffix, query, encoding(), fc.constantFrom('GET', 'HEAD')), async ([tail, values, how, method]) => {
+      await h.attack({ method, path: `${METADATA}${tail}?${encodeParams(values, how)}` });
+    });
+  });
+
+  it('GET/POST /api/me (BearerGuard): never a 5xx, a stack trace or an injected challenge line, whatever the credentials', async () => {
+    const authorization = fc.option(
+      fc.oneof(
+        mostlyValid(h.accessToken, h.refreshToken).map((t) => `Bearer ${headerSafe(t)}`),
+        hostileString().map((s) => headerSafe(`Bearer ${s}`)),
+        fc.constantFrom(
+          `bearer ${h.accessToken}`,
+          `Bearer  ${h.accessToken}`,
+          `Bearer ${h.accessToken} x`,
+          `Basic ${h.accessToken}`,
+          'Bearer',
+          'Bearer "a\\"',
+        ),
+      ),
+      { nil: undefined },
+    );
+    const tokenParams = params({ access_token: param(mostlyValid(h.accessToken)) });
+    const arbitrary = fc.tuple(
+      fc.constantFrom('GET', 'POST'),
+      authorization,
+      tokenParams,
+      tokenParams,
+      encoding(),
+      contentType('application/x-www-form-urlencoded'),
+    );
+    await checkProperty(arbitrary, async ([method, auth, query, body, how, type]) => {
+      const headers: Record<string, string> = {};
+      if (auth !== undefined) headers.authorization = auth;
+      if (type !== undefined && method === 'POST') headers['content-type'] = type;
+      const res = await h.attack(
+        { method, path: `/api/me?${encodeParams(query, how)}`, headers, body: method === 'POST' ? encodeParams(body, how) : undefined },
+        { hostRoute: true },
+      );
+      if (res.status === 401 || res.status === 403) assert.match(String(res.headers['www-authenticate']), /^Bearer realm="/);
+    });
+  });
+
+  it('answers a token in the query (off by default) with 400 invalid_request, not the resource (RFC 6750 §2.3)', async () => {
+    const res = await h.attack({ method: 'GET', path: `/api/me?access_token=${h.accessToken}` }, { hostRoute: true });
+    assert.equal(res.status, 400);
+    assert.match(String(res.headers['www-authenticate']), /error="invalid_request"/);
+  });
+
+  it('answers an undecodable metadata path suffix with 400 invalid_request, not Nest’s error shape', async () => {
+    const res = await h.attack({ method: 'GET', path: `${METADATA}/%ZZ` });
+    assert.equal(res.status, 400);
+    assert.equal(JSON.parse(res.text).error, 'invalid_request');
+  });
+});

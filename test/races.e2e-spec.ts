@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { hashSecret } from 'nest-oauth2-provider';
+import { startCluster, type HostCluster } from './support/host-cluster';
+import { findPostgres } from './support/postgres-server';
+import { codeFromInstances, postToken } from './support/remote-flow';
+
+const REDIRECT = 'https://customapp.example/oauth/redirect';
+/** Rate limits would answer 429 to this many requests from one address: the races are about the stores. */
+const UNTHROTTLED = { OAUTH_RATE_LIMIT: 'off' };
+
+interface TokenRow {
+  id: string;
+  token_hash: string;
+  kind: 'access' | 'refresh';
+  parent_id: string | null;
+  revoked_at: unknown;
+  rotated_at: unknown;
+}
+
+describe('races across two instances on one PostgreSQL database', async () => {
+  const pg = await findPostgres();
+  if ('reason' in pg) {
+    console.log(`races across instances not run: ${pg.reason}`);
+    return;
+  }
+  let cluster: HostCluster;
+  /** Two instances with the default grace period, two with refreshTokenGracePeriod 0. */
+  let pair: [string, string];
+  let strict: [string, string];
+  before(async () => {
+    cluster = await startCluster(pg.url, [
+      UNTHROTTLED,
+      UNTHROTTLED,
+      { ...UNTHROTTLED, OAUTH_REFRESH_GRACE: '0' },
+      { ...UNTHROTTLED, OAUTH_REFRESH_GRACE: '0' },
+    ]);
+    const urls = cluster.hosts.map((h) => h.url);
+    pair = [urls[0], urls[1]];
+    strict = [urls[2], urls[3]];
+  });
+  after(async () => {
+    for (const host of cluster?.hosts ?? []) assert.ok(host.alive(), `a host process exited:\n${host.stderr()}`);
+    await cluster?.close();
+  });
+
+  const tokensOfGrant = (grantId: string): Promise<TokenRow[]> =>
+    cluster.data.query('SELECT id, token_hash, kind, parent_id, revoked_at, rotated_at FROM oauth_tokens WHERE grant_id = $1', [grantId]);
+  const grantOf = async (token: string): Promise<string> =>
+    (await cluster.data.query('SELECT grant_id FROM oauth_tokens WHERE token_hash = $1', [hashSecret(token)]))[0].grant_id;
+  /** Sends every request of `count`, alternating instances, all at once. */
+  const fire = (instances: [string, string], count: number, send: (instance: string) => Promise<request.Response>) =>
+    Promise.all(Array.from({ length: count }, (_, i) => send(instances[i % 2])));
+  const readMe = (instance: string, token: string) => request(instance).get('/api/me').set('Authorization', `Bearer ${token}`);
+
+  it("redeems a code once among 50 parallel requests on both instances, then revokes the winner's tokens (RFC 6749 §4.1.2)", async () => {
+    const client = await cluster.register({ name: 'CustomApp', redirectUris: [REDIRECT], scopes: ['profile', 'offline_access'] });
+    const { code, verifier } = await codeFromInstances(pair[0], pair[1], { id: client.id, redirectUri: REDIRECT }, 'nate');
+    const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier };
+    const responses = await fire(pair, 50, (instance) => postToken(instance, client, form));
+
+    // The winner is refused too when a replay was recorded before it re-checked its code (RFC 9700 §4.2.4).
+    const winners = responses.filter((r) => r.status === 200);
+    assert.ok(winners.length <= 1, responses.map((r) => r.status).join(' '));
+    for (const r of responses.filter((r) => r.status !== 200)) {
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.body.error, 'invalid_grant');
+    }
+    const [{ grant_id }] = await cluster.data.query('SELECT grant_id FROM oauth_authorization_codes WHERE code_hash = $1', [
+      hashSecret(code),
+    ]);
+    const rows = await tokensOfGrant(grant_id);
+    assert.equal(rows.length, 2, 'one access and one refresh token, no more');
+    for (const row of rows) assert.ok(row.revoked_at, `the winner's ${row.kind} token was left live`);
+    for (const winner of winners) {
+      for (const instance of pair) assert.equal((await readMe(instance, winner.body.access_token)).status, 401);
+      const refresh = await postToken(pair[0], client, { grant_type: 'refresh_token', refresh_token: winner.body.refresh_token });
+      assert.equal(refresh.body.error, 'invalid_grant');
+    }
+  });
+
+  it('rotates a refresh token once among 50 parallel uses with grace 0, then the family ends revoked (RFC 9700 §4.14.2)', async () => {
+    const client = await cluster.register({ name: 'Strict', redirectUris: [REDIRECT], scopes: ['profile', 'offline_access'] });
+    const { code, verifier } = await codeFromInstances(strict[0], strict[1], { id: client.id, redirectUri: REDIRECT }, 'nate');
+    const issued = await postToken(strict[0], client, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    });
+    assert.equal(issued.status, 200, issued.text);
+    const form = { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token };
+    const responses = await fire(strict, 50, (instance) => postToken(instance, client, form));
+
+    const winners = responses.filter((r) => r.status === 200);
+    assert.equal(winners.length, 1, responses.map((r) => r.status).join(' '));
+    for (const r of responses.filter((r) => r.status !== 200)) assert.equal(r.body.error, 'invalid_grant', r.text);
+    const rows = await tokensOfGrant(await grantOf(issued.body.access_token));
+    assert.equal(rows.length, 4, 'the first pair and the one rotation');
+    for (const row of rows) assert.ok(row.revoked_at, `${row.kind} ${row.id} left live`);
+    for (const instance of strict) assert.equal((await readMe(instance, winners[0].body.access_token)).status, 401);
+  });
+
+  it('keeps 50 parallel uses within the grace period in one family with exactly one live pair (RFC 9700 §4.14.2)', async () => {
+    const client = await cluster.register({ name: 'Tabs', redirectUris: [REDIRECT], scopes: ['profile', 'offline_access'] });
+    const { code, verifier } = await codeFromInstances(pair[0], pair[1], { id: client.id, redirectUri: REDIRECT }, 'nate');
+    const issued = await postToken(pair[0], client, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+    });
+    const form = { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token };
+    const responses = await fire(pair, 50, (instance) => postToken(instance, client, form));
+
+    // Every use is the same client within the grace period: each is answered as a retry.
+    const successes = responses.filter((r) => r.status === 200);
+    for (const r of responses.filter((r) => r.status !== 200)) assert.equal(r.body.error, 'invalid_grant', r.text);
+    assert.ok(successes.length >= 1);
+    const grantId = await grantOf(issued.body.access_token);
+    const rows = await tokensOfGrant(grantId);
+    const original = rows.find((r) => r.token_hash === hashSecret(issued.body.refresh_token))!;
+    assert.ok(original.rotated_at && !original.revoked_at, 'the used token is rotated once, not revoked');
+    const children = rows.filter((r) => r.parent_id === original.id);
+    assert.equal(rows.length, 2 + children.length);
+    assert.equal(children.length, 2 * successes.length, 'one stored pair per 200 response, none lost or extra');
+    for (const r of successes) assert.equal(await grantOf(r.body.access_token), grantId, 'every success is in the one family');
+    const live = children.filter((r) => !r.revoked_at);
+    assert.deepEqual(live.map((r) => r.kind).sort(), ['access', 'refresh'], 'exactly one live pair remains');
+    assert.ok(live.every((r) => !r.rotated_at));
+    const winner = successes.find((r) => hashSecret(r.body.refresh_token) === live.find((l) => l.kind === 'refresh')!.token_hash)!;
+    assert.equal(
+      hashSecret(winner.body.access_token),
+      live.find((l) => l.kind === 'access')!.token_hash,
+      'the live pair came in one response',
+    );
+    for (const r of successes) {
+      const expected = r === winner ? 200 : 401;
+      assert.equal((await readMe(pair[successes.indexOf(r) % 2], r.body.access_token)).status, expected);
+    }
+    const next = await postToken(pair[1], client, { grant_type: 'refresh_token', refresh_token: winner.body.refresh_token });
+    assert.equal(next.status, 200, 'the live refresh token still works');
+  });
+
+  it('serves 200 mixed flows from 20 clients at once with only the expected answers, losing and duplicating no row', async () => {
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        cluster.register({
+          name: `App ${i}`,
+          redirectUris: [REDIRECT],
+          scopes: ['profile', 'offline_access'],
+          grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+        }),
+      ),
+    );
+    const machine = await postToken(pair[0], clients[0], { grant_type: 'client_credentials', scope: 'profile' });
+    const reader = machine.body.access_token as string;
+    const issued: { access: string; refresh?: string }[] = [];
+    const statuses: number[] = [];
+    const check = (r: request.Response, status = 200) => {
+      statuses.push(r.status);
+      if (r.status !== status) assert.fail(`${r.status} ${r.text}\n${cluster.hosts.map((h) => h.stderr()).join('\n')}`);
+      if (r.body.access_token) issued.push({ access: r.body.access_token, refresh: r.body.refresh_token });
+      return r;
+    };
+    let codeFlows = 0;
+    const flow = async (i: number) => {
+      const client = clients[i % 20];
+      const [a, b] = i % 3 ? pair : [pair[1], pair[0]];
+      switch (i % 4) {
+        case 0:
+        case 1: {
+          // The user (one of 50) may be consenting to this client in another flow at the same moment.
+          codeFlows++;
+          const { code, verifier } = await codeFromInstances(a, b, { id: client.id, redirectUri: REDIRECT }, `user-${i % 50}`);
+          const r = check(
+            await postToken(b, client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }),
+          );
+          if (i % 4 === 1) check(await postToken(a, client, { grant_type: 'refresh_token', refresh_token: r.body.refresh_token }));
+          return;
+        }
+        case 2:
+          check(await postToken(a, client, { grant_type: 'client_credentials', scope: 'profile' }));
+          return;
+        default:
+          check(await readMe(a, reader));
+      }
+    };
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        flow(i).catch((error: Error) => assert.fail(`flow ${i}: ${error.message}\n${cluster.hosts.map((h) => h.stderr()).join('\n')}`)),
+      ),
+    );
+
+    assert.deepEqual(new Set(statuses), new Set([200]));
+    const rows: { kind: string; n: string; hashes: string }[] = await cluster.data.query(
+      `SELECT kind, COUNT(*) AS n, COUNT(DISTINCT token_hash) AS hashes FROM oauth_tokens
+        WHERE client_id = ANY($1) AND id <> (SELECT id FROM oauth_tokens WHERE token_hash = $2) GROUP BY kind`,
+      [clients.map((c) => c.id), hashSecret(reader)],
+    );
+    const count = (kind: string) => rows.find((r) => r.kind === kind) ?? { n: '0', hashes: '0' };
+    assert.equal(Number(count('access').n), issued.length, 'one access row per access token sent');
+    assert.equal(Number(count('refresh').n), issued.filter((t) => t.refresh).length, 'one refresh row per refresh token sent');
+    for (const kind of ['access', 'refresh']) assert.equal(count(kind).hashes, count(kind).n, `no duplicate ${kind} hash`);
+    const stored = new Set(
+      (await cluster.data.query('SELECT token_hash FROM oauth_tokens WHERE client_id = ANY($1)', [clients.map((c) => c.id)])).map(
+        (r: { token_hash: string }) => r.token_hash,
+      ),
+    );
+    for (const t of issued)
+      assert.ok(stored.has(hashSecret(t.access)) && (!t.refresh || stored.has(hashSecret(t.refresh))), 'a sent token is stored');
+    const [codes] = await cluster.data.query(
+      'SELECT COUNT(*) AS n, COUNT(consumed_at) AS consumed FROM oauth_authorization_codes WHERE client_id = ANY($1)',
+      [clients.map((c) => c.id)],
+    );
+    assert.equal(Number(codes.n), codeFlows, 'one code row per code flow');
+    assert.equal(Number(codes.consumed), codeFlows, 'every code consumed once');
+    const [consents] = await cluster.data.query('SELECT COUNT(*) AS n FROM oauth_consents WHERE client_id = ANY($1)', [
+      clients.map((c) => c.id),
+    ]);
+    const pairs = new Set(
+      Array.from({ length: 200 }, (_, i) => i)
+        .filter((i) => i % 4 < 2)
+        .map((i) => `${i % 50}/${i % 20}`),
+    );
+    assert.equal(Number(consents.n), pairs.size, 'one consent per user and client, even when approved twice at once');
+  });
+});

@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ClientRegistry } from 'nest-oauth2-provider';
+import { startSample, type RunningSample } from '../apps/sample/src/sample';
+import { CookieClient, freePort, pkcePair, readForm } from './support/sample-harness';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/**
+ * The sample's SHIFT over plain HTTP (no browser): the login form, an authorization with consent,
+ * and the API a connected app calls with its bearer token.
+ */
+describe('sample SHIFT over HTTP', () => {
+  let db: TestDatabase;
+  let sample: RunningSample;
+  let shift: string;
+  let customApp: string;
+  const redirectUri = 'http://127.0.0.1:9/cb';
+  let client: { id: string; secret: string };
+
+  before(async () => {
+    db = await createTestDatabase();
+    const [shiftPort, customAppPort] = [await freePort(), await freePort()];
+    shift = `http://localhost:${shiftPort}`;
+    customApp = `http://localhost:${customAppPort}`;
+    sample = await startSample(
+      {
+        shiftPort,
+        customAppPort,
+        issuer: shift,
+        customAppUrl: customApp,
+        accessTokenTtl: 3600,
+        host: 'localhost',
+        // Every test logs in from 127.0.0.1, so the per-IP budget is wide; the per-user one is tested below.
+        loginRateLimit: { perUser: 30, perIp: 1000 },
+      },
+      db.url,
+      false,
+    );
+    const registered = await sample.shift.get(ClientRegistry).register({
+      name: 'API test client',
+      redirectUris: [redirectUri],
+      scopes: ['profile', 'offline_access', 'teams:read'],
+    });
+    client = { id: registered.client.id, secret: registered.clientSecret! };
+  });
+  after(async () => {
+    await sample?.close();
+    await db?.drop();
+  });
+
+  async function loggedIn(username = 'nate', password = 'shift-demo'): Promise<CookieClient> {
+    const browser = new CookieClient();
+    const { fields } = readForm((await browser.request(`${shift}/login`)).text, /<form method="post" action="\/login"/);
+    const res = await browser.request(`${shift}/login`, { form: { ...fields, username, password } });
+    assert.equal(res.status, 303, 'login should redirect');
+    return browser;
+  }
+
+  /** The authorization code flow as a client would run it: authorize, consent, code, token (RFC 6749 §4.1). */
+  async function tokenFor(scope: string, username = 'nate'): Promise<string> {
+    const browser = await loggedIn(username);
+    const { verifier, challenge } = pkcePair();
+    const state = randomBytes(8).toString('hex');
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: redirectUri,
+      scope,
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    let res = await browser.request(`${shift}/v1/oauth2/auth?${query}`);
+    if (res.status === 200) {
+      const form = readForm(res.text, /<form method="post"[^>]*class="actions"/);
+      res = await browser.request(new URL(form.action, shift).toString(), { form: { ...form.fields, decision: 'allow' } });
+    }
+    const location = new URL(res.headers.get('location')!);
+    assert.equal(location.searchParams.get('state'), state);
+    const code = location.searchParams.get('code')!;
+    const token = await fetch(`${shift}/v1/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+    });
+    assert.equal(token.status, 200);
+    return ((await token.json()) as { access_token: string }).access_token;
+  }
+
+  const api = (path: string, token?: string) => fetch(`${shift}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('GET /v1/users/me returns the profile of the user who approved a token with `profile`', async () => {
+    const res = await api('/v1/users/me', await tokenFor('profile'));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const body = (await res.json()) as any;
+    assert.deepEqual(
+      { first_name: body.first_name, last_name: body.last_name, email: body.email },
+      { first_name: 'Nate', last_name: 'Rivera', email: 'nate@shift.example' },
+    );
+    assert.match(body.id, /^[0-9a-f]{32}$/);
+  });
+
+  it('GET /v1/users/me without a token is 401 with a Bearer challenge and no error code (RFC 6750 §3.1)', async () => {
+    const res = await api('/v1/users/me');
+    assert.equal(res.status, 401);
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    assert.match(challenge, /^Bearer /);
+    assert.doesNotMatch(challenge, /error=/);
+  });
+
+  it('GET /v1/users/me with an unknown token is 401 invalid_token (RFC 6750 §3.1)', async () => {
+    const res = await api('/v1/users/me', 'not-a-token-shift-ever-issued');
+    assert.equal(res.status, 401);
+    assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  });
+
+  it('GET /v1/users/me with a token lacking `profile` is 403 insufficient_scope naming the scope (RFC 6750 §3.1)', async () => {
+    const res = await api('/v1/users/me', await tokenFor('teams:read'));
+    assert.equal(res.status, 403);
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    assert.match(challenge, /error="insufficient_scope"/);
+    assert.match(challenge, /scope="profile"/);
+  });
+
+  it('GET /v1/teams lists the user’s teams with `teams:read`, and needs that scope', async () => {
+    const teamsToken = await tokenFor('teams:read');
+    const res = await api('/v1/teams', teamsToken);
+    assert.equal(res.status, 200);
+    const { teams } = (await res.json()) as any;
+    assert.deepEqual(
+      teams.map((t: { name: string; role: string }) => [t.name, t.role]),
+      [
+        ['Design', 'owner'],
+        ['Support', 'member'],
+      ],
+    );
+    const one = await api(`/v1/teams/${teams[0].id}`, teamsToken);
+    assert.equal(one.status, 200);
+    assert.equal(((await one.json()) as any).name, 'Design');
+
+    const profileOnly = await api('/v1/teams', await tokenFor('profile'));
+    assert.equal(profileOnly.status, 403);
+    assert.match(profileOnly.headers.get('www-authenticate') ?? '', /scope="teams:read"/);
+  });
+
+  it('GET /v1/teams/:id is 404 for a team the user is not in', async () => {
+    const adaToken = await tokenFor('teams:read', 'ada');
+    const { teams } = (await (await api('/v1/teams', adaToken)).json()) as any;
+    assert.deepEqual(
+      teams.map((t: { name: string }) => t.name),
+      ['Design'],
+    );
+    const support = '0a4f9e2c7b1d4e8fa6c3b5d7e9f0a1b2';
+    assert.equal((await api(`/v1/teams/${support}`, adaToken)).status, 404);
+  });
+
+  it('the login form says "Wrong username or password" for a wrong password and for an unknown user alike', async () => {
+    for (const [username, password] of [
+      ['nate', 'not-the-password'],
+      ['nobody', 'shift-demo'],
+    ]) {
+      const browser = new CookieClient();
+      const { fields } = readForm((await browser.request(`${shift}/login`)).text, /<form method="post" action="\/login"/);
+      const res = await browser.request(`${shift}/login`, { form: { ...fields, username, password } });
+      assert.equal(res.status, 401);
+      assert.match(res.text, /Wrong username or password/);
+      assert.equal(browser.cookies.has('shift_sid'), true);
+      assert.equal((await browser.request(`${shift}/account/apps`)).status, 302, 'still logged out');
+    }
+  });
+
+  it('slows password guessing: past 30 attempts per username in 5 minutes, 429 with Retry-After; other users unaffected', async () => {
+    const attempt = async (username: string, password: string) => {
+      const browser = new CookieClient();
+      const { fields } = readForm((await browser.request(`${shift}/login`)).text, /<form method="post" action="\/login"/);
+      return browser.request(`${shift}/login`, { form: { ...fields, username, password } });
+    };
+    for (let i = 0; i < 30; i++) assert.equal((await attempt('mallory', `guess-${i}`)).status, 401);
+    const blocked = await attempt('Mallory', 'guess-30'); // the count is per username, whatever its case
+    assert.equal(blocked.status, 429);
+    assert.ok(Number(blocked.headers.get('retry-after')) > 0, 'Retry-After says when to try again');
+    assert.match(blocked.text, /Too many attempts/);
+    assert.equal((await attempt('ada', 'shift-demo')).status, 303, 'another user still logs in');
+  });
+
+  it('the session cookie is HttpOnly and SameSite=Lax, and changes at login (no session fixation)', async () => {
+    const browser = new CookieClient();
+    const page = await browser.request(`${shift}/login`);
+    const before = browser.cookies.get('shift_sid');
+    assert.match(page.setCookies.join('\n'), /shift_sid=.*; HttpOnly; SameSite=Lax/i);
+    const { fields } = readForm(page.text, /<form method="post" action="\/login"/);
+    await browser.request(`${shift}/login`, { form: { ...fields, username: 'nate', password: 'shift-demo' } });
+    assert.notEqual(browser.cookies.get('shift_sid'), before);
+  });
+
+  it('refuses a login form posted without its CSRF token', async () => {
+    const browser = new CookieClient();
+    await browser.request(`${shift}/login`);
+    const res = await browser.request(`${shift}/login`, { form: { username: 'nate', password: 'shift-demo' } });
+    assert.equal(res.status, 403);
+    assert.doesNotMatch(res.text, /at .*\.js:\d+/);
+  });
+
+  it('after login, returns only to a path on SHIFT (no open redirect)', async () => {
+    const browser = new CookieClient();
+    const { fields } = readForm((await browser.request(`${shift}/login`)).text, /<form method="post" action="\/login"/);
+    const res = await browser.request(`${shift}/login`, {
+      form: { ...fields, username: 'nate', password: 'shift-demo', return_to: '//evil.example/' },
+    });
+    assert.equal(res.headers.get('location'), '/');
+  });
+
+  it('the connected-apps page lists an approved app and revokes its tokens', async () => {
+    const token = await tokenFor('profile');
+    const browser = await loggedIn();
+    const page = await browser.request(`${shift}/account/apps`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /API test client/);
+    const form = readForm(page.text, /<form method="post" action="\/account\/apps\/revoke"/);
+    assert.equal(form.fields.client_id, client.id);
+    const revoked = await browser.request(`${shift}/account/apps/revoke`, { form: form.fields });
+    assert.equal(revoked.status, 303);
+    assert.equal((await api('/v1/users/me', token)).status, 401);
+    const after = (await browser.request(`${shift}/account/apps`)).text;
+    assert.match(after, /API test client can no longer access your SHIFT account/);
+    assert.match(after, /No app is connected to your account/);
+  });
+
+  it('registered CustomApp as a confidential client on first start', async () => {
+    assert.equal(sample.provisioned, 'registered');
+    const metadata = (await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json()) as any;
+    assert.equal(metadata.issuer, shift);
+  });
+
+  it('CustomApp shows a friendly page, not a stack trace, for a callback it did not ask for', async () => {
+    const res = await new CookieClient().request(`${customApp}/oauth/redirect?code=abc&state=forged&iss=${encodeURIComponent(shift)}`);
+    assert.equal(res.status, 400);
+    assert.match(res.text, /Please start again/);
+    assert.doesNotMatch(res.text, /Error|at .*\.js/);
+  });
+});
+
+describe('sample restart', () => {
+  it('reuses CustomApp’s registration at SHIFT on the next start, and follows a changed CustomApp URL', async () => {
+    const db = await createTestDatabase();
+    try {
+      const start = (shiftPort: number, customAppPort: number) =>
+        startSample(
+          {
+            shiftPort,
+            customAppPort,
+            issuer: `http://localhost:${shiftPort}`,
+            customAppUrl: `http://localhost:${customAppPort}`,
+            accessTokenTtl: 60,
+            host: 'localhost',
+            loginRateLimit: false,
+          },
+          db.url,
+          false,
+        );
+      const [shiftPort, customAppPort] = [await freePort(), await freePort()];
+      const first = await start(shiftPort, customAppPort);
+      assert.equal(first.provisioned, 'registered');
+      await first.close();
+      const second = await start(shiftPort, customAppPort);
+      assert.equal(second.provisioned, 'reused');
+      await second.close();
+      const third = await start(shiftPort, await freePort());
+      assert.equal(third.provisioned, 'updated');
+      await third.close();
+    } finally {
+      await db.drop();
+    }
+  });
+});

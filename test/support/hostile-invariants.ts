@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import type { RawResponse } from './raw-http';
+
+/** A stack frame as V8 prints it, or a source path of ours or of a dependency. */
+const STACK_FRAME = /\n\s+at [^\n]*[(\s][^\n]*:\d+:\d+\)?/;
+const SOURCE_PATH = /node_modules|[\\/](dist|libs|src)[\\/][\w./\\-]+\.(js|ts|mjs|cjs)\b|(file:\/\/|[A-Za-z]:\\)[^\s"']+/;
+/** Headers that could carry request data back to the client: no line may ever be injected into them. */
+const CHALLENGE_HEADERS = new Set(['location', 'www-authenticate', 'set-cookie', 'content-security-policy']);
+
+/** Where a response may send the browser: a registered redirect URI, or the host's own login page. */
+export interface RedirectPolicy {
+  registered: readonly string[];
+  /** Relative URLs the host itself serves (the test interaction's login page). */
+  localPrefixes: readonly string[];
+}
+
+/**
+ * The invariants of issue 7 for one response to a hostile request:
+ * - never a 5xx;
+ * - no stack trace or source path in the body, and never Nest's `{ statusCode, message }` shape;
+ * - a redirect only to a registered redirect URI (origin and path compared exactly, its query kept);
+ * - no CR/LF in any header that may reflect input, and no header the request tried to inject.
+ */
+export function assertResponseInvariants(res: RawResponse, policy: RedirectPolicy, what: string, options = { oauthShape: true }): void {
+  assert.ok(res.status < 500, `${what}: answered ${res.status} ${res.text.slice(0, 300)}`);
+  assert.doesNotMatch(res.text, STACK_FRAME, `${what}: the body holds a stack trace`);
+  assert.doesNotMatch(res.text, SOURCE_PATH, `${what}: the body names a source file`);
+  if (options.oauthShape && /json/.test(String(res.headers['content-type'])) && res.status >= 400 && res.text !== '') {
+    const body = JSON.parse(res.text) as Record<string, unknown>;
+    assert.equal(typeof body.error, 'string', `${what}: an error body without an OAuth error code: ${res.text.slice(0, 200)}`);
+    assert.equal(body.statusCode, undefined, `${what}: Nest's default error shape leaked through`);
+  }
+  for (let i = 0; i < res.rawHeaders.length; i += 2) {
+    const name = res.rawHeaders[i].toLowerCase();
+    assert.ok(!name.startsWith('x-injected'), `${what}: a header was injected: ${name}`);
+    if (CHALLENGE_HEADERS.has(name)) assert.doesNotMatch(res.rawHeaders[i + 1], /[\r\n]/, `${what}: CR/LF in ${name}`);
+  }
+  const location = res.headers.location;
+  if (location !== undefined) assertAllowedRedirect(location, policy, what);
+}
+
+/** A Location goes to a registered redirect URI (exact origin + path, registered query kept) or a local page. */
+export function assertAllowedRedirect(location: string, policy: RedirectPolicy, what: string): void {
+  if (policy.localPrefixes.some((prefix) => location.startsWith(prefix))) {
+    assert.ok(!location.startsWith('//') && !location.startsWith('/\\'), `${what}: a protocol-relative Location ${location}`);
+    return;
+  }
+  const target = new URL(location);
+  const match = policy.registered.find((uri) => {
+    const registered = new URL(uri);
+    return registered.origin === target.origin && registered.pathname === target.pathname;
+  });
+  assert.ok(match, `${what}: redirected to an unregistered URI ${location}`);
+  assert.equal(target.username + target.password, '', `${what}: userinfo in the redirect ${location}`);
+  assert.equal(target.hash, '', `${what}: a fragment in the redirect ${location}`);
+  for (const [name, value] of new URL(match).searchParams)
+    assert.equal(target.searchParams.get(name), value, `${what}: registered query lost`);
+}
+
+/** True for responses that legitimately write rows: a token response, or a redirect carrying a fresh code. */
+export function isSuccess(res: RawResponse): boolean {
+  if (res.status === 200 && /json/.test(String(res.headers['content-type'])) && res.text.includes('"access_token"')) return true;
+  const location = res.headers.location;
+  return res.status === 302 && location !== undefined && /^https?:/.test(location) && new URL(location).searchParams.has('code');
+}
+
+/** The database gained no row unless the response was a success. */
+export function assertNoNewRows(before: Record<string, number>, after: Record<string, number>, res: RawResponse, what: string): void {
+  if (isSuccess(res)) return;
+  for (const table of Object.keys(before)) {
+    assert.ok(
+      after[table] <= before[table],
+      `${what}: ${table} grew from ${before[table]} to ${after[table]} after a refused request (${res.status})`,
+    );
+  }
+}

@@ -1,0 +1,72 @@
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+/** A request sent byte for byte: the path and body are not re-encoded, so bad percent-encoding and invalid UTF-8 arrive as written. */
+export interface RawRequest {
+  method: string;
+  /** Path and query as sent; characters U+0080–U+00FF go out as single bytes (latin1), e.g. a lone 0xC3. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** The response with its raw header lines (name and value exactly as received). */
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Alternating names and values, as Node's `rawHeaders`. */
+  rawHeaders: string[];
+  text: string;
+}
+
+/** A client for one listening Nest server, with a keep-alive agent so hundreds of requests stay fast. */
+export class RawHttpClient {
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+  private constructor(private readonly port: number) {}
+
+  /** Starts `server` on an ephemeral loopback port (if it is not listening yet) and returns a client for it. */
+  static async listen(server: Server): Promise<RawHttpClient> {
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new RawHttpClient((server.address() as AddressInfo).port);
+  }
+
+  send(req: RawRequest): Promise<RawResponse> {
+    const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+    const headers: Record<string, string> = { ...req.headers };
+    if (body !== undefined) headers['content-length'] = String(body.length);
+    return new Promise((resolve, reject) => {
+      const outgoing = request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          method: req.method,
+          path: Buffer.from(req.path, 'latin1').toString('latin1'),
+          headers,
+          agent: this.agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              rawHeaders: res.rawHeaders,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      // The server may answer (413, 431) and close before it has read a large body: that is an answer, not a failure.
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
