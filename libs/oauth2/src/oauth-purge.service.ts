@@ -76,5 +76,8 @@ async function drain(purge: (batchSize: number) => Promise<number>, batchSize: n
     const deleted = await purge(batchSize);
     total += deleted;
     if (deleted < batchSize) return total;
+    // Let waiting requests run between batches: on SQLite the driver is synchronous, so an awaited
+    // batch resolves in the same tick and, without this, the whole purge holds the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
