@@ -27,7 +27,15 @@ export function dataSourceOptionsFromUrl(url: string | undefined = process.env.D
     if (path === ':memory:') return { type: 'better-sqlite3', database: path, ...common };
     const file = resolve(path);
     mkdirSync(dirname(file), { recursive: true });
-    return { type: 'better-sqlite3', database: file, ...common };
+    // WAL lets the CLI read while the sample writes; synchronous=NORMAL drops the fsync per commit,
+    // which in WAL mode can lose the last commits on power loss but never corrupts the file.
+    return {
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: true,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => void db.pragma('synchronous = NORMAL'),
+      ...common,
+    };
   }
   if (/^postgres(ql)?:\/\//.test(target)) return { type: 'postgres', url: target, ...common };
   if (target.startsWith('mysql://')) return { type: 'mysql', url: target, ...common };
