@@ -5,6 +5,7 @@
 
 /** Grant types this server implements (RFC 6749 §4.1, §4.4, §6). Implicit and password are absent on purpose (OAuth 2.1). */
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+/** Every grant type this server implements, in the order the metadata lists them. @publicApi */
 export const GRANT_TYPES: readonly GrantType[] = Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']);
 
 /** A registered client application (RFC 6749 §2). @publicApi */
@@ -55,6 +56,7 @@ export interface AuthorizationCode {
   replayedAt: Date | null;
 }
 
+/** An access token (presented to APIs) or a refresh token (presented only to the token endpoint). @publicApi */
 export type TokenKind = 'access' | 'refresh';
 
 /**
