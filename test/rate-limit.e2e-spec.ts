@@ -35,9 +35,7 @@ function assertThrottled(res: Response, ttl: number): void {
 }
 
 async function throttledApp(rateLimit: OAuthModuleOptions['rateLimit'], extras = {}): Promise<OAuthTestApp> {
-  const t = await createOAuthTestApp({ options: { rateLimit, defaultScopes: ['profile'] }, extras });
-  t.app.getHttpAdapter().getInstance().set('trust proxy', true);
-  return t;
+  return createOAuthTestApp({ options: { rateLimit, defaultScopes: ['profile'] }, extras, trustProxy: true });
 }
 
 async function machineClient(t: OAuthTestApp, name = 'Reporting') {
