@@ -3,6 +3,7 @@ import type { ConsentStore } from '../../stores/consent.store';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import type { TokenCache } from '../token-cache';
+import { revokeFamily } from './revoke-family';
 import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { isPkceValue, verifyPkce } from '../protocol/pkce';
@@ -44,7 +45,7 @@ export class AuthorizationCodeGrant implements Grant {
     const found = await this.codes.consume(codeHash, now);
     if (found.outcome === 'invalid') throw new InvalidGrantError('The authorization code is invalid or expired');
     if (found.outcome === 'replayed') {
-      await this.revokeFamily(found.code.grantId, now);
+      await revokeFamily(this.tokens, this.cache, found.code.grantId, now);
       throw new InvalidGrantError('The authorization code was already used; the tokens issued from it are revoked');
     }
     const code = found.code;
@@ -78,17 +79,11 @@ export class AuthorizationCodeGrant implements Grant {
     // after our save committed, so it sees the mark. Either the replay revoked our tokens or we do:
     // no interleaving leaves them live, under READ COMMITTED, without a cross-store transaction.
     if (await this.codes.isReplayed(codeHash)) {
-      await this.revokeFamily(code.grantId, now);
+      await revokeFamily(this.tokens, this.cache, code.grantId, now);
       throw new InvalidGrantError('The authorization code was used twice; the tokens issued from it are revoked');
     }
     await this.consents.touch(code.userId, client.id, now);
     return minted.response;
-  }
-
-  /** Revoke a whole family and forget it in this instance's bearer cache. */
-  private async revokeFamily(grantId: string, now: Date): Promise<void> {
-    await this.tokens.revokeGrant(grantId, now);
-    this.cache?.evictGrant(grantId);
   }
 }
 

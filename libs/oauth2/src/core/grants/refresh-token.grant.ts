@@ -4,6 +4,7 @@ import type { OAuthToken } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import type { TokenCache } from '../token-cache';
+import { revokeFamily } from './revoke-family';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { hashSecret } from '../protocol/random-token';
@@ -44,7 +45,7 @@ export class RefreshTokenGrant implements Grant {
     let token = await this.tokens.findByHash(hash);
     if (!token || token.kind !== 'refresh') throw new InvalidGrantError('The refresh token is invalid');
     if (token.clientId !== client.id) {
-      await this.revokeFamily(token.grantId, now);
+      await revokeFamily(this.tokens, this.cache, token.grantId, now);
       throw new InvalidGrantError('The refresh token was issued to another client');
     }
     const wider = scopesOutside(requested, token.scopes);
@@ -74,7 +75,7 @@ export class RefreshTokenGrant implements Grant {
         this.cache?.evictGrant(token.grantId); // the replaced pair's access token may be cached
         return this.issued(token, minted, now);
       }
-      await this.revokeFamily(token.grantId, now);
+      await revokeFamily(this.tokens, this.cache, token.grantId, now);
       throw new InvalidGrantError('The refresh token was already used; every token of this grant is revoked');
     }
     throw new InvalidGrantError('The refresh token is invalid');
@@ -88,11 +89,5 @@ export class RefreshTokenGrant implements Grant {
   private async issued(token: OAuthToken, minted: MintedTokens, now: Date): Promise<TokenResponseBody> {
     if (token.userId !== null) await this.consents.touch(token.userId, token.clientId, now);
     return minted.response;
-  }
-
-  /** Revoke a whole family and forget it in this instance's bearer cache. */
-  private async revokeFamily(grantId: string, now: Date): Promise<void> {
-    await this.tokens.revokeGrant(grantId, now);
-    this.cache?.evictGrant(grantId);
   }
 }
