@@ -3,18 +3,26 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ClientStore } from '../client.store';
 import type { OAuthClient } from '../models';
+import { CLIENT_COLUMNS, clientFromRow, type OAuthClientRow } from './client-row';
+import { HotPathSql } from './hot-path-sql';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { affectedRows, serialized } from './store-transactions';
 
 /** `ClientStore` on TypeORM (`oauth_clients`). @publicApi */
 @Injectable()
 export class TypeOrmClientStore extends ClientStore {
+  private readonly sql: HotPathSql;
+  private readonly findSql: string;
+
   constructor(@InjectRepository(OAuthClientEntity) private readonly rows: Repository<OAuthClientEntity>) {
     super();
+    this.sql = new HotPathSql(rows.manager.connection);
+    this.findSql = `SELECT ${CLIENT_COLUMNS} FROM ${this.sql.table(rows)} WHERE id = ?`;
   }
 
   async findById(id: string): Promise<OAuthClient | undefined> {
-    return (await this.rows.findOneBy({ id }))?.toModel();
+    const [row] = await this.sql.select<OAuthClientRow>(this.findSql, [id]);
+    return row && clientFromRow(row);
   }
 
   async save(client: OAuthClient): Promise<void> {

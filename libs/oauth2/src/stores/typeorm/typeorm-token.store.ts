@@ -4,8 +4,10 @@ import type { EntityManager, Repository } from 'typeorm';
 import type { OAuthToken } from '../models';
 import { TokenStore, type RotationOutcome } from '../token.store';
 import { millis } from './column-transformers';
+import { HotPathSql } from './hot-path-sql';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import { affectedRows, inTransaction, isSqlite, serialized } from './store-transactions';
+import { TOKEN_COLUMNS, tokenFromRow, tokenRowValues, type OAuthTokenRow } from './token-row';
 
 /** Which tokens a revocation selects, as a WHERE fragment over `oauth_tokens`. */
 interface TokenFilter {
@@ -16,8 +18,13 @@ interface TokenFilter {
 /** `TokenStore` on TypeORM (`oauth_tokens`, access and refresh tokens by `kind`). @publicApi */
 @Injectable()
 export class TypeOrmTokenStore extends TokenStore {
+  private readonly sql: HotPathSql;
+  private readonly table: string;
+
   constructor(@InjectRepository(OAuthTokenEntity) private readonly rows: Repository<OAuthTokenEntity>) {
     super();
+    this.sql = new HotPathSql(rows.manager.connection);
+    this.table = this.sql.table(rows);
   }
 
   private get dataSource() {
@@ -26,11 +33,19 @@ export class TypeOrmTokenStore extends TokenStore {
 
   async save(tokens: OAuthToken[]): Promise<void> {
     if (!tokens.length) return;
-    await inTransaction(this.dataSource, (manager) => this.insert(manager, tokens));
+    // One multi-row INSERT is atomic on every database: the pair of a code exchange needs no transaction.
+    const row = `(${TOKEN_COLUMNS.split(',')
+      .map(() => '?')
+      .join(', ')})`;
+    await this.sql.write(
+      `INSERT INTO ${this.table} (${TOKEN_COLUMNS}) VALUES ${tokens.map(() => row).join(', ')}`,
+      tokens.flatMap(tokenRowValues),
+    );
   }
 
   async findByHash(tokenHash: string): Promise<OAuthToken | undefined> {
-    return (await this.rows.findOneBy({ tokenHash }))?.toModel();
+    const [row] = await this.sql.select<OAuthTokenRow>(`SELECT ${TOKEN_COLUMNS} FROM ${this.table} WHERE token_hash = ?`, [tokenHash]);
+    return row && tokenFromRow(row);
   }
 
   async rotate(refreshId: string, issued: OAuthToken[], now: Date): Promise<RotationOutcome> {

@@ -1,0 +1,31 @@
+import type { GrantType, OAuthClient } from '../models';
+import { epochMillis, spaceSeparated } from './column-transformers';
+
+/** The columns of `oauth_clients` a lookup reads. */
+export const CLIENT_COLUMNS = 'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, created_at';
+
+/** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
+export interface OAuthClientRow {
+  id: string;
+  name: string;
+  secret_hash: string | null;
+  redirect_uris: string | null;
+  grant_types: string | null;
+  scopes: string | null;
+  can_introspect: boolean | number | string;
+  created_at: string | number;
+}
+
+/** The domain client of a raw row; the same conversions as the entity's column transformers. */
+export function clientFromRow(row: OAuthClientRow): OAuthClient {
+  return {
+    id: row.id,
+    name: row.name,
+    secretHash: row.secret_hash,
+    redirectUris: spaceSeparated.from(row.redirect_uris),
+    grantTypes: spaceSeparated.from(row.grant_types) as GrantType[],
+    scopes: spaceSeparated.from(row.scopes),
+    canIntrospect: row.can_introspect === true || Number(row.can_introspect) === 1,
+    createdAt: epochMillis.from(row.created_at),
+  };
+}

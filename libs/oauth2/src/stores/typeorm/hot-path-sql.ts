@@ -1,0 +1,94 @@
+import type { DataSource, ObjectLiteral, Repository } from 'typeorm';
+import { serialized } from './store-transactions';
+
+/** The slice of a better-sqlite3 `Database` the hot path uses. */
+interface SqliteDatabase {
+  readonly inTransaction: boolean;
+  prepare(sql: string): { all(...params: unknown[]): unknown[]; run(...params: unknown[]): unknown };
+}
+
+type Prepared = ReturnType<SqliteDatabase['prepare']>;
+
+/**
+ * Runs the few statements every request makes (the bearer lookup, the client lookup, the insert of
+ * issued tokens) as fixed SQL, written once per store instead of rebuilt by TypeORM's query builder
+ * on every call: building that SQL cost about as much as the database running it.
+ *
+ * - SQL is written with `?` placeholders and rewritten once to `$1…` for PostgreSQL.
+ * - On better-sqlite3 each statement is prepared once and run directly on the driver's connection.
+ *   A write runs at once only when no transaction is open on that shared connection; otherwise it
+ *   queues behind the store transactions (`serialized`), so it never joins, or rolls back with,
+ *   another caller's transaction.
+ * - Elsewhere it goes through `DataSource.query` on a pooled connection in autocommit, so each
+ *   statement is atomic on its own, and a multi-row INSERT writes every row or none.
+ * - These statements skip TypeORM's query logger (the parameters are token hashes and client data).
+ */
+export class HotPathSql {
+  private readonly betterSqlite: boolean;
+  /** The connection the statements were prepared on: a re-initialized DataSource opens another. */
+  private preparedOn: SqliteDatabase | undefined;
+  private readonly statements = new Map<string, Prepared>();
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly dataSource: DataSource) {
+    this.betterSqlite = dataSource.options.type === 'better-sqlite3';
+  }
+
+  /** The escaped table name of an entity, as the host configured it (schema, `entityPrefix`). */
+  table(repository: Repository<ObjectLiteral>): string {
+    return repository.metadata.tablePath
+      .split('.')
+      .map((part) => this.dataSource.driver.escape(part))
+      .join('.');
+  }
+
+  /** Rows of a SELECT. */
+  async select<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const sqlite = this.sqlite();
+    if (sqlite) return this.prepared(sqlite, sql).all(...params) as T[];
+    return this.dataSource.query(this.text(sql), params);
+  }
+
+  /** One INSERT, UPDATE or DELETE statement. */
+  async write(sql: string, params: unknown[]): Promise<void> {
+    const sqlite = this.sqlite();
+    if (!sqlite) {
+      await this.dataSource.query(this.text(sql), params);
+      return;
+    }
+    if (!sqlite.inTransaction) {
+      this.prepared(sqlite, sql).run(...params);
+      return;
+    }
+    await serialized(this.dataSource, async () => {
+      this.prepared(sqlite, sql).run(...params);
+    });
+  }
+
+  private sqlite(): SqliteDatabase | undefined {
+    return this.betterSqlite ? (this.dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection : undefined;
+  }
+
+  private prepared(sqlite: SqliteDatabase, sql: string): Prepared {
+    if (this.preparedOn !== sqlite) {
+      this.statements.clear();
+      this.preparedOn = sqlite;
+    }
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = sqlite.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private text(sql: string): string {
+    let text = this.texts.get(sql);
+    if (text === undefined) {
+      let n = 0;
+      text = this.dataSource.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
+      this.texts.set(sql, text);
+    }
+    return text;
+  }
+}
