@@ -4,7 +4,7 @@ import { asOAuthError } from '../core/error-response';
 import { OAuthError } from '../core/oauth.errors';
 import { ResourceServer } from '../core/resource-server';
 import { OAUTH_PUBLIC_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
-import { readOAuthRequest } from './http-bridge';
+import { readBearerRequest } from './http-bridge';
 import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 
 /**
@@ -19,6 +19,8 @@ import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 @Injectable()
 export class BearerGuard implements CanActivate {
   private readonly logger = new Logger('OAuth');
+  /** `@Public()` and `@Scopes()` of each route, read once: handler → controller class → metadata. */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteMetadata>>();
 
   constructor(
     private readonly resources: ResourceServer,
@@ -26,12 +28,12 @@ export class BearerGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_METADATA, targets)) return true;
+    const route = this.metadataOf(context.getHandler(), context.getClass());
+    if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest();
     try {
-      const authorization = await this.resources.authenticate(await readOAuthRequest(request));
-      this.resources.assertScopes(authorization, this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? []);
+      const authorization = await this.resources.authenticate(await readBearerRequest(request));
+      this.resources.assertScopes(authorization, route.scopes);
       request[OAUTH_AUTHORIZATION_KEY] = authorization;
       return true;
     } catch (error) {
@@ -43,4 +45,25 @@ export class BearerGuard implements CanActivate {
       throw oauth;
     }
   }
+
+  // Decorator metadata is fixed once the app is built, and reading it twice per request showed in profiles.
+  private metadataOf(handler: object, controller: object): RouteMetadata {
+    let byController = this.routes.get(handler);
+    if (!byController) this.routes.set(handler, (byController = new WeakMap()));
+    let route = byController.get(controller);
+    if (!route) {
+      const targets = [handler, controller] as Parameters<Reflector['getAllAndOverride']>[1];
+      route = {
+        isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_METADATA, targets)),
+        scopes: this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? [],
+      };
+      byController.set(controller, route);
+    }
+    return route;
+  }
+}
+
+interface RouteMetadata {
+  isPublic: boolean;
+  scopes: readonly string[];
 }

@@ -1,3 +1,4 @@
+import type { BearerRequest } from '../core/bearer-credentials';
 import type { OAuthRequest } from '../core/oauth-request';
 import type { OAuthResponse } from '../core/oauth-response';
 import { parseCookies } from './cookies';
@@ -11,13 +12,12 @@ import { announcesFormBody, readFormBody } from './form-body';
 export function toOAuthRequest(req: any): OAuthRequest {
   const raw = req.raw ?? req; // Fastify wraps Node's IncomingMessage in `raw`
   const fastify = isFastifyRequest(req);
-  const body = req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {};
   return {
     method: req.method,
     url: fastify ? req.url : (req.originalUrl ?? req.url),
     headers: raw.headers,
     query: req.query ?? {},
-    body,
+    body: parsedBody(req),
     cookies: parseCookies(raw.headers.cookie),
     // Fastify derives `protocol` and `ip` from X-Forwarded-* only with its `trustProxy` option, as
     // Express does with `trust proxy`: neither believes the headers by default.
@@ -33,10 +33,27 @@ export function toOAuthRequest(req: any): OAuthRequest {
  * refuse it. The body is read only when the headers announce a form and nothing parsed it.
  */
 export async function readOAuthRequest(req: any): Promise<OAuthRequest> {
-  if (isFastifyRequest(req) && req.body === undefined && announcesFormBody(req.raw.headers)) {
-    req.body = await readFormBody(req.raw, req.routeOptions?.bodyLimit);
-  }
+  if (hasUnreadForm(req)) req.body = await readFormBody(req.raw, req.routeOptions?.bodyLimit);
   return toOAuthRequest(req);
+}
+
+/**
+ * Only what a bearer token can travel in (RFC 6750 §2), with the same unread-form rule as
+ * `readOAuthRequest`: the guard runs on every API request, so it does not build the cookies, URL
+ * and address of a whole `OAuthRequest`.
+ */
+export async function readBearerRequest(req: any): Promise<BearerRequest> {
+  if (hasUnreadForm(req)) req.body = await readFormBody(req.raw, req.routeOptions?.bodyLimit);
+  return { method: req.method, headers: (req.raw ?? req).headers, query: req.query ?? {}, body: parsedBody(req) };
+}
+
+function hasUnreadForm(req: any): boolean {
+  return isFastifyRequest(req) && req.body === undefined && announcesFormBody(req.raw.headers);
+}
+
+/** The parsed body fields, or none: a raw Buffer or string body is the host's own payload. */
+function parsedBody(req: any): Record<string, unknown> {
+  return req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {};
 }
 
 /** Writes the response: JSON bodies serialized, strings sent as-is, nothing for undefined. */
