@@ -19,6 +19,7 @@ export {
 } from './oauth-options';
 export { RESOLVED_OAUTH_OPTIONS, OAUTH_RATE_LIMIT_STORAGE } from './oauth.constants';
 export { OAuthRateLimiter } from './http/oauth-rate-limiter';
+export { FixedWindowRateLimitStorage } from './http/fixed-window-rate-limit.storage';
 export { OAuthPurgeService, OAUTH_PURGE_BATCH_SIZE, type OAuthPurgeResult } from './oauth-purge.service';
 export * from './core/oauth.errors';
 export { Clock, SystemClock, ManualClock } from './core/clock';

@@ -116,7 +116,7 @@ export interface OAuthModuleExtras {
   stores?: OAuthStoreClasses;
   /**
    * Where rate-limit counters live: any `@nestjs/throttler` storage class (e.g. a Redis one, so every
-   * instance shares one count). Default: `ThrottlerStorageService`, in this process only.
+   * instance shares one count). Default: `FixedWindowRateLimitStorage`, in this process only.
    */
   rateLimitStorage?: Type<ThrottlerStorage>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */

@@ -9,7 +9,6 @@ import {
   type Provider,
   type Type,
 } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
@@ -17,6 +16,7 @@ import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { endpointPaths, installBodyErrorHandling } from './http/body-errors';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
+import { FixedWindowRateLimitStorage } from './http/fixed-window-rate-limit.storage';
 import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { OAuthRateLimiter } from './http/oauth-rate-limiter';
 import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
@@ -110,7 +110,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     OAuthPurgeService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     OAuthEndpointExceptionFilter,
-    { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? ThrottlerStorageService },
+    { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? FixedWindowRateLimitStorage },
     OAuthRateLimiter,
     TokenRateLimitGuard,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
