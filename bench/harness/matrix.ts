@@ -79,14 +79,16 @@ export const SERVERS: ServerSpec[] = [
     args: [],
     scenarios: ['token', 'get', 'introspect'],
   },
-  ours('express', 'sqlite', false, ['token', 'get', 'introspect', 'code']),
+  // The GET runs first in each process, so its RSS is not that of a process still holding the
+  // tens of thousands of tokens the token load just issued (the memory store keeps them all).
+  ours('express', 'sqlite', false, ['get', 'token', 'introspect', 'code']),
   ours('express', 'sqlite', true, ['get']),
-  ours('express', 'postgres', false, ['token', 'get', 'code']),
+  ours('express', 'postgres', false, ['get', 'token', 'code']),
   ours('express', 'postgres', true, ['get'], true),
-  ours('express', 'memory', false, ['token', 'get']),
+  ours('express', 'memory', false, ['get', 'token']),
   ours('express', 'memory', true, ['get'], true),
   ours('fastify', 'sqlite', true, ['get']),
   { ...ours('fastify', 'sqlite', false, ['get', 'token', 'introspect', 'code']), extendedScenarios: ['token', 'introspect', 'code'] },
   ours('fastify', 'memory', true, ['get'], true),
-  ours('fastify', 'postgres', false, ['token', 'get', 'introspect', 'code'], true),
+  ours('fastify', 'postgres', false, ['get', 'token', 'introspect', 'code'], true),
 ];
