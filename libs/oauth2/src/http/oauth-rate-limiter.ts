@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { TooManyRequestsError } from '../core/oauth.errors';
+import { hashSecret } from '../core/protocol/random-token';
 import type { OAuthRateLimit } from '../oauth-module-options.interface';
 import { OAUTH_RATE_LIMIT_STORAGE } from '../oauth.constants';
 
@@ -25,7 +25,7 @@ export class OAuthRateLimiter {
   async consume(name: string, key: string, limit: OAuthRateLimit): Promise<void> {
     const ttl = limit.ttl * 1000;
     // Keys are hashed: a client_id or username may be long or odd, and a shared store should not hold it in clear.
-    const hashed = createHash('sha256').update(`oauth:${name}:${key}`).digest('hex');
+    const hashed = hashSecret(`oauth:${name}:${key}`);
     const record = await this.storage.increment(hashed, ttl, limit.limit, ttl, name);
     if (record.isBlocked) throw new TooManyRequestsError(Math.max(1, record.timeToBlockExpire));
   }
