@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { Clock } from './core/clock';
 import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import type { ResolvedOAuthOptions } from './oauth-options';
+import { purgeInBatches } from './purge-batches';
 import { CodeStore } from './stores/code.store';
 import { TokenStore } from './stores/token.store';
 
-/** Rows deleted per statement: small enough to keep each DELETE short next to live traffic. */
+/** The most rows deleted per statement; batches start smaller and adapt to take about 20 ms each. */
 export const OAUTH_PURGE_BATCH_SIZE = 1000;
 
 /** How many expired rows one purge deleted. @publicApi */
@@ -46,12 +47,12 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
     await this.running;
   }
 
-  /** Purge now: delete expired codes, then tokens, batch after batch until a batch comes back short. */
+  /** Purge now: delete expired codes, then tokens, in batches of at most `batchSize` until a batch comes back short. */
   async run(batchSize = OAUTH_PURGE_BATCH_SIZE): Promise<OAuthPurgeResult> {
     const now = this.clock.now();
     return {
-      codes: await drain((size) => this.codes.purgeExpired(now, size), batchSize),
-      tokens: await drain((size) => this.tokens.purgeExpired(now, size), batchSize),
+      codes: await purgeInBatches((size) => this.codes.purgeExpired(now, size), batchSize),
+      tokens: await purgeInBatches((size) => this.tokens.purgeExpired(now, size), batchSize),
     };
   }
 
@@ -67,17 +68,5 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
       )
       .finally(() => (this.running = undefined));
     await this.running;
-  }
-}
-
-async function drain(purge: (batchSize: number) => Promise<number>, batchSize: number): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const deleted = await purge(batchSize);
-    total += deleted;
-    if (deleted < batchSize) return total;
-    // Let waiting requests run between batches: on SQLite the driver is synchronous, so an awaited
-    // batch resolves in the same tick and, without this, the whole purge holds the event loop.
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }
