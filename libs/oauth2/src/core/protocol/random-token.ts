@@ -1,4 +1,4 @@
-import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Opaque credentials: 256 bits from the CSPRNG, base64url (43 characters). Used for access and
@@ -9,9 +9,18 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** An identifier that is not a secret (token id, grant id, client id). */
-export function randomId(): string {
-  return randomUUID();
+/**
+ * An identifier that is not a secret (token id, grant id, client id): a UUIDv7 (RFC 9562 §5.7),
+ * 48 bits of milliseconds then 74 random bits. Ids that grow with time land at the end of their
+ * indexes, where a random UUID would touch a random page of each on every insert.
+ */
+export function randomId(now = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = 0x70 | (bytes[6] & 0x0f);
+  bytes[8] = 0x80 | (bytes[8] & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /**
