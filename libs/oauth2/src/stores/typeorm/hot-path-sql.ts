@@ -21,7 +21,7 @@ type Prepared = ReturnType<SqliteDatabase['prepare']>;
  *   another caller's transaction.
  * - Elsewhere it goes through `DataSource.query` on a pooled connection in autocommit, so each
  *   statement is atomic on its own, and a multi-row INSERT writes every row or none.
- * - These statements skip TypeORM's query logger (the parameters are token hashes and client data).
+ * - Every statement goes to TypeORM's query logger, as its own queries do (parameters hold hashes, never tokens).
  */
 export class HotPathSql {
   private readonly betterSqlite: boolean;
@@ -45,7 +45,7 @@ export class HotPathSql {
   /** Rows of a SELECT. */
   async select<T>(sql: string, params: unknown[]): Promise<T[]> {
     const sqlite = this.sqlite();
-    if (sqlite) return this.prepared(sqlite, sql).all(...params) as T[];
+    if (sqlite) return this.logged(sql, params, () => this.prepared(sqlite, sql).all(...params) as T[]);
     return this.dataSource.query(this.text(sql), params);
   }
 
@@ -56,13 +56,20 @@ export class HotPathSql {
       await this.dataSource.query(this.text(sql), params);
       return;
     }
-    if (!sqlite.inTransaction) {
-      this.prepared(sqlite, sql).run(...params);
-      return;
+    const run = () => void this.logged(sql, params, () => this.prepared(sqlite, sql).run(...params));
+    if (!sqlite.inTransaction) return run();
+    await serialized(this.dataSource, async () => run());
+  }
+
+  /** Runs a statement on the driver with TypeORM's query logging, as `DataSource.query` would. */
+  private logged<T>(sql: string, params: unknown[], run: () => T): T {
+    this.dataSource.logger.logQuery(sql, params);
+    try {
+      return run();
+    } catch (error) {
+      this.dataSource.logger.logQueryError(error as Error, sql, params);
+      throw error;
     }
-    await serialized(this.dataSource, async () => {
-      this.prepared(sqlite, sql).run(...params);
-    });
   }
 
   private sqlite(): SqliteDatabase | undefined {
