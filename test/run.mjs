@@ -29,13 +29,6 @@ if (!existsSync(chromium)) {
   files = files.filter((f) => !f.includes(`${join('test', 'browser')}`));
   console.log('notice: SKIP_BROWSER_TESTS=1, so the browser tests were not run.');
 }
-// The hostile-input suites pin Express's body-parser limits (100 kB, 1000 parameters, 16 kB headers);
-// Fastify has other limits and error shapes, so on Fastify they are not run (see the README).
-if (process.env.HTTP_ADAPTER === 'fastify') {
-  const before = files.length;
-  files = files.filter((f) => !f.includes('hostile-input'));
-  if (before !== files.length) console.log('notice: HTTP_ADAPTER=fastify, so the hostile-input suites (calibrated to Express limits) were not run.');
-}
 if (!files.length) {
   console.error('no spec files found: run `npm run build` first');
   process.exit(1);

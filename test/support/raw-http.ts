@@ -32,7 +32,24 @@ export class RawHttpClient {
     return new RawHttpClient((server.address() as AddressInfo).port);
   }
 
-  send(req: RawRequest): Promise<RawResponse> {
+  /**
+   * Sends `req`. A keep-alive socket the server closed after its last answer can be handed out
+   * before its close is seen (Fastify's answer to a request it cannot parse, a 400 or 431, has no
+   * `Connection: close`); a request that fails on such a reused socket was never read, so it is sent
+   * again on another socket, as Node's documentation advises for keep-alive agents.
+   */
+  async send(req: RawRequest): Promise<RawResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.sendOnce(req);
+      } catch (error) {
+        if (!(error instanceof StaleSocketError) || attempt >= MAX_STALE_RETRIES)
+          throw error instanceof StaleSocketError ? error.cause : error;
+      }
+    }
+  }
+
+  private sendOnce(req: RawRequest): Promise<RawResponse> {
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
     const headers: Record<string, string> = { ...req.headers };
     if (body !== undefined) headers['content-length'] = String(body.length);
@@ -48,25 +65,43 @@ export class RawHttpClient {
         },
         (res) => {
           const chunks: Buffer[] = [];
+          const answer = (): RawResponse => ({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
+          received = answer;
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              rawHeaders: res.rawHeaders,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
+          res.on('end', () => resolve(answer()));
           res.on('error', reject);
         },
       );
+      let received: (() => RawResponse) | undefined;
       // The server may answer (413, 431) and close before it has read a large body: that is an answer, not a failure.
-      outgoing.on('error', reject);
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        // Fastify's answer to a request Node's parser refused (400, 431) is written raw, with its JSON
+        // body even after HEAD, and the connection closed: the bytes after the head are no response.
+        const status = received?.().status;
+        if (req.method === 'HEAD' && (status === 400 || status === 431) && error.code?.startsWith('HPE_')) return resolve(received!());
+        const stale = outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        reject(stale ? new StaleSocketError(error) : error);
+      });
       outgoing.end(body);
     });
   }
 
   close(): void {
     this.agent.destroy();
+  }
+}
+
+/** Every socket of the pool may be stale at once. */
+const MAX_STALE_RETRIES = 8;
+
+/** A request that failed on a reused keep-alive socket the server had already closed. */
+class StaleSocketError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }

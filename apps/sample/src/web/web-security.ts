@@ -32,12 +32,30 @@ export function safeReturnPath(value: unknown): string | undefined {
   return value;
 }
 
-/** Headers every page gets: no framing (clickjacking), no sniffing, no cross-origin referrer (codes in URLs). */
+/**
+ * What a page may load: its own stylesheet and images, nothing else — no script at all, so markup
+ * that slipped past escaping runs nothing — and it may be framed by nobody (clickjacking).
+ */
+const PAGE_POLICY = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/**
+ * Headers every page and redirect gets: the policy above, no framing, no sniffing, no referrer
+ * (CustomApp's callback URL carries the code, so must its page's links and assets not send it),
+ * and no caching: pages hold CSRF tokens, personal data, or a code in their URL.
+ */
 export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Content-Security-Policy', PAGE_POLICY);
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'; object-src 'none'; base-uri 'self'");
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
   next();
 }
 

@@ -1,7 +1,9 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpServer, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { toErrorResponse } from '../core/error-response';
 import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
+import { assertDecodableBody, UNDECODABLE_BODY } from './form-body';
 import { writeOAuthResponse } from './http-bridge';
 
 /**
@@ -25,10 +27,11 @@ export function installBodyErrorHandling(
   if (fastify !== (phase === 'before-routes')) return;
   if (fastify) {
     // Fastify: a route's own errorHandler; anything else is re-thrown to the app's handler (Nest's).
-    instance.addHook('onRoute', (route: { url: string; errorHandler?: unknown }) => {
+    instance.addHook('onRoute', (route: { url: string; errorHandler?: unknown; preParsing?: unknown }) => {
       if (!endpoints(route.url)) return;
+      route.preParsing = [route.preParsing ?? [], refuseUndecodableBody].flat();
       route.errorHandler = (error: unknown, _request: unknown, reply: unknown) => {
-        const oauth = bodyError(error);
+        const oauth = error instanceof OAuthError ? error : bodyError(error);
         if (!oauth) throw error;
         write(reply, oauth);
       };
@@ -41,6 +44,12 @@ export function installBodyErrorHandling(
       else next(error);
     });
   }
+}
+
+/** Fastify `preParsing` hook: Express's parsers refuse what this refuses (see `assertDecodableBody`). */
+async function refuseUndecodableBody(request: { headers: IncomingHttpHeaders }, _reply: unknown, payload: unknown): Promise<unknown> {
+  assertDecodableBody(request.headers);
+  return payload;
 }
 
 /**
@@ -72,8 +81,7 @@ export function bodyError(error: unknown): OAuthError | undefined {
   if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new InvalidRequestError('The request body must be application/x-www-form-urlencoded', { cause: error });
   }
-  if (status === 415)
-    return new InvalidRequestError('The request body has an unsupported charset or content encoding', { status, cause: error });
+  if (status === 415) return new InvalidRequestError(UNDECODABLE_BODY, { status, cause: error });
   return new InvalidRequestError('The request could not be parsed', { status, cause: error });
 }
 
