@@ -26,7 +26,11 @@ export class ShiftModule {
         UsersModule,
         OAuthModule.forRootAsync({
           imports: [UsersModule],
-          useFactory: () => shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+          useFactory: () => ({
+            ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+            csrfSecret: config.csrfSecret,
+            refreshTokenGracePeriod: config.refreshTokenGracePeriod,
+          }),
           prefix: SHIFT_OAUTH_PREFIX,
           interaction: ShiftInteraction,
         }),
