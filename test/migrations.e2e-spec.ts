@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { openDataSource } from '../apps/sample/src/database/open-data-source';
+import { createTestDatabase, databaseKind, type TestDatabase } from './support/test-database';
 
 /** The index a hot path needs: `columns` of `table`, by name. */
 const HOT_PATH_INDEXES = [
@@ -32,7 +33,7 @@ describe('migrations (on the database in DATABASE_URL)', () => {
   before(async () => {
     db = await createTestDatabase();
     // Exactly what the sample and the CLI do: options from DATABASE_URL, migrations run on start.
-    ds = await new DataSource(dataSourceOptionsFromUrl(await exactUrl(db))).initialize();
+    ds = await openDataSource(dataSourceOptionsFromUrl(await exactUrl(db)));
   });
   after(async () => {
     await ds.destroy();
@@ -85,3 +86,31 @@ describe('migrations (on the database in DATABASE_URL)', () => {
     assert.equal(await ds.showMigrations(), false);
   });
 });
+
+// Several instances share a PostgreSQL or MySQL/MariaDB database; a SQLite file serves one process.
+if (databaseKind() !== 'sqlite') {
+  describe('migrations when instances start at once (on the database in DATABASE_URL)', () => {
+    it('lets three instances open a new database at the same moment: all start, each migration runs once', async () => {
+      const db = await createTestDatabase();
+      try {
+        const opened = await Promise.allSettled([1, 2, 3].map(() => openDataSource(dataSourceOptionsFromUrl(db.url))));
+        const sources = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        try {
+          assert.deepEqual(
+            opened.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason)),
+            [],
+          );
+          const runs: { name: string; n: string | number }[] = await sources[0].query(
+            'SELECT name, COUNT(*) AS n FROM migrations GROUP BY name',
+          );
+          assert.equal(runs.length, sources[0].migrations.length, 'every migration recorded');
+          for (const run of runs) assert.equal(Number(run.n), 1, `${run.name} ran once`);
+        } finally {
+          await Promise.all(sources.map((s) => s.destroy()));
+        }
+      } finally {
+        await db.drop();
+      }
+    });
+  });
+}

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadSampleConfig } from './sample-config';
 import { startSample } from './sample';
+import { stopOnSignal } from './stop-on-signal';
 
 /** `npm start`: SHIFT on PORT (3000) and CustomApp on CUSTOMAPP_PORT (3001), in one process. */
 async function main(): Promise<void> {
@@ -22,17 +23,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    sample.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopOnSignal(() => sample.close());
 }
 
 main().catch((err: unknown) => {

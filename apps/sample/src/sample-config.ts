@@ -17,6 +17,13 @@ export interface SampleConfig {
    * default; "off" turns it off): password guessing is slowed, a 429 with Retry-After answers the excess.
    */
   loginRateLimit: { perUser: number; perIp: number } | false;
+  /**
+   * Key of the consent form's CSRF tokens (`OAUTH_CSRF_SECRET`, at least 32 characters); unset means a
+   * random key per process, so every SHIFT instance behind one load balancer needs the same value.
+   */
+  csrfSecret?: string;
+  /** Seconds a just-rotated refresh token is still honoured as a retry (`REFRESH_TOKEN_GRACE_PERIOD`; unset = the library's 10, 0 = strict). */
+  refreshTokenGracePeriod?: number;
 }
 
 /** Reads the sample's settings; throws one message listing every bad value. */
@@ -38,8 +45,21 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const issuer = trimSlash(env.OAUTH_ISSUER || `http://localhost:${shiftPort}`);
   const customAppUrl = trimSlash(env.CUSTOMAPP_URL || `http://localhost:${customAppPort}`);
   const loginRateLimit = parseLoginRateLimit(env.LOGIN_RATE_LIMIT, problems);
+  const grace = env.REFRESH_TOKEN_GRACE_PERIOD ? int('REFRESH_TOKEN_GRACE_PERIOD', 10, 0, 3600) : undefined;
+  const csrfSecret = env.OAUTH_CSRF_SECRET || undefined;
+  if (csrfSecret && csrfSecret.length < 32) problems.push('OAUTH_CSRF_SECRET must be at least 32 characters');
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
-  return { shiftPort, issuer, customAppPort, customAppUrl, accessTokenTtl, host: env.HOST || undefined, loginRateLimit };
+  return {
+    shiftPort,
+    issuer,
+    customAppPort,
+    customAppUrl,
+    accessTokenTtl,
+    host: env.HOST || undefined,
+    loginRateLimit,
+    csrfSecret,
+    refreshTokenGracePeriod: grace,
+  };
 }
 
 function trimSlash(url: string): string {

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthModule } from 'nest-oauth2-provider';
 import type { DataSourceOptions } from 'typeorm';
+import { openDataSource } from '../database/open-data-source';
 import { ShiftSession } from '../database/session.entities';
 import type { SampleConfig } from '../sample-config';
 import { SAMPLE_CONFIG } from '../sample-config.token';
@@ -21,12 +22,17 @@ export class ShiftModule {
     return {
       module: ShiftModule,
       imports: [
-        TypeOrmModule.forRoot(database),
+        // Migrations run under a database lock, so instances may start at once (open-data-source.ts).
+        TypeOrmModule.forRootAsync({ useFactory: () => database, dataSourceFactory: (options) => openDataSource(options!) }),
         TypeOrmModule.forFeature([ShiftSession]),
         UsersModule,
         OAuthModule.forRootAsync({
           imports: [UsersModule],
-          useFactory: () => shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+          useFactory: () => ({
+            ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+            csrfSecret: config.csrfSecret,
+            refreshTokenGracePeriod: config.refreshTokenGracePeriod,
+          }),
           prefix: SHIFT_OAUTH_PREFIX,
           interaction: ShiftInteraction,
         }),

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import hbs from 'hbs';
 import type { Repository } from 'typeorm';
@@ -46,17 +48,29 @@ export function setUpWebApp(app: NestExpressApplication, setup: WebSetup): void 
   app.disable('x-powered-by');
   app.use(securityHeaders);
   const secure = setup.publicUrl.startsWith('https:');
-  app.use(
-    session({
-      name: setup.name === 'shift' ? 'shift_sid' : 'customapp_sid',
-      // The session id is 192 random bits and looked up in the database; the signature is defence in
-      // depth. Set SESSION_SECRET so sessions survive a restart and work across instances.
-      secret: process.env.SESSION_SECRET || randomBytes(32).toString('hex'),
-      store: new TypeOrmSessionStore(setup.sessions, setup.sessionTtlSeconds * 1000),
-      resave: false,
-      saveUninitialized: false,
-      proxy: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: setup.sessionTtlSeconds * 1000, path: '/' },
+  const sessions = session({
+    name: setup.name === 'shift' ? 'shift_sid' : 'customapp_sid',
+    // The session id is 192 random bits and looked up in the database; the signature is defence in
+    // depth. Set SESSION_SECRET so sessions survive a restart and work across instances.
+    secret: process.env.SESSION_SECRET || randomBytes(32).toString('hex'),
+    store: new TypeOrmSessionStore(setup.sessions, setup.sessionTtlSeconds * 1000),
+    resave: false,
+    saveUninitialized: false,
+    proxy: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: setup.sessionTtlSeconds * 1000, path: '/' },
+  });
+  const logger = new Logger('Sessions');
+  // A session that cannot be read (the database is unreachable) gets a "try again" page, as the
+  // OAuth endpoints answer 503 temporarily_unavailable: never a 500. The cause is logged, never shown.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    sessions(req, res, (err?: unknown) => {
+      if (!err) return next();
+      logger.error(`session store unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      res.status(503).setHeader('Retry-After', '5').setHeader('Cache-Control', 'no-store');
+      res.render('error', {
+        title: 'Temporarily unavailable',
+        message: 'We cannot reach our database right now. Please try again in a few seconds.',
+      });
     }),
   );
 }

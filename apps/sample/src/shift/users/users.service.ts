@@ -26,17 +26,26 @@ export class UsersService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (await this.users.count()) return;
-    for (const demo of DEMO_USERS) {
-      const { password, ...fields } = demo;
-      await this.users.insert({ ...fields, passwordHash: await hashPassword(password), createdAt: new Date() });
-    }
-    for (const team of DEMO_TEAMS) {
-      await this.teams.insert({ id: team.id, name: team.name });
-      for (const [username, role] of Object.entries(team.members)) {
-        const user = DEMO_USERS.find((u) => u.username === username)!;
-        await this.members.insert({ teamId: team.id, userId: user.id, role });
-      }
-    }
+    // Instances started at once on a new database all find it empty: inserts that skip an existing
+    // row (ON CONFLICT DO NOTHING, INSERT IGNORE, INSERT OR IGNORE) let every one of them start.
+    const users = await Promise.all(
+      DEMO_USERS.map(async ({ password, ...fields }) => ({ ...fields, passwordHash: await hashPassword(password), createdAt: new Date() })),
+    );
+    await this.users.createQueryBuilder().insert().values(users).orIgnore().execute();
+    await this.teams
+      .createQueryBuilder()
+      .insert()
+      .values(DEMO_TEAMS.map(({ id, name }) => ({ id, name })))
+      .orIgnore()
+      .execute();
+    const members = DEMO_TEAMS.flatMap((team) =>
+      Object.entries(team.members).map(([username, role]) => ({
+        teamId: team.id,
+        userId: DEMO_USERS.find((u) => u.username === username)!.id,
+        role,
+      })),
+    );
+    await this.members.createQueryBuilder().insert().values(members).orIgnore().execute();
     this.logger.log(`seeded the demo users (${DEMO_USERS.map((u) => u.username).join(', ')}) and teams`);
   }
 

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadSampleConfig } from './sample-config';
+
+describe('loadSampleConfig (the settings every SHIFT instance reads)', () => {
+  it('leaves the CSRF secret and the refresh grace period to the library when unset', () => {
+    const config = loadSampleConfig({});
+    assert.equal(config.csrfSecret, undefined);
+    assert.equal(config.refreshTokenGracePeriod, undefined);
+  });
+
+  it('reads OAUTH_CSRF_SECRET and REFRESH_TOKEN_GRACE_PERIOD, 0 included', () => {
+    const secret = 'k'.repeat(32);
+    const config = loadSampleConfig({ OAUTH_CSRF_SECRET: secret, REFRESH_TOKEN_GRACE_PERIOD: '0' });
+    assert.equal(config.csrfSecret, secret);
+    assert.equal(config.refreshTokenGracePeriod, 0);
+  });
+
+  it('names every bad value in one error', () => {
+    assert.throws(
+      () => loadSampleConfig({ OAUTH_CSRF_SECRET: 'short', REFRESH_TOKEN_GRACE_PERIOD: '-1' }),
+      (error: Error) =>
+        /REFRESH_TOKEN_GRACE_PERIOD must be an integer from 0 to 3600 \(got "-1"\)/.test(error.message) &&
+        /OAUTH_CSRF_SECRET must be at least 32 characters/.test(error.message),
+    );
+  });
+});

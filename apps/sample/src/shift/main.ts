@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { dataSourceOptionsFromUrl } from '../database/database-url';
+import { loadSampleConfig } from '../sample-config';
+import { stopOnSignal } from '../stop-on-signal';
+import { createShiftApp } from './shift.app';
+
+/**
+ * `npm run start:shift`: SHIFT alone, without CustomApp — one instance of as many as share a
+ * PostgreSQL database behind a load balancer. Same settings as `npm start`; every instance needs the
+ * same SESSION_SECRET and OAUTH_CSRF_SECRET.
+ */
+async function main(): Promise<void> {
+  const config = loadSampleConfig();
+  const shift = await createShiftApp(config, dataSourceOptionsFromUrl());
+  await (config.host ? shift.listen(config.shiftPort, config.host) : shift.listen(config.shiftPort));
+  // PORT=0 picks a free port: say which one.
+  const { port } = shift.getHttpServer().address() as { port: number };
+  process.stdout.write(`SHIFT listening on port ${port}, issuer ${config.issuer}\n`);
+  stopOnSignal(() => shift.close());
+}
+
+main().catch((err: unknown) => {
+  console.error(`SHIFT could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
