@@ -30,7 +30,7 @@ const log = (line: string) => console.log(`[growth ${new Date().toISOString().sl
  * The growth scenario (opt-in: `npm run bench -- --growth`): on SQLite and on PostgreSQL, the guarded
  * GET (Express, cache off, so every request reaches the table) is measured with the 1,000 rows the
  * server seeded, then again after bulk-seeding 1,000,000 live and 1,000,000 expired rows, then while
- * the expired rows are purged in batches (at most 1,000, sized to about 20 ms each) by the library's `OAuthPurgeService.run()` (what its `purgeInterval` timer runs).
+ * the expired rows are purged in batches (at most 1,000, sized to about 10 ms each, paced) by the library's `OAuthPurgeService.run()` (what its `purgeInterval` timer runs).
  */
 export async function runGrowth(distDir: string, options: BenchOptions): Promise<GrowthResult> {
   const rows: GrowthRows = options.quick ? { live: 100_000, expired: 100_000 } : ROWS;
@@ -169,7 +169,7 @@ function growthMarkdown(results: StoreGrowth[], rows: GrowthRows, failures: stri
     `Run with \`npm run bench -- --growth\`${options.quick ? ' --quick (100,000 + 100,000 rows)' : ''} on ${new Date().toISOString().slice(0, 10)}: ` +
       `ours on Express, bearer cache off, ${CONNECTIONS} connections, warm-up ${options.warmup} s, ${options.duration} s measured, one round. ` +
       `${rows.live.toLocaleString('en')} live and ${rows.expired.toLocaleString('en')} expired token rows are bulk-seeded by SQL beside the 1,000 ` +
-      'the server created through `TokenStore.save`; then the expired rows are purged in batches of at most 1,000, sized to take about 20 ms each, by `OAuthPurgeService.run()` ' +
+      'the server created through `TokenStore.save`; then the expired rows are purged in batches of at most 1,000, sized to take about 10 ms each and paced, by `OAuthPurgeService.run()` ' +
       'in the server process while the load goes on, in segments until the purge is done (p99 below is the worst segment; a segment where requests stalled counts as its whole length).',
     '',
     '| store | req/s, 1,000 rows | p99 | req/s, grown | p99 | ratio | req/s while purging | worst p99 | purge | seeding |',

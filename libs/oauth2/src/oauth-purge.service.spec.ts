@@ -72,11 +72,35 @@ describe('OAuthPurgeService', () => {
     service.onModuleInit();
     clock.advance(120);
     mock.timers.tick(3600 * 1000);
-    await service.onModuleDestroy();
-    assert.equal(purge.mock.callCount(), 1);
-    mock.timers.tick(3600 * 1000);
+    await new Promise((resolve) => setImmediate(resolve)); // the scheduled purge runs to its end
     assert.equal(purge.mock.callCount(), 1);
     assert.equal(await tokens.findByHash('h0'), undefined);
+    await service.onModuleDestroy();
+    mock.timers.tick(3600 * 1000);
+    assert.equal(purge.mock.callCount(), 1);
+  });
+
+  it('stops a purge in flight at its next batch when the module is destroyed, and waits for that batch', async () => {
+    const { clock, tokens, service } = await setup();
+    await tokens.save(Array.from({ length: 5000 }, (_, i) => token(1000 + i, at(60))));
+    clock.advance(120);
+    let inFlight = 0;
+    let batches = 0;
+    const purgeExpired = tokens.purgeExpired.bind(tokens);
+    mock.method(tokens, 'purgeExpired', async (now: Date, size: number) => {
+      inFlight++;
+      batches++;
+      const deleted = await purgeExpired(now, size);
+      inFlight--;
+      return deleted;
+    });
+    const running = service.runInBackground();
+    while (batches === 0) await new Promise((resolve) => setImmediate(resolve));
+    await service.onModuleDestroy();
+    assert.equal(inFlight, 0, 'shutdown waited for the batch in flight');
+    await running;
+    assert.ok(batches <= 2, `stopped at the next batch (${batches} batches ran; a full purge takes 9)`);
+    assert.ok((await purgeExpired(clock.now(), 100_000)) > 0, 'the rows it did not reach are still there');
   });
 
   it('never starts a timer when purgeInterval is false', async () => {

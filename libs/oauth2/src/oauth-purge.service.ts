@@ -6,7 +6,7 @@ import { purgeInBatches } from './purge-batches';
 import { CodeStore } from './stores/code.store';
 import { TokenStore } from './stores/token.store';
 
-/** The most rows deleted per statement; batches start smaller and adapt to take about 20 ms each. */
+/** The most rows deleted per statement; batches start smaller and adapt to take about 10 ms each. */
 export const OAUTH_PURGE_BATCH_SIZE = 1000;
 
 /** How many expired rows one purge deleted. @publicApi */
@@ -26,6 +26,8 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('OAuthPurge');
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  /** Aborted when the module stops: a paced purge of a large backlog must not hold the shutdown. */
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
@@ -43,7 +45,8 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    // Let a purge in flight finish before the connection it uses is closed.
+    // Stop a purge in flight at its next batch, and let that batch finish before the connection closes.
+    this.stopping.abort();
     await this.running;
   }
 
@@ -51,8 +54,8 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
   async run(batchSize = OAUTH_PURGE_BATCH_SIZE): Promise<OAuthPurgeResult> {
     const now = this.clock.now();
     return {
-      codes: await purgeInBatches((size) => this.codes.purgeExpired(now, size), batchSize),
-      tokens: await purgeInBatches((size) => this.tokens.purgeExpired(now, size), batchSize),
+      codes: await purgeInBatches((size) => this.codes.purgeExpired(now, size), batchSize, { signal: this.stopping.signal }),
+      tokens: await purgeInBatches((size) => this.tokens.purgeExpired(now, size), batchSize, { signal: this.stopping.signal }),
     };
   }
 
