@@ -6,7 +6,7 @@ import { purgeInBatches } from './purge-batches';
 import { CodeStore } from './stores/code.store';
 import { TokenStore } from './stores/token.store';
 
-/** The most rows deleted per statement; batches start smaller and adapt to take about 10 ms each. */
+/** The most rows deleted per statement; batches start smaller and adapt to take about 3 ms each. */
 export const OAUTH_PURGE_BATCH_SIZE = 1000;
 
 /** How many expired rows one purge deleted. @publicApi */

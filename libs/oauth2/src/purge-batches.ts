@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long one purge batch should take: on SQLite it runs on the event loop, and requests wait behind it. */
-export const PURGE_BATCH_TARGET_MS = 10;
+export const PURGE_BATCH_TARGET_MS = 3;
 /** The smallest batch, so a slow database still makes progress. */
 const MIN_BATCH = 50;
 
