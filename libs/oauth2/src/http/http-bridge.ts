@@ -10,21 +10,34 @@ import { announcesFormBody, readFormBody } from './form-body';
  * module runs on `@nestjs/platform-express` and `@nestjs/platform-fastify` alike.
  */
 export function toOAuthRequest(req: any): OAuthRequest {
-  const raw = req.raw ?? req; // Fastify wraps Node's IncomingMessage in `raw`
+  const headers = headersOf(req);
   const fastify = isFastifyRequest(req);
   return {
     method: req.method,
     url: fastify ? req.url : (req.originalUrl ?? req.url),
-    headers: raw.headers,
+    headers,
     query: req.query ?? {},
     body: parsedBody(req),
-    cookies: parseCookies(raw.headers.cookie),
-    // Fastify derives `protocol` and `ip` from X-Forwarded-* only with its `trustProxy` option, as
-    // Express does with `trust proxy`: neither believes the headers by default.
+    cookies: parseCookies(headers.cookie as string | undefined), // Node joins repeated Cookie headers into one string
+    // Fastify derives `protocol` from X-Forwarded-Proto only with its `trustProxy` option, as
+    // Express does with `trust proxy`: neither believes the header by default.
     secure: fastify ? req.protocol === 'https' : Boolean(req.secure),
-    ip: req.ip ?? raw.socket?.remoteAddress ?? '',
+    ip: clientAddress(req),
     raw: req,
   };
+}
+
+/**
+ * The client's address as the platform sees it: Fastify derives it from X-Forwarded-For only with
+ * its `trustProxy` option, as Express does with `trust proxy`.
+ */
+export function clientAddress(req: any): string {
+  return req.ip ?? (req.raw ?? req).socket?.remoteAddress ?? '';
+}
+
+/** The request headers: Fastify wraps Node's IncomingMessage in `raw`. */
+export function headersOf(req: any): OAuthRequest['headers'] {
+  return (req.raw ?? req).headers;
 }
 
 /**
@@ -44,7 +57,7 @@ export async function readOAuthRequest(req: any): Promise<OAuthRequest> {
  */
 export async function readBearerRequest(req: any): Promise<BearerRequest> {
   if (hasUnreadForm(req)) req.body = await readFormBody(req.raw, req.routeOptions?.bodyLimit);
-  return { method: req.method, headers: (req.raw ?? req).headers, query: req.query ?? {}, body: parsedBody(req) };
+  return { method: req.method, headers: headersOf(req), query: req.query ?? {}, body: parsedBody(req) };
 }
 
 function hasUnreadForm(req: any): boolean {
@@ -52,7 +65,7 @@ function hasUnreadForm(req: any): boolean {
 }
 
 /** The parsed body fields, or none: a raw Buffer or string body is the host's own payload. */
-function parsedBody(req: any): Record<string, unknown> {
+export function parsedBody(req: any): Record<string, unknown> {
   return req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? req.body : {};
 }
 

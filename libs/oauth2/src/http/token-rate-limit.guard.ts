@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { ResolvedOAuthOptions } from '../oauth-options';
 import { RESOLVED_OAUTH_OPTIONS } from '../oauth.constants';
-import { toOAuthRequest } from './http-bridge';
+import { clientAddress, headersOf, parsedBody } from './http-bridge';
 import { OAuthRateLimiter } from './oauth-rate-limiter';
 
 /**
@@ -19,9 +19,10 @@ export class TokenRateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const limits = this.options.rateLimit.token;
     if (!limits) return true;
-    const request = toOAuthRequest(context.switchToHttp().getRequest());
-    if (limits.perIp) await this.limiter.consume('token:ip', request.ip, limits.perIp);
-    const clientId = claimedClientId(request.headers.authorization, request.body.client_id);
+    // Only the address and the claimed client: the endpoint builds the whole request itself.
+    const request = context.switchToHttp().getRequest();
+    if (limits.perIp) await this.limiter.consume('token:ip', clientAddress(request), limits.perIp);
+    const clientId = claimedClientId(headersOf(request).authorization, parsedBody(request).client_id);
     if (limits.perClient && clientId !== undefined) await this.limiter.consume('token:client', clientId, limits.perClient);
     return true;
   }
