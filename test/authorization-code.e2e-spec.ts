@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashSecret, OAuthAuthorizationCodeEntity, OAuthTokenEntity, TokenStore, type OAuthToken } from 'nest-oauth2-provider';
+import {
+  hashSecret,
+  OAuthAuthorizationCodeEntity,
+  OAuthPurgeService,
+  OAuthTokenEntity,
+  TokenStore,
+  type OAuthToken,
+} from 'nest-oauth2-provider';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
@@ -158,6 +165,24 @@ describe('authorization code flow over HTTP (RFC 6749 §4.1, RFC 7636, RFC 9207)
       release();
       tokens.save = save;
     }
+  });
+
+  it('revokes the tokens of the first exchange when the code is replayed after it expired, even after a purge (RFC 6749 §4.1.2)', async () => {
+    const { verifier, challenge } = pkcePair();
+    const { code } = await obtainCode(t, codeQuery(confidential.id, challenge));
+    const form = { grant_type: 'authorization_code', code, code_verifier: verifier };
+    const first = await tokenRequest(t, form, confidential);
+    assert.equal(first.status, 200);
+    // An hour later the code has long expired, and a purge has run; the consumed row is retained.
+    t.clock.advance(3600);
+    await t.app.get(OAuthPurgeService).run();
+    const late = await tokenRequest(t, form, confidential);
+    assert.equal(late.status, 400);
+    assert.equal(late.body.error, 'invalid_grant');
+    assert.match(late.body.error_description, /already used/);
+    const refresh = await tokenRequest(t, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token }, confidential);
+    assert.equal(refresh.body.error, 'invalid_grant');
+    assert.match(refresh.body.error_description, /revoked/);
   });
 
   it('rejects an expired code with invalid_grant (RFC 6749 §4.1.2)', async () => {

@@ -87,6 +87,12 @@ export interface OAuthModuleOptions {
   requireHttps?: boolean;
   /** Seconds between purges of expired codes and tokens; false turns the purge off. Default 3600. */
   purgeInterval?: number | false;
+  /**
+   * Seconds the purge keeps a consumed authorization code after its use, so a replay that comes long
+   * after the code expired is still recognised and revokes the tokens it issued (RFC 6749 §4.1.2).
+   * Default 86400 (24 h); 0 deletes consumed codes as soon as they expire.
+   */
+  consumedCodeRetention?: number;
   bearer?: OAuthBearerOptions;
   /**
    * Key (at least 32 characters) of the consent form's CSRF token. Default: random per process, which

@@ -204,6 +204,10 @@ export class OAuthOptionsSchema {
   @IsInt({ message: got('must be a positive integer of seconds or false') })
   purgeInterval!: number | false;
 
+  @Min(0, { message: got('must be a non-negative integer of seconds') })
+  @IsInt({ message: got('must be a non-negative integer of seconds') })
+  consumedCodeRetention!: number;
+
   @ValidateNested()
   bearer!: BearerSchema;
 

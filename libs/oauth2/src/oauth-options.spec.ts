@@ -68,6 +68,14 @@ describe('resolveOAuthOptions', () => {
     ]);
   });
 
+  it('keeps consumed codes 24 h by default, takes 0 or more seconds, and refuses a negative retention', () => {
+    assert.equal(resolveOAuthOptions(valid).consumedCodeRetention, 86_400);
+    assert.equal(resolveOAuthOptions({ ...valid, consumedCodeRetention: 0 }).consumedCodeRetention, 0);
+    assert.deepEqual(problems({ consumedCodeRetention: -1 }), [
+      'consumedCodeRetention: must be a non-negative integer of seconds (got -1)',
+    ]);
+  });
+
   it('takes purgeInterval as positive seconds or false (off)', () => {
     assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: false }).purgeInterval, false);
     assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: 60 }).purgeInterval, 60);

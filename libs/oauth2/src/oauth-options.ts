@@ -17,6 +17,7 @@ export interface ResolvedOAuthOptions {
   offlineAccessScope: string | false;
   requireHttps: boolean;
   purgeInterval: number | false;
+  consumedCodeRetention: number;
   bearer: Required<Pick<OAuthBearerOptions, 'allowQueryToken'>> & { cache: { maxEntries: number; ttl: number } | false };
   realm: string;
   /** Key of the consent form's CSRF tokens; undefined = a random key per process. */
@@ -43,6 +44,7 @@ export const OAUTH_DEFAULTS = Object.freeze({
   allowPlainPkce: false,
   offlineAccessScope: false as const,
   purgeInterval: 3600,
+  consumedCodeRetention: 24 * 3600,
   bearerCache: { maxEntries: 10_000, ttl: 30 },
   // Generous: secrets, codes and tokens carry 256 bits, so these bound load, not guessing.
   tokenRateLimit: { perClient: { limit: 600, ttl: 60 }, perIp: { limit: 300, ttl: 60 } },
@@ -80,6 +82,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     offlineAccessScope: raw.offlineAccessScope ?? OAUTH_DEFAULTS.offlineAccessScope,
     requireHttps: raw.requireHttps ?? process.env.NODE_ENV === 'production',
     purgeInterval: raw.purgeInterval ?? OAUTH_DEFAULTS.purgeInterval,
+    consumedCodeRetention: raw.consumedCodeRetention ?? OAUTH_DEFAULTS.consumedCodeRetention,
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
     realm: raw.realm ?? raw.issuer,
     csrfSecret: raw.csrfSecret,

@@ -16,7 +16,8 @@ export interface OAuthPurgeResult {
 }
 
 /**
- * Deletes expired authorization codes and tokens so the tables never grow without limit: every
+ * Deletes expired authorization codes and tokens so the tables never grow without limit (consumed
+ * codes only once `consumedCodeRetention` has passed since their use, so a late replay still revokes): every
  * `purgeInterval` seconds (default hourly; `false` turns it off) on an unref'd timer that never keeps
  * the process alive. A failed purge is logged and retried at the next interval; it never crashes the app.
  * @publicApi
@@ -53,8 +54,11 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
   /** Purge now: delete expired codes, then tokens, in batches of at most `batchSize` until a batch comes back short. */
   async run(batchSize = OAUTH_PURGE_BATCH_SIZE): Promise<OAuthPurgeResult> {
     const now = this.clock.now();
+    const keepConsumedSince = new Date(now.getTime() - this.options.consumedCodeRetention * 1000);
     return {
-      codes: await purgeInBatches((size) => this.codes.purgeExpired(now, size), batchSize, { signal: this.stopping.signal }),
+      codes: await purgeInBatches((size) => this.codes.purgeExpired(now, size, keepConsumedSince), batchSize, {
+        signal: this.stopping.signal,
+      }),
       tokens: await purgeInBatches((size) => this.tokens.purgeExpired(now, size), batchSize, { signal: this.stopping.signal }),
     };
   }

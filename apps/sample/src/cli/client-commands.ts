@@ -3,6 +3,7 @@ import {
   ClientStore,
   CodeStore,
   InMemoryClientStore,
+  OAUTH_DEFAULTS,
   SystemClock,
   TokenStore,
   type ClientRegistration,
@@ -147,14 +148,18 @@ export async function rotateSecret(services: CliServices, id: string, json: bool
   };
 }
 
-/** `tokens purge`: deletes expired tokens and codes, in batches, until none is left. */
+/**
+ * `tokens purge`: deletes expired tokens and codes, in batches, until none is left. Consumed codes
+ * stay for SHIFT's retention window (the library default), as the scheduled purge keeps them.
+ */
 export async function purgeTokens(services: CliServices, json: boolean): Promise<CommandResult> {
   const now = new Date();
+  const keepConsumedSince = new Date(now.getTime() - OAUTH_DEFAULTS.consumedCodeRetention * 1000);
   const batch = 1000;
   let tokens = 0;
   let codes = 0;
   for (let n = batch; n === batch; tokens += n) n = await services.tokens.purgeExpired(now, batch);
-  for (let n = batch; n === batch; codes += n) n = await services.codes.purgeExpired(now, batch);
+  for (let n = batch; n === batch; codes += n) n = await services.codes.purgeExpired(now, batch, keepConsumedSince);
   return {
     output: json ? JSON.stringify({ tokens, codes }) : `Deleted ${tokens} expired token(s) and ${codes} expired authorization code(s).`,
   };

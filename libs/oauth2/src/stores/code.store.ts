@@ -9,7 +9,7 @@ export type CodeConsumption =
    * committed on the row when this resolves; the caller then revokes `code.grantId`.
    */
   | { outcome: 'replayed'; code: AuthorizationCode }
-  /** Unknown or expired. */
+  /** Unknown, or expired before it was ever used. */
   | { outcome: 'invalid' };
 
 /**
@@ -31,11 +31,12 @@ export abstract class CodeStore {
   /**
    * Atomically mark the code consumed, exactly once across every app instance: an
    * `UPDATE … WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > now` decides who wins a race,
-   * never a read-then-write. Expired codes are `invalid`, including replays of expired codes.
+   * never a read-then-write. A code that expired unused is `invalid`.
    *
-   * A call that finds the code already consumed is a replay: before resolving `replayed` it records
-   * the replay on the row (`replayedAt`, kept from the first replay) and that write is committed and
-   * visible to every instance, since `isReplayed` depends on it.
+   * A call that finds the code already consumed is a replay, expired or not (a late replay must still
+   * revoke what the code issued, RFC 6749 §4.1.2): before resolving `replayed` it records the replay
+   * on the row (`replayedAt`, kept from the first replay) and that write is committed and visible to
+   * every instance, since `isReplayed` depends on it.
    */
   abstract consume(codeHash: string, now: Date): Promise<CodeConsumption>;
 
@@ -46,6 +47,11 @@ export abstract class CodeStore {
    */
   abstract isReplayed(codeHash: string): Promise<boolean>;
 
-  /** Delete up to `batchSize` codes that expired before `now`; resolves how many were deleted. */
-  abstract purgeExpired(now: Date, batchSize?: number): Promise<number>;
+  /**
+   * Delete up to `batchSize` codes that expired before `now`; resolves how many were deleted. A
+   * consumed code is kept while it was consumed at or after `keepConsumedSince` (the purge passes
+   * `now − consumedCodeRetention`), so a replay long after expiry is still recognised and revokes.
+   * Without `keepConsumedSince`, every expired code goes.
+   */
+  abstract purgeExpired(now: Date, batchSize?: number, keepConsumedSince?: Date): Promise<number>;
 }

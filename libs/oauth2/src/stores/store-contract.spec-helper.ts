@@ -192,28 +192,28 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.equal(await store.isReplayed(hashSecret('never-issued')), false);
     });
 
-    it('does not record a replay of an expired code, which is only invalid', async () => {
-      const [store] = h().stores;
+    it('records a replay of a consumed code even after it expired, so a late replay still revokes (RFC 6749 §4.1.2)', async () => {
+      const { stores } = h();
+      const [first, other] = [stores[0], stores[stores.length - 1]];
       const saved = code('used-then-stale', { expiresAt: at(60) });
-      await store.save(saved);
-      await store.consume(saved.codeHash, at(1));
-      assert.deepEqual(await store.consume(saved.codeHash, at(61)), { outcome: 'invalid' });
-      assert.equal(await store.isReplayed(saved.codeHash), false);
+      await first.save(saved);
+      await first.consume(saved.codeHash, at(1));
+      const late = await other.consume(saved.codeHash, at(3600));
+      assert.deepEqual(late, { outcome: 'replayed', code: { ...saved, consumedAt: at(1), replayedAt: at(3600) } });
+      assert.equal(await first.isReplayed(saved.codeHash), true);
     });
 
     it('treats an unknown code as invalid', async () => {
       assert.deepEqual(await h().stores[0].consume(hashSecret('never-issued'), at(1)), { outcome: 'invalid' });
     });
 
-    it('treats an expired code as invalid, even a replay of one (RFC 6749 §4.1.2)', async () => {
+    it('treats an expired, never-used code as invalid and records nothing on it (RFC 6749 §4.1.2)', async () => {
       const [store] = h().stores;
       const saved = code('short-lived', { expiresAt: at(60) });
       await store.save(saved);
       assert.deepEqual(await store.consume(saved.codeHash, at(60)), { outcome: 'invalid' });
-      const used = code('used-then-expired', { expiresAt: at(60) });
-      await store.save(used);
-      assert.equal((await store.consume(used.codeHash, at(1))).outcome, 'consumed');
-      assert.deepEqual(await store.consume(used.codeHash, at(61)), { outcome: 'invalid' });
+      assert.deepEqual(await store.consume(saved.codeHash, at(61)), { outcome: 'invalid' });
+      assert.equal(await store.isReplayed(saved.codeHash), false);
     });
 
     it('stores the code only as its SHA-256', async () => {
@@ -244,6 +244,22 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.equal(await store.purgeExpired(at(100), 2), 0);
       assert.equal((await store.consume(live.codeHash, at(101))).outcome, 'consumed');
       assert.deepEqual(await store.consume(hashSecret('old-0'), at(1)), { outcome: 'invalid' });
+    });
+
+    it('keeps consumed codes until the retention cutoff, so a late replay still finds them (RFC 6749 §4.1.2)', async () => {
+      const [store] = h().stores;
+      const unused = code('expired-unused', { expiresAt: at(60) });
+      const usedEarly = code('consumed-early', { expiresAt: at(60) });
+      const usedLate = code('consumed-late', { expiresAt: at(60) });
+      for (const c of [unused, usedEarly, usedLate]) await store.save(c);
+      await store.consume(usedEarly.codeHash, at(1));
+      await store.consume(usedLate.codeHash, at(30));
+      // Cutoff at 10 s: the code consumed at 1 s is past retention, the one consumed at 30 s is kept.
+      assert.equal(await store.purgeExpired(at(100), 10, at(10)), 2);
+      assert.equal((await store.consume(usedLate.codeHash, at(101))).outcome, 'replayed');
+      assert.deepEqual(await store.consume(usedEarly.codeHash, at(101)), { outcome: 'invalid' });
+      assert.equal(await store.purgeExpired(at(100), 10, at(31)), 1);
+      assert.deepEqual(await store.consume(usedLate.codeHash, at(102)), { outcome: 'invalid' });
     });
   });
 }

@@ -10,22 +10,23 @@ export class InMemoryCodeStore extends CodeStore {
   }
   async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
     const code = this.codes.get(codeHash);
-    if (!code || code.expiresAt <= now) return { outcome: 'invalid' };
-    if (code.consumedAt) {
+    if (code?.consumedAt) {
       code.replayedAt ??= now;
       return { outcome: 'replayed', code: structuredClone(code) };
     }
+    if (!code || code.expiresAt <= now) return { outcome: 'invalid' };
     code.consumedAt = now;
     return { outcome: 'consumed', code: structuredClone(code) };
   }
   async isReplayed(codeHash: string): Promise<boolean> {
     return this.codes.get(codeHash)?.replayedAt != null;
   }
-  async purgeExpired(now: Date, batchSize = 1000): Promise<number> {
+  async purgeExpired(now: Date, batchSize = 1000, keepConsumedSince?: Date): Promise<number> {
     let deleted = 0;
     for (const [hash, code] of this.codes) {
       if (deleted >= batchSize) break;
-      if (code.expiresAt < now) {
+      const retained = keepConsumedSince && code.consumedAt && code.consumedAt >= keepConsumedSince;
+      if (code.expiresAt < now && !retained) {
         this.codes.delete(hash);
         deleted++;
       }

@@ -34,9 +34,9 @@ export class TypeOrmCodeStore extends CodeStore {
     // before answering, so the winner's later `isReplayed` read sees it (see the grant).
     if (!won) await this.markReplayed(codeHash, now);
     const row = await this.rows.findOneBy({ codeHash });
-    if (!row || row.expiresAt <= now) return { outcome: 'invalid' };
-    if (won) return { outcome: 'consumed', code: row.toModel() };
-    return row.consumedAt ? { outcome: 'replayed', code: row.toModel() } : { outcome: 'invalid' };
+    if (won && row) return { outcome: 'consumed', code: row.toModel() };
+    // Consumed and presented again is a replay even after expiry; unused and expired is only invalid.
+    return row?.consumedAt ? { outcome: 'replayed', code: row.toModel() } : { outcome: 'invalid' };
   }
 
   async isReplayed(codeHash: string): Promise<boolean> {
@@ -44,27 +44,27 @@ export class TypeOrmCodeStore extends CodeStore {
     return row?.replayedAt != null;
   }
 
-  /** Sets `replayed_at` once, on a consumed code that has not expired; later replays keep the first time. */
+  /** Sets `replayed_at` once, on a consumed code, expired or not; later replays keep the first time. */
   private async markReplayed(codeHash: string, now: Date): Promise<void> {
     await serialized(this.rows.manager.connection, () =>
       this.rows
         .createQueryBuilder()
         .update()
         .set({ replayedAt: now })
-        .where('code_hash = :codeHash AND consumed_at IS NOT NULL AND replayed_at IS NULL AND expires_at > :now', {
-          codeHash,
-          now: millis(now),
-        })
+        .where('code_hash = :codeHash AND consumed_at IS NOT NULL AND replayed_at IS NULL', { codeHash })
         .execute(),
     );
   }
 
-  async purgeExpired(now: Date, batchSize = 1000): Promise<number> {
-    // Select a bounded batch, then delete it still guarded by expiry: DELETE … LIMIT is not portable.
+  async purgeExpired(now: Date, batchSize = 1000, keepConsumedSince?: Date): Promise<number> {
+    // Consumed codes stay until their retention ends, so a late replay still finds them and revokes.
+    const expired = keepConsumedSince ? 'expires_at < :now AND (consumed_at IS NULL OR consumed_at < :keepSince)' : 'expires_at < :now';
+    const params = { now: millis(now), keepSince: keepConsumedSince && millis(keepConsumedSince) };
+    // Select a bounded batch, then delete it still guarded by the same condition: DELETE … LIMIT is not portable.
     const batch = await this.rows
       .createQueryBuilder('code')
       .select('code.codeHash', 'codeHash')
-      .where('code.expires_at < :now', { now: millis(now) })
+      .where(expired.replace(/(expires_at|consumed_at)/g, 'code.$1'), params)
       .limit(batchSize)
       .getRawMany<{ codeHash: string }>();
     if (!batch.length) return 0;
@@ -72,7 +72,7 @@ export class TypeOrmCodeStore extends CodeStore {
       this.rows
         .createQueryBuilder()
         .delete()
-        .where('code_hash IN (:...hashes) AND expires_at < :now', { hashes: batch.map((b) => b.codeHash), now: millis(now) })
+        .where(`code_hash IN (:...hashes) AND ${expired}`, { ...params, hashes: batch.map((b) => b.codeHash) })
         .execute(),
     );
     return affectedRows(result);
