@@ -171,6 +171,84 @@ describe('consent page and decision (RFC 6749 §10.2, §10.12, §10.13)', () => 
   });
 });
 
+describe('consent for public clients (RFC 8252 §8.6, RFC 6749 §10.2)', () => {
+  const LOOPBACK = 'http://127.0.0.1:7000/cb';
+  let t: OAuthTestApp;
+  let publicId: string;
+  let confidentialId: string;
+
+  before(async () => {
+    t = await createOAuthTestApp();
+    publicId = (await t.register({ name: 'Desktop app', redirectUris: [LOOPBACK], public: true })).client.id;
+    confidentialId = (await t.register({ name: 'CustomApp', redirectUris: [REDIRECT] })).client.id;
+  });
+  after(() => t.close());
+
+  const query = (client: string, scope: string, extra: Record<string, string> = {}) => ({
+    response_type: 'code',
+    client_id: client,
+    scope,
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    state: 'st',
+    ...extra,
+  });
+
+  it('shows a public client the consent page on every authorization, earlier approvals marked (RFC 8252 §8.6)', async () => {
+    const first = await authorize(t, query(publicId, 'profile'), 'gina');
+    assert.ok(redirectParams(await decide(t, first, 'gina', 'allow')).get('code'));
+    const again = await authorize(t, query(publicId, 'profile'), 'gina');
+    assert.equal(again.status, 200, 'any local process can bind the loopback port: no code without the user seeing it');
+    assert.match(again.text, /You already allowed/);
+    assert.doesNotMatch(again.text, /class="new"/);
+    assert.ok(redirectParams(await decide(t, again, 'gina', 'allow')).get('code'));
+  });
+
+  it('answers prompt=none from a public client with consent_required after an approval (RFC 8252 §8.6)', async () => {
+    const first = await authorize(t, query(publicId, 'profile'), 'hugo');
+    await decide(t, first, 'hugo', 'allow');
+    const res = await authorize(t, query(publicId, 'profile', { prompt: 'none' }), 'hugo');
+    assert.equal(redirectParams(res).get('error'), 'consent_required');
+  });
+
+  it('highlights the scopes a client asks for beyond what the user allowed before (step-up)', async () => {
+    const first = await authorize(t, query(publicId, 'profile'), 'ivy');
+    await decide(t, first, 'ivy', 'allow');
+    const more = await authorize(t, query(publicId, 'profile email'), 'ivy');
+    assert.equal(more.status, 200);
+    assert.match(more.text, /<ul class="new"><li><strong>email<\/strong>/);
+    assert.match(more.text, /You already allowed[^]*<strong>profile<\/strong>/);
+  });
+
+  it('keeps remembered consent for a confidential client (RFC 6749 §10.2)', async () => {
+    const first = await authorize(t, query(confidentialId, 'profile'), 'gina');
+    await decide(t, first, 'gina', 'allow');
+    assert.ok(redirectParams(await authorize(t, query(confidentialId, 'profile'), 'gina')).get('code'));
+  });
+});
+
+describe('consent for public clients with rememberPublicClientConsent', () => {
+  let t: OAuthTestApp;
+  let publicId: string;
+  before(async () => {
+    t = await createOAuthTestApp({ options: { rememberPublicClientConsent: true } });
+    publicId = (await t.register({ name: 'Desktop app', redirectUris: ['http://127.0.0.1:7000/cb'], public: true })).client.id;
+  });
+  after(() => t.close());
+
+  it('issues a code without the screen once the user approved these scopes, as for a confidential client', async () => {
+    const query = {
+      response_type: 'code',
+      client_id: publicId,
+      scope: 'profile',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    };
+    await decide(t, await authorize(t, query, 'gina'), 'gina', 'allow');
+    assert.ok(redirectParams(await authorize(t, query, 'gina')).get('code'));
+  });
+});
+
 describe('authorization endpoint without an OAuthInteraction', () => {
   let t: OAuthTestApp;
   before(async () => (t = await createOAuthTestApp({ extras: { interaction: undefined } })));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { hashSecret, TokenStore } from 'nest-oauth2-provider';
+import { ConnectedApps, ConsentStore, hashSecret, TokenStore } from 'nest-oauth2-provider';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
+import { authorize, pkcePair, redirectParams } from './fixtures/oauth-flow';
 import { ProfileApiController } from './fixtures/protected-api';
 import { mintPair, mintToken } from './support/mint-token';
 
@@ -39,11 +40,63 @@ describe('revocation endpoint POST /oauth2/revoke (RFC 7009)', () => {
 
   it('revokes a refresh token with its whole family, access tokens included (RFC 7009 §2.1)', async () => {
     const { access, refresh } = await mintPair(t, { clientId: app.id });
-    const unrelated = await mintToken(t, { clientId: app.id });
+    const unrelated = await mintToken(t, { clientId: app.id, userId: 'user-2' });
     await revoke({ token: refresh.value, token_type_hint: 'refresh_token' }).expect(200);
     assert.notEqual((await stored(refresh.value)).revokedAt, null);
     await me(access.value).expect(401);
     await me(unrelated.value).expect(200);
+  });
+
+  it('a refresh token revoked by its client withdraws the user’s consent: the app leaves the connected-apps list and the next authorization asks again (RFC 7009 §2.1, RFC 6749 §10.2)', async () => {
+    const consents = t.app.get(ConsentStore);
+    await consents.grant('dana', app.id, ['profile'], t.clock.now());
+    const { refresh } = await mintPair(t, { clientId: app.id, userId: 'dana' });
+    const query = {
+      response_type: 'code',
+      client_id: app.id,
+      scope: 'profile',
+      state: 'st',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    };
+    assert.ok(redirectParams(await authorize(t, query, 'dana')).get('code'), 'remembered before the disconnect');
+
+    await revoke({ token: refresh.value, token_type_hint: 'refresh_token' }).expect(200);
+
+    assert.equal(await consents.find('dana', app.id), undefined);
+    assert.deepEqual(await t.app.get(ConnectedApps).listForUser('dana'), []);
+    const again = await authorize(t, query, 'dana');
+    assert.equal(again.status, 200, 'the consent page, not a code');
+    assert.match(again.text, /name="decision" value="allow"/);
+  });
+
+  it('ends the client’s other grants for that user too, so none outlives the withdrawn consent (RFC 7009 §2.1)', async () => {
+    const consents = t.app.get(ConsentStore);
+    await consents.grant('eli', app.id, ['profile'], t.clock.now());
+    await consents.grant('eli', other.id, ['profile'], t.clock.now());
+    const laptop = await mintPair(t, { clientId: app.id, userId: 'eli' });
+    const phone = await mintPair(t, { clientId: app.id, userId: 'eli' });
+    const otherApp = await mintPair(t, { clientId: other.id, userId: 'eli' });
+
+    await revoke({ token: laptop.refresh.value }).expect(200);
+
+    await me(phone.access.value).expect(401);
+    assert.notEqual((await stored(phone.refresh.value)).revokedAt, null);
+    await me(otherApp.access.value).expect(200);
+    assert.ok(await consents.find('eli', other.id));
+    assert.deepEqual(
+      (await t.app.get(ConnectedApps).listForUser('eli')).map((a) => a.clientId),
+      [other.id],
+    );
+  });
+
+  it('keeps the grant and the consent when the client revokes only an access token (RFC 7009 §2.1)', async () => {
+    const consents = t.app.get(ConsentStore);
+    await consents.grant('fay', app.id, ['profile'], t.clock.now());
+    const { access, refresh } = await mintPair(t, { clientId: app.id, userId: 'fay' });
+    await revoke({ token: access.value }).expect(200);
+    assert.ok(await consents.find('fay', app.id));
+    assert.equal((await stored(refresh.value)).revokedAt, null);
   });
 
   it('finds the token whatever the hint says, and ignores an unknown hint (RFC 7009 §2.1)', async () => {
@@ -56,11 +109,13 @@ describe('revocation endpoint POST /oauth2/revoke (RFC 7009)', () => {
   });
 
   it('does not revoke another client’s token, and still answers 200 (RFC 7009 §2.1, §2.2)', async () => {
-    const theirs = await mintPair(t, { clientId: other.id });
+    const theirs = await mintPair(t, { clientId: other.id, userId: 'gus' });
+    await t.app.get(ConsentStore).grant('gus', other.id, ['profile'], t.clock.now());
     await revoke({ token: theirs.access.value }).expect(200);
     await revoke({ token: theirs.refresh.value }).expect(200);
     await me(theirs.access.value).expect(200);
     assert.equal((await stored(theirs.refresh.value)).revokedAt, null);
+    assert.ok(await t.app.get(ConsentStore).find('gus', other.id), 'nor its owner’s consent');
   });
 
   it('answers 200 for an unknown token (RFC 7009 §2.2)', async () => {

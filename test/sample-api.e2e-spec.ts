@@ -231,6 +231,48 @@ describe('sample SHIFT over HTTP', () => {
     assert.match(after, /No app is connected to your account/);
   });
 
+  it('SHIFT’s consent page asks a public client again, marking earlier approvals and highlighting new scopes (RFC 8252 §8.6)', async () => {
+    const loopback = 'http://127.0.0.1:7000/cb';
+    const { client: app } = await sample.shift.get(ClientRegistry).register({
+      name: 'Desktop client',
+      redirectUris: [loopback],
+      scopes: ['profile', 'teams:read'],
+      public: true,
+    });
+    const browser = await loggedIn();
+    const authorize = (scope: string) =>
+      browser.request(
+        `${shift}/v1/oauth2/auth?${new URLSearchParams({
+          response_type: 'code',
+          client_id: app.id,
+          redirect_uri: loopback,
+          scope,
+          state: 'st',
+          code_challenge: pkcePair().challenge,
+          code_challenge_method: 'S256',
+        })}`,
+      );
+    const first = await authorize('profile');
+    assert.equal(first.status, 200);
+    assert.doesNotMatch(first.text, /You already allowed/);
+    const form = readForm(first.text, /<form method="post"[^>]*class="actions"/);
+    const allowed = await browser.request(new URL(form.action, shift).toString(), { form: { ...form.fields, decision: 'allow' } });
+    assert.ok(new URL(allowed.headers.get('location')!).searchParams.get('code'));
+
+    const again = await authorize('profile');
+    assert.equal(again.status, 200, 'the consent page again, not a code');
+    assert.match(again.text, /You already allowed Desktop client to:/);
+    assert.doesNotMatch(again.text, /class="scope-new"/);
+
+    const more = await authorize('profile teams:read');
+    assert.equal(more.status, 200);
+    assert.match(
+      more.text,
+      /<li class="scope-new">[^<]*<span[^>]*>\+<\/span> See the teams you belong to <code>teams:read<\/code> <span class="tag">New<\/span>/,
+    );
+    assert.match(more.text, /You already allowed:[^]*See your name and email address <code>profile<\/code>/);
+  });
+
   it('registered CustomApp as a confidential client on first start', async () => {
     assert.equal(sample.provisioned, 'registered');
     const metadata = (await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json()) as any;

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
+import { CustomAppSession, ShiftSession } from '../apps/sample/src/database/session.entities';
+import { CustomAppSetting } from '../apps/sample/src/customapp/storage/customapp.entities';
+import { SampleSchema1733000000000 } from '../apps/sample/src/database/migrations/1733000000000-sample-schema';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const SAMPLE_TABLES = [
@@ -75,6 +78,39 @@ describe('sample schema migrations', () => {
       }
     } finally {
       await runner.release();
+    }
+  });
+});
+
+describe('sample migration to hashed session ids', () => {
+  it('drops the sessions stored under raw ids (they could never be found again) and keeps the rest', async () => {
+    const db = await createTestDatabase();
+    const options = dataSourceOptionsFromUrl(db.url);
+    const before = new DataSource({ ...options, migrations: [SampleSchema1733000000000], migrationsRun: false });
+    try {
+      await before.initialize();
+      await before.runMigrations();
+      const future = new Date(Date.now() + 3600_000);
+      for (const table of [ShiftSession, CustomAppSession]) {
+        await before.getRepository(table).insert({ sid: 'raw-session-id', data: '{}', expiresAt: future });
+      }
+      await before.getRepository(CustomAppSetting).insert({ key: 'kept', value: 'yes' });
+      await before.destroy();
+
+      const after = new DataSource({ ...options, migrationsRun: false });
+      await after.initialize();
+      try {
+        await after.runMigrations();
+        for (const table of [ShiftSession, CustomAppSession]) {
+          assert.equal(await after.getRepository(table).count(), 0, table.name);
+        }
+        assert.equal(await after.getRepository(CustomAppSetting).count(), 1);
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      await db.drop();
     }
   });
 });

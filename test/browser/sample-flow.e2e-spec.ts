@@ -17,7 +17,7 @@ const TTL = 3;
 /**
  * The whole sample in Debian's Chromium, as a person would use it: CustomApp → "Log in with SHIFT" →
  * SHIFT login → consent → profile in CustomApp → silent refresh → revoke on SHIFT → disconnected,
- * and the deny path. Both apps run as `npm start` runs them, on free ports and a fresh SQLite file.
+ * the deny path, and CustomApp's own "Disconnect" withdrawing the consent. Both apps run as `npm start` runs them, on free ports and a fresh SQLite file.
  */
 describe('sample flow in Chromium', () => {
   let dir: string;
@@ -188,5 +188,21 @@ describe('sample flow in Chromium', () => {
     assert.equal(refreshCount(), undefined, 'CustomApp forgot the tokens');
     assert.equal(liveTokens(), 0, 'SHIFT revoked the grant (RFC 7009 §2.1)');
     assert.doesNotMatch(output, /shift-demo|client_secret|refresh_token=|access_token=/, 'no secret in the logs');
+  });
+
+  it('after "Disconnect", SHIFT no longer lists CustomApp and the next "Log in with SHIFT" asks for consent again (RFC 7009 §2.1)', async () => {
+    await page.goto(`${shift}/account/apps`);
+    await page.getByText('No app is connected').waitFor();
+    assert.equal(await page.locator('.apps .app-name', { hasText: 'CustomApp' }).count(), 0);
+    await shot('shift-connected-apps-after-disconnect');
+
+    await page.goto(customApp);
+    await page.getByRole('link', { name: 'Log in with SHIFT' }).click();
+    // Still logged in to SHIFT: the consent screen, not a silent code.
+    await page.locator('button[name="decision"][value="allow"]').waitFor();
+    assert.match(await page.locator('h1').innerText(), /CustomApp wants to use your SHIFT account/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /You already allowed/);
+    await page.click('button[name="decision"][value="allow"]');
+    await page.getByText('Nate Rivera').waitFor();
   });
 });

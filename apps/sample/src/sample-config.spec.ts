@@ -24,4 +24,21 @@ describe('loadSampleConfig (the settings every SHIFT instance reads)', () => {
         /OAUTH_CSRF_SECRET must be at least 32 characters/.test(error.message),
     );
   });
+
+  it('trusts no proxy unless TRUST_PROXY names one: a hop count or addresses, subnets and named ranges', () => {
+    assert.equal(loadSampleConfig({}).trustProxy, false);
+    assert.equal(loadSampleConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(loadSampleConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadSampleConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1' }).trustProxy, [
+      'loopback',
+      '10.0.0.0/8',
+      '2001:db8::1',
+    ]);
+  });
+
+  it('refuses a TRUST_PROXY that would trust every peer or names no address', () => {
+    for (const bad of ['true', 'everyone', '10.0.0.0/33', '::1/129', '10.0.0.1,', '101']) {
+      assert.throws(() => loadSampleConfig({ TRUST_PROXY: bad }), /TRUST_PROXY must be/, bad);
+    }
+  });
 });

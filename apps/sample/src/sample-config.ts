@@ -1,3 +1,12 @@
+import { isIP } from 'node:net';
+
+/**
+ * Which peers may set the client's address through `X-Forwarded-For` (and the protocol through
+ * `X-Forwarded-Proto`), in Express's `trust proxy` terms: false (none), a number of hops, or a list
+ * of addresses, CIDR subnets and the names `loopback`, `linklocal`, `uniquelocal`.
+ */
+export type TrustProxy = false | number | string[];
+
 /** The sample's settings, read once from the environment (see the README's "Running the sample"). */
 export interface SampleConfig {
   /** SHIFT's port (`PORT`, default 3000). */
@@ -24,6 +33,12 @@ export interface SampleConfig {
   csrfSecret?: string;
   /** Seconds a just-rotated refresh token is still honoured as a retry (`REFRESH_TOKEN_GRACE_PERIOD`; unset = the library's 10, 0 = strict). */
   refreshTokenGracePeriod?: number;
+  /**
+   * The reverse proxies in front of the apps (`TRUST_PROXY`; unset = none). Only their
+   * `X-Forwarded-For` sets the address the per-IP login and token limits count: trusting any other
+   * peer would let a client pick a fresh address, and so a fresh budget, for every attempt.
+   */
+  trustProxy?: TrustProxy;
 }
 
 /** Reads the sample's settings; throws one message listing every bad value. */
@@ -47,6 +62,7 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const loginRateLimit = parseLoginRateLimit(env.LOGIN_RATE_LIMIT, problems);
   const grace = env.REFRESH_TOKEN_GRACE_PERIOD ? int('REFRESH_TOKEN_GRACE_PERIOD', 10, 0, 3600) : undefined;
   const csrfSecret = env.OAUTH_CSRF_SECRET || undefined;
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
   if (csrfSecret && csrfSecret.length < 32) problems.push('OAUTH_CSRF_SECRET must be at least 32 characters');
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
   return {
@@ -59,6 +75,7 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     loginRateLimit,
     csrfSecret,
     refreshTokenGracePeriod: grace,
+    trustProxy,
   };
 }
 
@@ -74,4 +91,37 @@ function parseLoginRateLimit(raw: string | undefined, problems: string[]): Sampl
     return false;
   }
   return { perUser, perIp };
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `TRUST_PROXY`: unset, "off" or "0" trusts nobody; a number is that many hops; otherwise a
+ * comma-separated list of addresses, CIDR subnets and named ranges. `true` (trust every peer) is
+ * refused: with it any client chooses its own address.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'off' || value === '0') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= 100) return hops;
+  } else {
+    const entries = value.split(',').map((entry) => entry.trim());
+    if (entries.every(isTrustedProxyEntry)) return entries;
+  }
+  problems.push(
+    `TRUST_PROXY must be "off", a number of proxy hops (1 to 100), or a comma-separated list of addresses, ` +
+      `CIDR subnets, loopback, linklocal or uniquelocal (got "${raw}")`,
+  );
+  return false;
+}
+
+function isTrustedProxyEntry(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }

@@ -27,7 +27,7 @@ export async function startSample(
 ): Promise<RunningSample> {
   const database = dataSourceOptionsFromUrl(databaseUrl);
   const shift = await createShiftApp(config, database, logger);
-  const customConfig = customAppConfig(config.issuer, config.customAppUrl);
+  const customConfig = customAppConfig(config.issuer, config.customAppUrl, config.trustProxy);
   let customApp: NestExpressApplication | undefined;
   try {
     customApp = await createCustomApp(customConfig, { ...database, migrationsRun: false }, logger);

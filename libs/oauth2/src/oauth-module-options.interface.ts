@@ -83,6 +83,14 @@ export interface OAuthModuleOptions {
   allowPlainPkce?: boolean;
   /** Issue refresh tokens only when this scope was granted (e.g. 'offline_access'); false issues them to any client allowed the grant. Default false. */
   offlineAccessScope?: string | false;
+  /**
+   * Skip the consent screen for a public client whose user already approved the scopes it asks for,
+   * as for confidential clients. Default false: a public client cannot prove who it is, so any local
+   * process that binds its loopback redirect port (or claims its custom scheme) would get a code with
+   * its own PKCE challenge and no screen (RFC 8252 §8.6, RFC 6749 §10.2). Turn it on only when every
+   * public client's redirect URI is one no other program can receive.
+   */
+  rememberPublicClientConsent?: boolean;
   /** Refuse plain-http requests except from loopback. Default: true when NODE_ENV=production. */
   requireHttps?: boolean;
   /** Seconds between purges of expired codes and tokens; false turns the purge off. Default 3600. */

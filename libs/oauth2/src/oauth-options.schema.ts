@@ -197,6 +197,9 @@ export class OAuthOptionsSchema {
   offlineAccessScope!: string | false;
 
   @IsBoolean({ message: got('must be a boolean') })
+  rememberPublicClientConsent!: boolean;
+
+  @IsBoolean({ message: got('must be a boolean') })
   requireHttps!: boolean;
 
   @ValidateIf((o: OAuthOptionsSchema) => o.purgeInterval !== false)

@@ -76,6 +76,14 @@ describe('resolveOAuthOptions', () => {
     ]);
   });
 
+  it('remembers no public client’s consent unless rememberPublicClientConsent is a true boolean (RFC 8252 §8.6)', () => {
+    assert.equal(resolveOAuthOptions(valid).rememberPublicClientConsent, false);
+    assert.equal(resolveOAuthOptions({ ...valid, rememberPublicClientConsent: true }).rememberPublicClientConsent, true);
+    assert.deepEqual(problems({ rememberPublicClientConsent: 'yes' as never }), [
+      'rememberPublicClientConsent: must be a boolean (got "yes")',
+    ]);
+  });
+
   it('takes purgeInterval as positive seconds or false (off)', () => {
     assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: false }).purgeInterval, false);
     assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: 60 }).purgeInterval, 60);

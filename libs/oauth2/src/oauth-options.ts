@@ -15,6 +15,7 @@ export interface ResolvedOAuthOptions {
   requirePkce: 'all' | 'public';
   allowPlainPkce: boolean;
   offlineAccessScope: string | false;
+  rememberPublicClientConsent: boolean;
   requireHttps: boolean;
   purgeInterval: number | false;
   consumedCodeRetention: number;
@@ -43,6 +44,7 @@ export const OAUTH_DEFAULTS = Object.freeze({
   requirePkce: 'all' as const,
   allowPlainPkce: false,
   offlineAccessScope: false as const,
+  rememberPublicClientConsent: false,
   purgeInterval: 3600,
   consumedCodeRetention: 24 * 3600,
   bearerCache: { maxEntries: 10_000, ttl: 30 },
@@ -80,6 +82,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     requirePkce: raw.requirePkce ?? OAUTH_DEFAULTS.requirePkce,
     allowPlainPkce: raw.allowPlainPkce ?? OAUTH_DEFAULTS.allowPlainPkce,
     offlineAccessScope: raw.offlineAccessScope ?? OAUTH_DEFAULTS.offlineAccessScope,
+    rememberPublicClientConsent: raw.rememberPublicClientConsent ?? OAUTH_DEFAULTS.rememberPublicClientConsent,
     requireHttps: raw.requireHttps ?? process.env.NODE_ENV === 'production',
     purgeInterval: raw.purgeInterval ?? OAUTH_DEFAULTS.purgeInterval,
     consumedCodeRetention: raw.consumedCodeRetention ?? OAUTH_DEFAULTS.consumedCodeRetention,

@@ -87,9 +87,15 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   },
   {
     provide: TokenRevocation,
-    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
-      new TokenRevocation(options.realm, clients, tokens, cache, clock),
-    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock],
+    useFactory: (
+      options: ResolvedOAuthOptions,
+      clients: ClientStore,
+      tokens: TokenStore,
+      cache: TokenCache,
+      clock: Clock,
+      consents: ConsentStore,
+    ) => new TokenRevocation(options.realm, clients, tokens, cache, clock, consents),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock, ConsentStore],
   },
   {
     provide: TokenIntrospection,

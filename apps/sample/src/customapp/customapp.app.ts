@@ -22,6 +22,7 @@ export async function createCustomApp(
     publicUrl: config.publicUrl,
     sessions: app.get<Repository<CustomAppSession>>(getRepositoryToken(CustomAppSession, CUSTOMAPP_DATA_SOURCE)),
     sessionTtlSeconds: 30 * 24 * 3600,
+    trustProxy: config.trustProxy,
   });
   await app.init();
   return app;

@@ -1,3 +1,5 @@
+import type { TrustProxy } from '../sample-config';
+
 /** What CustomApp knows about itself and about SHIFT: only public URLs. */
 export interface CustomAppConfig {
   /** SHIFT's issuer identifier; its metadata (RFC 8414) names every endpoint. */
@@ -8,6 +10,8 @@ export interface CustomAppConfig {
   redirectUri: string;
   /** The scopes CustomApp asks for. */
   scope: string;
+  /** The reverse proxies in front of it (TRUST_PROXY, shared with SHIFT). */
+  trustProxy: TrustProxy;
 }
 
 export const CUSTOMAPP_CONFIG = 'customapp:config';
@@ -16,6 +20,12 @@ export const CUSTOMAPP_CONFIG = 'customapp:config';
 export const CUSTOMAPP_DATA_SOURCE = 'customapp';
 
 /** CustomApp's configuration for a SHIFT at `shiftIssuer`. */
-export function customAppConfig(shiftIssuer: string, publicUrl: string): CustomAppConfig {
-  return { shiftIssuer, publicUrl, redirectUri: `${publicUrl}/oauth/redirect`, scope: 'profile offline_access teams:read' };
+export function customAppConfig(shiftIssuer: string, publicUrl: string, trustProxy: TrustProxy = false): CustomAppConfig {
+  return {
+    shiftIssuer,
+    publicUrl,
+    redirectUri: `${publicUrl}/oauth/redirect`,
+    scope: 'profile offline_access teams:read',
+    trustProxy,
+  };
 }

@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The columns of an express-session row; each app has its own table so neither can read the other's. */
 export abstract class SessionRow {
+  /** SHA-256 (hex) of the session id; the id itself is only in the browser's cookie. */
   @PrimaryColumn({ type: 'varchar', length: 64 })
   sid!: string;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import session from 'express-session';
 import { LessThan, type Repository } from 'typeorm';
 import type { SessionRow } from './session.entities';
@@ -5,6 +6,10 @@ import type { SessionRow } from './session.entities';
 /**
  * An express-session store on a TypeORM table, so sessions survive restarts and are shared by every
  * instance behind a load balancer (the apps keep no state in memory).
+ *
+ * Rows are keyed by the SHA-256 of the session id, never the id itself: the id is the bearer
+ * credential of a login, and a database dump or backup must not hand out live sessions (the cookie
+ * signature does not help there, as SESSION_SECRET usually sits beside the database).
  */
 export class TypeOrmSessionStore extends session.Store {
   private lastPurge = 0;
@@ -18,14 +23,14 @@ export class TypeOrmSessionStore extends session.Store {
 
   override get(sid: string, done: (err: unknown, data?: session.SessionData | null) => void): void {
     this.rows
-      .findOneBy({ sid })
+      .findOneBy({ sid: rowKey(sid) })
       .then((row) => done(null, row && row.expiresAt > new Date() ? (JSON.parse(row.data) as session.SessionData) : null))
       .catch(done);
   }
 
   override set(sid: string, data: session.SessionData, done?: (err?: unknown) => void): void {
     this.rows
-      .save({ sid, data: JSON.stringify(data), expiresAt: this.expiry(data) })
+      .save({ sid: rowKey(sid), data: JSON.stringify(data), expiresAt: this.expiry(data) })
       .then(() => this.purgeNow())
       .then(() => done?.())
       .catch((err) => done?.(err));
@@ -33,14 +38,14 @@ export class TypeOrmSessionStore extends session.Store {
 
   override destroy(sid: string, done?: (err?: unknown) => void): void {
     this.rows
-      .delete({ sid })
+      .delete({ sid: rowKey(sid) })
       .then(() => done?.())
       .catch((err) => done?.(err));
   }
 
   override touch(sid: string, data: session.SessionData, done?: () => void): void {
     this.rows
-      .update({ sid }, { expiresAt: this.expiry(data) })
+      .update({ sid: rowKey(sid) }, { expiresAt: this.expiry(data) })
       .then(() => done?.())
       .catch(() => done?.());
   }
@@ -56,4 +61,9 @@ export class TypeOrmSessionStore extends session.Store {
     this.lastPurge = Date.now();
     await this.rows.delete({ expiresAt: LessThan(new Date()) });
   }
+}
+
+/** The row key of a session id: its SHA-256 in hex (64 characters, the column's width). */
+function rowKey(sid: string): string {
+  return createHash('sha256').update(sid).digest('hex');
 }

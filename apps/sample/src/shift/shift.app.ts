@@ -22,6 +22,7 @@ export async function createShiftApp(
     publicUrl: config.issuer,
     sessions: app.get<Repository<ShiftSession>>(getRepositoryToken(ShiftSession)),
     sessionTtlSeconds: 8 * 3600,
+    trustProxy: config.trustProxy ?? false,
   });
   await app.init();
   return app;

@@ -9,6 +9,7 @@ import hbs from 'hbs';
 import type { Repository } from 'typeorm';
 import type { SessionRow } from '../database/session.entities';
 import { TypeOrmSessionStore } from '../database/typeorm-session.store';
+import type { TrustProxy } from '../sample-config';
 import { securityHeaders } from './web-security';
 
 /** apps/sample, found from the compiled file's location (views and the stylesheet are not compiled). */
@@ -29,6 +30,8 @@ export interface WebSetup {
   publicUrl: string;
   sessions: Repository<SessionRow>;
   sessionTtlSeconds: number;
+  /** Express `trust proxy`: the peers whose X-Forwarded-* headers are believed (TRUST_PROXY). */
+  trustProxy: TrustProxy;
 }
 
 /**
@@ -44,7 +47,8 @@ export function setUpWebApp(app: NestExpressApplication, setup: WebSetup): void 
   app.setBaseViewsDir(join(root, 'views', setup.name));
   app.set('view options', { layout: 'layout' });
   app.useStaticAssets(join(root, 'public'), { prefix: '/static/', maxAge: '1h' });
-  app.set('trust proxy', 'loopback');
+  // Off unless configured: a forwarded address from any other peer is the client's own choice.
+  app.set('trust proxy', setup.trustProxy);
   app.disable('x-powered-by');
   app.use(securityHeaders);
   const secure = setup.publicUrl.startsWith('https:');
@@ -56,7 +60,7 @@ export function setUpWebApp(app: NestExpressApplication, setup: WebSetup): void 
     store: new TypeOrmSessionStore(setup.sessions, setup.sessionTtlSeconds * 1000),
     resave: false,
     saveUninitialized: false,
-    proxy: true,
+    // `proxy` left unset follows `trust proxy`: X-Forwarded-Proto counts only from a trusted hop.
     cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: setup.sessionTtlSeconds * 1000, path: '/' },
   });
   const logger = new Logger('Sessions');

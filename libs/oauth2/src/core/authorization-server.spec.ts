@@ -4,6 +4,8 @@ import { AuthorizationServer } from './authorization-server';
 import { HeaderInteraction, makeCore, oauthRequest, tokenPost } from './core-test.spec-helper';
 import { s256Challenge } from './protocol/pkce';
 import type { OAuthResponse } from './oauth-response';
+import type { ConsentView } from './oauth-interaction';
+import type { OAuthClient } from '../stores/models';
 
 const REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'v'.repeat(50);
@@ -127,5 +129,92 @@ describe('AuthorizationServer (core, no Nest)', () => {
     );
     assert.equal(res.body, '<p>custom</p>');
     assert.match(res.headers['Content-Security-Policy'] as string, /frame-ancestors 'none'/);
+  });
+});
+
+describe('remembered consent and public clients (RFC 8252 §8.6, RFC 6749 §10.2)', () => {
+  /** A core whose host page records the view it is asked to render. */
+  async function recording(overrides: Parameters<typeof makeCore>[0] = {}) {
+    const views: ConsentView[] = [];
+    class Recording extends HeaderInteraction {
+      override renderConsent(view: ConsentView): undefined {
+        views.push(view);
+        return undefined;
+      }
+    }
+    const core = makeCore(overrides, new Recording());
+    const pub = (await core.registry.register({ name: 'Native', redirectUris: ['http://127.0.0.1:7000/cb'], public: true })).client;
+    const conf = (await core.registry.register({ name: 'Web', redirectUris: [REDIRECT] })).client;
+    const query = (client: OAuthClient, scope: string, extra: Record<string, string> = {}) => ({
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: client.redirectUris[0],
+      scope,
+      state: 's',
+      code_challenge: s256Challenge(VERIFIER),
+      code_challenge_method: 'S256',
+      ...extra,
+    });
+    const get = (q: Record<string, string>) =>
+      core.server.handleAuthorizationRequest(oauthRequest({ query: q, headers: { 'x-user': 'u1' } }));
+    return { ...core, views, pub, conf, query, get };
+  }
+
+  it('shows a public client the consent page again after an earlier approval, marking what was approved (RFC 8252 §8.6)', async () => {
+    const { stores, pub, query, get, views, clock } = await recording();
+    await stores.consents.grant('u1', pub.id, ['profile'], clock.now());
+    const page = await get(query(pub, 'profile'));
+    assert.equal(page.status, 200, 'no code without the screen: another local app may own the loopback port');
+    assert.deepEqual(
+      views[0].scopes.map((s) => [s.name, s.alreadyApproved]),
+      [['profile', true]],
+    );
+    assert.match(page.body as string, /already allowed/i);
+  });
+
+  it('answers prompt=none from a public client with consent_required even after an approval (RFC 8252 §8.6)', async () => {
+    const { stores, pub, query, get, clock } = await recording();
+    await stores.consents.grant('u1', pub.id, ['profile'], clock.now());
+    const res = await get(query(pub, 'profile', { prompt: 'none' }));
+    assert.equal(location(res).searchParams.get('error'), 'consent_required');
+  });
+
+  it('tells the page which scopes are new when a client asks for more than it was allowed (step-up, RFC 6749 §10.2)', async () => {
+    const { stores, pub, conf, query, get, views, clock } = await recording();
+    for (const client of [pub, conf]) {
+      await stores.consents.grant('u1', client.id, ['profile'], clock.now());
+      views.length = 0;
+      const page = await get(query(client, 'profile email'));
+      assert.equal(page.status, 200);
+      assert.deepEqual(
+        views[0].scopes.map((s) => [s.name, s.alreadyApproved]),
+        [
+          ['profile', true],
+          ['email', false],
+        ],
+      );
+      assert.match(page.body as string, /class="new"/);
+    }
+  });
+
+  it('keeps remembered consent for a confidential client: a code without the screen (RFC 6749 §10.2)', async () => {
+    const { stores, conf, query, get, clock } = await recording();
+    await stores.consents.grant('u1', conf.id, ['profile', 'email'], clock.now());
+    assert.ok(location(await get(query(conf, 'profile'))).searchParams.get('code'));
+  });
+
+  it('remembers a public client’s consent only when rememberPublicClientConsent is on', async () => {
+    const { stores, pub, query, get, clock } = await recording({ rememberPublicClientConsent: true });
+    await stores.consents.grant('u1', pub.id, ['profile'], clock.now());
+    assert.ok(location(await get(query(pub, 'profile'))).searchParams.get('code'));
+  });
+
+  it('marks nothing as approved on a first authorization', async () => {
+    const { pub, query, get, views } = await recording();
+    await get(query(pub, 'profile email'));
+    assert.deepEqual(
+      views[0].scopes.map((s) => s.alreadyApproved),
+      [false, false],
+    );
   });
 });

@@ -10,7 +10,7 @@ describe('built-in HTML pages', () => {
     const html = renderConsentPage({
       client: { id: 'c', name: '<script>alert(1)</script>' },
       user: { id: 'u', name: '<b>Nate</b>' },
-      scopes: [{ name: 'profile', description: '<img src=x onerror=alert(1)>' }],
+      scopes: [{ name: 'profile', description: '<img src=x onerror=alert(1)>', alreadyApproved: false }],
       action: '/oauth2/auth',
       fields: { state: '"><script>', csrf_token: 't' },
     });
@@ -18,6 +18,26 @@ describe('built-in HTML pages', () => {
     assert.match(html, /name="decision" value="allow"/);
     assert.match(html, /name="decision" value="deny"/);
     assert.match(html, /<input type="hidden" name="state" value="&#34;&#62;&#60;script&#62;">/);
+  });
+  it('sets the scopes asked for beyond an earlier approval apart from the ones already allowed (step-up)', () => {
+    const view = {
+      client: { id: 'c', name: 'App' },
+      user: { id: 'u' },
+      action: '/oauth2/auth',
+      fields: {},
+    };
+    const stepUp = renderConsentPage({
+      ...view,
+      scopes: [
+        { name: 'profile', description: 'Read your profile', alreadyApproved: true },
+        { name: 'email', description: 'Read your email', alreadyApproved: false },
+      ],
+    });
+    assert.match(stepUp, /<ul class="new"><li><strong>email<\/strong>: Read your email <em>New<\/em><\/li><\/ul>/);
+    assert.match(stepUp, /You already allowed:<\/p><ul class="approved"><li><strong>profile<\/strong>/);
+    const again = renderConsentPage({ ...view, scopes: [{ name: 'profile', description: 'Read your profile', alreadyApproved: true }] });
+    assert.doesNotMatch(again, /class="new"/);
+    assert.match(again, /asks again/);
   });
   it('escapes the error page', () => {
     assert.ok(!renderErrorPage('<x>', '<y>').includes('<x>'));

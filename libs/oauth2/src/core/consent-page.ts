@@ -48,18 +48,39 @@ function page(title: string, content: string): string {
   );
 }
 
-/** The built-in consent page: names the client, lists each scope with its description, posts allow or deny. */
+/**
+ * The built-in consent page: names the client, lists each scope with its description, posts allow or
+ * deny. Scopes approved before are listed apart from new ones, so a step-up shows what changes and a
+ * repeated request (a public client, RFC 8252 §8.6) says it is a repeat.
+ */
 export function renderConsentPage(view: ConsentView): string {
   const client = escapeHtml(view.client.name);
   const user = escapeHtml(view.user.name ?? view.user.id);
-  const scopes = view.scopes.map((s) => `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}</li>`).join('');
+  const item = (s: ConsentView['scopes'][number], mark = '') =>
+    `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}${mark}</li>`;
+  const fresh = view.scopes.filter((s) => !s.alreadyApproved);
+  const approved = view.scopes.filter((s) => s.alreadyApproved);
+  let scopes: string;
+  if (!approved.length) {
+    scopes = `<p>Signed in as ${user}. <span class="client">${client}</span> asks to:</p><ul>${fresh.map((s) => item(s)).join('')}</ul>`;
+  } else if (!fresh.length) {
+    scopes =
+      `<p>Signed in as ${user}. You already allowed <span class="client">${client}</span> to:</p>` +
+      `<ul class="approved">${approved.map((s) => item(s)).join('')}</ul>` +
+      `<p>It asks again: allow only if you just started signing in to <span class="client">${client}</span> yourself.</p>`;
+  } else {
+    scopes =
+      `<p>Signed in as ${user}. <span class="client">${client}</span> asks for more access:</p>` +
+      `<ul class="new">${fresh.map((s) => item(s, ' <em>New</em>')).join('')}</ul>` +
+      `<p>You already allowed:</p><ul class="approved">${approved.map((s) => item(s)).join('')}</ul>`;
+  }
   const hidden = Object.entries(view.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
   return page(
     `Authorize ${view.client.name}`,
     `<h1>Authorize <span class="client">${client}</span></h1>` +
-      `<p>Signed in as ${user}. <span class="client">${client}</span> asks to:</p><ul>${scopes}</ul>` +
+      scopes +
       `<form method="post" action="${escapeHtml(view.action)}">${hidden}` +
       `<button type="submit" name="decision" value="allow">Allow</button>` +
       `<button type="submit" name="decision" value="deny">Deny</button></form>`,

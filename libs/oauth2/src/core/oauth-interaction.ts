@@ -13,8 +13,12 @@ export interface OAuthUser {
 export interface ConsentView {
   client: Pick<OAuthClient, 'id' | 'name'>;
   user: OAuthUser;
-  /** The scopes asked for, with their configured descriptions. */
-  scopes: { name: string; description: string }[];
+  /**
+   * The scopes asked for, with their configured descriptions. `alreadyApproved` marks the ones the
+   * user approved for this client before: a page shown again (every time for a public client, RFC
+   * 8252 §8.6) should say so, and set the others apart as new (step-up).
+   */
+  scopes: { name: string; description: string; alreadyApproved: boolean }[];
   /** Where the form posts (`POST {prefix}/auth`). */
   action: string;
   /** Hidden form fields (the pending request and its CSRF token) the form must post back unchanged. */

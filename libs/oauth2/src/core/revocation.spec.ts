@@ -11,7 +11,7 @@ describe('TokenRevocation (RFC 7009)', () => {
   beforeEach(() => {
     f = resourceFixture();
     cache = new TokenCache({ maxEntries: 10, ttl: 30 });
-    revocation = new TokenRevocation('realm', f.clients, f.tokens, cache, f.clock);
+    revocation = new TokenRevocation('realm', f.clients, f.tokens, cache, f.clock, f.consents);
   });
 
   it('revokes an access token alone and evicts it from the cache', async () => {
@@ -33,6 +33,37 @@ describe('TokenRevocation (RFC 7009)', () => {
     const access = await f.token({ clientId: client.id, grantId: refresh.token.grantId });
     await revocation.handle(formPost({ token: refresh.value, client_id: client.id, client_secret: 's' }));
     assert.notEqual((await f.tokens.findByHash(access.token.tokenHash))!.revokedAt, null);
+  });
+
+  it('ends the client’s authorization by the user with a refresh token: consent withdrawn, every grant of the pair revoked (RFC 7009 §2.1)', async () => {
+    const client = await f.client({ secret: 's' });
+    const other = await f.client({ secret: 't' });
+    await f.consents.grant('nate', client.id, ['profile'], f.clock.now());
+    await f.consents.grant('nate', other.id, ['profile'], f.clock.now());
+    await f.consents.grant('ada', client.id, ['profile'], f.clock.now());
+    const laptop = await f.token({ clientId: client.id, userId: 'nate', kind: 'refresh' });
+    const phone = await f.token({ clientId: client.id, userId: 'nate' });
+    const otherClient = await f.token({ clientId: other.id, userId: 'nate' });
+    const otherUser = await f.token({ clientId: client.id, userId: 'ada' });
+    cache.set(phone.token.tokenHash, { ...phone.token, tokenId: phone.token.id }, phone.token.grantId, f.clock.now());
+
+    await revocation.handle(formPost({ token: laptop.value }, basic(client.id, 's')));
+
+    assert.equal(await f.consents.find('nate', client.id), undefined, 'the next authorization asks again');
+    assert.notEqual((await f.tokens.findByHash(phone.token.tokenHash))!.revokedAt, null, 'no grant outlives the consent');
+    assert.equal(cache.size, 0);
+    assert.ok(await f.consents.find('nate', other.id));
+    assert.ok(await f.consents.find('ada', client.id));
+    assert.equal((await f.tokens.findByHash(otherClient.token.tokenHash))!.revokedAt, null);
+    assert.equal((await f.tokens.findByHash(otherUser.token.tokenHash))!.revokedAt, null);
+  });
+
+  it('keeps the consent when only an access token is revoked: the grant goes on (RFC 7009 §2.1)', async () => {
+    const client = await f.client({ secret: 's' });
+    await f.consents.grant('nate', client.id, ['profile'], f.clock.now());
+    const access = await f.token({ clientId: client.id, userId: 'nate' });
+    await revocation.handle(formPost({ token: access.value }, basic(client.id, 's')));
+    assert.ok(await f.consents.find('nate', client.id));
   });
 
   it('answers 200 and changes nothing for another client’s token or an unknown one (RFC 7009 §2.2)', async () => {

@@ -1,4 +1,5 @@
 import type { ClientStore } from '../stores/client.store';
+import type { ConsentStore } from '../stores/consent.store';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
 import { toErrorResponse } from './error-response';
@@ -18,7 +19,13 @@ import type { TokenCache } from './token-cache';
  * - `token` is required; `token_type_hint` is optional and, because a token is found by its hash
  *   whatever its kind, only checked for repetition: an unknown hint is ignored, as §2.1 allows.
  * - A refresh token revokes its whole grant — the refresh family and the access tokens issued from
- *   it (§2.1 SHOULD); an access token is revoked alone.
+ *   it (§2.1 SHOULD); an access token is revoked alone, and the grant goes on.
+ * - A refresh token revoked by its client also ends that client's authorization by the user, as the
+ *   user's own disconnect on the connected-apps page does (§1: "and the authorization grant itself"):
+ *   the remembered consent is withdrawn, so the next authorization shows the consent screen, and
+ *   every other grant the client holds for that user (another device, another browser) is revoked
+ *   with it. Consent is per (user, client) and the connected-apps list is built from it: a grant left
+ *   alive after its consent was withdrawn would be a connection the user can no longer see or revoke.
  * - An unknown, already revoked or expired token, or one issued to another client, gets the same
  *   empty 200 and nothing changes (§2.2: the client could do nothing useful with an error, and a
  *   difference would tell one client whether another client's token exists).
@@ -33,6 +40,7 @@ export class TokenRevocation {
     private readonly tokens: TokenStore,
     private readonly cache: TokenCache,
     private readonly clock: Clock,
+    private readonly consents: ConsentStore,
   ) {}
 
   /**
@@ -61,12 +69,23 @@ export class TokenRevocation {
         const revoked = await this.tokens.revokeGrant(token.grantId, now);
         this.cache.evictGrant(token.grantId);
         this.cache.evictTokens(revoked);
+        if (token.userId !== null) await this.disconnect(token.userId, client.id, now);
       } else {
         await this.tokens.revoke(token.id, now);
         this.cache.evictTokens([token.id]);
       }
     }
     return { status: 200, headers: { ...NO_STORE_HEADERS } };
+  }
+
+  /**
+   * The client is done with this user: its other grants for them end and the consent goes. Tokens
+   * first, as `ConnectedApps.revoke` does: should the consent delete fail, the client is already cut
+   * off and the user can still see and revoke it.
+   */
+  private async disconnect(userId: string, clientId: string, now: Date): Promise<void> {
+    this.cache.evictTokens(await this.tokens.revokeForUserAndClient(userId, clientId, now));
+    await this.consents.revoke(userId, clientId);
   }
 }
 

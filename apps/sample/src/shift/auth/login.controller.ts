@@ -5,6 +5,7 @@ import { SAMPLE_CONFIG } from '../../sample-config.token';
 import type { SampleConfig } from '../../sample-config';
 import { PageExceptionFilter } from '../../web/page-exception.filter';
 import { assertCsrf, csrfToken, regenerateSession, safeReturnPath, saveSession, takeNotice } from '../../web/web-security';
+import { normalizeUsername } from '../users/username';
 import { UsersService } from '../users/users.service';
 
 /** SHIFT's login form (fields `username` and `password`) and logout. */
@@ -31,8 +32,10 @@ export class LoginController {
     const username = typeof req.body.username === 'string' ? req.body.username : '';
     const password = typeof req.body.password === 'string' ? req.body.password : '';
     const back = safeReturnPath(req.body.return_to);
-    if (!(await this.withinRateLimit(req, res, username, back))) return;
-    const user = username && password ? await this.users.authenticate(username, password) : undefined;
+    // Normalised once: the rate-limit key and the lookup must name the same account.
+    const account = normalizeUsername(username);
+    if (!(await this.withinRateLimit(req, res, account, username, back))) return;
+    const user = account && password ? await this.users.authenticate(account, password) : undefined;
     if (!user) {
       // One message for an unknown user and a wrong password, so the form does not reveal who has an account.
       res.status(401).render('login', {
@@ -50,13 +53,22 @@ export class LoginController {
     res.redirect(303, back ?? '/');
   }
 
-  /** Counts the attempt per IP and per username (checked before the slow password hash); answers 429 past either limit. */
-  private async withinRateLimit(req: Request, res: Response, username: string, back: string | undefined): Promise<boolean> {
+  /**
+   * Counts the attempt per IP and per (normalised) account, before the slow password hash; answers
+   * 429 past either limit. `req.ip` honours X-Forwarded-For only from the hops TRUST_PROXY names.
+   */
+  private async withinRateLimit(
+    req: Request,
+    res: Response,
+    account: string,
+    username: string,
+    back: string | undefined,
+  ): Promise<boolean> {
     const limits = this.config.loginRateLimit;
     if (!limits) return true;
     try {
       await this.limiter.consume('login:ip', req.ip ?? '', { limit: limits.perIp, ttl: 300 });
-      if (username) await this.limiter.consume('login:user', username.toLowerCase(), { limit: limits.perUser, ttl: 300 });
+      if (account) await this.limiter.consume('login:user', account, { limit: limits.perUser, ttl: 300 });
       return true;
     } catch (error) {
       if (!(error instanceof TooManyRequestsError)) throw error;

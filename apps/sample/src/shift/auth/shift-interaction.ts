@@ -31,6 +31,9 @@ export class ShiftInteraction extends OAuthInteraction {
       user: view.user,
       view,
       hiddenFields: Object.entries(view.fields).map(([name, value]) => ({ name, value })),
+      // Asked again (a public client, every time) or for more (step-up): the page says which is which.
+      newScopes: view.scopes.filter((s) => !s.alreadyApproved),
+      approvedScopes: view.scopes.filter((s) => s.alreadyApproved),
       team,
     };
     return new Promise((resolve, reject) =>

@@ -49,9 +49,12 @@ export class UsersService implements OnApplicationBootstrap {
     this.logger.log(`seeded the demo users (${DEMO_USERS.map((u) => u.username).join(', ')}) and teams`);
   }
 
-  /** The user with these credentials, or undefined; the same work is done whether the username exists or not. */
+  /**
+   * The user with these credentials, or undefined; the same work is done whether the username exists
+   * or not. `username` must already be normalised (`normalizeUsername`), as the login limit counted it.
+   */
   async authenticate(username: string, password: string): Promise<ShiftUser | undefined> {
-    const user = await this.users.findOneBy({ username: username.trim().toLowerCase() });
+    const user = await this.users.findOneBy({ username });
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     return user && ok ? user : undefined;
   }

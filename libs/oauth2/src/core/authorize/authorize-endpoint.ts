@@ -37,7 +37,8 @@ export interface AuthorizeEndpointDeps {
 /**
  * The authorization endpoint (RFC 6749 §4.1.1–§4.1.2): `GET {prefix}/auth` validates the request,
  * sends the user to log in or to consent, and issues a code; `POST {prefix}/auth` takes the consent
- * decision. Order matters: the client and redirect URI are checked before anything may be
+ * decision. Consent is remembered for confidential clients only, unless `rememberPublicClientConsent`
+ * (RFC 8252 §8.6); a page shown again marks the scopes approved before. Order matters: the client and redirect URI are checked before anything may be
  * redirected (§4.1.2.1); the CSRF token before the posted request is acted on (§10.12).
  */
 export class AuthorizeEndpoint {
@@ -54,11 +55,11 @@ export class AuthorizeEndpoint {
       // prompt=login: re-authenticate; the way back drops `login` so the next visit does not loop.
       if (request.prompt.has('login')) return redirectResponse(interaction.loginUrl(returnPath(req.url, true), req, true));
       if (!user) return redirectResponse(interaction.loginUrl(returnPath(req.url, false), req, false));
-      const consent = await this.deps.consents.find(user.id, request.client.id);
-      const covered = consent !== undefined && request.scopes.every((s) => consent.scopes.includes(s));
-      if (covered && !request.prompt.has('consent')) return await this.issueCode(request, user);
+      const approved = (await this.deps.consents.find(user.id, request.client.id))?.scopes ?? [];
+      const covered = request.scopes.every((s) => approved.includes(s));
+      if (covered && this.remembersConsent(request) && !request.prompt.has('consent')) return await this.issueCode(request, user);
       if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes for this client');
-      return await this.deps.consentForm.render(request, user, req, interaction);
+      return await this.deps.consentForm.render(request, user, req, interaction, approved);
     } catch (error) {
       return this.redirectError(target, error);
     }
@@ -83,6 +84,16 @@ export class AuthorizeEndpoint {
     } catch (error) {
       return this.redirectError(target, error);
     }
+  }
+
+  /**
+   * Whether an earlier approval may stand in for the screen. A confidential client proves who it is
+   * at the token endpoint, so its remembered consent is safe to reuse (RFC 6749 §10.2). A public
+   * client cannot: any local process that binds its loopback redirect port gets a code for its own
+   * PKCE challenge (RFC 8252 §8.6), so the user must see every request unless the host opted out.
+   */
+  private remembersConsent(request: AuthorizationRequest): boolean {
+    return request.client.secretHash !== null || this.deps.options.rememberPublicClientConsent;
   }
 
   /** Checks shared by GET and POST whose failures are pages, never redirects. */

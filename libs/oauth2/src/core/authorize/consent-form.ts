@@ -25,8 +25,17 @@ export class ConsentForm {
     private readonly clock: Clock,
   ) {}
 
-  /** The consent page for a validated request, with the cookie set (or kept) and the form token bound to it. */
-  async render(request: AuthorizationRequest, user: OAuthUser, req: OAuthRequest, interaction: OAuthInteraction): Promise<OAuthResponse> {
+  /**
+   * The consent page for a validated request, with the cookie set (or kept) and the form token bound
+   * to it; `approved` are the scopes the user approved for this client before, which the page marks.
+   */
+  async render(
+    request: AuthorizationRequest,
+    user: OAuthUser,
+    req: OAuthRequest,
+    interaction: OAuthInteraction,
+    approved: readonly string[] = [],
+  ): Promise<OAuthResponse> {
     const existing = req.cookies[CONSENT_COOKIE];
     const cookie = existing && COOKIE_VALUE.test(existing) ? existing : this.csrf.newCookieValue();
     const fields: Record<string, string> = {};
@@ -38,7 +47,11 @@ export class ConsentForm {
     const view: ConsentView = {
       client: { id: request.client.id, name: request.client.name },
       user,
-      scopes: request.scopes.map((name) => ({ name, description: this.options.scopes[name] ?? name })),
+      scopes: request.scopes.map((name) => ({
+        name,
+        description: this.options.scopes[name] ?? name,
+        alreadyApproved: approved.includes(name),
+      })),
       action: new URL(req.url, 'http://localhost').pathname,
       fields,
     };
