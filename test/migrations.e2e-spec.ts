@@ -1,9 +1,46 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
 import { openDataSource } from '../apps/sample/src/database/open-data-source';
 import { createTestDatabase, databaseKind, type TestDatabase } from './support/test-database';
+
+const OAUTH_TABLES = ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_tokens'];
+
+/**
+ * The `oauth_` tables of the data source's own database, by name.
+ *
+ * Not `queryRunner.getTables()` without names: on MySQL/MariaDB TypeORM then reads the tables of
+ * every database on the server (`SELECT … FROM INFORMATION_SCHEMA.TABLES`, no schema filter), and
+ * afterwards looks each table's schema up in a second query (`… FROM INFORMATION_SCHEMA.SCHEMATA`,
+ * for the default collation). Other test files create and drop their own `t_…` databases in
+ * parallel; one dropped between the two queries leaves a table whose schema is gone, and
+ * `loadTables` fails with "Cannot read properties of undefined (reading 'COLLATION')". Asking the
+ * catalog for this database's tables only, then loading those by name, keeps every query scoped to a
+ * database nobody else drops. The race is reproduced below by dropping a database at that moment.
+ */
+async function oauthTables(runner: QueryRunner): Promise<string[]> {
+  const type = runner.connection.options.type;
+  const sql =
+    type === 'better-sqlite3'
+      ? `SELECT name AS name FROM sqlite_master WHERE type = 'table'`
+      : type === 'postgres'
+        ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()'
+        : 'SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE()';
+  const names = ((await runner.query(sql)) as { name: string }[]).map((row) => row.name).filter((n) => n.startsWith('oauth_'));
+  if (!names.length) return [];
+  return (await runner.getTables(names)).map((t) => t.name).sort();
+}
+
+/** Runs `action` with a query runner of `ds`, released afterwards. */
+async function withRunner<T>(ds: DataSource, action: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    return await action(runner);
+  } finally {
+    await runner.release();
+  }
+}
 
 /** The index a hot path needs: `columns` of `table`, by name. */
 const HOT_PATH_INDEXES = [
@@ -41,8 +78,7 @@ describe('migrations (on the database in DATABASE_URL)', () => {
   });
 
   it('creates the four oauth_ tables on an empty database', async () => {
-    const tables = (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('oauth_'));
-    assert.deepEqual(tables.sort(), ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_tokens']);
+    assert.deepEqual(await withRunner(ds, oauthTables), OAUTH_TABLES);
   });
 
   it('leaves the schema exactly as the entities describe it (no pending schema change)', async () => {
@@ -80,12 +116,75 @@ describe('migrations (on the database in DATABASE_URL)', () => {
 
   it('reverts cleanly: undoing the migration drops every oauth_ table', async () => {
     await ds.undoLastMigration();
-    const tables = (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('oauth_'));
-    assert.deepEqual(tables, []);
+    assert.deepEqual(await withRunner(ds, oauthTables), []);
     await ds.runMigrations();
     assert.equal(await ds.showMigrations(), false);
   });
 });
+
+// Several instances share a PostgreSQL or MySQL/MariaDB database; a SQLite file serves one process.
+if (databaseKind() !== 'sqlite') {
+  describe('reading the schema while other databases come and go (on the database in DATABASE_URL)', () => {
+    let db: TestDatabase;
+    let ds: DataSource;
+    before(async () => {
+      db = await createTestDatabase();
+      ds = await openDataSource(dataSourceOptionsFromUrl(db.url));
+    });
+    after(async () => {
+      await ds.destroy();
+      await db.drop();
+    });
+
+    /** A query runner that drops `other` right after its first catalog query for tables returns. */
+    async function runnerDroppingMidway(other: TestDatabase): Promise<{ runner: QueryRunner; dropped: () => boolean }> {
+      const runner = ds.createQueryRunner();
+      const query = runner.query.bind(runner);
+      let dropped = false;
+      runner.query = (async (sql: string, ...rest: unknown[]) => {
+        const result = await (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+        if (!dropped && /information_schema[`"]?\.[`"]?tables/i.test(sql)) {
+          dropped = true;
+          await other.drop();
+        }
+        return result;
+      }) as QueryRunner['query'];
+      return { runner, dropped: () => dropped };
+    }
+
+    /** Another test file's database, with a table in it. */
+    async function otherDatabase(): Promise<TestDatabase> {
+      const other = await createTestDatabase();
+      const otherDs = await new DataSource(other.options).initialize();
+      await otherDs.query('CREATE TABLE scratch (id int)');
+      await otherDs.destroy();
+      return other;
+    }
+
+    it('lists its own tables even when another database is dropped between the catalog queries', async () => {
+      const { runner, dropped } = await runnerDroppingMidway(await otherDatabase());
+      try {
+        assert.deepEqual(await oauthTables(runner), OAUTH_TABLES);
+        assert.equal(dropped(), true, 'the other database was dropped midway');
+      } finally {
+        await runner.release();
+      }
+    });
+
+    if (databaseKind() === 'mysql') {
+      it("reproduces TypeORM's race: getTables() without names fails when a database is dropped midway", async () => {
+        // If this stops failing, TypeORM scoped its catalog reads and oauthTables() could go back to getTables().
+        const { runner, dropped } = await runnerDroppingMidway(await otherDatabase());
+        try {
+          await assert.rejects(runner.getTables(), /reading 'COLLATION'/);
+          assert.equal(dropped(), true);
+        } finally {
+          await runner.release();
+        }
+      });
+    }
+  });
+}
 
 // Several instances share a PostgreSQL or MySQL/MariaDB database; a SQLite file serves one process.
 if (databaseKind() !== 'sqlite') {
