@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
 import { openDataSource } from '../apps/sample/src/database/open-data-source';
@@ -41,6 +42,9 @@ async function withRunner<T>(ds: DataSource, action: (runner: QueryRunner) => Pr
     await runner.release();
   }
 }
+
+/** The 13-digit timestamp at the end of a migration class name. */
+const timestampOf = (migration: { name: string }) => Number(/(\d{13})$/.exec(migration.name)![1]);
 
 /** The index a hot path needs: `columns` of `table`, by name. */
 const HOT_PATH_INDEXES = [
@@ -114,11 +118,79 @@ describe('migrations (on the database in DATABASE_URL)', () => {
     }
   });
 
-  it('reverts cleanly: undoing the migration drops every oauth_ table', async () => {
-    await ds.undoLastMigration();
+  it("reverts cleanly: undoing the library's migrations, newest first, drops every oauth_ table", async () => {
+    // The sample's own migration is older than every library one, so these undo exactly the library's.
+    for (let i = 0; i < OAUTH_MIGRATIONS.length; i++) await ds.undoLastMigration();
     assert.deepEqual(await withRunner(ds, oauthTables), []);
     await ds.runMigrations();
     assert.equal(await ds.showMigrations(), false);
+    assert.deepEqual(await withRunner(ds, oauthTables), OAUTH_TABLES);
+  });
+});
+
+describe('migrating clients registered before redirect URI lists were JSON (on the database in DATABASE_URL)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  const FIRST_NEW = 1780000100000;
+  const legacy = [
+    // What `clients create --redirect-uri 'https://app.example/cb http://evil.example/steal'` stored.
+    { id: 'c-1', secret_hash: 'a'.repeat(64), redirect_uris: 'https://app.example/cb http://evil.example/steal' },
+    { id: 'c-2', secret_hash: null, redirect_uris: 'http://127.0.0.1:8765/cb' },
+    { id: 'c-3', secret_hash: 'b'.repeat(64), redirect_uris: '' },
+  ];
+
+  before(async () => {
+    db = await createTestDatabase();
+    const old = await new DataSource({
+      ...db.options,
+      migrations: OAUTH_MIGRATIONS.filter((m) => timestampOf(m) < FIRST_NEW),
+    }).initialize();
+    await old.runMigrations();
+    for (const row of legacy) {
+      await old
+        .createQueryBuilder()
+        .insert()
+        .into('oauth_clients')
+        .values({ ...row, name: row.id, grant_types: 'authorization_code', scopes: 'profile', can_introspect: 0, created_at: 1 })
+        .execute();
+    }
+    await old.destroy();
+    ds = await openDataSource(dataSourceOptionsFromUrl(db.url));
+  });
+  after(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const rows = async () =>
+    (await ds.query('SELECT id, redirect_uris, application_type FROM oauth_clients ORDER BY id')) as {
+      id: string;
+      redirect_uris: string;
+      application_type: string;
+    }[];
+
+  it('stores each redirect URI list as a JSON array, and the application type from whether the client has a secret (RFC 8252 §8.4)', async () => {
+    assert.deepEqual(
+      (await rows()).map((r) => ({ id: r.id, uris: JSON.parse(r.redirect_uris), type: r.application_type })),
+      [
+        { id: 'c-1', uris: ['https://app.example/cb', 'http://evil.example/steal'], type: 'web' },
+        { id: 'c-2', uris: ['http://127.0.0.1:8765/cb'], type: 'native' },
+        { id: 'c-3', uris: [], type: 'web' },
+      ],
+    );
+  });
+
+  it('converts back to space-separated lists without application types when undone', async () => {
+    const executed = ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).filter((m) => timestampOf(m) >= FIRST_NEW);
+    for (let i = 0; i < executed.length; i++) await ds.undoLastMigration();
+    const undone = await ds.query('SELECT id, redirect_uris FROM oauth_clients ORDER BY id');
+    assert.deepEqual(
+      undone.map((r: { id: string; redirect_uris: string }) => [r.id, r.redirect_uris]),
+      legacy.map((r) => [r.id, r.redirect_uris]),
+    );
+    assert.equal(await withRunner(ds, (runner) => runner.hasColumn('oauth_clients', 'application_type')), false);
+    await ds.runMigrations();
+    assert.equal((await rows()).length, 3);
   });
 });
 

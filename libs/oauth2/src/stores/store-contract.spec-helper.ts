@@ -47,6 +47,7 @@ function client(over: Partial<OAuthClient> = {}): OAuthClient {
     grantTypes: ['authorization_code', 'refresh_token'],
     scopes: ['profile', 'offline_access'],
     canIntrospect: false,
+    applicationType: 'web',
     createdAt: T0,
     ...over,
   };
@@ -101,9 +102,20 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
 
     it('keeps a public client without a secret', async () => {
       const [store] = h().stores;
-      const saved = client({ secretHash: null, grantTypes: ['authorization_code'] });
+      const saved = client({ secretHash: null, grantTypes: ['authorization_code'], applicationType: 'native' });
       await store.save(saved);
       assert.deepEqual(await store.findById(saved.id), saved);
+    });
+
+    it('keeps the redirect URIs as the exact list saved, never splitting one on a space (RFC 6749 §3.1.2)', async () => {
+      const [store] = h().stores;
+      const saved = client({ redirectUris: ['https://app.example/cb http://evil.example/steal', 'com.example.app:/cb'] });
+      await store.save(saved);
+      assert.deepEqual((await store.findById(saved.id))?.redirectUris, saved.redirectUris);
+      assert.deepEqual(
+        (await store.list()).map((c) => c.redirectUris),
+        [saved.redirectUris],
+      );
     });
 
     it('stores the client secret only as its SHA-256 (RFC 6819 §5.1.4.1.3)', async () => {
