@@ -128,6 +128,14 @@ describe('migrations (on the database in DATABASE_URL)', () => {
   });
 });
 
+/** Columns that hold an identifier or a hash, compared byte for byte (binary collation on MySQL/MariaDB). */
+const IDENTIFIER_COLUMNS: Record<string, string[]> = {
+  oauth_clients: ['id', 'secret_hash'],
+  oauth_authorization_codes: ['code_hash', 'client_id', 'user_id', 'grant_id', 'code_challenge'],
+  oauth_tokens: ['id', 'token_hash', 'client_id', 'user_id', 'grant_id', 'parent_id'],
+  oauth_consents: ['user_id', 'client_id'],
+};
+
 describe('migrating clients registered before redirect URI lists were JSON (on the database in DATABASE_URL)', () => {
   let db: TestDatabase;
   let ds: DataSource;
@@ -252,6 +260,33 @@ if (databaseKind() !== 'sqlite') {
           assert.equal(dropped(), true);
         } finally {
           await runner.release();
+        }
+      });
+
+      it('makes every identifier and hash column binary and no-pad on MySQL/MariaDB', async () => {
+        const columns = (await ds.query(
+          `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLLATION_NAME AS collation FROM INFORMATION_SCHEMA.COLUMNS
+           WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'oauth\\_%' AND COLLATION_NAME IS NOT NULL`,
+        )) as { t: string; c: string; collation: string }[];
+        for (const [table, names] of Object.entries(IDENTIFIER_COLUMNS)) {
+          for (const name of names) {
+            const column = columns.find((c) => c.t === table && c.c === name);
+            assert.ok(column, `${table}.${name}`);
+            assert.match(column.collation, /^utf8mb4_(nopad_bin|0900_bin)$/, `${table}.${name}`);
+          }
+        }
+        // Byte-for-byte in SQL too: neither another case nor a trailing space finds the row.
+        await ds.query(
+          `INSERT INTO oauth_consents (user_id, client_id, scopes, created_at, last_used_at) VALUES ('Nate', 'Client-1', 'profile', 1, 1)`,
+        );
+        for (const [user, client] of [
+          ['nate', 'Client-1'],
+          ['Nate ', 'Client-1'],
+          ['Nate', 'CLIENT-1'],
+          ['Nate', 'Client-1 '],
+        ]) {
+          const found = await ds.query('SELECT user_id FROM oauth_consents WHERE user_id = ? AND client_id = ?', [user, client]);
+          assert.deepEqual(found, [], JSON.stringify([user, client]));
         }
       });
     }
