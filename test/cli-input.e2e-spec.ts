@@ -29,6 +29,31 @@ describe('admin CLI input checks', { concurrency: 4 }, () => {
       /must use https/,
     ],
     [
+      'a redirect URI with whitespace, which a space-separated list would read back as two (RFC 6749 §3.1.2)',
+      ['clients', 'create', '--name', 'X', '--redirect-uri', 'https://app.example/cb http://evil.example/steal'],
+      /redirect URI "https:\/\/app\.example\/cb http:\/\/evil\.example\/steal" must not contain whitespace or control characters/,
+    ],
+    [
+      'a redirect URI with a control character (RFC 3986 §2)',
+      ['clients', 'create', '--name', 'X', '--redirect-uri', 'https://app.example/cb\thttp://evil.example/steal'],
+      /must not contain whitespace or control characters/,
+    ],
+    [
+      'a redirect URI that is not in canonical form (RFC 9700 §4.1.3)',
+      ['clients', 'create', '--name', 'X', '--redirect-uri', 'https://App.example/cb'],
+      /canonical form/,
+    ],
+    [
+      'an unknown --application-type (RFC 7591 §2)',
+      ['clients', 'create', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--application-type', 'desktop'],
+      /application type "desktop" is not supported/,
+    ],
+    [
+      'a private-use URI scheme for a web client (RFC 8252 §8.4)',
+      ['clients', 'create', '--name', 'X', '--redirect-uri', 'com.example.app:/cb', '--application-type', 'web', '--public'],
+      /private-use URI scheme/,
+    ],
+    [
       'an unknown grant type',
       ['clients', 'create', '--name', 'X', '--redirect-uri', 'https://a.example/cb', '--grant-types', 'password'],
       /grant type "password"/,

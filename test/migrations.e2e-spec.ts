@@ -1,9 +1,50 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
+import { OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
 import { openDataSource } from '../apps/sample/src/database/open-data-source';
 import { createTestDatabase, databaseKind, type TestDatabase } from './support/test-database';
+
+const OAUTH_TABLES = ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_tokens'];
+
+/**
+ * The `oauth_` tables of the data source's own database, by name.
+ *
+ * Not `queryRunner.getTables()` without names: on MySQL/MariaDB TypeORM then reads the tables of
+ * every database on the server (`SELECT … FROM INFORMATION_SCHEMA.TABLES`, no schema filter), and
+ * afterwards looks each table's schema up in a second query (`… FROM INFORMATION_SCHEMA.SCHEMATA`,
+ * for the default collation). Other test files create and drop their own `t_…` databases in
+ * parallel; one dropped between the two queries leaves a table whose schema is gone, and
+ * `loadTables` fails with "Cannot read properties of undefined (reading 'COLLATION')". Asking the
+ * catalog for this database's tables only, then loading those by name, keeps every query scoped to a
+ * database nobody else drops. The race is reproduced below by dropping a database at that moment.
+ */
+async function oauthTables(runner: QueryRunner): Promise<string[]> {
+  const type = runner.connection.options.type;
+  const sql =
+    type === 'better-sqlite3'
+      ? `SELECT name AS name FROM sqlite_master WHERE type = 'table'`
+      : type === 'postgres'
+        ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()'
+        : 'SELECT TABLE_NAME AS name FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = DATABASE()';
+  const names = ((await runner.query(sql)) as { name: string }[]).map((row) => row.name).filter((n) => n.startsWith('oauth_'));
+  if (!names.length) return [];
+  return (await runner.getTables(names)).map((t) => t.name).sort();
+}
+
+/** Runs `action` with a query runner of `ds`, released afterwards. */
+async function withRunner<T>(ds: DataSource, action: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    return await action(runner);
+  } finally {
+    await runner.release();
+  }
+}
+
+/** The 13-digit timestamp at the end of a migration class name. */
+const timestampOf = (migration: { name: string }) => Number(/(\d{13})$/.exec(migration.name)![1]);
 
 /** The index a hot path needs: `columns` of `table`, by name. */
 const HOT_PATH_INDEXES = [
@@ -41,8 +82,7 @@ describe('migrations (on the database in DATABASE_URL)', () => {
   });
 
   it('creates the four oauth_ tables on an empty database', async () => {
-    const tables = (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('oauth_'));
-    assert.deepEqual(tables.sort(), ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_tokens']);
+    assert.deepEqual(await withRunner(ds, oauthTables), OAUTH_TABLES);
   });
 
   it('leaves the schema exactly as the entities describe it (no pending schema change)', async () => {
@@ -78,15 +118,180 @@ describe('migrations (on the database in DATABASE_URL)', () => {
     }
   });
 
-  it('reverts cleanly: undoing the migrations drops every oauth_ table', async () => {
-    // Every migration, the sample's included: the library's is not necessarily the last one run.
+  it('reverts cleanly: undoing every migration, newest first, drops every oauth_ table', async () => {
+    // Every migration, the sample's included: the library's are not necessarily the last ones run.
     for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration();
-    const tables = (await ds.createQueryRunner().getTables()).map((t) => t.name).filter((n) => n.startsWith('oauth_'));
-    assert.deepEqual(tables, []);
+    assert.deepEqual(await withRunner(ds, oauthTables), []);
     await ds.runMigrations();
     assert.equal(await ds.showMigrations(), false);
+    assert.deepEqual(await withRunner(ds, oauthTables), OAUTH_TABLES);
   });
 });
+
+/** Columns that hold an identifier or a hash, compared byte for byte (binary collation on MySQL/MariaDB). */
+const IDENTIFIER_COLUMNS: Record<string, string[]> = {
+  oauth_clients: ['id', 'secret_hash'],
+  oauth_authorization_codes: ['code_hash', 'client_id', 'user_id', 'grant_id', 'code_challenge'],
+  oauth_tokens: ['id', 'token_hash', 'client_id', 'user_id', 'grant_id', 'parent_id'],
+  oauth_consents: ['user_id', 'client_id'],
+};
+
+describe('migrating clients registered before redirect URI lists were JSON (on the database in DATABASE_URL)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  const FIRST_NEW = 1780000100000;
+  const legacy = [
+    // What `clients create --redirect-uri 'https://app.example/cb http://evil.example/steal'` stored.
+    { id: 'c-1', secret_hash: 'a'.repeat(64), redirect_uris: 'https://app.example/cb http://evil.example/steal' },
+    { id: 'c-2', secret_hash: null, redirect_uris: 'http://127.0.0.1:8765/cb' },
+    { id: 'c-3', secret_hash: 'b'.repeat(64), redirect_uris: '' },
+  ];
+
+  before(async () => {
+    db = await createTestDatabase();
+    const old = await new DataSource({
+      ...db.options,
+      migrations: OAUTH_MIGRATIONS.filter((m) => timestampOf(m) < FIRST_NEW),
+    }).initialize();
+    await old.runMigrations();
+    for (const row of legacy) {
+      await old
+        .createQueryBuilder()
+        .insert()
+        .into('oauth_clients')
+        .values({ ...row, name: row.id, grant_types: 'authorization_code', scopes: 'profile', can_introspect: 0, created_at: 1 })
+        .execute();
+    }
+    await old.destroy();
+    ds = await openDataSource(dataSourceOptionsFromUrl(db.url));
+  });
+  after(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const rows = async () =>
+    (await ds.query('SELECT id, redirect_uris, application_type FROM oauth_clients ORDER BY id')) as {
+      id: string;
+      redirect_uris: string;
+      application_type: string;
+    }[];
+
+  it('stores each redirect URI list as a JSON array, and the application type from whether the client has a secret (RFC 8252 §8.4)', async () => {
+    assert.deepEqual(
+      (await rows()).map((r) => ({ id: r.id, uris: JSON.parse(r.redirect_uris), type: r.application_type })),
+      [
+        { id: 'c-1', uris: ['https://app.example/cb', 'http://evil.example/steal'], type: 'web' },
+        { id: 'c-2', uris: ['http://127.0.0.1:8765/cb'], type: 'native' },
+        { id: 'c-3', uris: [], type: 'web' },
+      ],
+    );
+  });
+
+  it('converts back to space-separated lists without application types when undone', async () => {
+    const executed = ((await ds.query('SELECT name FROM migrations')) as { name: string }[]).filter((m) => timestampOf(m) >= FIRST_NEW);
+    for (let i = 0; i < executed.length; i++) await ds.undoLastMigration();
+    const undone = await ds.query('SELECT id, redirect_uris FROM oauth_clients ORDER BY id');
+    assert.deepEqual(
+      undone.map((r: { id: string; redirect_uris: string }) => [r.id, r.redirect_uris]),
+      legacy.map((r) => [r.id, r.redirect_uris]),
+    );
+    assert.equal(await withRunner(ds, (runner) => runner.hasColumn('oauth_clients', 'application_type')), false);
+    await ds.runMigrations();
+    assert.equal((await rows()).length, 3);
+  });
+});
+
+// Several instances share a PostgreSQL or MySQL/MariaDB database; a SQLite file serves one process.
+if (databaseKind() !== 'sqlite') {
+  describe('reading the schema while other databases come and go (on the database in DATABASE_URL)', () => {
+    let db: TestDatabase;
+    let ds: DataSource;
+    before(async () => {
+      db = await createTestDatabase();
+      ds = await openDataSource(dataSourceOptionsFromUrl(db.url));
+    });
+    after(async () => {
+      await ds.destroy();
+      await db.drop();
+    });
+
+    /** A query runner that drops `other` right after its first catalog query for tables returns. */
+    async function runnerDroppingMidway(other: TestDatabase): Promise<{ runner: QueryRunner; dropped: () => boolean }> {
+      const runner = ds.createQueryRunner();
+      const query = runner.query.bind(runner);
+      let dropped = false;
+      runner.query = (async (sql: string, ...rest: unknown[]) => {
+        const result = await (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+        if (!dropped && /information_schema[`"]?\.[`"]?tables/i.test(sql)) {
+          dropped = true;
+          await other.drop();
+        }
+        return result;
+      }) as QueryRunner['query'];
+      return { runner, dropped: () => dropped };
+    }
+
+    /** Another test file's database, with a table in it. */
+    async function otherDatabase(): Promise<TestDatabase> {
+      const other = await createTestDatabase();
+      const otherDs = await new DataSource(other.options).initialize();
+      await otherDs.query('CREATE TABLE scratch (id int)');
+      await otherDs.destroy();
+      return other;
+    }
+
+    it('lists its own tables even when another database is dropped between the catalog queries', async () => {
+      const { runner, dropped } = await runnerDroppingMidway(await otherDatabase());
+      try {
+        assert.deepEqual(await oauthTables(runner), OAUTH_TABLES);
+        assert.equal(dropped(), true, 'the other database was dropped midway');
+      } finally {
+        await runner.release();
+      }
+    });
+
+    if (databaseKind() === 'mysql') {
+      it("reproduces TypeORM's race: getTables() without names fails when a database is dropped midway", async () => {
+        // If this stops failing, TypeORM scoped its catalog reads and oauthTables() could go back to getTables().
+        const { runner, dropped } = await runnerDroppingMidway(await otherDatabase());
+        try {
+          await assert.rejects(runner.getTables(), /reading 'COLLATION'/);
+          assert.equal(dropped(), true);
+        } finally {
+          await runner.release();
+        }
+      });
+
+      it('makes every identifier and hash column binary and no-pad on MySQL/MariaDB', async () => {
+        const columns = (await ds.query(
+          `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLLATION_NAME AS collation FROM INFORMATION_SCHEMA.COLUMNS
+           WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'oauth\\_%' AND COLLATION_NAME IS NOT NULL`,
+        )) as { t: string; c: string; collation: string }[];
+        for (const [table, names] of Object.entries(IDENTIFIER_COLUMNS)) {
+          for (const name of names) {
+            const column = columns.find((c) => c.t === table && c.c === name);
+            assert.ok(column, `${table}.${name}`);
+            assert.match(column.collation, /^utf8mb4_(nopad_bin|0900_bin)$/, `${table}.${name}`);
+          }
+        }
+        // Byte-for-byte in SQL too: neither another case nor a trailing space finds the row.
+        await ds.query(
+          `INSERT INTO oauth_consents (user_id, client_id, scopes, created_at, last_used_at) VALUES ('Nate', 'Client-1', 'profile', 1, 1)`,
+        );
+        for (const [user, client] of [
+          ['nate', 'Client-1'],
+          ['Nate ', 'Client-1'],
+          ['Nate', 'CLIENT-1'],
+          ['Nate', 'Client-1 '],
+        ]) {
+          const found = await ds.query('SELECT user_id FROM oauth_consents WHERE user_id = ? AND client_id = ?', [user, client]);
+          assert.deepEqual(found, [], JSON.stringify([user, client]));
+        }
+      });
+    }
+  });
+}
 
 // Several instances share a PostgreSQL or MySQL/MariaDB database; a SQLite file serves one process.
 if (databaseKind() !== 'sqlite') {

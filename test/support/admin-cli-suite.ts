@@ -87,6 +87,12 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
         assert.deepEqual(Object.keys(created.phone), ['client_id']);
       });
 
+      fullIt('registers a native app with --application-type native and a private-use scheme redirect URI (RFC 8252 §7.1)', async () => {
+        const args = ['--name', 'Desktop app', '--redirect-uri', 'com.example.desktop:/cb', '--application-type', 'native'];
+        await create('desktop', args);
+        assert.deepEqual(Object.keys(created.desktop), ['client_id', 'client_secret']);
+      });
+
       fullIt('registers a client_credentials client with --grant-types and --introspect', async () => {
         await create('reports', ['--name', 'Reports', '--grant-types', 'client_credentials', '--introspect']);
       });
@@ -109,12 +115,17 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
         assert.deepEqual(byId('planner').redirect_uris, ['https://planner.example/cb', 'http://127.0.0.1:8080/cb']);
         assert.deepEqual(byId('planner').scopes, ['profile', 'offline_access']);
         assert.equal(byId('planner').type, 'confidential');
+        assert.equal(byId('planner').application_type, 'web');
         if (full) {
           assert.equal(byId('phone').type, 'public');
+          assert.equal(byId('phone').application_type, 'native');
+          assert.equal(byId('desktop').type, 'confidential');
+          assert.equal(byId('desktop').application_type, 'native');
+          assert.deepEqual(byId('desktop').redirect_uris, ['com.example.desktop:/cb']);
           assert.deepEqual(byId('reports').grant_types, ['client_credentials']);
           assert.equal(byId('reports').can_introspect, true);
         }
-        assert.equal(list.length, full ? 4 : 1);
+        assert.equal(list.length, full ? 5 : 1);
         assert.equal(run.stdout.includes(created.planner.client_secret!), false);
         assert.doesNotMatch(run.stdout, /hash/i);
         if (files) {
@@ -126,10 +137,12 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
       it('clients list and clients show print readable tables', async () => {
         const list = await runCli(['clients', 'list'], url);
         assert.match(list.stdout, /^CLIENT ID +NAME/);
-        assert.match(list.stdout, new RegExp(`${created.planner.client_id} +Planner +confidential`));
+        assert.match(list.stdout, /^CLIENT ID +NAME +TYPE +APPLICATION TYPE +GRANT TYPES/);
+        assert.match(list.stdout, new RegExp(`${created.planner.client_id} +Planner +confidential +web `));
         const show = await runCli(['clients', 'show', created.planner.client_id], url);
         assert.equal(show.code, 0, show.stderr);
         assert.match(show.stdout, /redirect URIs: +https:\/\/planner\.example\/cb, http:\/\/127\.0\.0\.1:8080\/cb/);
+        assert.match(show.stdout, /application type: +web\n/);
       });
     });
 
@@ -162,7 +175,7 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
         const run = await runCli(['clients', 'create', '--name', 'Bad', '--redirect-uri', 'http://bad.example/cb', '--json'], url);
         assert.equal(run.code, 2);
         const list = JSON.parse((await runCli(['clients', 'list', '--json'], url)).stdout) as { name: string }[];
-        assert.deepEqual(list.map((c) => c.name).sort(), full ? ['Phone app', 'Readable', 'Reports'] : []);
+        assert.deepEqual(list.map((c) => c.name).sort(), full ? ['Desktop app', 'Phone app', 'Readable', 'Reports'] : []);
       });
     });
   });

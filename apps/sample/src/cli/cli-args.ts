@@ -12,6 +12,7 @@ const OPTIONS = {
   scope: { type: 'string', multiple: true },
   'grant-types': { type: 'string', multiple: true },
   public: { type: 'boolean' },
+  'application-type': { type: 'string' },
   introspect: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -29,6 +30,7 @@ export interface CliArgs {
     scope?: string[];
     'grant-types'?: string[];
     public?: boolean;
+    'application-type'?: string;
     introspect?: boolean;
     json?: boolean;
     help?: boolean;
@@ -37,7 +39,7 @@ export interface CliArgs {
 
 /** Which options each command takes; anything else is a usage error. */
 const ALLOWED: Record<string, OptionName[]> = {
-  'clients create': ['name', 'redirect-uri', 'scope', 'grant-types', 'public', 'introspect', 'json'],
+  'clients create': ['name', 'redirect-uri', 'scope', 'grant-types', 'public', 'application-type', 'introspect', 'json'],
   'clients list': ['json'],
   'clients show': ['json'],
   'clients delete': ['json'],
@@ -59,7 +61,8 @@ export const USAGE = `Usage: npm run --silent oauth -- <command> [options]
 
   clients create --name NAME --redirect-uri URI [--redirect-uri URI2]
                  [--scope "profile offline_access"] [--public]
-                 [--grant-types client_credentials] [--introspect] [--json]
+                 [--application-type web|native] [--grant-types client_credentials]
+                 [--introspect] [--json]
   clients list [--json]
   clients show ID [--json]
   clients delete ID [--json]

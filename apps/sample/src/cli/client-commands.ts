@@ -6,6 +6,7 @@ import {
   OAUTH_DEFAULTS,
   SystemClock,
   TokenStore,
+  type ApplicationType,
   type ClientRegistration,
   type GrantType,
   type OAuthClient,
@@ -37,6 +38,8 @@ export function registrationFrom(args: CliArgs): ClientRegistration {
     scopes: listOption(values.scope),
     grantTypes: listOption(values['grant-types']) as GrantType[] | undefined,
     public: values.public ?? false,
+    // Checked by the registry with every other field, so a bad value is refused before the database opens.
+    applicationType: values['application-type'] as ApplicationType | undefined,
     canIntrospect: values.introspect ?? false,
   };
 }
@@ -55,6 +58,7 @@ function describe(client: OAuthClient) {
     client_id: client.id,
     name: client.name,
     type: client.secretHash === null ? 'public' : 'confidential',
+    application_type: client.applicationType,
     redirect_uris: client.redirectUris,
     grant_types: client.grantTypes,
     scopes: client.scopes,
@@ -66,14 +70,15 @@ function describe(client: OAuthClient) {
 function details(client: OAuthClient): string[] {
   const d = describe(client);
   return [
-    `  client_id:      ${d.client_id}`,
+    `  client_id:        ${d.client_id}`,
     `  name:           ${d.name}`,
-    `  type:           ${d.type}`,
-    `  redirect URIs:  ${d.redirect_uris.join(', ') || '(none)'}`,
-    `  grant types:    ${d.grant_types.join(', ')}`,
-    `  scopes:         ${d.scopes.join(' ') || '(none)'}`,
-    `  introspection:  ${d.can_introspect ? 'allowed' : 'not allowed'}`,
-    `  created:        ${d.created_at}`,
+    `  type:             ${d.type}`,
+    `  application type: ${d.application_type}`,
+    `  redirect URIs:    ${d.redirect_uris.join(', ') || '(none)'}`,
+    `  grant types:      ${d.grant_types.join(', ')}`,
+    `  scopes:           ${d.scopes.join(' ') || '(none)'}`,
+    `  introspection:    ${d.can_introspect ? 'allowed' : 'not allowed'}`,
+    `  created:          ${d.created_at}`,
   ];
 }
 
@@ -83,7 +88,7 @@ function withSecret(client: OAuthClient, secret: string | undefined): string[] {
   if (!secret) return [idLine, ...rest, '', 'A public client has no secret: it must use PKCE.'];
   return [
     idLine,
-    `  client_secret:  ${secret}`,
+    `  client_secret:    ${secret}`,
     ...rest,
     '',
     'The client secret is shown only once: store it now. SHIFT keeps only a hash of it.',
@@ -106,10 +111,11 @@ export async function listClients(services: CliServices, json: boolean): Promise
     c.id,
     c.name,
     c.secretHash === null ? 'public' : 'confidential',
+    c.applicationType,
     c.grantTypes.join(','),
     c.redirectUris.join(' '),
   ]);
-  const header = ['CLIENT ID', 'NAME', 'TYPE', 'GRANT TYPES', 'REDIRECT URIS'];
+  const header = ['CLIENT ID', 'NAME', 'TYPE', 'APPLICATION TYPE', 'GRANT TYPES', 'REDIRECT URIS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells

@@ -1,5 +1,5 @@
 import { ClientStore } from '../stores/client.store';
-import { GRANT_TYPES, type GrantType, type OAuthClient } from '../stores/models';
+import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type GrantType, type OAuthClient } from '../stores/models';
 import type { Clock } from './clock';
 import { InvalidRequestError } from './oauth.errors';
 import { hashSecret, randomId, randomToken } from './protocol/random-token';
@@ -15,6 +15,12 @@ export interface ClientRegistration {
   scopes?: string[];
   /** A public client (no secret, PKCE mandatory), e.g. a SPA or a native app. */
   public?: boolean;
+  /**
+   * `web` or `native` (RFC 7591 §2 `application_type`). Defaults to `native` for a public client and
+   * `web` for a confidential one; a public SPA says `web`. Native clients may use any port on a
+   * loopback IP redirect URI and private-use URI schemes (RFC 8252 §7.1, §7.3).
+   */
+  applicationType?: ApplicationType;
   canIntrospect?: boolean;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
@@ -52,13 +58,17 @@ export class ClientRegistry {
     const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token'];
     const redirectUris = input.redirectUris ?? [];
     const scopes = input.scopes ?? [...this.knownScopes];
+    const applicationType = input.applicationType ?? (input.public ? 'native' : 'web');
     const problems: string[] = [];
     if (!input.name?.trim()) problems.push('name: is required');
+    if (!APPLICATION_TYPES.includes(applicationType)) {
+      problems.push(`application type "${String(applicationType)}" is not supported (use ${APPLICATION_TYPES.join(' or ')})`);
+    }
     for (const grant of grantTypes) {
       if (!GRANT_TYPES.includes(grant)) problems.push(`grant type "${String(grant)}" is not supported (use ${GRANT_TYPES.join(', ')})`);
     }
     for (const uri of redirectUris) {
-      const problem = redirectUriProblem(uri);
+      const problem = typeof uri === 'string' ? redirectUriProblem(uri, applicationType) : 'each redirect URI must be a string';
       if (problem) problems.push(problem);
     }
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
@@ -82,6 +92,7 @@ export class ClientRegistry {
       grantTypes: [...new Set(grantTypes)],
       scopes: [...new Set(scopes)],
       canIntrospect: input.canIntrospect ?? false,
+      applicationType,
       createdAt: this.clock.now(),
     };
     await this.clients.save(client);

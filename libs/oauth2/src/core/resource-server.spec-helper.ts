@@ -24,6 +24,7 @@ export function resourceFixture() {
       grantTypes: ['authorization_code', 'refresh_token'],
       scopes: ['profile', 'email'],
       canIntrospect: false,
+      applicationType: 'web',
       createdAt: clock.now(),
       ...rest,
     };

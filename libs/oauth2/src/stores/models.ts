@@ -8,6 +8,15 @@ export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credent
 /** Every grant type this server implements, in the order the metadata lists them. @publicApi */
 export const GRANT_TYPES: readonly GrantType[] = Object.freeze(['authorization_code', 'refresh_token', 'client_credentials']);
 
+/**
+ * What kind of application a client is (RFC 7591 §2 and OpenID Connect Dynamic Client Registration
+ * `application_type`): a `web` app runs on a server or in a browser; a `native` app is installed on
+ * the user's device (RFC 8252) and may use loopback redirects on any port and private-use schemes.
+ */
+export type ApplicationType = 'web' | 'native';
+/** Every application type, as `ClientRegistration.applicationType` accepts them. @publicApi */
+export const APPLICATION_TYPES: readonly ApplicationType[] = Object.freeze(['web', 'native']);
+
 /** A registered client application (RFC 6749 §2). @publicApi */
 export interface OAuthClient {
   /** `client_id`: public, random. */
@@ -16,7 +25,10 @@ export interface OAuthClient {
   name: string;
   /** SHA-256 (hex) of the client secret; `null` for a public client (`token_endpoint_auth_method=none`). */
   secretHash: string | null;
-  /** Registered redirect URIs, matched by exact string comparison (RFC 9700 §4.1.3). */
+  /**
+   * Registered redirect URIs, matched by exact string comparison (RFC 9700 §4.1.3), except the port
+   * of a native client's loopback IP redirect (RFC 8252 §7.3).
+   */
   redirectUris: string[];
   /** Grants this client may use. */
   grantTypes: GrantType[];
@@ -24,6 +36,8 @@ export interface OAuthClient {
   scopes: string[];
   /** May call the introspection endpoint (RFC 7662 §2.1): on for resource-server clients. */
   canIntrospect: boolean;
+  /** `web` or `native` (RFC 8252 §8.4: the server records it and matches redirect URIs by it). */
+  applicationType: ApplicationType;
   createdAt: Date;
 }
 

@@ -47,9 +47,17 @@ function client(over: Partial<OAuthClient> = {}): OAuthClient {
     grantTypes: ['authorization_code', 'refresh_token'],
     scopes: ['profile', 'offline_access'],
     canIntrospect: false,
+    applicationType: 'web',
     createdAt: T0,
     ...over,
   };
+}
+
+/** `value` in other case and with a trailing space: lookups that must miss on every database. */
+function variantsOf(value: string): string[] {
+  const variants = [value.toUpperCase(), value.toLowerCase(), `${value} `].filter((v) => v !== value);
+  assert.ok(variants.length >= 2, `${value} has no case to change`);
+  return variants;
 }
 
 function code(raw: string, over: Partial<AuthorizationCode> = {}): AuthorizationCode {
@@ -101,8 +109,28 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
 
     it('keeps a public client without a secret', async () => {
       const [store] = h().stores;
-      const saved = client({ secretHash: null, grantTypes: ['authorization_code'] });
+      const saved = client({ secretHash: null, grantTypes: ['authorization_code'], applicationType: 'native' });
       await store.save(saved);
+      assert.deepEqual(await store.findById(saved.id), saved);
+    });
+
+    it('keeps the redirect URIs as the exact list saved, never splitting one on a space (RFC 6749 §3.1.2)', async () => {
+      const [store] = h().stores;
+      const saved = client({ redirectUris: ['https://app.example/cb http://evil.example/steal', 'com.example.app:/cb'] });
+      await store.save(saved);
+      assert.deepEqual((await store.findById(saved.id))?.redirectUris, saved.redirectUris);
+      assert.deepEqual(
+        (await store.list()).map((c) => c.redirectUris),
+        [saved.redirectUris],
+      );
+    });
+
+    it('finds a client by its exact id only: another case or a trailing space is an unknown client (RFC 6749 §2.2)', async () => {
+      const [store] = h().stores;
+      const saved = client({ id: `Client-${rid()}` });
+      await store.save(saved);
+      for (const variant of variantsOf(saved.id)) assert.equal(await store.findById(variant), undefined, JSON.stringify(variant));
+      assert.equal(await store.delete(`${saved.id} `), false);
       assert.deepEqual(await store.findById(saved.id), saved);
     });
 
@@ -203,6 +231,17 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.equal(await first.isReplayed(saved.codeHash), true);
     });
 
+    it('consumes a code by its exact hash only: another case or a trailing space is an unknown code (RFC 6749 §4.1.2)', async () => {
+      const [store] = h().stores;
+      const saved = code('exact-code');
+      await store.save(saved);
+      for (const variant of variantsOf(saved.codeHash)) {
+        assert.deepEqual(await store.consume(variant, at(1)), { outcome: 'invalid' }, JSON.stringify(variant));
+        assert.equal(await store.isReplayed(variant), false);
+      }
+      assert.equal((await store.consume(saved.codeHash, at(2))).outcome, 'consumed');
+    });
+
     it('treats an unknown code as invalid', async () => {
       assert.deepEqual(await h().stores[0].consume(hashSecret('never-issued'), at(1)), { outcome: 'invalid' });
     });
@@ -282,6 +321,18 @@ export function describeTokenStoreContract(name: string, open: () => Promise<Sto
       assert.deepEqual(await store.findByHash(access.tokenHash), access);
       assert.deepEqual(await store.findByHash(refresh.tokenHash), refresh);
       assert.equal(await store.findByHash(hashSecret('unknown')), undefined);
+    });
+
+    it('finds a token by its exact hash only, and revokes by exact ids: no other case, no trailing space (RFC 6750 §3.1)', async () => {
+      const [store] = h().stores;
+      const saved = token('exact-token', { grantId: `Grant-${rid()}`, clientId: `Client-${rid()}`, userId: 'Nate' });
+      await store.save([saved]);
+      for (const variant of variantsOf(saved.tokenHash)) assert.equal(await store.findByHash(variant), undefined, JSON.stringify(variant));
+      for (const variant of variantsOf(saved.grantId)) assert.deepEqual(await store.revokeGrant(variant, at(1)), []);
+      for (const variant of variantsOf(saved.userId!))
+        assert.deepEqual(await store.revokeForUserAndClient(variant, saved.clientId, at(1)), []);
+      for (const variant of variantsOf(saved.clientId)) assert.deepEqual(await store.revokeForUserAndClient('Nate', variant, at(1)), []);
+      assert.deepEqual(await store.findByHash(saved.tokenHash), saved);
     });
 
     it('keeps a client_credentials token without a user', async () => {
@@ -442,6 +493,15 @@ export function describeConsentStoreContract(name: string, open: () => Promise<S
   suite(`${name} ConsentStore contract`, open, (h) => {
     it('has no consent before the first approval', async () => {
       assert.equal(await h().stores[0].find('nate', 'client-1'), undefined);
+    });
+
+    it('finds a consent by the exact user and client only: no other case, no trailing space (RFC 6749 §10.2)', async () => {
+      const [store] = h().stores;
+      await store.grant('Nate', 'Client-1', ['profile'], T0);
+      for (const user of variantsOf('Nate')) assert.equal(await store.find(user, 'Client-1'), undefined, JSON.stringify(user));
+      for (const id of variantsOf('Client-1')) assert.equal(await store.find('Nate', id), undefined, JSON.stringify(id));
+      assert.deepEqual((await store.listForUser('NATE')).length, 0);
+      assert.deepEqual((await store.find('Nate', 'Client-1'))?.scopes, ['profile']);
     });
 
     it('records a first approval and merges later ones, keeping createdAt (RFC 6749 §10.2)', async () => {

@@ -69,7 +69,7 @@ export async function resolveRedirectTarget(source: Readonly<Record<string, unkn
   if (!client) throw new InvalidRedirectUriError('The client_id is not registered on this server');
   const state = typeof source.state === 'string' && source.state !== '' ? source.state : undefined;
   if (ids.redirect_uri !== undefined) {
-    if (!isRedirectUriRegistered(client.redirectUris, ids.redirect_uri)) {
+    if (!isRedirectUriRegistered(client.redirectUris, ids.redirect_uri, client.applicationType)) {
       throw new InvalidRedirectUriError('The redirect_uri is not registered for this client (exact match required)');
     }
     return { client, redirectUri: ids.redirect_uri, requestedRedirectUri: ids.redirect_uri, state };
@@ -82,7 +82,12 @@ export async function resolveRedirectTarget(source: Readonly<Record<string, unkn
         : 'The redirect_uri parameter is required: this client has several registered',
     );
   }
-  return { client, redirectUri: client.redirectUris[0], requestedRedirectUri: null, state };
+  const [only] = client.redirectUris;
+  // A URI stored before today's registration rules (e.g. half of a list once split on a space) is never used.
+  if (!isRedirectUriRegistered(client.redirectUris, only, client.applicationType)) {
+    throw new InvalidRedirectUriError("This client's registered redirect URI is not valid: it must be registered again");
+  }
+  return { client, redirectUri: only, requestedRedirectUri: null, state };
 }
 
 /** Phase 2: every other rule; errors thrown here are redirectable. */

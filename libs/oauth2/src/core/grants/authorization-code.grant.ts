@@ -7,6 +7,7 @@ import { revokeFamily } from './revoke-family';
 import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { isPkceValue, verifyPkce } from '../protocol/pkce';
+import { isRedirectUriRegistered } from '../protocol/redirect-uri';
 import { hashSecret } from '../protocol/random-token';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant, TokenResponseBody } from './grant';
@@ -50,7 +51,7 @@ export class AuthorizationCodeGrant implements Grant {
     }
     const code = found.code;
     if (code.clientId !== client.id) throw new InvalidGrantError('The authorization code was issued to another client');
-    if (code.redirectUri !== null ? params.redirect_uri !== code.redirectUri : !redirectAllowed(params.redirect_uri, client.redirectUris)) {
+    if (code.redirectUri !== null ? params.redirect_uri !== code.redirectUri : !redirectAllowed(params.redirect_uri, client)) {
       throw new InvalidGrantError('The redirect_uri does not match the authorization request (RFC 6749 §4.1.3)');
     }
     if (code.codeChallenge !== null) {
@@ -88,6 +89,6 @@ export class AuthorizationCodeGrant implements Grant {
 }
 
 /** When the authorization request omitted redirect_uri, a token request may still name a registered one. */
-function redirectAllowed(given: string | undefined, registered: readonly string[]): boolean {
-  return given === undefined || registered.includes(given);
+function redirectAllowed(given: string | undefined, client: AuthenticatedClient['client']): boolean {
+  return given === undefined || isRedirectUriRegistered(client.redirectUris, given, client.applicationType);
 }

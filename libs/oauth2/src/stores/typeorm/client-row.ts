@@ -1,8 +1,8 @@
-import type { GrantType, OAuthClient } from '../models';
-import { epochMillis, spaceSeparated } from './column-transformers';
+import type { ApplicationType, GrantType, OAuthClient } from '../models';
+import { epochMillis, parseStringList, spaceSeparated } from './column-transformers';
 
 /** The columns of `oauth_clients` a lookup reads. */
-export const CLIENT_COLUMNS = 'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, created_at';
+export const CLIENT_COLUMNS = 'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, created_at';
 
 /** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
 export interface OAuthClientRow {
@@ -13,6 +13,7 @@ export interface OAuthClientRow {
   grant_types: string | null;
   scopes: string | null;
   can_introspect: boolean | number | string;
+  application_type: string;
   created_at: string | number;
 }
 
@@ -22,10 +23,11 @@ export function clientFromRow(row: OAuthClientRow): OAuthClient {
     id: row.id,
     name: row.name,
     secretHash: row.secret_hash,
-    redirectUris: spaceSeparated.from(row.redirect_uris),
+    redirectUris: parseStringList(row.redirect_uris),
     grantTypes: spaceSeparated.from(row.grant_types) as GrantType[],
     scopes: spaceSeparated.from(row.scopes),
     canIntrospect: row.can_introspect === true || Number(row.can_introspect) === 1,
+    applicationType: row.application_type as ApplicationType,
     createdAt: epochMillis.from(row.created_at),
   };
 }

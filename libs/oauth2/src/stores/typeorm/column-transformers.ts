@@ -13,13 +13,38 @@ export const epochMillis: ValueTransformer = {
 };
 
 /**
- * Lists of scope-tokens, grant types or redirect URIs, stored space-separated: none of them can
- * contain a space (RFC 6749 §3.3 scope-token; RFC 3986 URIs), and the column reads like the wire format.
+ * Lists of scope-tokens or grant types, stored space-separated: neither can contain a space
+ * (RFC 6749 §3.3 scope-token; the grant types are fixed names), and the column reads like the wire format.
  */
 export const spaceSeparated: ValueTransformer = {
   to: (value: string[] | undefined) => value?.join(' '),
   from: (value: string | null) => (value ? value.split(' ') : []),
 };
+
+/**
+ * Lists stored as a JSON array of strings: redirect URIs. A space-separated column once read one
+ * registered value with a space in it back as two URIs, the second never checked against the
+ * registration rules; JSON keeps every list exactly as saved, as the in-memory store does.
+ */
+export const jsonStringList: ValueTransformer = {
+  to: (value: string[] | undefined) => (value === undefined ? value : JSON.stringify(value)),
+  from: (value: string | null) => parseStringList(value),
+};
+
+/** The list in a JSON column; a value that is not a JSON array of strings is a schema error, not an empty list. */
+export function parseStringList(value: string | null): string[] {
+  if (value === null) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+    throw new Error('oauth_clients.redirect_uris does not hold a JSON array of strings: run the pending migrations');
+  }
+  return parsed;
+}
 
 /** The millisecond value of `date` as a query parameter (parameters do not go through transformers). */
 export function millis(date: Date): number {

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { GrantType, OAuthClient } from '../models';
-import { epochMillis, spaceSeparated } from './column-transformers';
+import type { ApplicationType, GrantType, OAuthClient } from '../models';
+import { epochMillis, jsonStringList, spaceSeparated } from './column-transformers';
 
 /** Row of `oauth_clients`: a registered client (RFC 6749 §2). Looked up by primary key on every request. @publicApi */
 @Entity({ name: 'oauth_clients' })
@@ -15,7 +15,8 @@ export class OAuthClientEntity {
   @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
   secretHash!: string | null;
 
-  @Column({ name: 'redirect_uris', type: 'text', transformer: spaceSeparated })
+  /** A JSON array: a value holding a space must never read back as two URIs. */
+  @Column({ name: 'redirect_uris', type: 'text', transformer: jsonStringList })
   redirectUris!: string[];
 
   @Column({ name: 'grant_types', type: 'varchar', length: 200, transformer: spaceSeparated })
@@ -27,6 +28,10 @@ export class OAuthClientEntity {
   @Column({ name: 'can_introspect', type: 'boolean' })
   canIntrospect!: boolean;
 
+  /** `web` or `native` (RFC 7591 §2); decides how redirect URIs match (RFC 8252 §7.3). */
+  @Column({ name: 'application_type', type: 'varchar', length: 16 })
+  applicationType!: ApplicationType;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
@@ -37,7 +42,7 @@ export class OAuthClientEntity {
 
   /** The domain client of this row. */
   toModel(): OAuthClient {
-    const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, createdAt } = this;
-    return { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect: Boolean(canIntrospect), createdAt };
+    const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, applicationType, createdAt } = this;
+    return { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect: Boolean(canIntrospect), applicationType, createdAt };
   }
 }

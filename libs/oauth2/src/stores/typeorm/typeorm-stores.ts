@@ -5,6 +5,9 @@ import type { CodeStore } from '../code.store';
 import type { ConsentStore } from '../consent.store';
 import type { TokenStore } from '../token.store';
 import { CreateOAuthSchema1767225600000 } from './migrations/1767225600000-create-oauth-schema';
+import { StoreRedirectUrisAsJson1780000100000 } from './migrations/1780000100000-store-redirect-uris-as-json';
+import { AddClientApplicationType1780000200000 } from './migrations/1780000200000-add-client-application-type';
+import { BinaryIdentifiersOnMySql1780000300000 } from './migrations/1780000300000-binary-identifiers-on-mysql';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -30,7 +33,12 @@ export const OAUTH_ENTITIES: readonly Type<ObjectLiteral>[] = Object.freeze([
  * `migrations` and run them (`migrationsRun: true` or the TypeORM CLI).
  * @publicApi
  */
-export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.freeze([CreateOAuthSchema1767225600000]);
+export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.freeze([
+  CreateOAuthSchema1767225600000,
+  StoreRedirectUrisAsJson1780000100000,
+  AddClientApplicationType1780000200000,
+  BinaryIdentifiersOnMySql1780000300000,
+]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */
 export const TYPEORM_STORES: Readonly<{
