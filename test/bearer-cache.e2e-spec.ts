@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { ConnectedApps, ConsentStore, TokenCache, TokenStore } from 'nest-oauth2-provider';
+import { ClientStore, ConnectedApps, ConsentStore, TokenCache, TokenStore } from 'nest-oauth2-provider';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { ProfileApiController } from './fixtures/protected-api';
 import { mintPair, mintToken } from './support/mint-token';
@@ -78,6 +78,41 @@ describe('bearer cache (options.bearer.cache)', () => {
     const res = await me(value).expect(401);
     assert.match(res.body.error_description, /expired/);
   });
+
+  for (const [store, method] of [
+    [TokenStore, 'findByHash'],
+    [ClientStore, 'findById'],
+  ] as const) {
+    it(`refuses a token revoked through /revoke while a bearer check awaited ${store.name}.${method}, not caching it (RFC 7009 §2.1)`, async () => {
+      const { value } = await mintToken(t, { clientId });
+      const instance = t.app.get(store) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+      const real = instance[method];
+      let reached!: () => void;
+      const lookupStarted = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      // The next lookup reads at once (before the revocation) but answers only when released.
+      instance[method] = async function (this: unknown, ...args: unknown[]) {
+        instance[method] = real;
+        const row = await real.apply(this, args);
+        reached();
+        await held;
+        return row;
+      };
+      try {
+        const check = me(value).then((res) => res);
+        await lookupStarted;
+        await revoke(value).expect(200);
+        release();
+        await check; // read before the revocation: this one answer may still be 200
+      } finally {
+        instance[method] = real;
+        release();
+      }
+      const res = await me(value).expect(401);
+      assert.match(res.body.error_description, /revoked/);
+    });
+  }
 
   it('does not cache refusals: a token is checked again after a failed attempt', async () => {
     const { value } = await mintToken(t, { clientId, scopes: ['email'] });

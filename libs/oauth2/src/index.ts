@@ -48,7 +48,7 @@ export { TypeOrmConsentStore } from './stores/typeorm/typeorm-consent.store';
 // Resource server (RFC 6750, 7009, 7662) and connected apps.
 export { ResourceServer, type ResourceServerSettings } from './core/resource-server';
 export type { ResourceAuthorization } from './core/resource-authorization';
-export { TokenCache, type TokenCacheSettings } from './core/token-cache';
+export { TokenCache, type TokenCacheLookup, type TokenCacheSettings } from './core/token-cache';
 export { TokenRevocation } from './core/revocation';
 export { TokenIntrospection, IntrospectionNotAllowedError } from './core/introspection';
 export { ConnectedApps, type ConnectedApp } from './core/connected-apps';

@@ -88,4 +88,72 @@ describe('ResourceServer', () => {
     await assert.rejects(rs.validate(value), invalid(/revoked/));
     assert.equal(lookups, 2);
   });
+
+  describe('a revocation that lands while a lookup is in flight wins over the cache', () => {
+    /** Wraps `method` of `store` so each call reads at once but resolves only when the test says. */
+    function holdOpen<S extends object, K extends keyof S>(store: S, method: K) {
+      const real = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
+      const held: Array<() => void> = [];
+      (store as Record<K, unknown>)[method] = async (...args: unknown[]) => {
+        const read = await real(...args); // the row as it was before the revocation
+        await new Promise<void>((resolve) => held.push(resolve));
+        return read;
+      };
+      return {
+        release: async () => {
+          while (!held.length) await new Promise((resolve) => setImmediate(resolve));
+          held.shift()!();
+        },
+        restore: () => ((store as Record<K, unknown>)[method] = real),
+      };
+    }
+
+    const cases = [
+      { lookup: 'token', revocation: 'of the token (evictTokens)' },
+      { lookup: 'client', revocation: 'of the token (evictTokens)' },
+      { lookup: 'token', revocation: 'of its grant (evictGrant)' },
+      { lookup: 'client', revocation: 'of its grant (evictGrant)' },
+    ] as const;
+    for (const { lookup, revocation } of cases) {
+      it(`does not cache a token whose revocation ${revocation} finished during the ${lookup} lookup (RFC 7009 §2.1)`, async () => {
+        const client = await f.client();
+        const { value, token } = await f.token({ clientId: client.id });
+        const cache = new TokenCache({ maxEntries: 10, ttl: 30 });
+        const rs = server(cache);
+        const gate = lookup === 'token' ? holdOpen(f.tokens, 'findByHash') : holdOpen(f.clients, 'findById');
+        const first = rs.validate(value);
+        await new Promise((resolve) => setImmediate(resolve)); // the lookup has read the live row
+        if (revocation.includes('grant')) {
+          await f.tokens.revokeGrant(token.grantId, f.clock.now());
+          cache.evictGrant(token.grantId);
+        } else {
+          await f.tokens.revoke(token.id, f.clock.now());
+          cache.evictTokens([token.id]);
+        }
+        await gate.release();
+        await first; // it read the token before the revocation: this one answer may still be yes
+        gate.restore();
+        assert.equal(cache.size, 0);
+        await assert.rejects(rs.validate(value), invalid(/revoked/));
+      });
+    }
+
+    it('still caches a token whose lookup overlapped only the revocation of another token and grant', async () => {
+      const client = await f.client();
+      const { value } = await f.token({ clientId: client.id });
+      const other = await f.token({ clientId: client.id });
+      const cache = new TokenCache({ maxEntries: 10, ttl: 30 });
+      const rs = server(cache);
+      const gate = holdOpen(f.tokens, 'findByHash');
+      const first = rs.validate(value);
+      await new Promise((resolve) => setImmediate(resolve));
+      await f.tokens.revokeGrant(other.token.grantId, f.clock.now());
+      cache.evictGrant(other.token.grantId);
+      cache.evictTokens([other.token.id]);
+      await gate.release();
+      await first;
+      gate.restore();
+      assert.equal(cache.size, 1);
+    });
+  });
 });

@@ -21,7 +21,8 @@ export interface ResourceServerSettings {
  *
  * - One `TokenStore.findByHash` per request (the store keeps only SHA-256 hashes), then one
  *   `ClientStore.findById`: a deleted client's tokens stop working, as the ClientStore contract
- *   promises. With the cache on, a repeated token costs neither lookup.
+ *   promises. With the cache on, a repeated token costs neither lookup; a revocation on this
+ *   instance that finishes while those lookups are awaited keeps the token out of the cache.
  * - A token is accepted only if it is an access token, not revoked, and `expiresAt` is after the
  *   injected clock's `now()`. Every refusal is `invalid_token` (401) with a challenge.
  * - Scopes: every scope the resource lists is required (RFC 6750 §3.1 `insufficient_scope`, 403).
@@ -53,15 +54,21 @@ export class ResourceServer {
     const cached = this.cache.get(tokenHash, now);
     if (cached) return cached;
 
-    const token = await this.tokens.findByHash(tokenHash);
-    const problem = token ? this.problemWith(token, now) : 'The access token is not recognized';
-    if (problem || !token) throw new BearerTokenError(this.settings.realm, problem ?? 'The access token is not recognized');
-    if (!(await this.clients.findById(token.clientId))) {
-      throw new BearerTokenError(this.settings.realm, 'The client this access token was issued to no longer exists');
+    // A revocation may finish while the lookups below are awaited; the cache then refuses this result.
+    const lookup = this.cache.beginLookup();
+    try {
+      const token = await this.tokens.findByHash(tokenHash);
+      const problem = token ? this.problemWith(token, now) : 'The access token is not recognized';
+      if (problem || !token) throw new BearerTokenError(this.settings.realm, problem ?? 'The access token is not recognized');
+      if (!(await this.clients.findById(token.clientId))) {
+        throw new BearerTokenError(this.settings.realm, 'The client this access token was issued to no longer exists');
+      }
+      const authorization = toAuthorization(token);
+      this.cache.set(tokenHash, authorization, token.grantId, now, lookup);
+      return authorization;
+    } finally {
+      this.cache.endLookup(lookup);
     }
-    const authorization = toAuthorization(token);
-    this.cache.set(tokenHash, authorization, token.grantId, now);
-    return authorization;
   }
 
   /** Throws `insufficient_scope` (403) unless the authorization holds every one of `required`. */

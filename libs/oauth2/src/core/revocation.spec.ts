@@ -18,7 +18,13 @@ describe('TokenRevocation (RFC 7009)', () => {
     const client = await f.client({ secret: 's' });
     const access = await f.token({ clientId: client.id });
     const refresh = await f.token({ clientId: client.id, kind: 'refresh', grantId: access.token.grantId });
-    cache.set(access.token.tokenHash, { ...access.token, tokenId: access.token.id }, access.token.grantId, f.clock.now());
+    cache.set(
+      access.token.tokenHash,
+      { ...access.token, tokenId: access.token.id },
+      access.token.grantId,
+      f.clock.now(),
+      cache.beginLookup(),
+    );
     const res = await revocation.handle(formPost({ token: access.value }, basic(client.id, 's')));
     assert.equal(res.status, 200);
     assert.equal(res.headers['Cache-Control'], 'no-store');
