@@ -215,3 +215,129 @@ describe('OAuthRateLimiter for a host login form', () => {
     await limiter.consume('login:ip', 'nate', perUser);
   });
 });
+
+/** A revocation or introspection request from `ip`, with HTTP Basic credentials or none. */
+function authenticatedFrom(
+  t: OAuthTestApp,
+  path: string,
+  ip: string,
+  form: Record<string, string>,
+  basic?: { id: string; secret: string },
+) {
+  const req = request(t.server).post(path).type('form').set('X-Forwarded-For', ip);
+  if (basic) req.set('Authorization', basicAuth(basic.id, basic.secret));
+  return req.send(form);
+}
+
+const REVOKE = '/oauth2/revoke';
+const INTROSPECT = '/oauth2/introspect';
+
+async function resourceServerClient(t: OAuthTestApp, name: string) {
+  const c = await t.register({ name, grantTypes: ['client_credentials'], scopes: ['profile'], canIntrospect: true });
+  return { id: c.client.id, secret: c.clientSecret! };
+}
+
+describe('failed client authentication at /revoke and /introspect, per client (rateLimit.clientAuthentication)', () => {
+  let t: OAuthTestApp;
+  before(async () => {
+    t = await throttledApp({ clientAuthentication: { perClient: { limit: 3, ttl: 60 }, perIp: false } });
+  });
+  after(() => t.close());
+
+  it('counts failures across both endpoints, methods and addresses, then refuses even the right secret with 429 and Retry-After (RFC 6749 §2.3.1, RFC 6585 §4)', async () => {
+    const rs = await resourceServerClient(t, 'Files API');
+    const other = await resourceServerClient(t, 'Other API');
+    const wrong = { ...rs, secret: 'guess' };
+    assert.equal((await authenticatedFrom(t, REVOKE, '10.5.0.1', { token: 'x' }, wrong)).status, 401);
+    assert.equal((await authenticatedFrom(t, INTROSPECT, '10.5.0.2', { token: 'x' }, wrong)).status, 401);
+    assert.equal((await authenticatedFrom(t, REVOKE, '10.5.0.3', { token: 'x', client_id: rs.id, client_secret: 'guess' })).status, 401);
+    assertThrottled(await authenticatedFrom(t, INTROSPECT, '10.5.0.4', { token: 'x' }, wrong), 60);
+    assertThrottled(await authenticatedFrom(t, INTROSPECT, '10.5.0.5', { token: 'x' }, rs), 60);
+    assertThrottled(await authenticatedFrom(t, REVOKE, '10.5.0.6', { token: 'x' }, rs), 60);
+    assert.equal((await authenticatedFrom(t, INTROSPECT, '10.5.0.5', { token: 'x' }, other)).status, 200);
+  });
+
+  it('does not count successful authentications: a resource server introspects past the limit (RFC 7662 §2.1)', async () => {
+    const rs = await resourceServerClient(t, 'Busy API');
+    for (let i = 0; i < 10; i++) {
+      const res = await authenticatedFrom(t, INTROSPECT, '10.5.1.1', { token: 'x' }, rs);
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.body, { active: false });
+    }
+    // An authenticated client without the introspection permission is not a failed authentication either.
+    const plain = await machineClient(t, 'No introspection');
+    for (let i = 0; i < 4; i++) assert.equal((await authenticatedFrom(t, INTROSPECT, '10.5.1.2', { token: 'x' }, plain)).status, 403);
+    for (let i = 0; i < 4; i++) assert.equal((await authenticatedFrom(t, REVOKE, '10.5.1.2', { token: 'x' }, plain)).status, 200);
+  });
+});
+
+describe('failed client authentication at /revoke and /introspect, per IP (rateLimit.clientAuthentication)', () => {
+  let t: OAuthTestApp;
+  before(async () => {
+    t = await throttledApp({ clientAuthentication: { perIp: { limit: 3, ttl: 60 }, perClient: false } });
+  });
+  after(() => t.close());
+
+  it('counts failures naming any client from one address, then refuses that address only (RFC 6749 §2.3)', async () => {
+    const rs = await resourceServerClient(t, 'Files API');
+    for (const id of ['a', 'b', 'c']) {
+      assert.equal((await authenticatedFrom(t, REVOKE, '10.6.0.1', { token: 'x' }, { id, secret: 'guess' })).status, 401);
+    }
+    assertThrottled(await authenticatedFrom(t, INTROSPECT, '10.6.0.1', { token: 'x' }, rs), 60);
+    assertThrottled(await authenticatedFrom(t, REVOKE, '10.6.0.1', { token: 'x' }), 60);
+    assert.equal((await authenticatedFrom(t, INTROSPECT, '10.6.0.2', { token: 'x' }, rs)).status, 200);
+  });
+});
+
+describe('failed client authentication limit: window, defaults and off switch', () => {
+  it('lets the right secret through again once the window has passed', async () => {
+    const t = await throttledApp({ clientAuthentication: { perClient: { limit: 2, ttl: 1 }, perIp: false } });
+    try {
+      const rs = await resourceServerClient(t, 'Files API');
+      for (let i = 0; i < 2; i++)
+        assert.equal((await authenticatedFrom(t, INTROSPECT, '10.7.0.1', { token: 'x' }, { ...rs, secret: 'guess' })).status, 401);
+      assertThrottled(await authenticatedFrom(t, INTROSPECT, '10.7.0.1', { token: 'x' }, rs), 1);
+      const started = Date.now();
+      let status = 429;
+      while (status === 429 && Date.now() - started < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await authenticatedFrom(t, INTROSPECT, '10.7.0.1', { token: 'x' }, rs)).status;
+      }
+      assert.equal(status, 200);
+      assert.ok(Date.now() - started <= 2500, `blocked for ${Date.now() - started} ms with a 1 s window`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('takes the token endpoint limits by default, and can be set apart or off', () => {
+    const base = { issuer: 'http://127.0.0.1', scopes: { profile: 'Read your profile' } };
+    const byDefault = resolveOAuthOptions(base).rateLimit;
+    assert.deepEqual(byDefault.clientAuthentication, byDefault.token);
+    const tuned = resolveOAuthOptions({ ...base, rateLimit: { token: { perIp: { limit: 9, ttl: 10 } } } }).rateLimit;
+    assert.deepEqual(tuned.clientAuthentication, { perIp: { limit: 9, ttl: 10 }, perClient: { limit: 600, ttl: 60 } });
+    const apart = resolveOAuthOptions({ ...base, rateLimit: { token: false, clientAuthentication: { perClient: { limit: 5, ttl: 60 } } } });
+    assert.deepEqual(apart.rateLimit.clientAuthentication, { perClient: { limit: 5, ttl: 60 }, perIp: { limit: 300, ttl: 60 } });
+    assert.equal(resolveOAuthOptions({ ...base, rateLimit: { clientAuthentication: false } }).rateLimit.clientAuthentication, false);
+    assert.throws(
+      () => resolveOAuthOptions({ ...base, rateLimit: { clientAuthentication: { perIp: { limit: -1, ttl: 60 } } } }),
+      /rateLimit\.clientAuthentication\.perIp\.limit: must be a positive integer \(got -1\)/,
+    );
+  });
+
+  it('never answers 429 at /revoke or /introspect with rateLimit.clientAuthentication: false', async () => {
+    const t = await throttledApp({ clientAuthentication: false });
+    try {
+      const rs = await resourceServerClient(t, 'Files API');
+      const statuses = await Promise.all(
+        Array.from({ length: 301 }, () =>
+          authenticatedFrom(t, INTROSPECT, '10.8.0.1', { token: 'x' }, { ...rs, secret: 'guess' }).then((r) => r.status),
+        ),
+      );
+      assert.deepEqual(new Set(statuses), new Set([401]));
+      assert.equal((await authenticatedFrom(t, INTROSPECT, '10.8.0.1', { token: 'x' }, rs)).status, 200);
+    } finally {
+      await t.close();
+    }
+  });
+});

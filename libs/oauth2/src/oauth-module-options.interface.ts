@@ -50,6 +50,13 @@ export interface OAuthEndpointRateLimit {
 export interface OAuthRateLimitOptions {
   /** The token endpoint (RFC 6749 §3.2); false turns it off. */
   token?: OAuthEndpointRateLimit | false;
+  /**
+   * Failed client authentications at the revocation and introspection endpoints (RFC 7009 §2.1,
+   * RFC 7662 §2.1), per claimed client and per IP. Only failures count; over the limit, every request
+   * of that client or address gets 429, a correct secret too, until the window ends. Default: the
+   * limits of `token`; false turns it off.
+   */
+  clientAuthentication?: OAuthEndpointRateLimit | false;
 }
 
 /**

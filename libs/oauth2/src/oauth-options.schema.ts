@@ -134,16 +134,24 @@ export class RateLimitOptionsSchema {
   @ValidateIf((o: RateLimitOptionsSchema) => o.token !== false)
   @ValidateNested()
   token!: EndpointRateLimitSchema | false;
+
+  @ValidateIf((o: RateLimitOptionsSchema) => o.clientAuthentication !== false)
+  @ValidateNested()
+  clientAuthentication!: EndpointRateLimitSchema | false;
 }
 
 /** The resolved `rateLimit` as schema instances, so nested decorators run. */
-export function rateLimitSchema(resolved: { token: { perClient: object | false; perIp: object | false } | false }): RateLimitOptionsSchema {
+export function rateLimitSchema(resolved: Record<'token' | 'clientAuthentication', EndpointLimits | false>): RateLimitOptionsSchema {
   const limit = (value: object | false) => value && Object.assign(new RateLimitSchema(), value);
-  const token =
-    resolved.token &&
-    Object.assign(new EndpointRateLimitSchema(), { perClient: limit(resolved.token.perClient), perIp: limit(resolved.token.perIp) });
-  return Object.assign(new RateLimitOptionsSchema(), { token });
+  const endpoint = (limits: EndpointLimits | false) =>
+    limits && Object.assign(new EndpointRateLimitSchema(), { perClient: limit(limits.perClient), perIp: limit(limits.perIp) });
+  return Object.assign(new RateLimitOptionsSchema(), {
+    token: endpoint(resolved.token),
+    clientAuthentication: endpoint(resolved.clientAuthentication),
+  });
 }
+
+type EndpointLimits = { perClient: object | false; perIp: object | false };
 
 /**
  * The checks on the resolved options, as class-validator decorators (STYLE §3.5). Messages follow

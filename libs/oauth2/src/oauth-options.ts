@@ -23,7 +23,7 @@ export interface ResolvedOAuthOptions {
   realm: string;
   /** Key of the consent form's CSRF tokens; undefined = a random key per process. */
   csrfSecret: string | undefined;
-  rateLimit: { token: ResolvedEndpointRateLimit | false };
+  rateLimit: { token: ResolvedEndpointRateLimit | false; clientAuthentication: ResolvedEndpointRateLimit | false };
 }
 
 /** The limits of one endpoint after defaults. @publicApi */
@@ -89,7 +89,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
     realm: raw.realm ?? raw.issuer,
     csrfSecret: raw.csrfSecret,
-    rateLimit: { token: resolveEndpointLimit(raw.rateLimit === false ? false : raw.rateLimit?.token, OAUTH_DEFAULTS.tokenRateLimit) },
+    rateLimit: resolveRateLimits(raw.rateLimit),
   } as ResolvedOAuthOptions;
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
@@ -104,6 +104,20 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
 /** A copy of a list option, or the value itself when it is not a list (the schema reports it). */
 function copy<T>(value: readonly T[]): T[] {
   return Array.isArray(value) ? [...value] : (value as T[]);
+}
+
+/**
+ * `rateLimit`: the token endpoint's limits, and those of failed client authentications at the
+ * revocation and introspection endpoints, which take the token endpoint's unless set.
+ */
+function resolveRateLimits(input: OAuthModuleOptions['rateLimit']): ResolvedOAuthOptions['rateLimit'] {
+  if (input === false) return { token: false, clientAuthentication: false };
+  const token = resolveEndpointLimit(input?.token, OAUTH_DEFAULTS.tokenRateLimit);
+  const clientAuthentication =
+    input?.clientAuthentication === undefined
+      ? token
+      : resolveEndpointLimit(input.clientAuthentication, token || OAUTH_DEFAULTS.tokenRateLimit);
+  return { token, clientAuthentication };
 }
 
 /** One endpoint's limits: false stays off, each missing half takes its default. */

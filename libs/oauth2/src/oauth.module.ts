@@ -20,6 +20,7 @@ import { FixedWindowRateLimitStorage } from './http/fixed-window-rate-limit.stor
 import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { OAuthRateLimiter } from './http/oauth-rate-limiter';
 import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
+import { ClientAuthenticationRateLimit } from './http/client-authentication-rate-limit';
 import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTIONS_TYPE } from './oauth.module-definition';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
@@ -113,6 +114,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? FixedWindowRateLimitStorage },
     OAuthRateLimiter,
     TokenRateLimitGuard,
+    ClientAuthenticationRateLimit,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ];
   return {

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { TokenIntrospection } from '../core/introspection';
+import { ClientAuthenticationRateLimit } from './client-authentication-rate-limit';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
 import { Public } from './public.decorator';
@@ -9,11 +10,14 @@ import { Public } from './public.decorator';
 @Public()
 @UseFilters(OAuthEndpointExceptionFilter)
 export class IntrospectionController {
-  constructor(private readonly introspection: TokenIntrospection) {}
+  constructor(
+    private readonly introspection: TokenIntrospection,
+    private readonly rateLimit: ClientAuthenticationRateLimit,
+  ) {}
 
   @Post('introspect')
   @HttpCode(200)
   async introspect(@Req() req: unknown, @Res() res: unknown): Promise<void> {
-    writeOAuthResponse(res, await this.introspection.handle(toOAuthRequest(req)));
+    writeOAuthResponse(res, await this.rateLimit.guard(req, () => this.introspection.handle(toOAuthRequest(req))));
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { TokenRevocation } from '../core/revocation';
+import { ClientAuthenticationRateLimit } from './client-authentication-rate-limit';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
 import { Public } from './public.decorator';
@@ -9,11 +10,14 @@ import { Public } from './public.decorator';
 @Public()
 @UseFilters(OAuthEndpointExceptionFilter)
 export class RevocationController {
-  constructor(private readonly revocation: TokenRevocation) {}
+  constructor(
+    private readonly revocation: TokenRevocation,
+    private readonly rateLimit: ClientAuthenticationRateLimit,
+  ) {}
 
   @Post('revoke')
   @HttpCode(200)
   async revoke(@Req() req: unknown, @Res() res: unknown): Promise<void> {
-    writeOAuthResponse(res, await this.revocation.handle(toOAuthRequest(req)));
+    writeOAuthResponse(res, await this.rateLimit.guard(req, () => this.revocation.handle(toOAuthRequest(req))));
   }
 }

@@ -29,7 +29,7 @@ export class TokenRateLimitGuard implements CanActivate {
 }
 
 /** The client id a request names (HTTP Basic first, RFC 6749 §2.3.1, else the body); malformed input is left to the endpoint. */
-function claimedClientId(authorization: string | string[] | undefined, bodyClientId: unknown): string | undefined {
+export function claimedClientId(authorization: string | string[] | undefined, bodyClientId: unknown): string | undefined {
   const match = typeof authorization === 'string' ? /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization) : null;
   if (match) {
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
