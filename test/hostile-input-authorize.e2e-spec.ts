@@ -7,6 +7,7 @@ import { TEST_USER_HEADER } from './fixtures/test-interaction';
 import { CONFIDENTIAL_REDIRECTS, CONSENTED_USER, createHostileApp, PUBLIC_REDIRECT, type HostileApp } from './support/hostile-app';
 import {
   bodyFor,
+  contentEncoded,
   contentType,
   encodeParams,
   encoding,
@@ -64,13 +65,14 @@ describe('hostile input at the authorization endpoint, GET and POST {prefix}/aut
       .chain(([values, extra, how, who, cookie]) => {
         const all = { ...values, ...extra };
         return fc.tuple(
-          bodyFor(encodeParams(all, how), all),
+          bodyFor(encodeParams(all, how), all).chain(contentEncoded),
           contentType('application/x-www-form-urlencoded'),
           fc.constant({ who, cookie }),
         );
       });
-    await checkProperty(arbitrary, async ([body, type, { who, cookie }]) => {
+    await checkProperty(arbitrary, async ([{ body, encoding }, type, { who, cookie }]) => {
       const headers: Record<string, string> = {};
+      if (encoding !== undefined) headers['content-encoding'] = encoding;
       if (who !== undefined) headers[TEST_USER_HEADER] = who;
       if (cookie !== undefined) headers.cookie = `oauth_consent=${cookie}`;
       if (type !== undefined) headers['content-type'] = type;

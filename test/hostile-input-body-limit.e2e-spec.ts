@@ -90,8 +90,21 @@ describe('request body limits and unparseable bodies on the OAuth endpoints (iss
     assert.equal(JSON.parse(res.text).error, 'invalid_request');
   });
 
-  it('leaves the host’s own routes to the host: an oversized body there keeps Nest’s answer', async () => {
-    const res = await h.http.send({ method: 'POST', path: '/api/me', headers: { 'content-type': FORM }, body: `pad=${'a'.repeat(LIMIT)}` });
+  it('answers an oversized body on a BearerGuard route with 413 invalid_request and its Bearer challenge (RFC 6750 §3.1)', async () => {
+    const body = `pad=${'a'.repeat(LIMIT)}`;
+    const res = await h.attack({ method: 'POST', path: '/api/me', headers: { 'content-type': FORM }, body }, { bearerRoute: true });
+    assert.equal(res.status, 413);
+    assert.deepEqual(JSON.parse(res.text), { error: 'invalid_request', error_description: 'The request body is too large' });
+    assert.match(String(res.headers['www-authenticate']), /^Bearer realm="[^"]*", error="invalid_request"/);
+  });
+
+  it('leaves the host’s unguarded routes to the host: an oversized body there keeps Nest’s answer', async () => {
+    const res = await h.http.send({
+      method: 'POST',
+      path: '/host/form',
+      headers: { 'content-type': FORM },
+      body: `pad=${'a'.repeat(LIMIT)}`,
+    });
     assert.equal(res.status, 413);
     assert.equal(JSON.parse(res.text).statusCode, 413);
   });

@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { httpAdapterKind } from './fixtures/oauth-app.fixture';
 import { createHostileApp, type HostileApp } from './support/hostile-app';
 import {
+  bodyFor,
+  contentEncoded,
   contentType,
   encodeParams,
   encoding,
@@ -18,6 +20,7 @@ import {
 
 const METADATA = '/.well-known/oauth-authorization-server';
 const FASTIFY = httpAdapterKind() === 'fastify';
+const FORM = 'application/x-www-form-urlencoded';
 
 describe('hostile input at the metadata endpoint and a BearerGuard-protected route (issue 7)', () => {
   let h: HostileApp;
@@ -42,7 +45,7 @@ describe('hostile input at the metadata endpoint and a BearerGuard-protected rou
     });
   });
 
-  it('GET/POST /api/me (BearerGuard): never a 5xx, a stack trace or an injected challenge line, whatever the credentials', async () => {
+  it('GET/POST /api/me (BearerGuard): the RFC 6750 §3 challenge on every refusal, whatever the credentials, body, encoding or repeated parameters', async () => {
     const authorization = fc.option(
       fc.oneof(
         mostlyValid(h.accessToken, h.refreshToken).map((t) => `Bearer ${headerSafe(t)}`),
@@ -58,29 +61,40 @@ describe('hostile input at the metadata endpoint and a BearerGuard-protected rou
       ),
       { nil: undefined },
     );
-    const tokenParams = params({ access_token: param(mostlyValid(h.accessToken)) });
-    const arbitrary = fc.tuple(
-      fc.constantFrom('GET', 'POST'),
-      authorization,
-      tokenParams,
-      tokenParams,
-      encoding(),
-      contentType('application/x-www-form-urlencoded'),
-    );
-    await checkProperty(arbitrary, async ([method, auth, query, body, how, type]) => {
+    const tokenParams = params({ access_token: param(mostlyValid(h.accessToken)), a: param(hostileString()) });
+    // A body on GET as well as POST (a JSON one too, or junk), sent under any content encoding.
+    const body = fc
+      .tuple(tokenParams, encoding())
+      .chain(([values, how]) =>
+        fc.tuple(fc.option(bodyFor(encodeParams(values, how), values).chain(contentEncoded), { nil: undefined }), contentType(FORM)),
+      );
+    const arbitrary = fc.tuple(fc.constantFrom('GET', 'POST'), authorization, tokenParams, encoding(), body);
+    await checkProperty(arbitrary, async ([method, auth, query, how, [sent, type]]) => {
       const headers: Record<string, string> = {};
       if (auth !== undefined) headers.authorization = auth;
-      if (type !== undefined && method === 'POST') headers['content-type'] = type;
-      const res = await h.attack(
-        { method, path: `/api/me?${encodeParams(query, how)}`, headers, body: method === 'POST' ? encodeParams(body, how) : undefined },
-        { hostRoute: true },
+      if (sent !== undefined && type !== undefined) headers['content-type'] = type;
+      if (sent?.encoding !== undefined) headers['content-encoding'] = sent.encoding;
+      await h.attack({ method, path: `/api/me?${encodeParams(query, how)}`, headers, body: sent?.body }, { bearerRoute: true });
+    });
+  });
+
+  it(`GET ${METADATA}: an OAuth JSON error, never the platform's, for any body and content encoding (RFC 6749 §5.2)`, async () => {
+    const values = params({ x: param(hostileString()) });
+    const arbitrary = fc
+      .tuple(values, encoding())
+      .chain(([v, how]) =>
+        fc.tuple(bodyFor(encodeParams(v, how), v).chain(contentEncoded), contentType(FORM), fc.constantFrom('GET', 'HEAD')),
       );
-      if (res.status === 401 || res.status === 403) assert.match(String(res.headers['www-authenticate']), /^Bearer realm="/);
+    await checkProperty(arbitrary, async ([{ body, encoding: sentEncoding }, type, method]) => {
+      const headers: Record<string, string> = {};
+      if (type !== undefined) headers['content-type'] = type;
+      if (sentEncoding !== undefined) headers['content-encoding'] = sentEncoding;
+      await h.attack({ method, path: METADATA, headers, body });
     });
   });
 
   it('answers a token in the query (off by default) with 400 invalid_request, not the resource (RFC 6750 §2.3)', async () => {
-    const res = await h.attack({ method: 'GET', path: `/api/me?access_token=${h.accessToken}` }, { hostRoute: true });
+    const res = await h.attack({ method: 'GET', path: `/api/me?access_token=${h.accessToken}` }, { bearerRoute: true });
     assert.equal(res.status, 400);
     assert.match(String(res.headers['www-authenticate']), /error="invalid_request"/);
   });

@@ -7,6 +7,7 @@ import { createHostileApp, type HostileApp } from './support/hostile-app';
 import {
   authorizationHeader,
   bodyFor,
+  contentEncoded,
   contentType,
   encodeParams,
   encoding,
@@ -34,16 +35,20 @@ describe('hostile input at the token, revocation and introspection endpoints (is
     await h.close();
   });
 
-  /** A form POST in every shape: the body (form, JSON, junk, 1 MB), its content type and an Authorization header. */
+  /**
+   * A form POST in every shape: the body (form, JSON, junk, 1 MB), its content encoding (real,
+   * corrupt, lying or unknown), its content type and an Authorization header.
+   */
   function post(path: string, shape: Record<string, fc.Arbitrary<ParamValue>>) {
     return fc
       .tuple(params(shape), encoding(), authorizationHeader(h.confidential))
       .chain(([values, how, authorization]) =>
-        fc.tuple(bodyFor(encodeParams(values, how), values), contentType(FORM), fc.constant(authorization)),
+        fc.tuple(bodyFor(encodeParams(values, how), values).chain(contentEncoded), contentType(FORM), fc.constant(authorization)),
       )
-      .map(([body, type, authorization]) => {
+      .map(([{ body, encoding }, type, authorization]) => {
         const headers: Record<string, string> = {};
         if (type !== undefined) headers['content-type'] = type;
+        if (encoding !== undefined) headers['content-encoding'] = encoding;
         if (authorization !== undefined) headers.authorization = authorization;
         return { method: 'POST', path, headers, body };
       });

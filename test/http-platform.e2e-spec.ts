@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createOAuthTestApp, httpAdapterKind, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { basicAuth, TOKEN_PATH } from './fixtures/oauth-flow';
 import { ProfileApiController } from './fixtures/protected-api';
+import { HostFormController } from './support/hostile-app';
 
 // Both platform adapters run this file (HTTP_ADAPTER=express | fastify): what the platforms do
 // differently before a controller runs must not show through the module's endpoints.
@@ -14,7 +15,7 @@ describe(`request bodies the platform cannot parse (${httpAdapterKind()})`, () =
   let auth: string;
 
   before(async () => {
-    t = await createOAuthTestApp({ storage: 'memory', controllers: [ProfileApiController] });
+    t = await createOAuthTestApp({ storage: 'memory', controllers: [ProfileApiController, HostFormController] });
     const c = await t.register({ name: 'Machine', grantTypes: ['client_credentials'], scopes: ['profile'] });
     auth = basicAuth(c.client.id, c.clientSecret!);
   });
@@ -57,10 +58,17 @@ describe(`request bodies the platform cannot parse (${httpAdapterKind()})`, () =
     expectInvalidRequest(res, 400, /x-www-form-urlencoded/);
   });
 
-  it("leaves body errors on the host's own routes to the host's error handling", async () => {
+  it('answers a body error on a BearerGuard route as the guard would: invalid_request with its challenge (RFC 6750 §3.1)', async () => {
     const res = await request(t.server).post('/api/me').type('form').send(BIG);
+    expectInvalidRequest(res, 413, /too large/);
+    assert.match(res.headers['www-authenticate'], /^Bearer realm="[^"]*", error="invalid_request"/);
+  });
+
+  it("leaves body errors on the host's unguarded routes to the host's error handling", async () => {
+    const res = await request(t.server).post('/host/form').type('form').send(BIG);
     assert.equal(res.status, 413);
     assert.notEqual(res.body.error, 'invalid_request');
+    assert.equal(res.headers['www-authenticate'], undefined);
   });
 
   it('reads a form body sent with GET so BearerGuard can refuse access_token there (RFC 6750 §2.2)', async () => {

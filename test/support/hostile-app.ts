@@ -1,9 +1,10 @@
+import { Body, Controller, Post } from '@nestjs/common';
 import { ConsentStore } from 'nest-oauth2-provider';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, type OAuthTestApp } from '../fixtures/oauth-app.fixture';
 import { ProfileApiController } from '../fixtures/protected-api';
 import { mintPair } from './mint-token';
-import { assertNoNewRows, assertResponseInvariants, type RedirectPolicy } from './hostile-invariants';
+import { assertBearerRouteInvariants, assertNoNewRows, assertResponseInvariants, type RedirectPolicy } from './hostile-invariants';
 import { RawHttpClient, type RawRequest, type RawResponse } from './raw-http';
 
 /** Registered redirect URIs of the confidential client; the public client has `PUBLIC_REDIRECT`. */
@@ -28,14 +29,24 @@ export interface HostileApp {
   /**
    * Sends one hostile request and checks every invariant (see `assertResponseInvariants`) plus "no
    * new row after a refused request". `hostRoute` relaxes only the OAuth error shape: a body the
-   * host's parser refuses on its own route is answered by the host, not by us.
+   * host's parser refuses on an unguarded route of its own is answered by the host, not by us.
+   * `bearerRoute` adds the RFC 6750 §3 challenge of a `BearerGuard`-protected route to the checks.
    */
-  attack(req: RawRequest, options?: { hostRoute?: boolean }): Promise<RawResponse>;
+  attack(req: RawRequest, options?: { hostRoute?: boolean; bearerRoute?: boolean }): Promise<RawResponse>;
   /** Requests sent through `attack` so far. */
   readonly tried: number;
   /** `tried`, and how the answers spread over status codes (to see the generators reach past the first checks). */
   summary(): string;
   close(): Promise<void>;
+}
+
+/** An unguarded host route that reads a body: the host's own error handling stays in charge there. */
+@Controller('host')
+export class HostFormController {
+  @Post('form')
+  form(@Body() body: unknown) {
+    return body;
+  }
 }
 
 const TABLES = ['oauth_clients', 'oauth_authorization_codes', 'oauth_tokens', 'oauth_consents'];
@@ -45,7 +56,7 @@ const TABLES = ['oauth_clients', 'oauth_authorization_codes', 'oauth_tokens', 'o
  * a BearerGuard-protected route (`/api/me`, scope profile), a consenting user and a live token pair.
  */
 export async function createHostileApp(): Promise<HostileApp> {
-  const t = await createOAuthTestApp({ controllers: [ProfileApiController], options: { offlineAccessScope: false } });
+  const t = await createOAuthTestApp({ controllers: [ProfileApiController, HostFormController], options: { offlineAccessScope: false } });
   const conf = await t.register({
     name: 'CustomApp',
     redirectUris: CONFIDENTIAL_REDIRECTS,
@@ -92,6 +103,7 @@ export async function createHostileApp(): Promise<HostileApp> {
       const res = await http.send(req);
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       assertResponseInvariants(res, policy, what, { oauthShape: !options.hostRoute });
+      if (options.bearerRoute) assertBearerRouteInvariants(res, what);
       assertNoNewRows(before, await rowCounts(), res, what);
       return res;
     },

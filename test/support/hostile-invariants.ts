@@ -47,6 +47,28 @@ export function assertResponseInvariants(res: RawResponse, policy: RedirectPolic
 }
 
 /**
+ * RFC 6750 §3 on a route `BearerGuard` protects: every refusal is an OAuth JSON error with a
+ * `WWW-Authenticate: Bearer` challenge naming the error (a request without any credentials gets the
+ * bare challenge), whatever the body, encoding or parameters. Answers no module can shape are
+ * exempt: Fastify's connection-level ones (`isFastifyPlatformAnswer`) and Node's empty 400/431 to
+ * a request line or headers its parser refuses.
+ */
+export function assertBearerRouteInvariants(res: RawResponse, what: string): void {
+  if (res.status < 400 || isFastifyPlatformAnswer(res) || (res.text === '' && [400, 431].includes(res.status))) return;
+  assert.match(String(res.headers['content-type']), /json/, `${what}: ${res.status} is not JSON: ${res.text.slice(0, 200)}`);
+  const body = JSON.parse(res.text) as Record<string, unknown>;
+  assert.equal(typeof body.error, 'string', `${what}: an error body without an OAuth error code: ${res.text.slice(0, 200)}`);
+  const challenge = String(res.headers['www-authenticate'] ?? '');
+  assert.match(challenge, /^Bearer realm="/, `${what}: ${res.status} without a Bearer challenge: ${res.text.slice(0, 200)}`);
+  const bare = res.status === 401 && body.error === 'invalid_request';
+  if (!bare)
+    assert.ok(
+      challenge.includes(`error="${String(body.error)}"`),
+      `${what}: the challenge does not name ${String(body.error)}: ${challenge}`,
+    );
+}
+
+/**
  * True, on Fastify only, for an answer Fastify gives before any route, hook or Nest handler runs, so
  * that no module can shape it: its `clientErrorHandler` (a request line or headers Node's parser
  * refuses, or headers over 16 kB: 400 or 431, where Node alone answers with an empty body), its

@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 
 /**
@@ -226,4 +227,56 @@ export function headerSafe(value: string): string {
 /** Lone surrogates replaced by U+FFFD, as a UTF-8 encoder does. */
 export function wellFormed(value: string): string {
   return Buffer.from(value, 'utf8').toString('utf8');
+}
+
+/** A body as it goes on the wire, with the `Content-Encoding` it is sent under (none when undefined). */
+export interface EncodedBody {
+  body: string | Buffer;
+  encoding?: string;
+}
+
+/**
+ * How a body travels: as is; compressed for real (gzip, deflate, brotli, or several stacked, listed
+ * in the order applied as RFC 9110 §8.4 says); compressed then corrupted (a byte flipped or the
+ * stream cut short); or announced under an encoding it does not have, an unknown one or a malformed list.
+ */
+export function contentEncoded(body: string | Buffer): fc.Arbitrary<EncodedBody> {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.constant({ body }) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom('gzip', 'deflate', 'br', 'GZIP', 'x-gzip', 'gzip, deflate', 'deflate, gzip, br', 'identity')
+        .map((encoding) => ({ body: compress(raw, encoding), encoding })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom('gzip', 'deflate', 'br', 'gzip, gzip'), fc.nat(), fc.boolean())
+        .map(([encoding, at, truncate]) => {
+          const packed = Buffer.from(compress(raw, encoding));
+          if (truncate) return { body: packed.subarray(0, Math.floor(packed.length / 2)), encoding };
+          packed[at % packed.length] ^= 0x5a;
+          return { body: packed, encoding };
+        }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('gzip', 'deflate', 'br', 'br2', 'compress', 'zstd', 'gzip;q=1', ' gzip ,, ', 'gzip, br2', 'identity, gzip', '\t')
+        .map((encoding) => ({ body, encoding })),
+    },
+  );
+}
+
+/** `raw` under each coding of the comma-separated list, in order; unknown names (x-gzip aside) leave it as is. */
+function compress(raw: Buffer, encodings: string): Buffer {
+  let out = raw;
+  for (const name of encodings.split(',').map((e) => e.trim().toLowerCase())) {
+    if (name === 'gzip' || name === 'x-gzip') out = gzipSync(out);
+    else if (name === 'deflate') out = deflateSync(out);
+    else if (name === 'br') out = brotliCompressSync(out);
+  }
+  return out;
 }

@@ -12,7 +12,8 @@ import {
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { BearerRoutes, markBearerRoutes } from './http/bearer-routes';
 import { endpointPaths, installBodyErrorHandling } from './http/body-errors';
 import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
@@ -50,12 +51,19 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     private readonly adapterHost: HttpAdapterHost,
     @Inject(OAUTH_MODULE_EXTRAS) private readonly extras: OAuthModuleExtras,
     @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+    private readonly modules: ModulesContainer,
+    private readonly appConfig: ApplicationConfig,
   ) {
     super();
   }
 
-  /** Requests the platform refuses before a controller runs still answer in the OAuth shape on our endpoints. */
+  /**
+   * Requests the platform refuses before a controller runs still answer in the OAuth shape on our
+   * endpoints, and with a bearer challenge on the host's routes `BearerGuard` protects. Runs before
+   * Nest registers the routes, so the marks reach the handlers it registers.
+   */
   configure(): void {
+    markBearerRoutes(this.modules);
     this.installBodyErrorHandling('before-routes');
   }
 
@@ -67,7 +75,7 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return; // an application context without HTTP
     const endpoints = endpointPaths(this.extras.prefix ?? OAUTH_DEFAULTS.prefix, PREFIXED_CONTROLLERS, ROOT_CONTROLLERS);
-    installBodyErrorHandling(adapter, endpoints, this.options.realm, phase);
+    installBodyErrorHandling(adapter, endpoints, this.options.realm, phase, new BearerRoutes(this.appConfig));
   }
 
   static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {

@@ -34,8 +34,8 @@ export class MissingBearerTokenError extends InvalidRequestError {
 /** A malformed bearer request (bad header syntax, two token sources, a refused query token): 400 (RFC 6750 §3.1). */
 export class BearerRequestError extends InvalidRequestError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: string, description: string) {
-    super(description);
+  constructor(realm: string, description: string, options?: { cause?: unknown; status?: number }) {
+    super(description, options);
     this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description }) };
   }
 }

@@ -1,7 +1,7 @@
 import type { ClientStore } from '../stores/client.store';
 import type { OAuthToken } from '../stores/models';
 import type { TokenStore } from '../stores/token.store';
-import { BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
+import { BearerRequestError, BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
 import { extractBearerToken, type BearerRequest } from './bearer-credentials';
 import type { Clock } from './clock';
 import { hashSecret } from './protocol/random-token';
@@ -69,6 +69,14 @@ export class ResourceServer {
     } finally {
       this.cache.endLookup(lookup);
     }
+  }
+
+  /**
+   * The RFC 6750 §3.1 `invalid_request`, with its challenge, for a request whose body could not be
+   * read (too large, undecodable): on a protected resource it still names the realm and the error.
+   */
+  malformedRequest(description: string, status = 400): BearerRequestError {
+    return new BearerRequestError(this.settings.realm, description, { status });
   }
 
   /** Throws `insufficient_scope` (403) unless the authorization holds every one of `required`. */

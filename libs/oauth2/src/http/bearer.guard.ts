@@ -1,7 +1,7 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { asOAuthError } from '../core/error-response';
-import { OAuthError } from '../core/oauth.errors';
+import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
 import { ResourceServer } from '../core/resource-server';
 import { OAUTH_PUBLIC_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
 import { readBearerRequest } from './http-bridge';
@@ -32,7 +32,7 @@ export class BearerGuard implements CanActivate {
     if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest();
     try {
-      const authorization = await this.resources.authenticate(await readBearerRequest(request));
+      const authorization = await this.resources.authenticate(await this.readRequest(request));
       this.resources.assertScopes(authorization, route.scopes);
       request[OAUTH_AUTHORIZATION_KEY] = authorization;
       return true;
@@ -43,6 +43,17 @@ export class BearerGuard implements CanActivate {
       const oauth = asOAuthError(error);
       this.logger.error(`${oauth.code} while validating a bearer token: ${error instanceof Error ? error.message : String(error)}`);
       throw oauth;
+    }
+  }
+
+  /** The request's credentials; a body Fastify left unread that cannot be read is refused with the challenge. */
+  private async readRequest(request: unknown) {
+    try {
+      return await readBearerRequest(request);
+    } catch (error) {
+      if (error instanceof InvalidRequestError && !error.headers['WWW-Authenticate'])
+        throw this.resources.malformedRequest(error.description ?? '', error.status);
+      throw error;
     }
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidRequestError } from '../core/oauth.errors';
-import { bodyError, endpointPaths } from './body-errors';
+import { bodyError, endpointPaths, platformBodyError } from './body-errors';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './oauth.controllers';
 
 describe('bodyError', () => {
@@ -25,6 +25,23 @@ describe('bodyError', () => {
   it('maps a parse failure to 400 invalid_request', () => {
     assert.equal(bodyError({ type: 'entity.parse.failed', status: 400 })?.status, 400);
     assert.equal(bodyError({ code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 })?.code, 'invalid_request');
+  });
+
+  it("maps body-parser's failure to inflate a gzip, deflate or brotli body (a zlib error without type) to 400 invalid_request", () => {
+    for (const code of ['Z_DATA_ERROR', 'Z_BUF_ERROR', 'ERR__ERROR_FORMAT_PADDING_2']) {
+      const zlib = Object.assign(new Error('Decompression failed'), { code, errno: -3, status: 400, statusCode: 400, expose: true });
+      const oauth = bodyError(zlib);
+      assert.ok(oauth instanceof InvalidRequestError, code);
+      assert.equal(oauth.status, 400);
+      assert.match(oauth.description!, /Content-Encoding/);
+      assert.equal(platformBodyError(zlib)?.status, 400);
+    }
+  });
+
+  it("keeps a host's own Nest exception out of the host routes' mapping", () => {
+    const exception = { getStatus: () => 400, message: 'bad' };
+    assert.equal(bodyError(exception)?.code, 'invalid_request');
+    assert.equal(platformBodyError(exception), undefined);
   });
 
   it('leaves every other error alone', () => {

@@ -1,8 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpServer, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
+import { BearerRequestError } from '../core/bearer-challenge';
 import { toErrorResponse } from '../core/error-response';
 import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
+import { BearerRoutes, expressRouteHandlers, OAUTH_BEARER_ROUTE } from './bearer-routes';
 import { assertDecodableBody, UNDECODABLE_BODY } from './form-body';
 import { writeOAuthResponse } from './http-bridge';
 
@@ -11,24 +13,40 @@ import { writeOAuthResponse } from './http-bridge';
  * controller, so neither the endpoint filter nor any route-scoped code sees a malformed, oversized
  * or unsupported body: the platform's own error body would go out. On the module's endpoints such a
  * failure must still be an RFC 6749 §5.2 `invalid_request`; this installs that at the platform
- * level, for the endpoints' paths only, so the host's routes keep their own error handling.
+ * level, for the endpoints' paths. On a host route `BearerGuard` protects (see `bearer-routes.ts`)
+ * it is the guard's RFC 6750 §3.1 `invalid_request` with its `WWW-Authenticate: Bearer` challenge.
+ * Every other host route keeps its own error handling.
  */
 export function installBodyErrorHandling(
   adapter: HttpServer,
   endpoints: (path: string) => boolean,
   realm: string,
   phase: 'before-routes' | 'after-routes',
+  bearerRoutes: BearerRoutes,
 ): void {
   const instance: any = adapter.getInstance();
   const write = (reply: unknown, error: OAuthError) => writeOAuthResponse(reply, toErrorResponse(error, realm));
+  const bearer = (error: OAuthError) =>
+    new BearerRequestError(realm, error.description ?? UNDECODABLE_BODY, { status: error.status, cause: error });
   const fastify = typeof instance?.addHook === 'function';
   // Fastify's hook must see the routes being added; Express's error middleware must come after the
   // router (which fails on undecodable paths) and before Nest's own error handler.
   if (fastify !== (phase === 'before-routes')) return;
   if (fastify) {
     // Fastify: a route's own errorHandler; anything else is re-thrown to the app's handler (Nest's).
-    instance.addHook('onRoute', (route: { url: string; errorHandler?: unknown; preParsing?: unknown }) => {
-      if (!endpoints(route.url)) return;
+    instance.addHook('onRoute', (route: { url: string; errorHandler?: any; preParsing?: unknown; config?: Record<string, unknown> }) => {
+      if (!endpoints(route.url)) {
+        const mark = route.config?.[OAUTH_BEARER_ROUTE];
+        if (mark === undefined) return;
+        const own = route.errorHandler;
+        route.errorHandler = function (this: unknown, error: unknown, request: unknown, reply: unknown) {
+          const failure = bearerRoutes.protects(mark) ? (platformBodyError(error) ?? fastifyParserException(error)) : undefined;
+          if (failure) return write(reply, bearer(failure));
+          if (typeof own === 'function') return own.call(this, error, request, reply);
+          throw error;
+        };
+        return;
+      }
       route.preParsing = [route.preParsing ?? [], refuseUndecodableBody].flat();
       route.errorHandler = (error: unknown, _request: unknown, reply: unknown) => {
         const oauth = error instanceof OAuthError ? error : bodyError(error);
@@ -38,9 +56,16 @@ export function installBodyErrorHandling(
     });
   } else if (typeof instance?.use === 'function') {
     // Express: error middleware placed after the body parsers and before Nest's own error handler.
-    instance.use((error: unknown, req: { path: string }, res: unknown, next: (error: unknown) => void) => {
-      const oauth = endpoints(req.path) ? bodyError(error) : undefined;
-      if (oauth) write(res, oauth);
+    instance.use((error: unknown, req: { path: string; method: string }, res: unknown, next: (error: unknown) => void) => {
+      if (endpoints(req.path)) {
+        const oauth = bodyError(error);
+        if (oauth) return write(res, oauth);
+        return next(error);
+      }
+      const failure = platformBodyError(error);
+      const guarded =
+        failure && expressRouteHandlers(instance, req.method, req.path).some((h) => bearerRoutes.protects(BearerRoutes.markOf(h)));
+      if (failure && guarded) write(res, bearer(failure));
       else next(error);
     });
   }
@@ -59,19 +84,45 @@ async function refuseUndecodableBody(request: { headers: IncomingHttpHeaders }, 
  * the client's fault: `invalid_request` (RFC 6749 §5.2), keeping the platform's 4xx status.
  */
 export function bodyError(error: unknown): OAuthError | undefined {
+  return requestError(error, true);
+}
+
+/**
+ * `bodyError` for the host's routes: only what the platform refused before routing (a body, an
+ * encoding, a path parameter), never an exception a host's own code raised.
+ */
+export function platformBodyError(error: unknown): OAuthError | undefined {
+  return requestError(error, false);
+}
+
+/**
+ * On Fastify, Nest's own form parser refuses a `__proto__` field with a `BadRequestException`. Only
+ * the platform's lifecycle (parsers, hooks) reaches a route's error handler, never the handler's
+ * exceptions (Nest answers those), so a 400, 413 or 415 exception there is a body the platform refused.
+ */
+function fastifyParserException(error: unknown): OAuthError | undefined {
+  const status =
+    typeof (error as { getStatus?: unknown })?.getStatus === 'function' ? (error as { getStatus: () => number }).getStatus() : 0;
+  return [400, 413, 415].includes(status) ? bodyError(error) : undefined;
+}
+
+function requestError(error: unknown, nestExceptions: boolean): OAuthError | undefined {
   if (error instanceof OAuthError) return undefined;
   const e = error as {
     type?: unknown;
     code?: unknown;
     status?: unknown;
     statusCode?: unknown;
+    expose?: unknown;
+    errno?: unknown;
     message?: unknown;
     getStatus?: () => number;
   };
   const fromPlatform =
     typeof e?.type === 'string' || // Express body-parser
+    isDecompressionError(e) ||
     (typeof e?.code === 'string' && e.code.startsWith('FST_ERR_')) || // Fastify
-    typeof e?.getStatus === 'function' || // a Nest HttpException raised in our endpoint's scope
+    (nestExceptions && typeof e?.getStatus === 'function') || // a Nest HttpException raised in our endpoint's scope
     (typeof e?.message === 'string' && e.message.startsWith('Failed to decode param')); // Express router
   if (!fromPlatform) return undefined;
   const status = typeof e.getStatus === 'function' ? e.getStatus() : Number(e.statusCode ?? e.status);
@@ -82,7 +133,19 @@ export function bodyError(error: unknown): OAuthError | undefined {
     return new InvalidRequestError('The request body must be application/x-www-form-urlencoded', { cause: error });
   }
   if (status === 415) return new InvalidRequestError(UNDECODABLE_BODY, { status, cause: error });
+  if (isDecompressionError(e)) {
+    return new InvalidRequestError('The request body could not be decoded with its Content-Encoding', { status, cause: error });
+  }
   return new InvalidRequestError('The request could not be parsed', { status, cause: error });
+}
+
+/**
+ * body-parser's failure to inflate a gzip, deflate or brotli body: the zlib error itself (a string
+ * `code` such as `Z_DATA_ERROR` or `ERR__ERROR_FORMAT_PADDING_2`, a numeric `errno`), given a status
+ * by http-errors but, unlike its other errors, no `type`.
+ */
+function isDecompressionError(e: { code?: unknown; errno?: unknown; expose?: unknown } | undefined): boolean {
+  return typeof e?.code === 'string' && typeof e.errno === 'number' && typeof e.expose === 'boolean';
 }
 
 /**
