@@ -51,7 +51,7 @@ describe('TokenRevocation (RFC 7009)', () => {
     const phone = await f.token({ clientId: client.id, userId: 'nate' });
     const otherClient = await f.token({ clientId: other.id, userId: 'nate' });
     const otherUser = await f.token({ clientId: client.id, userId: 'ada' });
-    cache.set(phone.token.tokenHash, { ...phone.token, tokenId: phone.token.id }, phone.token.grantId, f.clock.now());
+    cache.set(phone.token.tokenHash, { ...phone.token, tokenId: phone.token.id }, phone.token.grantId, f.clock.now(), cache.beginLookup());
 
     await revocation.handle(formPost({ token: laptop.value }, basic(client.id, 's')));
 
