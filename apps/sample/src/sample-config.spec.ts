@@ -3,17 +3,23 @@ import { describe, it } from 'node:test';
 import { loadSampleConfig } from './sample-config';
 
 describe('loadSampleConfig (the settings every SHIFT instance reads)', () => {
-  it('leaves the CSRF secret and the refresh grace period to the library when unset', () => {
+  it('leaves the server secret and the refresh grace period to the library when unset', () => {
     const config = loadSampleConfig({});
-    assert.equal(config.csrfSecret, undefined);
+    assert.equal(config.secret, undefined);
     assert.equal(config.refreshTokenGracePeriod, undefined);
   });
 
-  it('reads OAUTH_CSRF_SECRET and REFRESH_TOKEN_GRACE_PERIOD, 0 included', () => {
+  it('reads OAUTH_SECRET and REFRESH_TOKEN_GRACE_PERIOD, 0 included', () => {
     const secret = 'k'.repeat(32);
-    const config = loadSampleConfig({ OAUTH_CSRF_SECRET: secret, REFRESH_TOKEN_GRACE_PERIOD: '0' });
-    assert.equal(config.csrfSecret, secret);
+    const config = loadSampleConfig({ OAUTH_SECRET: secret, OAUTH_CSRF_SECRET: 'c'.repeat(32), REFRESH_TOKEN_GRACE_PERIOD: '0' });
+    assert.equal(config.secret, secret, 'OAUTH_SECRET wins over its older name');
     assert.equal(config.refreshTokenGracePeriod, 0);
+  });
+
+  it('still reads the older OAUTH_CSRF_SECRET as the server secret when OAUTH_SECRET is unset', () => {
+    const secret = 'c'.repeat(32);
+    assert.equal(loadSampleConfig({ OAUTH_CSRF_SECRET: secret }).secret, secret);
+    assert.throws(() => loadSampleConfig({ OAUTH_SECRET: 'short' }), /OAUTH_SECRET must be at least 32 characters/);
   });
 
   it('names every bad value in one error', () => {

@@ -27,10 +27,12 @@ export interface SampleConfig {
    */
   loginRateLimit: { perUser: number; perIp: number } | false;
   /**
-   * Key of the consent form's CSRF tokens (`OAUTH_CSRF_SECRET`, at least 32 characters); unset means a
-   * random key per process, so every SHIFT instance behind one load balancer needs the same value.
+   * SHIFT's server key, the library's `secret` (`OAUTH_SECRET`, at least 32 characters; the older
+   * `OAUTH_CSRF_SECRET` is read when it is unset): it signs the consent form's CSRF tokens and derives
+   * the pair a refresh retry gets again. Unset means a random key per process, so every SHIFT instance
+   * behind one load balancer needs the same value.
    */
-  csrfSecret?: string;
+  secret?: string;
   /** Seconds a just-rotated refresh token is still honoured as a retry (`REFRESH_TOKEN_GRACE_PERIOD`; unset = the library's 10, 0 = strict). */
   refreshTokenGracePeriod?: number;
   /**
@@ -61,9 +63,10 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const customAppUrl = trimSlash(env.CUSTOMAPP_URL || `http://localhost:${customAppPort}`);
   const loginRateLimit = parseLoginRateLimit(env.LOGIN_RATE_LIMIT, problems);
   const grace = env.REFRESH_TOKEN_GRACE_PERIOD ? int('REFRESH_TOKEN_GRACE_PERIOD', 10, 0, 3600) : undefined;
-  const csrfSecret = env.OAUTH_CSRF_SECRET || undefined;
+  const secretName = env.OAUTH_SECRET ? 'OAUTH_SECRET' : 'OAUTH_CSRF_SECRET';
+  const secret = env[secretName] || undefined;
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
-  if (csrfSecret && csrfSecret.length < 32) problems.push('OAUTH_CSRF_SECRET must be at least 32 characters');
+  if (secret && secret.length < 32) problems.push(`${secretName} must be at least 32 characters`);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
   return {
     shiftPort,
@@ -73,7 +76,7 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
     accessTokenTtl,
     host: env.HOST || undefined,
     loginRateLimit,
-    csrfSecret,
+    secret,
     refreshTokenGracePeriod: grace,
     trustProxy,
   };

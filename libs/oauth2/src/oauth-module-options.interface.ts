@@ -75,13 +75,21 @@ export interface OAuthModuleOptions {
   passthroughParams?: string[];
   /** Access-token lifetime in seconds. Default 3600. */
   accessTokenTtl?: number;
-  /** Refresh-token lifetime in seconds. Default 30 days. */
+  /** Refresh-token lifetime in seconds, renewed at each rotation up to `refreshTokenAbsoluteTtl`. Default 30 days. */
   refreshTokenTtl?: number;
+  /**
+   * Absolute lifetime of a grant's refresh tokens, in seconds from the grant's first issuance (the
+   * code exchange): no rotation renews a refresh token past it, and a refresh after it is
+   * `invalid_grant`, so the user must authorize again. 0 = unbounded. Default 90 days.
+   */
+  refreshTokenAbsoluteTtl?: number;
   /** Authorization-code lifetime in seconds, at most 600 (RFC 6749 §4.1.2). Default 60. */
   authorizationCodeTtl?: number;
   /**
-   * Seconds after a refresh-token rotation during which the same client presenting the old token is
-   * treated as a retry of a lost response rather than a theft. 0 turns it off. Default 10.
+   * Seconds after a refresh-token rotation during which presenting the old token again, while its
+   * successor is still unused, is a retry of a lost response: it is answered with the same successor
+   * pair (derived from the old token under `secret`), never a second one. After the successor was
+   * used, or after this period, it is reuse and revokes the grant. 0 turns it off. Default 10.
    */
   refreshTokenGracePeriod?: number;
   /** PKCE (RFC 7636): 'all' clients (default, as OAuth 2.1) or 'public' clients only. */
@@ -110,10 +118,14 @@ export interface OAuthModuleOptions {
   consumedCodeRetention?: number;
   bearer?: OAuthBearerOptions;
   /**
-   * Key (at least 32 characters) of the consent form's CSRF token. Default: random per process, which
-   * is fine for one instance; when several instances serve one issuer, give them all the same secret
-   * or a consent page shown by one instance is refused by another.
+   * The server key (at least 32 characters): it signs the consent form's CSRF token and derives the
+   * successor pair a refresh retry gets again. Default: random per process, which is fine for one
+   * instance; when several instances serve one issuer, give them all the same secret, or a consent page
+   * shown by one instance is refused by another and a refresh retry on another instance than the one
+   * that rotated the token is refused (`invalid_grant`, without revoking anything).
    */
+  secret?: string;
+  /** The older name of `secret`, still accepted; `secret` wins when both are set. */
   csrfSecret?: string;
   /** `realm` of `WWW-Authenticate` challenges. Default: the issuer. */
   realm?: string;

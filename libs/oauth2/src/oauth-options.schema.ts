@@ -185,6 +185,10 @@ export class OAuthOptionsSchema {
   @IsInt(positiveSeconds)
   refreshTokenTtl!: number;
 
+  @Min(0, { message: got('must be a non-negative integer of seconds (0 = unbounded)') })
+  @IsInt({ message: got('must be a non-negative integer of seconds (0 = unbounded)') })
+  refreshTokenAbsoluteTtl!: number;
+
   @Max(600, { message: got('must not exceed 600 seconds (RFC 6749 §4.1.2)') })
   @Min(1, positiveSeconds)
   @IsInt(positiveSeconds)
@@ -228,7 +232,13 @@ export class OAuthOptionsSchema {
   @IsString({ message: got('must be a string') })
   realm!: string;
 
-  // One shared key lets every instance accept the consent form another instance rendered.
+  // One shared key lets every instance accept the consent form another instance rendered, and
+  // answer a refresh retry with the successor pair another instance derived.
+  @ValidateIf((o: OAuthOptionsSchema) => o.secret !== undefined)
+  @MinLength(32, { message: 'must be a string of at least 32 characters' })
+  @IsString({ message: 'must be a string of at least 32 characters' })
+  secret?: string;
+
   @ValidateIf((o: OAuthOptionsSchema) => o.csrfSecret !== undefined)
   @MinLength(32, { message: 'must be a string of at least 32 characters' })
   @IsString({ message: 'must be a string of at least 32 characters' })

@@ -84,6 +84,27 @@ describe('resolveOAuthOptions', () => {
     ]);
   });
 
+  it('bounds refresh tokens at 90 days from the first issuance by default, 0 = unbounded, never negative', () => {
+    assert.equal(resolveOAuthOptions(valid).refreshTokenAbsoluteTtl, 90 * 24 * 3600);
+    assert.equal(resolveOAuthOptions({ ...valid, refreshTokenAbsoluteTtl: 0 }).refreshTokenAbsoluteTtl, 0);
+    assert.deepEqual(problems({ refreshTokenAbsoluteTtl: -1 }), [
+      'refreshTokenAbsoluteTtl: must be a non-negative integer of seconds (0 = unbounded) (got -1)',
+    ]);
+    assert.deepEqual(problems({ refreshTokenAbsoluteTtl: 1.5 }), [
+      'refreshTokenAbsoluteTtl: must be a non-negative integer of seconds (0 = unbounded) (got 1.5)',
+    ]);
+  });
+
+  it('takes the server key from secret, or from its older name csrfSecret, each at least 32 characters', () => {
+    const key = 'k'.repeat(32);
+    assert.equal(resolveOAuthOptions(valid).secret, undefined);
+    assert.equal(resolveOAuthOptions({ ...valid, secret: key }).secret, key);
+    assert.equal(resolveOAuthOptions({ ...valid, csrfSecret: key }).secret, key);
+    assert.equal(resolveOAuthOptions({ ...valid, secret: key, csrfSecret: 'c'.repeat(32) }).secret, key);
+    assert.deepEqual(problems({ secret: 'short' }), ['secret: must be a string of at least 32 characters']);
+    assert.deepEqual(problems({ secret: key, csrfSecret: 'short' }), ['csrfSecret: must be a string of at least 32 characters']);
+  });
+
   it('takes purgeInterval as positive seconds or false (off)', () => {
     assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: false }).purgeInterval, false);
     assert.equal(resolveOAuthOptions({ ...valid, purgeInterval: 60 }).purgeInterval, 60);

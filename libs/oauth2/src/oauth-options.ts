@@ -10,6 +10,8 @@ export interface ResolvedOAuthOptions {
   passthroughParams: readonly string[];
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** Seconds from a grant's first issuance after which it can no longer be refreshed; 0 = unbounded. */
+  refreshTokenAbsoluteTtl: number;
   authorizationCodeTtl: number;
   refreshTokenGracePeriod: number;
   requirePkce: 'all' | 'public';
@@ -21,7 +23,9 @@ export interface ResolvedOAuthOptions {
   consumedCodeRetention: number;
   bearer: Required<Pick<OAuthBearerOptions, 'allowQueryToken'>> & { cache: { maxEntries: number; ttl: number } | false };
   realm: string;
-  /** Key of the consent form's CSRF tokens; undefined = a random key per process. */
+  /** The server key (CSRF tokens, refresh successors): `secret`, else `csrfSecret`; undefined = a random key per process. */
+  secret: string | undefined;
+  /** The same value as `secret`, under its older name. */
   csrfSecret: string | undefined;
   rateLimit: { token: ResolvedEndpointRateLimit | false; clientAuthentication: ResolvedEndpointRateLimit | false };
 }
@@ -39,6 +43,7 @@ export const OAUTH_DEFAULTS = Object.freeze({
   passthroughParams: [] as string[],
   accessTokenTtl: 3600,
   refreshTokenTtl: 30 * 24 * 3600,
+  refreshTokenAbsoluteTtl: 90 * 24 * 3600,
   authorizationCodeTtl: 60,
   refreshTokenGracePeriod: 10,
   requirePkce: 'all' as const,
@@ -77,6 +82,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     passthroughParams: copy(raw.passthroughParams ?? OAUTH_DEFAULTS.passthroughParams),
     accessTokenTtl: raw.accessTokenTtl ?? OAUTH_DEFAULTS.accessTokenTtl,
     refreshTokenTtl: raw.refreshTokenTtl ?? OAUTH_DEFAULTS.refreshTokenTtl,
+    refreshTokenAbsoluteTtl: raw.refreshTokenAbsoluteTtl ?? OAUTH_DEFAULTS.refreshTokenAbsoluteTtl,
     authorizationCodeTtl: raw.authorizationCodeTtl ?? OAUTH_DEFAULTS.authorizationCodeTtl,
     refreshTokenGracePeriod: raw.refreshTokenGracePeriod ?? OAUTH_DEFAULTS.refreshTokenGracePeriod,
     requirePkce: raw.requirePkce ?? OAUTH_DEFAULTS.requirePkce,
@@ -88,11 +94,15 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     consumedCodeRetention: raw.consumedCodeRetention ?? OAUTH_DEFAULTS.consumedCodeRetention,
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
     realm: raw.realm ?? raw.issuer,
-    csrfSecret: raw.csrfSecret,
+    secret: raw.secret ?? raw.csrfSecret,
+    csrfSecret: raw.secret ?? raw.csrfSecret,
     rateLimit: resolveRateLimits(raw.rateLimit),
   } as ResolvedOAuthOptions;
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
+    // Each given key is checked under its own name; the resolved pair only repeats the winner.
+    secret: raw.secret,
+    csrfSecret: raw.csrfSecret,
     bearer: Object.assign(new BearerSchema(), resolved.bearer, { cache: cache && Object.assign(new BearerCacheSchema(), cache) }),
     rateLimit: rateLimitSchema(resolved.rateLimit),
   });

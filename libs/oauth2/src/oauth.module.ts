@@ -118,6 +118,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     ...OAUTH_CORE_PROVIDERS,
     OAuthPurgeService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
+    PER_PROCESS_SECRET_WARNING,
     OAuthEndpointExceptionFilter,
     { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? FixedWindowRateLimitStorage },
     OAuthRateLimiter,
@@ -153,6 +154,24 @@ const MEMORY_STORAGE_WARNING: Provider = {
     }
     return true;
   },
+};
+
+/**
+ * Announces a per-process server key outside tests: one instance works, but several instances need one
+ * shared `secret` for consent forms and refresh retries to work across them.
+ */
+const PER_PROCESS_SECRET_WARNING: Provider = {
+  provide: 'OAUTH:PER_PROCESS_SECRET_WARNING',
+  useFactory: (options: ResolvedOAuthOptions) => {
+    if (options.secret === undefined && process.env.NODE_ENV !== 'test') {
+      new Logger('OAuthModule').warn(
+        'No secret is configured, so a random key is used for this process only: when several instances serve this issuer, ' +
+          'give them all the same `secret`, or a consent page shown by one is refused by another and a refresh retry on another instance fails',
+      );
+    }
+    return true;
+  },
+  inject: [RESOLVED_OAUTH_OPTIONS],
 };
 
 /** A subclass of `controller` mounted at `path`, so each module instance can choose its prefix. */

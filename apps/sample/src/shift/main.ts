@@ -7,7 +7,7 @@ import { createShiftApp } from './shift.app';
 /**
  * `npm run start:shift`: SHIFT alone, without CustomApp — one instance of as many as share a
  * PostgreSQL database behind a load balancer. Same settings as `npm start`; every instance needs the
- * same SESSION_SECRET and OAUTH_CSRF_SECRET.
+ * same SESSION_SECRET and OAUTH_SECRET.
  */
 async function main(): Promise<void> {
   const config = loadSampleConfig();

@@ -30,7 +30,7 @@ export class ShiftModule {
           imports: [UsersModule],
           useFactory: () => ({
             ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
-            csrfSecret: config.csrfSecret,
+            secret: config.secret,
             refreshTokenGracePeriod: config.refreshTokenGracePeriod,
           }),
           prefix: SHIFT_OAUTH_PREFIX,
