@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
+import { hashSecret, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
 import { openDataSource } from '../apps/sample/src/database/open-data-source';
@@ -199,6 +199,64 @@ describe('migrating clients registered before redirect URI lists were JSON (on t
     assert.equal(await withRunner(ds, (runner) => runner.hasColumn('oauth_clients', 'application_type')), false);
     await ds.runMigrations();
     assert.equal((await rows()).length, 3);
+  });
+});
+
+describe('upgrading a database that holds tokens (on the database in DATABASE_URL)', () => {
+  it("gives existing tokens their grant's first issuance as grant_created_at, then requires it (refreshTokenAbsoluteTtl)", async () => {
+    const db = await createTestDatabase();
+    const [first, ...later] = OAUTH_MIGRATIONS;
+    const old = await new DataSource({ ...db.options, migrations: [first] }).initialize();
+    try {
+      await old.runMigrations();
+      const insert = (id: string, grant: string, createdAt: number) =>
+        old
+          .createQueryBuilder()
+          .insert()
+          .into('oauth_tokens')
+          .values({
+            id,
+            token_hash: hashSecret(id),
+            kind: 'refresh',
+            client_id: 'client-1',
+            user_id: 'nate',
+            scopes: 'profile',
+            grant_id: grant,
+            parent_id: null,
+            created_at: createdAt,
+            expires_at: createdAt + 3_600_000,
+          })
+          .execute();
+      await insert('a1', 'grant-a', 1_000);
+      await insert('a2', 'grant-a', 5_000);
+      await insert('a3', 'grant-a', 9_000);
+      await insert('b1', 'grant-b', 7_000);
+      await old.destroy();
+      const upgraded = await new DataSource({ ...db.options, migrations: [first, ...later] }).initialize();
+      try {
+        await upgraded.runMigrations();
+        const rows: { id: string; grant_created_at: string | number }[] = await upgraded.query(
+          'SELECT id, grant_created_at FROM oauth_tokens ORDER BY id',
+        );
+        assert.deepEqual(
+          rows.map((r) => [r.id, Number(r.grant_created_at)]),
+          [
+            ['a1', 1_000],
+            ['a2', 1_000],
+            ['a3', 1_000],
+            ['b1', 7_000],
+          ],
+        );
+        const column = (await upgraded.createQueryRunner().getTable('oauth_tokens'))!.findColumnByName('grant_created_at')!;
+        assert.equal(column.isNullable, false);
+        assert.equal((await upgraded.query('SELECT COUNT(*) AS n FROM oauth_tokens'))[0].n.toString(), '4', 'no row lost');
+      } finally {
+        await upgraded.destroy();
+      }
+    } finally {
+      if (old.isInitialized) await old.destroy();
+      await db.drop();
+    }
   });
 });
 

@@ -73,23 +73,47 @@ describe('refresh token grant with rotation (RFC 6749 §6, RFC 9700 §4.14)', ()
     assert.equal(descendant.body.error, 'invalid_grant', 'the token from the rotation is revoked too');
   });
 
-  it('treats the same client retrying within the grace period as a lost response: a fresh pair, the unused one revoked', async () => {
+  it('answers a retry within the grace period with the same pair, never a second branch (RFC 9700 §4.14.2)', async () => {
     const first = await connect(t, client);
     const lost = (await refresh(t, client, first.refresh_token)).body;
     t.clock.advance(10);
     const retry = await refresh(t, client, first.refresh_token);
     assert.equal(retry.status, 200);
-    assert.notEqual(retry.body.refresh_token, lost.refresh_token);
-    assert.equal((await refresh(t, client, lost.refresh_token)).body.error, 'invalid_grant', 'the lost pair is revoked');
-    assert.equal((await refresh(t, client, retry.body.refresh_token)).status, 200, 'the retry pair works');
+    assert.equal(retry.headers['cache-control'], 'no-store');
+    assert.equal(retry.body.refresh_token, lost.refresh_token);
+    assert.equal(retry.body.access_token, lost.access_token);
+    assert.equal(retry.body.scope, lost.scope);
+    assert.equal(retry.body.expires_in, lost.expires_in - 10);
+    assert.equal((await refresh(t, client, retry.body.refresh_token)).status, 200, 'the one pair works');
   });
 
-  it('revokes the family when another client presents the token, even within the grace period', async () => {
+  it('revokes the family when a rotated token is replayed within the grace period after its successor was used (RFC 9700 §4.14.2)', async () => {
+    const r0 = await connect(t, client);
+    const r1 = (await refresh(t, client, r0.refresh_token)).body;
+    const r2 = (await refresh(t, client, r1.refresh_token)).body;
+    const replay = await refresh(t, client, r0.refresh_token);
+    assert.equal(replay.status, 400);
+    assert.equal(replay.body.error, 'invalid_grant');
+    assert.equal((await refresh(t, client, r2.refresh_token)).body.error, 'invalid_grant', 'no branch survives');
+  });
+
+  it('refuses a refresh token presented by another client and leaves its grant alone (RFC 6749 §6)', async () => {
     const first = await connect(t, client);
     const second = (await refresh(t, client, first.refresh_token)).body;
-    const stolen = await refresh(t, other, first.refresh_token);
+    const stolen = await refresh(t, other, second.refresh_token);
+    assert.equal(stolen.status, 400);
     assert.equal(stolen.body.error, 'invalid_grant');
-    assert.equal((await refresh(t, client, second.refresh_token)).body.error, 'invalid_grant');
+    const replayed = await refresh(t, other, first.refresh_token);
+    assert.equal(replayed.body.error, 'invalid_grant');
+    assert.equal((await refresh(t, client, second.refresh_token)).status, 200, 'the owner keeps its grant');
+  });
+
+  it('changes nothing when the token request fails client authentication (RFC 6749 §5.2)', async () => {
+    const first = await connect(t, client);
+    const res = await refresh(t, { id: client.id, secret: 'wrong-secret' }, first.refresh_token);
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error, 'invalid_client');
+    assert.equal((await refresh(t, client, first.refresh_token)).status, 200, 'the token was not spent');
   });
 
   it('rejects an expired refresh token with invalid_grant', async () => {
@@ -107,6 +131,30 @@ describe('refresh token grant with rotation (RFC 6749 §6, RFC 9700 §4.14)', ()
   it('requires the refresh_token parameter (invalid_request)', async () => {
     const res = await tokenRequest(t, { grant_type: 'refresh_token' }, client);
     assert.equal(res.body.error, 'invalid_request');
+  });
+});
+
+describe('absolute refresh lifetime (refreshTokenAbsoluteTtl)', () => {
+  let t: OAuthTestApp;
+  let client: Creds;
+  before(async () => {
+    t = await createOAuthTestApp({ options: { refreshTokenTtl: 3600, refreshTokenAbsoluteTtl: 7200 } });
+    const a = await t.register({ name: 'CustomApp', redirectUris: [REDIRECT] });
+    client = { id: a.client.id, secret: a.clientSecret! };
+  });
+  after(() => t.close());
+
+  it('refuses a rotation past the grant’s absolute deadline, however often it was renewed, with invalid_grant', async () => {
+    const r0 = await connect(t, client);
+    t.clock.advance(3000);
+    const r1 = (await refresh(t, client, r0.refresh_token)).body;
+    t.clock.advance(3000);
+    const r2 = await refresh(t, client, r1.refresh_token);
+    assert.equal(r2.status, 200, r2.text);
+    t.clock.advance(1300);
+    const late = await refresh(t, client, r2.body.refresh_token);
+    assert.equal(late.status, 400);
+    assert.equal(late.body.error, 'invalid_grant');
   });
 });
 

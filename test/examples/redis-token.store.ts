@@ -6,7 +6,7 @@ import { TokenStore, type OAuthToken, type RotationOutcome } from 'nest-oauth2-p
  * method is one Lua script, so each runs atomically on the server: exactly one of many concurrent
  * `rotate` calls wins, and an issuance is stored whole or not at all, across any number of app
  * instances. Keys (under `prefix`): `t:<hash>` the token as JSON, `i:<id>` → hash, and sets of ids
- * per grant (`g:`), per parent (`p:`) and per user+client (`u:`); `exp` orders ids by expiry for the purge.
+ * per grant (`g:`) and per user+client (`u:`); `exp` orders ids by expiry for the purge.
  */
 export class RedisTokenStore extends TokenStore {
   constructor(
@@ -30,12 +30,6 @@ export class RedisTokenStore extends TokenStore {
     const outcome = await this.run(ROTATE, [refreshId, now.getTime(), ...issued.map(encode)]);
     if (outcome === -1) throw new Error('A token with this id or hash already exists');
     return outcome === 1 ? 'rotated' : 'lost';
-  }
-
-  async replaceRotation(refreshId: string, issued: OAuthToken[], now: Date): Promise<boolean> {
-    const outcome = await this.run(REPLACE, [refreshId, now.getTime(), ...issued.map(encode)]);
-    if (outcome === -1) throw new Error('A token with this id or hash already exists');
-    return outcome === 1;
   }
 
   async revoke(id: string, now: Date): Promise<void> {
@@ -65,6 +59,7 @@ function encode(token: OAuthToken): string {
   return JSON.stringify({
     ...token,
     createdAt: ms(token.createdAt),
+    grantCreatedAt: ms(token.grantCreatedAt),
     expiresAt: ms(token.expiresAt),
     revokedAt: ms(token.revokedAt),
     rotatedAt: ms(token.rotatedAt),
@@ -84,6 +79,7 @@ function decode(json: string): OAuthToken {
     grantId: raw.grantId,
     parentId: raw.parentId,
     createdAt: new Date(raw.createdAt),
+    grantCreatedAt: new Date(raw.grantCreatedAt),
     expiresAt: new Date(raw.expiresAt),
     revokedAt: date(raw.revokedAt),
     rotatedAt: date(raw.rotatedAt),
@@ -113,7 +109,6 @@ local function insert(first)
     redis.call('SET', P .. 't:' .. t.tokenHash, ARGV[first + n - 1])
     redis.call('SET', P .. 'i:' .. t.id, t.tokenHash)
     redis.call('SADD', P .. 'g:' .. t.grantId, t.id)
-    if set(t.parentId) then redis.call('SADD', P .. 'p:' .. t.parentId, t.id) end
     if set(t.userId) then redis.call('SADD', P .. 'u:' .. cjson.encode({t.userId, t.clientId}), t.id) end
     redis.call('ZADD', P .. 'exp', t.expiresAt, t.id)
   end
@@ -132,18 +127,6 @@ old.rotatedAt = now
 put(old)
 return 1`;
 
-const REPLACE = `
-local old = load(ARGV[2])
-if not old or set(old.revokedAt) then return 0 end
-local now = tonumber(ARGV[3])
-local children = {}
-for _, id in ipairs(redis.call('SMEMBERS', P .. 'p:' .. ARGV[2])) do children[#children + 1] = load(id) end
-if not insert(4) then return -1 end
-for _, child in ipairs(children) do
-  if not set(child.revokedAt) and not set(child.rotatedAt) then child.revokedAt = now; put(child) end
-end
-return 1`;
-
 /** Revokes the ids in one set (ARGV[2] names it) or the single id in ARGV[4]; returns the ids newly revoked. */
 const REVOKE_SET = `
 local now = tonumber(ARGV[3])
@@ -160,7 +143,7 @@ local ids = redis.call('ZRANGEBYSCORE', P .. 'exp', '-inf', '(' .. ARGV[2], 'LIM
 for _, id in ipairs(ids) do
   local t = load(id)
   if t then
-    redis.call('DEL', P .. 't:' .. t.tokenHash, P .. 'p:' .. id)
+    redis.call('DEL', P .. 't:' .. t.tokenHash)
     redis.call('SREM', P .. 'g:' .. t.grantId, id)
     if set(t.userId) then redis.call('SREM', P .. 'u:' .. cjson.encode({t.userId, t.clientId}), id) end
   end

@@ -45,6 +45,7 @@ export function buildToken(t: OAuthTestApp, options: MintOptions): MintedToken {
     grantId: options.grantId ?? randomUUID(),
     parentId: null,
     createdAt: now,
+    grantCreatedAt: now,
     expiresAt: new Date(now.getTime() + (options.ttl ?? 3600) * 1000),
     revokedAt: null,
     rotatedAt: null,

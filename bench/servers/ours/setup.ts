@@ -70,6 +70,7 @@ export function accessToken(raw: string, now: Date, expiresAt = new Date(now.get
     grantId: randomBytes(16).toString('hex'),
     parentId: null,
     createdAt: now,
+    grantCreatedAt: now,
     expiresAt,
     revokedAt: null,
     rotatedAt: null,

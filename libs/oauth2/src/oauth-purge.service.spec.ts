@@ -22,6 +22,7 @@ function token(i: number, expiresAt: Date): OAuthToken {
     grantId: 'g',
     parentId: null,
     createdAt: T0,
+    grantCreatedAt: T0,
     expiresAt,
     revokedAt: null,
     rotatedAt: null,

@@ -33,6 +33,11 @@ function reportError(error: unknown): void {
   logger.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }
 
+/** Refused cross-client presentations: client ids and hash prefixes only, never a token. */
+function reportSecurityEvent(message: string): void {
+  logger.warn(`Security event: ${message}`);
+}
+
 /**
  * The core's plain classes, built by factories so the core stays free of Nest decorators. Every
  * token listed here is exported by the module.
@@ -55,7 +60,19 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       clock: Clock,
       cache: TokenCache,
       interaction?: OAuthInteraction,
-    ) => new AuthorizationServer({ options, clients, codes, tokens, consents, clock, cache, interaction, reportError }),
+    ) =>
+      new AuthorizationServer({
+        options,
+        clients,
+        codes,
+        tokens,
+        consents,
+        clock,
+        cache,
+        interaction,
+        reportError,
+        reportSecurityEvent,
+      }),
     inject: [
       RESOLVED_OAUTH_OPTIONS,
       ClientStore,
@@ -94,7 +111,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       cache: TokenCache,
       clock: Clock,
       consents: ConsentStore,
-    ) => new TokenRevocation(options.realm, clients, tokens, cache, clock, consents),
+    ) => new TokenRevocation(options.realm, clients, tokens, cache, clock, consents, reportSecurityEvent),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock, ConsentStore],
   },
   {

@@ -17,6 +17,8 @@ import type { OAuthInteraction } from './oauth-interaction';
 import type { OAuthRequest } from './oauth-request';
 import type { OAuthResponse } from './oauth-response';
 import { ConsentCsrf } from './protocol/csrf';
+import { RefreshSuccessors } from './protocol/refresh-successor';
+import type { SecurityEventReporter } from './security-events';
 
 /** Everything the authorization server works with. */
 export interface AuthorizationServerDeps {
@@ -32,6 +34,8 @@ export interface AuthorizationServerDeps {
   reportError?: (error: unknown) => void;
   /** The bearer cache of this instance, so a family revoked here (code replay, refresh reuse) stops working at once. */
   cache?: TokenCache;
+  /** Receives refused cross-client presentations of codes and refresh tokens (ids and hash prefixes only). */
+  reportSecurityEvent?: SecurityEventReporter;
 }
 
 /**
@@ -49,8 +53,10 @@ export class AuthorizationServer {
 
   constructor(deps: AuthorizationServerDeps) {
     const { options, clients, codes, tokens, consents, clock } = deps;
-    // Without a configured secret the CSRF key lives and dies with the process (see `csrfSecret`).
-    const csrf = new ConsentCsrf(options.csrfSecret ?? randomBytes(32));
+    // Without a configured secret the key lives and dies with the process (see `secret`): consent
+    // pages and refresh retries then work only on the instance that made them.
+    const key = options.secret ?? randomBytes(32);
+    const csrf = new ConsentCsrf(key);
     this.authorize = new AuthorizeEndpoint({
       options,
       clients,
@@ -65,8 +71,8 @@ export class AuthorizationServer {
     this.token = new TokenEndpoint(
       clients,
       [
-        new AuthorizationCodeGrant(codes, tokens, consents, issuer, clock, deps.cache),
-        new RefreshTokenGrant(options, tokens, consents, issuer, clock, deps.cache),
+        new AuthorizationCodeGrant(codes, tokens, consents, issuer, clock, deps.cache, deps.reportSecurityEvent),
+        new RefreshTokenGrant(options, tokens, consents, issuer, new RefreshSuccessors(key), clock, deps.cache, deps.reportSecurityEvent),
         new ClientCredentialsGrant(options, tokens, issuer, clock),
       ],
       { requireHttps: options.requireHttps, realm: options.realm, reportError: deps.reportError },

@@ -44,6 +44,7 @@ export function resourceFixture() {
       grantId: randomUUID(),
       parentId: null,
       createdAt: clock.now(),
+      grantCreatedAt: clock.now(),
       expiresAt: new Date(clock.now().getTime() + (ttl ?? 3600) * 1000),
       revokedAt: null,
       rotatedAt: null,

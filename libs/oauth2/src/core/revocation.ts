@@ -9,6 +9,7 @@ import { NO_STORE_HEADERS, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
 import { hashSecret } from './protocol/random-token';
 import { singleValuedParams } from './protocol/single-valued-params';
+import { hashPrefix, type SecurityEventReporter } from './security-events';
 import type { TokenCache } from './token-cache';
 
 /**
@@ -28,7 +29,8 @@ import type { TokenCache } from './token-cache';
  *   alive after its consent was withdrawn would be a connection the user can no longer see or revoke.
  * - An unknown, already revoked or expired token, or one issued to another client, gets the same
  *   empty 200 and nothing changes (§2.2: the client could do nothing useful with an error, and a
- *   difference would tell one client whether another client's token exists).
+ *   difference would tell one client whether another client's token exists). Another client's live
+ *   token is also reported as a security event (ids and a hash prefix only).
  * - Revoked tokens are evicted from this instance's bearer cache at once.
  * @publicApi
  */
@@ -41,6 +43,7 @@ export class TokenRevocation {
     private readonly cache: TokenCache,
     private readonly clock: Clock,
     private readonly consents: ConsentStore,
+    private readonly reportSecurityEvent?: SecurityEventReporter,
   ) {}
 
   /**
@@ -62,7 +65,13 @@ export class TokenRevocation {
     const { client } = await authenticateClient(request, this.clients);
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7009 section 2.1)');
 
-    const token = await this.tokens.findByHash(hashSecret(params.token));
+    const hash = hashSecret(params.token);
+    const token = await this.tokens.findByHash(hash);
+    if (token && token.clientId !== client.id && !token.revokedAt) {
+      this.reportSecurityEvent?.(
+        `${token.kind} token ${hashPrefix(hash)}… of client ${token.clientId} presented for revocation by client ${client.id}: refused, grant unchanged`,
+      );
+    }
     if (token && token.clientId === client.id && !token.revokedAt) {
       const now = this.clock.now();
       if (token.kind === 'refresh') {

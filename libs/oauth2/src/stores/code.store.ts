@@ -29,6 +29,13 @@ export abstract class CodeStore {
   abstract save(code: AuthorizationCode): Promise<void>;
 
   /**
+   * The code with this hash, whatever its state (consumed, expired), without changing it; undefined
+   * when unknown or purged. The token endpoint reads it first to refuse a code presented by another
+   * client before consuming it, so that client cannot burn the owner's code (RFC 6749 §4.1.3).
+   */
+  abstract find(codeHash: string): Promise<AuthorizationCode | undefined>;
+
+  /**
    * Atomically mark the code consumed, exactly once across every app instance: an
    * `UPDATE … WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > now` decides who wins a race,
    * never a read-then-write. A code that expired unused is `invalid`.

@@ -92,6 +92,11 @@ export interface OAuthToken {
   /** The refresh token whose rotation produced this token, or null for tokens from the first issuance. */
   parentId: string | null;
   createdAt: Date;
+  /**
+   * When the grant was first issued (the code exchange, or the client_credentials request): every
+   * token of a family carries it, so a rotation can enforce the absolute refresh lifetime.
+   */
+  grantCreatedAt: Date;
   expiresAt: Date;
   /** When the token was revoked, or null. A revoked token is never accepted again. */
   revokedAt: Date | null;

@@ -89,6 +89,7 @@ function token(raw: string, over: Partial<OAuthToken> = {}): OAuthToken {
     grantId: 'grant-1',
     parentId: null,
     createdAt: T0,
+    grantCreatedAt: T0,
     expiresAt: at(3600),
     revokedAt: null,
     rotatedAt: null,
@@ -184,6 +185,19 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       await store.save(saved);
       const result = await store.consume(hashSecret('the-code'), at(1));
       assert.deepEqual(result, { outcome: 'consumed', code: { ...saved, consumedAt: at(1) } });
+    });
+
+    it('finds a code by hash without consuming it, in any state, and undefined for an unknown one (RFC 6749 §4.1.3)', async () => {
+      const [store] = h().stores;
+      const saved = code('peeked');
+      await store.save(saved);
+      assert.deepEqual(await store.find(hashSecret('peeked')), saved);
+      assert.equal((await store.consume(hashSecret('peeked'), at(1))).outcome, 'consumed', 'finding did not consume it');
+      assert.deepEqual(await store.find(hashSecret('peeked')), { ...saved, consumedAt: at(1) });
+      const expired = code('peeked-expired', { expiresAt: at(-1) });
+      await store.save(expired);
+      assert.deepEqual(await store.find(hashSecret('peeked-expired')), expired);
+      assert.equal(await store.find(hashSecret('unknown')), undefined);
     });
 
     it('reports a second use of the same code as a replay, with its grant (RFC 6749 §4.1.2)', async () => {
@@ -408,32 +422,14 @@ export function describeTokenStoreContract(name: string, open: () => Promise<Sto
       });
     });
 
-    it('replaces a lost rotation response: revokes the unused children and inserts the new pair', async () => {
+    it("keeps each row's grant first-issuance time, which rotation copies rather than renews (refreshTokenAbsoluteTtl)", async () => {
       const [store] = h().stores;
-      const [, refresh] = pair('gen1');
+      const [, refresh] = pair('aged', { createdAt: at(7200), grantCreatedAt: at(10) });
       await store.save([refresh]);
-      const lost = pair('gen2', { parentId: refresh.id });
-      await store.rotate(refresh.id, lost, at(1));
-      const retry = pair('gen2-retry', { parentId: refresh.id });
-      assert.equal(await store.replaceRotation(refresh.id, retry, at(2)), true);
-      assert.deepEqual(await store.findByHash(lost[0].tokenHash), { ...lost[0], revokedAt: at(2) });
-      assert.deepEqual(await store.findByHash(lost[1].tokenHash), { ...lost[1], revokedAt: at(2) });
-      assert.deepEqual(await store.findByHash(retry[1].tokenHash), retry[1]);
-    });
-
-    it('leaves an already-rotated child alone on replaceRotation, and refuses once the parent is revoked', async () => {
-      const [store] = h().stores;
-      const [, refresh] = pair('gen1');
-      await store.save([refresh]);
-      const child = pair('gen2', { parentId: refresh.id });
-      await store.rotate(refresh.id, child, at(1));
-      await store.rotate(child[1].id, pair('gen3', { parentId: child[1].id }), at(2));
-      assert.equal(await store.replaceRotation(refresh.id, pair('retry', { parentId: refresh.id }), at(3)), true);
-      assert.equal((await store.findByHash(child[1].tokenHash))?.revokedAt, null);
-      await store.revoke(refresh.id, at(4));
-      const refused = pair('refused', { parentId: refresh.id });
-      assert.equal(await store.replaceRotation(refresh.id, refused, at(5)), false);
-      assert.equal(await store.findByHash(refused[0].tokenHash), undefined);
+      const issued = pair('aged-next', { parentId: refresh.id, createdAt: at(7300), grantCreatedAt: at(10) });
+      assert.equal(await store.rotate(refresh.id, issued, at(7300)), 'rotated');
+      assert.deepEqual((await store.findByHash(refresh.tokenHash))?.grantCreatedAt, at(10));
+      for (const t of issued) assert.deepEqual(await store.findByHash(t.tokenHash), t);
     });
 
     it('revokes one token idempotently, keeping the first revocation time (RFC 7009 §2.2)', async () => {

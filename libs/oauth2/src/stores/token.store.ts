@@ -28,16 +28,10 @@ export abstract class TokenStore {
    * Rotate a refresh token (RFC 9700 §4.14.2), in one transaction: mark `refreshId` rotated at `now`
    * only if it is still unrotated and unrevoked (a conditional UPDATE, so exactly one concurrent caller
    * wins across instances), then insert `issued`. Resolves 'lost' — inserting nothing — when another
-   * call rotated or revoked it first.
+   * call rotated or revoked it first. A retry of the rotation writes nothing: it finds the pair this
+   * call inserted by hash (the values are derived from the rotated token, see `RefreshSuccessors`).
    */
   abstract rotate(refreshId: string, issued: OAuthToken[], now: Date): Promise<RotationOutcome>;
-
-  /**
-   * The grace-period retry of a rotation: in one transaction, revoke the still-unused tokens whose
-   * `parentId` is `refreshId` (the pair the lost response carried) and insert `issued`. Resolves false,
-   * inserting nothing, when `refreshId` has been revoked meanwhile.
-   */
-  abstract replaceRotation(refreshId: string, issued: OAuthToken[], now: Date): Promise<boolean>;
 
   /** Revoke one token by id (RFC 7009 §2.1 for an access token). Idempotent. */
   abstract revoke(id: string, now: Date): Promise<void>;

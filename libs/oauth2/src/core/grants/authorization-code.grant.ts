@@ -10,6 +10,7 @@ import { isPkceValue, verifyPkce } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
 import { hashSecret } from '../protocol/random-token';
 import { singleValuedParams } from '../protocol/single-valued-params';
+import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
 import type { TokenIssuer } from './token-issuer';
 
@@ -18,6 +19,9 @@ import type { TokenIssuer } from './token-issuer';
  * - the code is consumed atomically, once, across instances (`CodeStore.consume`); a replay revokes
  *   every token issued from it (§4.1.2, RFC 9700 §4.2.4) and fails with `invalid_grant`, and so does
  *   the winning request when a replay raced its token save (`CodeStore.isReplayed`);
+ * - a code issued to another client is refused before it is consumed, so it changes nothing: the
+ *   owner can still redeem it and no replay is recorded (§4.1.3 only asks to refuse it; burning it
+ *   would let anyone who saw the code break the owner's login). A security event is reported;
  * - the code must belong to the authenticated client, and `redirect_uri` must repeat the
  *   authorization request's exactly when that request had one (§4.1.3);
  * - PKCE: the verifier must match the stored challenge (RFC 7636 §4.6); a verifier sent for a code
@@ -33,6 +37,7 @@ export class AuthorizationCodeGrant implements Grant {
     private readonly issuer: TokenIssuer,
     private readonly clock: Clock,
     private readonly cache?: TokenCache,
+    private readonly reportSecurityEvent?: SecurityEventReporter,
   ) {}
 
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
@@ -43,6 +48,14 @@ export class AuthorizationCodeGrant implements Grant {
     }
     const now = this.clock.now();
     const codeHash = hashSecret(params.code);
+    // A code's client never changes, so this read cannot be raced into a wrong answer.
+    const presented = await this.codes.find(codeHash);
+    if (presented && presented.clientId !== client.id) {
+      this.reportSecurityEvent?.(
+        `authorization code ${hashPrefix(codeHash)}… of client ${presented.clientId} presented by client ${client.id}: refused, code unchanged`,
+      );
+      throw new InvalidGrantError('The authorization code was issued to another client');
+    }
     const found = await this.codes.consume(codeHash, now);
     if (found.outcome === 'invalid') throw new InvalidGrantError('The authorization code is invalid or expired');
     if (found.outcome === 'replayed') {

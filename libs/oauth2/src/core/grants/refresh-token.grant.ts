@@ -8,19 +8,31 @@ import { revokeFamily } from './revoke-family';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { hashSecret } from '../protocol/random-token';
-import { parseScope, scopesOutside } from '../protocol/scope';
+import type { RefreshSuccessors } from '../protocol/refresh-successor';
+import { formatScope, parseScope, scopesOutside } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
+import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
 import type { MintedTokens, TokenIssuer } from './token-issuer';
 
+const REUSED = 'The refresh token was already used; every token of this grant is revoked';
+
 /**
  * The refresh_token grant (RFC 6749 §6) with rotation (RFC 9700 §4.14.2):
- * - every use rotates: a new pair in the same family (`grantId`), `parentId` = the used token;
- * - a rotated token presented again is reuse — likely theft — and revokes the whole family, unless
- *   the same client presents it within `refreshTokenGracePeriod` seconds of the rotation: then it is
- *   a retry after a lost response (or two tabs refreshing at once), answered with a fresh pair while
- *   the unused pair of the first rotation is revoked (`TokenStore.replaceRotation`);
- * - a token presented by another client also revokes the family;
+ * - every use rotates: a new pair in the same family (`grantId`), `parentId` = the used token. The
+ *   pair's values are derived from the used token under the server key (`RefreshSuccessors`), and
+ *   one conditional UPDATE (`TokenStore.rotate`) picks the single rotation across instances;
+ * - a rotated token presented again within `refreshTokenGracePeriod` seconds of its rotation, while
+ *   its successor is unused, is a retry (a lost response, two tabs, a race lost to `rotate`): it gets
+ *   the same successor pair again, recomputed and found by its hash — never a second branch;
+ * - a rotated token presented after its successor was used, or after the grace period, is reuse —
+ *   likely theft — and revokes the whole family, so the thief and the client collide;
+ * - a retry whose successor this process cannot re-derive (another instance rotated it under another
+ *   per-process key) is refused without revoking: nothing was branched, nothing proves theft;
+ * - a token presented by another client is refused and changes nothing (§6 only asks to refuse it;
+ *   revoking would let anyone who saw the token log its user out): a security event;
+ * - no rotation passes the grant's absolute deadline (`refreshTokenAbsoluteTtl`): the renewed token's
+ *   expiry is capped at it, and a refresh after it is `invalid_grant`;
  * - `scope` may narrow the access token, never widen it (§6); the new refresh token keeps the
  *   original scope so later refreshes may ask for it again.
  */
@@ -32,8 +44,10 @@ export class RefreshTokenGrant implements Grant {
     private readonly tokens: TokenStore,
     private readonly consents: ConsentStore,
     private readonly issuer: TokenIssuer,
+    private readonly successors: RefreshSuccessors,
     private readonly clock: Clock,
     private readonly cache?: TokenCache,
+    private readonly reportSecurityEvent?: SecurityEventReporter,
   ) {}
 
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
@@ -45,7 +59,9 @@ export class RefreshTokenGrant implements Grant {
     let token = await this.tokens.findByHash(hash);
     if (!token || token.kind !== 'refresh') throw new InvalidGrantError('The refresh token is invalid');
     if (token.clientId !== client.id) {
-      await revokeFamily(this.tokens, this.cache, token.grantId, now);
+      this.reportSecurityEvent?.(
+        `refresh token ${hashPrefix(hash)}… of client ${token.clientId} presented by client ${client.id}: refused, grant unchanged`,
+      );
       throw new InvalidGrantError('The refresh token was issued to another client');
     }
     const wider = scopesOutside(requested, token.scopes);
@@ -56,29 +72,59 @@ export class RefreshTokenGrant implements Grant {
     for (let round = 0; round < 2 && token; round++) {
       if (token.revokedAt) throw new InvalidGrantError('The refresh token has been revoked');
       if (token.expiresAt <= now) throw new InvalidGrantError('The refresh token has expired');
-      const minted = this.issuer.mint({
-        client,
-        userId: token.userId,
-        scopes,
-        refreshScopes: token.scopes,
-        grantId: token.grantId,
-        parentId: token.id,
-        withRefresh: true,
-        now,
-      });
       if (token.rotatedAt === null) {
+        const deadline = this.issuer.grantDeadline(token.grantCreatedAt);
+        if (deadline && deadline <= now) {
+          throw new InvalidGrantError('The grant has reached its absolute lifetime; the user must authorize again');
+        }
+        const minted = this.issuer.mint({
+          client,
+          userId: token.userId,
+          scopes,
+          refreshScopes: token.scopes,
+          grantId: token.grantId,
+          parentId: token.id,
+          withRefresh: true,
+          now,
+          grantCreatedAt: token.grantCreatedAt,
+          values: this.successors.derive(params.refresh_token),
+        });
         if ((await this.tokens.rotate(token.id, minted.tokens, now)) === 'rotated') return this.issued(token, minted, now);
         token = await this.tokens.findByHash(hash);
         continue;
       }
-      if (this.withinGracePeriod(token, now) && (await this.tokens.replaceRotation(token.id, minted.tokens, now))) {
-        this.cache?.evictGrant(token.grantId); // the replaced pair's access token may be cached
-        return this.issued(token, minted, now);
-      }
+      if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, now);
       await revokeFamily(this.tokens, this.cache, token.grantId, now);
-      throw new InvalidGrantError('The refresh token was already used; every token of this grant is revoked');
+      throw new InvalidGrantError(REUSED);
     }
     throw new InvalidGrantError('The refresh token is invalid');
+  }
+
+  /**
+   * A retry of the rotation of `parent` (rotated, within the grace period): the same successor pair,
+   * if it is still the unused child of `parent`. Writes nothing unless it detects reuse.
+   */
+  private async retried(parent: OAuthToken, presented: string, now: Date): Promise<TokenResponseBody> {
+    const values = this.successors.derive(presented);
+    const refresh = await this.tokens.findByHash(hashSecret(values.refresh));
+    const access = await this.tokens.findByHash(hashSecret(values.access));
+    if (!refresh || refresh.kind !== 'refresh' || refresh.parentId !== parent.id || !access || access.parentId !== parent.id) {
+      // Derived under another key (a per-process key on another instance), or from before this rule.
+      throw new InvalidGrantError(
+        'The refresh token was already rotated and its successor cannot be derived here: retry on the instance that rotated it or configure a shared secret',
+      );
+    }
+    if (refresh.rotatedAt || refresh.revokedAt) {
+      await revokeFamily(this.tokens, this.cache, parent.grantId, now);
+      throw new InvalidGrantError(REUSED);
+    }
+    return {
+      access_token: values.access,
+      token_type: 'Bearer',
+      expires_in: Math.max(0, Math.ceil((access.expiresAt.getTime() - now.getTime()) / 1000)),
+      refresh_token: values.refresh,
+      scope: formatScope(access.scopes),
+    };
   }
 
   private withinGracePeriod(token: OAuthToken, now: Date): boolean {

@@ -2,6 +2,7 @@ import type { ResolvedOAuthOptions } from '../../oauth-options';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
 import { formatScope } from '../protocol/scope';
 import { hashSecret, randomId, randomToken } from '../protocol/random-token';
+import type { SuccessorValues } from '../protocol/refresh-successor';
 import type { TokenResponseBody } from './grant';
 
 /** What one issuance is for. */
@@ -19,6 +20,10 @@ export interface TokenIssue {
   parentId: string | null;
   withRefresh: boolean;
   now: Date;
+  /** When the grant was first issued, for the absolute refresh lifetime; a new grant when absent (`now`). */
+  grantCreatedAt?: Date;
+  /** The token values, when derived (a rotation's successor pair); random when absent. */
+  values?: SuccessorValues;
 }
 
 /** The rows to store and the response to send. */
@@ -28,9 +33,11 @@ export interface MintedTokens {
 }
 
 /**
- * Mints opaque access and refresh tokens (256-bit random values, stored only as SHA-256, RFC 6749
- * §10.3/§10.4) and decides who gets a refresh token. Minting writes nothing: the grant stores the
- * rows with `TokenStore.save` or inside a rotation, so a failed request stores nothing.
+ * Mints opaque access and refresh tokens (256-bit values, random or derived under the server key,
+ * stored only as SHA-256, RFC 6749 §10.3/§10.4) and decides who gets a refresh token. Minting writes
+ * nothing: the grant stores the rows with `TokenStore.save` or inside a rotation, so a failed request
+ * stores nothing. A refresh token never outlives its grant's absolute deadline
+ * (`refreshTokenAbsoluteTtl` from the first issuance).
  */
 export class TokenIssuer {
   constructor(private readonly options: ResolvedOAuthOptions) {}
@@ -46,8 +53,8 @@ export class TokenIssuer {
 
   /** New token values and their rows. */
   mint(issue: TokenIssue): MintedTokens {
-    const access = randomToken();
-    const tokens: OAuthToken[] = [this.row(issue, 'access', access, issue.scopes, this.options.accessTokenTtl)];
+    const access = issue.values?.access ?? randomToken();
+    const tokens: OAuthToken[] = [this.row(issue, 'access', access, issue.scopes, this.accessExpiry(issue))];
     const response: TokenResponseBody = {
       access_token: access,
       token_type: 'Bearer',
@@ -55,14 +62,33 @@ export class TokenIssuer {
       scope: formatScope(issue.scopes),
     };
     if (issue.withRefresh) {
-      const refresh = randomToken();
-      tokens.push(this.row(issue, 'refresh', refresh, issue.refreshScopes ?? issue.scopes, this.options.refreshTokenTtl));
+      const refresh = issue.values?.refresh ?? randomToken();
+      tokens.push(this.row(issue, 'refresh', refresh, issue.refreshScopes ?? issue.scopes, this.refreshExpiry(issue)));
       response.refresh_token = refresh;
     }
     return { tokens, response };
   }
 
-  private row(issue: TokenIssue, kind: OAuthToken['kind'], value: string, scopes: string[], ttl: number): OAuthToken {
+  /**
+   * When the grant can no longer be refreshed: `refreshTokenAbsoluteTtl` after its first issuance, or
+   * undefined when unbounded (0).
+   */
+  grantDeadline(grantCreatedAt: Date): Date | undefined {
+    const ttl = this.options.refreshTokenAbsoluteTtl;
+    return ttl > 0 ? new Date(grantCreatedAt.getTime() + ttl * 1000) : undefined;
+  }
+
+  private accessExpiry(issue: TokenIssue): Date {
+    return new Date(issue.now.getTime() + this.options.accessTokenTtl * 1000);
+  }
+
+  private refreshExpiry(issue: TokenIssue): Date {
+    const renewed = new Date(issue.now.getTime() + this.options.refreshTokenTtl * 1000);
+    const deadline = this.grantDeadline(issue.grantCreatedAt ?? issue.now);
+    return deadline && deadline < renewed ? deadline : renewed;
+  }
+
+  private row(issue: TokenIssue, kind: OAuthToken['kind'], value: string, scopes: string[], expiresAt: Date): OAuthToken {
     return {
       id: randomId(),
       tokenHash: hashSecret(value),
@@ -73,7 +99,8 @@ export class TokenIssuer {
       grantId: issue.grantId,
       parentId: issue.parentId,
       createdAt: issue.now,
-      expiresAt: new Date(issue.now.getTime() + ttl * 1000),
+      grantCreatedAt: issue.grantCreatedAt ?? issue.now,
+      expiresAt,
       revokedAt: null,
       rotatedAt: null,
     };

@@ -8,6 +8,10 @@ export class InMemoryCodeStore extends CodeStore {
   async save(code: AuthorizationCode): Promise<void> {
     this.codes.set(code.codeHash, structuredClone(code));
   }
+  async find(codeHash: string): Promise<AuthorizationCode | undefined> {
+    const code = this.codes.get(codeHash);
+    return code && structuredClone(code);
+  }
   async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
     const code = this.codes.get(codeHash);
     if (code?.consumedAt) {

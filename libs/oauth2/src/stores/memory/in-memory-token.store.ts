@@ -21,16 +21,6 @@ export class InMemoryTokenStore extends TokenStore {
     this.insert(issued);
     return 'rotated';
   }
-  async replaceRotation(refreshId: string, issued: OAuthToken[], now: Date): Promise<boolean> {
-    const old = this.byId.get(refreshId);
-    if (!old || old.revokedAt) return false;
-    this.assertNew(issued);
-    for (const token of this.byId.values()) {
-      if (token.parentId === refreshId && !token.revokedAt && !token.rotatedAt) token.revokedAt = now;
-    }
-    this.insert(issued);
-    return true;
-  }
   async revoke(id: string, now: Date): Promise<void> {
     const token = this.byId.get(id);
     if (token && !token.revokedAt) token.revokedAt = now;

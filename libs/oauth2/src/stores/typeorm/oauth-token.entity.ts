@@ -44,6 +44,10 @@ export class OAuthTokenEntity {
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
+  /** The grant's first issuance, on every row of the family: the start of the absolute refresh lifetime. */
+  @Column({ name: 'grant_created_at', type: 'bigint', transformer: epochMillis })
+  grantCreatedAt!: Date;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
   expiresAt!: Date;
 
@@ -60,7 +64,8 @@ export class OAuthTokenEntity {
 
   /** The domain token of this row. */
   toModel(): OAuthToken {
-    const { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, expiresAt, revokedAt, rotatedAt } = this;
-    return { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, expiresAt, revokedAt, rotatedAt };
+    const { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, grantCreatedAt, expiresAt, revokedAt, rotatedAt } =
+      this;
+    return { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, grantCreatedAt, expiresAt, revokedAt, rotatedAt };
   }
 }

@@ -3,7 +3,7 @@ import { epochMillis, spaceSeparated } from './column-transformers';
 
 /** The columns of `oauth_tokens`, in the order of `tokenRowValues`. */
 export const TOKEN_COLUMNS =
-  'id, token_hash, kind, client_id, user_id, scopes, grant_id, parent_id, created_at, expires_at, revoked_at, rotated_at';
+  'id, token_hash, kind, client_id, user_id, scopes, grant_id, parent_id, created_at, grant_created_at, expires_at, revoked_at, rotated_at';
 
 /** A raw `oauth_tokens` row as the drivers return it: `bigint` comes back as a string from pg and mysql2. */
 export interface OAuthTokenRow {
@@ -16,6 +16,7 @@ export interface OAuthTokenRow {
   grant_id: string;
   parent_id: string | null;
   created_at: string | number;
+  grant_created_at: string | number;
   expires_at: string | number;
   revoked_at: string | number | null;
   rotated_at: string | number | null;
@@ -33,6 +34,7 @@ export function tokenFromRow(row: OAuthTokenRow): OAuthToken {
     grantId: row.grant_id,
     parentId: row.parent_id,
     createdAt: epochMillis.from(row.created_at),
+    grantCreatedAt: epochMillis.from(row.grant_created_at),
     expiresAt: epochMillis.from(row.expires_at),
     revokedAt: epochMillis.from(row.revoked_at),
     rotatedAt: epochMillis.from(row.rotated_at),
@@ -51,6 +53,7 @@ export function tokenRowValues(token: OAuthToken): unknown[] {
     token.grantId,
     token.parentId,
     epochMillis.to(token.createdAt),
+    epochMillis.to(token.grantCreatedAt),
     epochMillis.to(token.expiresAt),
     epochMillis.to(token.revokedAt) ?? null,
     epochMillis.to(token.rotatedAt) ?? null,

@@ -18,6 +18,10 @@ export class TypeOrmCodeStore extends CodeStore {
     await serialized(this.rows.manager.connection, () => this.rows.insert(OAuthAuthorizationCodeEntity.fromModel(code)));
   }
 
+  async find(codeHash: string): Promise<AuthorizationCode | undefined> {
+    return (await this.rows.findOneBy({ codeHash }))?.toModel();
+  }
+
   async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
     // The conditional UPDATE is the whole race: the database lets exactly one statement flip
     // consumed_at from NULL, across every connection and app instance (RFC 6749 §4.1.2 single use).

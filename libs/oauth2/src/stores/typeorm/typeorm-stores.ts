@@ -8,6 +8,7 @@ import { CreateOAuthSchema1767225600000 } from './migrations/1767225600000-creat
 import { StoreRedirectUrisAsJson1780000100000 } from './migrations/1780000100000-store-redirect-uris-as-json';
 import { AddClientApplicationType1780000200000 } from './migrations/1780000200000-add-client-application-type';
 import { BinaryIdentifiersOnMySql1780000300000 } from './migrations/1780000300000-binary-identifiers-on-mysql';
+import { AddTokenGrantCreatedAt1780000400000 } from './migrations/1780000400000-add-token-grant-created-at';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -38,6 +39,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   StoreRedirectUrisAsJson1780000100000,
   AddClientApplicationType1780000200000,
   BinaryIdentifiersOnMySql1780000300000,
+  AddTokenGrantCreatedAt1780000400000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */

@@ -64,22 +64,6 @@ export class TypeOrmTokenStore extends TokenStore {
     });
   }
 
-  async replaceRotation(refreshId: string, issued: OAuthToken[], now: Date): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
-      // Lock the parent so a concurrent revokeGrant either runs first (we see it revoked) or waits for us.
-      const parent = await this.locked(manager, { where: 'token.id = :refreshId', params: { refreshId } }, false);
-      if (!parent.length) return false;
-      await manager
-        .createQueryBuilder()
-        .update(OAuthTokenEntity)
-        .set({ revokedAt: now })
-        .where('parent_id = :refreshId AND revoked_at IS NULL AND rotated_at IS NULL', { refreshId })
-        .execute();
-      await this.insert(manager, issued);
-      return true;
-    });
-  }
-
   async revoke(id: string, now: Date): Promise<void> {
     await serialized(this.dataSource, () =>
       this.rows.createQueryBuilder().update().set({ revokedAt: now }).where('id = :id AND revoked_at IS NULL', { id }).execute(),
@@ -122,7 +106,7 @@ export class TypeOrmTokenStore extends TokenStore {
     return inTransaction(this.dataSource, async (manager) => {
       const revoked: string[] = [];
       for (;;) {
-        const ids = (await this.locked(manager, filter, true)).map((row) => row.id);
+        const ids = (await this.locked(manager, filter)).map((row) => row.id);
         if (!ids.length) return revoked;
         await manager
           .createQueryBuilder()
@@ -136,12 +120,11 @@ export class TypeOrmTokenStore extends TokenStore {
   }
 
   /** Ids of the unrevoked tokens matching `filter`, locked FOR UPDATE where the database has row locks. */
-  private async locked(manager: EntityManager, filter: TokenFilter, all: boolean): Promise<{ id: string }[]> {
+  private async locked(manager: EntityManager, filter: TokenFilter): Promise<{ id: string }[]> {
     const query = manager
       .createQueryBuilder(OAuthTokenEntity, 'token')
       .select('token.id', 'id')
       .where(`${filter.where} AND token.revoked_at IS NULL`, filter.params);
-    if (!all) query.limit(1);
     // SQLite has no row locks; its writes are already serialized (see inTransaction).
     if (!isSqlite(this.dataSource)) query.setLock('pessimistic_write');
     return query.getRawMany<{ id: string }>();
