@@ -208,6 +208,24 @@ describe('authorization code flow over HTTP (RFC 6749 §4.1, RFC 7636, RFC 9207)
     assert.equal(res.body.error, 'invalid_grant');
   });
 
+  it('refuses a code presented by another client without consuming it: the owner still redeems it (RFC 6749 §4.1.3)', async () => {
+    const { verifier, challenge } = pkcePair();
+    const { code } = await obtainCode(t, codeQuery(confidential.id, challenge));
+    const stolen = await tokenRequest(t, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: publicId });
+    assert.equal(stolen.status, 400);
+    assert.equal(stolen.body.error, 'invalid_grant');
+    const row = await t.app
+      .get(DataSource)
+      .getRepository(OAuthAuthorizationCodeEntity)
+      .findOneByOrFail({ codeHash: hashSecret(code) });
+    assert.equal(row.consumedAt, null, 'the code is not burned');
+    assert.equal(row.replayedAt, null, 'no replay is recorded');
+    const owner = await tokenRequest(t, { grant_type: 'authorization_code', code, code_verifier: verifier }, confidential);
+    assert.equal(owner.status, 200, owner.text);
+    const issued = await t.app.get(TokenStore).findByHash(hashSecret(owner.body.access_token));
+    assert.equal(issued?.revokedAt, null, 'the owner’s tokens are live');
+  });
+
   it('redeems one code exactly once when 20 requests race for it (RFC 6749 §4.1.2)', async () => {
     const { verifier, challenge } = pkcePair();
     const { code } = await obtainCode(t, codeQuery(confidential.id, challenge));

@@ -82,6 +82,22 @@ describe('introspection endpoint POST /oauth2/introspect (RFC 7662)', () => {
     await inactive(orphan.value);
   });
 
+  it('lets a permitted client introspect any client’s tokens and changes nothing, rotated ones included (RFC 7662 §2.1)', async () => {
+    const tokens = t.app.get(TokenStore);
+    const { access, refresh } = await mintPair(t, { clientId: app.id });
+    const successor = buildToken(t, { clientId: app.id, kind: 'refresh', grantId: refresh.token.grantId });
+    successor.token.parentId = refresh.token.id;
+    const before = await Promise.all([access, refresh].map((m) => tokens.findByHash(m.token.tokenHash)));
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await introspect({ token: access.value }).expect(200)).body.client_id, app.id);
+      assert.equal((await introspect({ token: refresh.value }).expect(200)).body.active, true);
+    }
+    assert.deepEqual(await Promise.all([access, refresh].map((m) => tokens.findByHash(m.token.tokenHash))), before, 'nothing changed');
+    assert.equal(await tokens.rotate(refresh.token.id, [successor.token], t.clock.now()), 'rotated', 'the owner can still rotate');
+    await introspect({ token: refresh.value }).expect(200);
+    assert.equal((await tokens.findByHash(successor.token.tokenHash))?.revokedAt, null, 'introspecting a rotated token revokes nothing');
+  });
+
   it('refuses an authenticated client that may not introspect with 403 unauthorized_client (RFC 7662 §2.1)', async () => {
     const { value } = await mintToken(t, { clientId: app.id });
     const res = await introspect({ token: value }, app).expect(403);

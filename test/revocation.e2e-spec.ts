@@ -118,6 +118,15 @@ describe('revocation endpoint POST /oauth2/revoke (RFC 7009)', () => {
     assert.ok(await t.app.get(ConsentStore).find('gus', other.id), 'nor its owner’s consent');
   });
 
+  it('changes nothing when revocation fails client authentication (RFC 7009 §2.1)', async () => {
+    const { access, refresh } = await mintPair(t, { clientId: app.id });
+    const res = await revoke({ token: refresh.value }, { id: app.id, secret: 'wrong-secret' });
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error, 'invalid_client');
+    await me(access.value).expect(200);
+    assert.equal((await stored(refresh.value)).revokedAt, null);
+  });
+
   it('answers 200 for an unknown token (RFC 7009 §2.2)', async () => {
     await revoke({ token: 'never-issued' }).expect(200);
   });
