@@ -29,9 +29,9 @@ export interface ShiftCluster {
 /**
  * Creates an empty database on the server at `serverUrl` and starts one SHIFT process per entry of
  * `instances` (extra environment each), all at once, so they migrate and seed it concurrently as a
- * deployment's replicas do. They share the issuer and the session and CSRF secrets: a login or a
- * consent page from one instance is good on any other. `route` may point an instance at the
- * database through something else (a proxy).
+ * deployment's replicas do. They share the issuer, the session secret and the server secret: a
+ * login, a consent page or a refresh retry from one instance is good on any other. `route` may point
+ * an instance at the database through something else (a proxy).
  */
 export async function startShiftCluster(
   serverUrl: string,
@@ -42,7 +42,7 @@ export async function startShiftCluster(
   const shared = {
     OAUTH_ISSUER: CLUSTER_ISSUER,
     SESSION_SECRET: randomBytes(32).toString('hex'),
-    OAUTH_CSRF_SECRET: randomBytes(32).toString('hex'),
+    OAUTH_SECRET: randomBytes(32).toString('hex'),
     // SHIFT's defaults, whatever the shell running the tests has set.
     ACCESS_TOKEN_TTL: '',
     LOGIN_RATE_LIMIT: '',
