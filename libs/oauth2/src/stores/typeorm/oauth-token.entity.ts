@@ -5,8 +5,8 @@ import { epochMillis, spaceSeparated } from './column-transformers';
 /**
  * Row of `oauth_tokens`: access and refresh tokens in one table (`kind`), so a grant's whole family
  * is revoked by one indexed UPDATE. Every hot-path lookup has its index: the bearer check by hash
- * (unique), family revocation by grant, rotation retries by parent, "connected apps" revocation by
- * user and client, and the purge by expiry.
+ * (unique), family revocation by grant, a rotation's children by parent, "connected apps"
+ * revocation by user and client, and the purge by expiry.
  * @publicApi
  */
 @Entity({ name: 'oauth_tokens' })
