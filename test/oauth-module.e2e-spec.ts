@@ -96,6 +96,30 @@ describe('OAuthModule', () => {
     });
   });
 
+  it('warns once outside tests that several instances need a shared secret, and stays quiet when one is set', async () => {
+    const warnings = async (options: Partial<typeof OPTIONS & { secret: string }>) => {
+      const seen: string[] = [];
+      const logger = { log() {}, error() {}, warn: (message: unknown) => void seen.push(String(message)), debug() {}, verbose() {} };
+      @Module({ imports: [OAuthModule.forRoot({ ...OPTIONS, ...options, storage: 'memory', interaction: TestInteraction })] })
+      class HostModule {}
+      const environment = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        const moduleRef = await Test.createTestingModule({ imports: [HostModule] })
+          .setLogger(logger)
+          .compile();
+        await moduleRef.close();
+      } finally {
+        process.env.NODE_ENV = environment;
+      }
+      return seen.filter((w) => /shared|same `secret`/.test(w));
+    };
+    const unset = await warnings({});
+    assert.equal(unset.length, 1, unset.join('\n'));
+    assert.match(unset[0], /several instances/);
+    assert.deepEqual(await warnings({ secret: 's'.repeat(32) }), []);
+  });
+
   it('forRootAsync takes its options from a factory with injected dependencies, validated the same way', async () => {
     @Module({ providers: [{ provide: 'ISSUER', useValue: 'https://shift.example' }], exports: ['ISSUER'] })
     class ConfigModule {}
