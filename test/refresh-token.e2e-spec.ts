@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { hashSecret, TokenStore } from 'nest-oauth2-provider';
+import request from 'supertest';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
-import { obtainCode, pkcePair, tokenRequest } from './fixtures/oauth-flow';
+import { basicAuth, obtainCode, pkcePair, tokenRequest } from './fixtures/oauth-flow';
+import { LogCapture } from './support/log-capture';
+import { createLoggedApp, type LoggedApp } from './support/logged-app';
+import { mintPair } from './support/mint-token';
 
 const REDIRECT = 'https://customapp.example/oauth/redirect';
 type Creds = { id: string; secret: string };
@@ -199,5 +204,38 @@ describe('refresh tokens gated by offline_access', () => {
   it('issues no refresh token to a client not allowed the refresh_token grant', async () => {
     const tokens = await connect(t, noRefresh, 'profile offline_access');
     assert.equal(tokens.refresh_token, undefined);
+  });
+});
+
+describe('security events for another client’s credentials (RFC 6749 §6, RFC 7009 §2.1)', () => {
+  const logs = new LogCapture();
+  let la: LoggedApp;
+  before(async () => {
+    logs.start();
+    la = await createLoggedApp(logs);
+  });
+  after(async () => {
+    logs.stop();
+    await la.close();
+  });
+
+  it('logs a refused refresh or revocation with both client ids and a hash prefix, never the token', async () => {
+    const owner = await la.registry.register({ name: 'CustomApp', redirectUris: [REDIRECT] });
+    const thief = await la.registry.register({ name: 'Other', redirectUris: [REDIRECT] });
+    const { refresh } = await mintPair(la as unknown as OAuthTestApp, { clientId: owner.client.id });
+    const post = (path: string, form: Record<string, string>) =>
+      request(la.server).post(path).type('form').set('Authorization', basicAuth(thief.client.id, thief.clientSecret!)).send(form);
+    const warnings = () => logs.output.filter((line) => line.startsWith('[nest:warn]') && line.includes('Security event'));
+
+    assert.equal((await post('/oauth2/token', { grant_type: 'refresh_token', refresh_token: refresh.value })).body.error, 'invalid_grant');
+    await post('/oauth2/revoke', { token: refresh.value }).expect(200);
+    const events = warnings();
+    assert.equal(events.length, 2, events.join('\n'));
+    for (const event of events) {
+      assert.ok(event.includes(owner.client.id) && event.includes(thief.client.id), event);
+      assert.ok(event.includes(hashSecret(refresh.value).slice(0, 8)), event);
+      assert.ok(!event.includes(refresh.value) && !event.includes(hashSecret(refresh.value)), 'never the token nor its whole hash');
+    }
+    assert.equal((await la.app.get(TokenStore).findByHash(hashSecret(refresh.value)))?.revokedAt, null, 'the grant is unchanged');
   });
 });
