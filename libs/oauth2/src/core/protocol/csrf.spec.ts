@@ -18,7 +18,7 @@ describe('consent CSRF token (RFC 6749 §10.12)', () => {
     assert.equal(csrf.verify(undefined, cookie, 'alice', '["code","c1"]', now), false);
     assert.equal(csrf.verify(token, undefined, 'alice', '["code","c1"]', now), false);
   });
-  it('refuses a token minted with another key (another process without a shared csrfSecret)', () => {
+  it('refuses a token minted with another key (another process without a shared secret)', () => {
     const other = new ConsentCsrf('x'.repeat(32));
     assert.equal(other.verify(token, cookie, 'alice', '["code","c1"]', now), false);
   });

@@ -9,7 +9,7 @@ import { constantTimeEqual, randomToken } from './random-token';
  * - the decision is accepted only when the HMAC recomputed from the posted cookie, the logged-in
  *   user and the posted request matches, and the token is younger than `maxAgeSeconds`.
  * A cross-site page can neither read the cookie nor forge the HMAC, and a token minted for one user
- * or one request is useless for another. The key is per process unless configured (`csrfSecret`).
+ * or one request is useless for another. The key is per process unless configured (`secret`).
  */
 export class ConsentCsrf {
   constructor(
