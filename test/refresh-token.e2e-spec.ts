@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { basicAuth, obtainCode, pkcePair, tokenRequest } from './fixtures/oauth-flow';
 import { LogCapture } from './support/log-capture';
-import { createLoggedApp, type LoggedApp } from './support/logged-app';
+import { withLoggedApp } from './support/logged-app';
 import { mintPair } from './support/mint-token';
 
 const REDIRECT = 'https://customapp.example/oauth/redirect';
@@ -209,22 +209,14 @@ describe('refresh tokens gated by offline_access', () => {
 
 describe('security events for another client’s credentials (RFC 6749 §6, RFC 7009 §2.1)', () => {
   const logs = new LogCapture();
-  let la: LoggedApp;
-  before(async () => {
-    logs.start();
-    la = await createLoggedApp(logs);
-  });
-  after(async () => {
-    logs.stop();
-    await la.close();
-  });
+  const logged = withLoggedApp(logs);
 
   it('logs a refused refresh or revocation with both client ids and a hash prefix, never the token', async () => {
-    const owner = await la.registry.register({ name: 'CustomApp', redirectUris: [REDIRECT] });
-    const thief = await la.registry.register({ name: 'Other', redirectUris: [REDIRECT] });
-    const { refresh } = await mintPair(la as unknown as OAuthTestApp, { clientId: owner.client.id });
+    const owner = await logged().registry.register({ name: 'CustomApp', redirectUris: [REDIRECT] });
+    const thief = await logged().registry.register({ name: 'Other', redirectUris: [REDIRECT] });
+    const { refresh } = await mintPair(logged() as unknown as OAuthTestApp, { clientId: owner.client.id });
     const post = (path: string, form: Record<string, string>) =>
-      request(la.server).post(path).type('form').set('Authorization', basicAuth(thief.client.id, thief.clientSecret!)).send(form);
+      request(logged().server).post(path).type('form').set('Authorization', basicAuth(thief.client.id, thief.clientSecret!)).send(form);
     const warnings = () => logs.output.filter((line) => line.startsWith('[nest:warn]') && line.includes('Security event'));
 
     assert.equal((await post('/oauth2/token', { grant_type: 'refresh_token', refresh_token: refresh.value })).body.error, 'invalid_grant');
@@ -236,6 +228,6 @@ describe('security events for another client’s credentials (RFC 6749 §6, RFC 
       assert.ok(event.includes(hashSecret(refresh.value).slice(0, 8)), event);
       assert.ok(!event.includes(refresh.value) && !event.includes(hashSecret(refresh.value)), 'never the token nor its whole hash');
     }
-    assert.equal((await la.app.get(TokenStore).findByHash(hashSecret(refresh.value)))?.revokedAt, null, 'the grant is unchanged');
+    assert.equal((await logged().app.get(TokenStore).findByHash(hashSecret(refresh.value)))?.revokedAt, null, 'the grant is unchanged');
   });
 });

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { hashSecret } from 'nest-oauth2-provider';
 import { DataSource } from 'typeorm';
 import { basicAuth, consentCookie, hiddenFields, pkcePair } from './fixtures/oauth-flow';
 import { TEST_USER_HEADER } from './fixtures/test-interaction';
 import { LogCapture } from './support/log-capture';
-import { createLoggedApp, type LoggedApp } from './support/logged-app';
+import { withLoggedApp } from './support/logged-app';
 
 const REDIRECT = 'https://customapp.example/oauth/redirect';
 const SPA_REDIRECT = 'https://spa.example/callback';
 
 describe('secrets never reach the logs (issue 7, RFC 6819 §5.1.4.1, RFC 9700 §4.14)', () => {
   const logs = new LogCapture();
-  let la: LoggedApp;
   /** Every credential the flow handles, by what it is. */
   const secrets = new Map<string, string>();
   const remember = (what: string, value: string | undefined | null) => {
@@ -23,16 +22,9 @@ describe('secrets never reach the logs (issue 7, RFC 6819 §5.1.4.1, RFC 9700 §
     return value;
   };
 
-  before(async () => {
-    logs.start();
-    la = await createLoggedApp(logs);
-  });
-  after(async () => {
-    logs.stop();
-    await la.close();
-  });
+  const logged = withLoggedApp(logs);
 
-  const server = () => la.server;
+  const server = () => logged().server;
   const form = (path: string, body: Record<string, string>, basic?: { id: string; secret: string }) => {
     const req = request(server()).post(path).type('form');
     if (basic) req.set('Authorization', basicAuth(basic.id, basic.secret));
@@ -68,14 +60,15 @@ describe('secrets never reach the logs (issue 7, RFC 6819 §5.1.4.1, RFC 9700 §
   }
 
   it('logs no client secret, code, token, PKCE verifier, password or CSRF token during a full flow with its error paths', async () => {
-    const registered = await la.registry.register({
+    const registered = await logged().registry.register({
       name: 'CustomApp',
       redirectUris: [REDIRECT],
       scopes: ['profile'],
       canIntrospect: true,
     });
     const app = { id: registered.client.id, secret: remember('client secret', registered.clientSecret) };
-    const spa = (await la.registry.register({ name: 'SPA', redirectUris: [SPA_REDIRECT], public: true, scopes: ['profile'] })).client.id;
+    const spa = (await logged().registry.register({ name: 'SPA', redirectUris: [SPA_REDIRECT], public: true, scopes: ['profile'] })).client
+      .id;
 
     // The happy path: authorize, consent, code exchange, guarded call, refresh, introspect, revoke.
     const pkce = pkcePair();
@@ -140,7 +133,7 @@ describe('secrets never reach the logs (issue 7, RFC 6819 §5.1.4.1, RFC 9700 §
     const access3 = remember('access token', third.body.access_token);
     const refresh3 = remember('refresh token', third.body.refresh_token);
     await form('/oauth2/revoke', { token: access3 }, app).expect(200);
-    const dataSource = la.app.get(DataSource);
+    const dataSource = logged().app.get(DataSource);
     await dataSource.query('ALTER TABLE oauth_tokens RENAME TO oauth_tokens_away');
     try {
       const fault = await form('/oauth2/token', { grant_type: 'refresh_token', refresh_token: refresh3 }, app);

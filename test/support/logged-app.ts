@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -64,4 +65,21 @@ export async function createLoggedApp(logger: LogCapture): Promise<LoggedApp> {
       await db.drop();
     },
   };
+}
+
+/**
+ * For a suite: start capturing and boot a logged app before it, stop both after it. Resolves the
+ * app through the getter, once `before` has run.
+ */
+export function withLoggedApp(logs: LogCapture): () => LoggedApp {
+  let app: LoggedApp;
+  before(async () => {
+    logs.start();
+    app = await createLoggedApp(logs);
+  });
+  after(async () => {
+    logs.stop();
+    await app.close();
+  });
+  return () => app;
 }
