@@ -35,6 +35,7 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
+import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/hot-path-sql';
 import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
 
 const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
@@ -114,6 +115,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     },
     { provide: Clock, useClass: SystemClock },
     ...storeProviders,
+    { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
     ...interaction,
     ...OAUTH_CORE_PROVIDERS,
     OAuthPurgeService,
