@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { eventually } from '../support/eventually';
 import { freePort } from '../support/sample-harness';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -135,10 +136,17 @@ describe('sample flow in Chromium', () => {
   });
 
   it('stays connected past the access-token lifetime by refreshing silently', async () => {
-    await sleep((TTL + 1) * 1000);
-    await page.reload();
-    await page.getByText('Nate Rivera').waitFor();
-    assert.equal(await page.getByTestId('refresh-count').innerText(), '1');
+    // Reload until CustomApp shows its first refresh: the access token ran out, and the page still shows Nate.
+    const refreshes = await eventually(
+      async () => {
+        await page.reload();
+        await page.getByText('Nate Rivera').waitFor();
+        return page.getByTestId('refresh-count').innerText();
+      },
+      (count) => count !== '0',
+      { timeoutMs: (TTL + 5) * 1000, intervalMs: 250 },
+    );
+    assert.equal(refreshes, '1');
     assert.equal(refreshCount(), 1, 'CustomApp stored the rotated tokens of one refresh');
     assert.equal(rotatedRefreshTokens(), 1, 'SHIFT rotated the refresh token once (RFC 9700 §4.14.2)');
   });

@@ -20,3 +20,15 @@ export async function findPostgres(): Promise<{ url: string } | { reason: string
     return { reason: `no PostgreSQL answers on 127.0.0.1:5432 (${error instanceof Error ? error.message : String(error)})` };
   }
 }
+
+/**
+ * `findPostgres` for a suite: `{ url }`, or `{ skip: reason }` to hand to node:test's `describe`, so
+ * a run without PostgreSQL reports the suite as skipped rather than passed. With REQUIRE_POSTGRES=1
+ * (CI sets it, where the server is always there) a missing server fails the run instead.
+ */
+export async function postgresForSuite(): Promise<{ url: string; skip?: undefined } | { url?: undefined; skip: string }> {
+  const pg = await findPostgres();
+  if (!('reason' in pg)) return pg;
+  if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1, but ${pg.reason}`);
+  return { skip: pg.reason };
+}

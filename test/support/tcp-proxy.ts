@@ -37,6 +37,11 @@ export class TcpProxy {
     return routed.toString();
   }
 
+  /** Proxied sockets (both sides of each connection) not yet closed. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   /** Drop every connection and refuse new ones. */
   async cut(): Promise<void> {
     this.stats.cuts++;

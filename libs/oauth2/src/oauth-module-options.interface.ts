@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { TypeOrmStoreOptions } from './stores/typeorm/hot-path-sql';
 import type { OAuthInteraction } from './core/oauth-interaction';
 import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';
@@ -147,6 +148,8 @@ export interface OAuthModuleExtras {
   storage?: OAuthStorage;
   /** Replace individual stores (each also swappable with a plain `{ provide: TokenStore, useClass }`). */
   stores?: OAuthStoreClasses;
+  /** Settings of the built-in TypeORM stores, e.g. `{ hotPathSql: false }` to run every query through TypeORM's repositories. */
+  typeorm?: TypeOrmStoreOptions;
   /**
    * Where rate-limit counters live: any `@nestjs/throttler` storage class (e.g. a Redis one, so every
    * instance shares one count). Default: `FixedWindowRateLimitStorage`, in this process only.

@@ -1,3 +1,19 @@
+/**
+ * Design notes on the two places this file reaches past Nest's documented API (both checked on
+ * Express and Fastify by `http/nest-internals.spec.ts`, which fails by name on an upgrade that
+ * changes them):
+ *
+ * - `mountedAt()` subclasses each prefixed controller at run time and decorates the subclass with
+ *   `@Controller(prefix)`, because a controller's path is static metadata and each module instance
+ *   chooses its own prefix. It relies on Nest reading the path from the subclass's own metadata and
+ *   the route handlers from the parent's prototype, and on the subclass keeping the parent's name.
+ *   A Nest release that reads route metadata only from the class that declared it breaks it.
+ * - `configure()` and `onModuleInit()` install platform-wide body-error handling (an Express error
+ *   middleware, a Fastify `onRoute` hook; see `http/body-errors.ts`). They rely on Nest calling
+ *   `configure()` before it registers the routes and `onModuleInit()` after them but before its own
+ *   error handler. A Nest release that reorders application init breaks it; the symptom is a
+ *   platform error body instead of `invalid_request` on a malformed request.
+ */
 import {
   Controller,
   Inject,
@@ -35,6 +51,7 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
+import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/hot-path-sql';
 import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
 
 const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
@@ -114,6 +131,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     },
     { provide: Clock, useClass: SystemClock },
     ...storeProviders,
+    { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
     ...interaction,
     ...OAUTH_CORE_PROVIDERS,
     OAuthPurgeService,
@@ -175,7 +193,7 @@ const PER_PROCESS_SECRET_WARNING: Provider = {
 };
 
 /** A subclass of `controller` mounted at `path`, so each module instance can choose its prefix. */
-function mountedAt(controller: Type, path: string): Type {
+export function mountedAt(controller: Type, path: string): Type {
   const mounted = class extends controller {};
   Object.defineProperty(mounted, 'name', { value: controller.name });
   Controller(path)(mounted);

@@ -1,5 +1,9 @@
 import { resolveOAuthOptions, type ResolvedOAuthOptions } from '../oauth-options';
 import type { OAuthModuleOptions } from '../oauth-module-options.interface';
+import type { ClientStore } from '../stores/client.store';
+import type { CodeStore } from '../stores/code.store';
+import type { ConsentStore } from '../stores/consent.store';
+import type { TokenStore } from '../stores/token.store';
 import { InMemoryClientStore } from '../stores/memory/in-memory-client.store';
 import { InMemoryCodeStore } from '../stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from '../stores/memory/in-memory-consent.store';
@@ -24,18 +28,30 @@ export class HeaderInteraction extends OAuthInteraction {
   }
 }
 
-export function makeCore(overrides: Partial<OAuthModuleOptions> = {}, interaction: OAuthInteraction | null = new HeaderInteraction()) {
+/** The four stores the core runs on. */
+export interface CoreStores {
+  clients: ClientStore;
+  codes: CodeStore;
+  tokens: TokenStore;
+  consents: ConsentStore;
+}
+
+/** The core over `stores` (fresh memory stores by default). */
+export function makeCore(
+  overrides: Partial<OAuthModuleOptions> = {},
+  interaction: OAuthInteraction | null = new HeaderInteraction(),
+  stores: CoreStores = {
+    clients: new InMemoryClientStore(),
+    codes: new InMemoryCodeStore(),
+    tokens: new InMemoryTokenStore(),
+    consents: new InMemoryConsentStore(),
+  },
+) {
   const options: ResolvedOAuthOptions = resolveOAuthOptions(
     { issuer: 'https://as.example', scopes: SCOPES, ...overrides },
     { prefix: 'oauth2' },
   );
   const clock = new ManualClock(new Date('2030-01-01T00:00:00Z'));
-  const stores = {
-    clients: new InMemoryClientStore(),
-    codes: new InMemoryCodeStore(),
-    tokens: new InMemoryTokenStore(),
-    consents: new InMemoryConsentStore(),
-  };
   const server = new AuthorizationServer({ options, ...stores, clock, interaction: interaction ?? undefined });
   const registry = new ClientRegistry(stores.clients, clock, Object.keys(SCOPES));
   return { options, clock, stores, server, registry };

@@ -16,6 +16,12 @@ import { writeOAuthResponse } from './http-bridge';
  * level, for the endpoints' paths. On a host route `BearerGuard` protects (see `bearer-routes.ts`)
  * it is the guard's RFC 6750 §3.1 `invalid_request` with its `WWW-Authenticate: Bearer` challenge.
  * Every other host route keeps its own error handling.
+ *
+ * Design note: this is global to the platform instance (an Express error middleware, a Fastify
+ * `onRoute` hook), so it must recognise our paths itself and pass everything else on untouched. It
+ * relies on Nest's init order (see the header of `oauth.module.ts`), on body-parser's `type` and
+ * Fastify's `FST_ERR_` codes, and on Express's router stack (`bearer-routes.ts`); all of these are
+ * checked by `nest-internals.spec.ts` and the hostile-input suites on both platforms.
  */
 export function installBodyErrorHandling(
   adapter: HttpServer,

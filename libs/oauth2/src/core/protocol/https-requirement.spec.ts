@@ -12,9 +12,18 @@ describe('requireHttps (RFC 6749 §3.1)', () => {
   it('refuses plain http from a remote address when required', () => {
     assert.throws(() => assertSecureTransport(oauthRequest({ ip: '203.0.113.9' }), true), InvalidRequestError);
   });
-  it('allows https, loopback, and everything when not required', () => {
-    assertSecureTransport(oauthRequest({ ip: '203.0.113.9', secure: true }), true);
-    assertSecureTransport(oauthRequest({ ip: '::1' }), true);
-    assertSecureTransport(oauthRequest({ ip: '203.0.113.9' }), false);
+  it('allows https, loopback, and everything when not required, where the same request otherwise is refused', () => {
+    // Each allowed request is paired with its twin that differs only in the one thing that allows it.
+    const cases: [string, Parameters<typeof oauthRequest>[0], Parameters<typeof oauthRequest>[0], boolean][] = [
+      ['https', { ip: '203.0.113.9', secure: true }, { ip: '203.0.113.9', secure: false }, true],
+      ['loopback', { ip: '::1' }, { ip: '::2' }, true],
+    ];
+    for (const [why, allowed, refused, required] of cases) {
+      assert.doesNotThrow(() => assertSecureTransport(oauthRequest(allowed), required), why);
+      assert.throws(() => assertSecureTransport(oauthRequest(refused), required), InvalidRequestError, why);
+    }
+    const plain = oauthRequest({ ip: '203.0.113.9' });
+    assert.doesNotThrow(() => assertSecureTransport(plain, false), 'not required');
+    assert.throws(() => assertSecureTransport(plain, true), InvalidRequestError, 'required');
   });
 });

@@ -1,5 +1,45 @@
+/**
+ * Design note: hand-written SQL on the hot path, beside TypeORM rather than through it.
+ *
+ * Why: the bearer lookup, the client lookup and the insert of issued tokens run on nearly every
+ * request, and building their SQL with TypeORM's query builder cost about as much as the database
+ * running it. So these few statements are written once, and on better-sqlite3 prepared once.
+ *
+ * What it relies on, beyond TypeORM's public API (checked by `hot-path-sql.spec.ts` on every
+ * database kind, so an upgrade that changes it fails there first):
+ * - `driver.databaseConnection` on better-sqlite3 is the one `Database` every query runner shares,
+ *   with `prepare()` and an `inTransaction` flag that is true while a TypeORM transaction is open;
+ * - `DataSource.query` on PostgreSQL takes `$1…` placeholders and on MySQL/MariaDB `?`;
+ * - `driver.escape` and `metadata.tablePath` give the table name as TypeORM writes it;
+ * - `dataSource.logger.logQuery/logQueryError` exist, so the statements are logged like TypeORM's.
+ * What breaks it: a TypeORM release that renames or pools `databaseConnection`, or changes how raw
+ * queries take parameters. Escape hatch: `OAuthModule.forRoot({ typeorm: { hotPathSql: false } })`
+ * (or `new TypeOrmTokenStore(repository, { hotPathSql: false })`) runs these statements through
+ * TypeORM's repositories instead; the store contract suites run in both modes.
+ */
 import type { DataSource, ObjectLiteral, Repository } from 'typeorm';
 import { serialized } from './store-transactions';
+
+/**
+ * Settings of the built-in TypeORM stores, the module's `typeorm` option.
+ * @publicApi
+ */
+export interface TypeOrmStoreOptions {
+  /**
+   * false: run the hot-path statements (bearer and client lookups, token inserts) through TypeORM's
+   * repositories instead of the stores' hand-written SQL, e.g. if a TypeORM upgrade breaks the latter.
+   * Default true.
+   */
+  hotPathSql?: boolean;
+}
+
+/** Injection token of the `TypeOrmStoreOptions` the module hands its TypeORM stores. */
+export const TYPEORM_STORE_OPTIONS = Symbol('OAUTH_TYPEORM_STORE_OPTIONS');
+
+/** The hot-path SQL for a store, or undefined when the options turn it off. */
+export function hotPathSql(dataSource: DataSource, options: TypeOrmStoreOptions | undefined): HotPathSql | undefined {
+  return options?.hotPathSql === false ? undefined : new HotPathSql(dataSource);
+}
 
 /** The slice of a better-sqlite3 `Database` the hot path uses. */
 interface SqliteDatabase {

@@ -1,3 +1,19 @@
+/**
+ * Design note: a module-global write queue per SQLite DataSource.
+ *
+ * Why: TypeORM's SQLite drivers run every query runner on the driver's one connection, so two store
+ * transactions that interleave would nest as savepoints of each other, and a statement of one would
+ * commit or roll back with the other. The stores therefore queue their writes per DataSource (a
+ * WeakMap keyed by it, so the queue goes when the DataSource does); SQLite has one writer anyway.
+ * PostgreSQL and MariaDB give each transaction its own pooled connection and need no queue.
+ *
+ * What it relies on (checked by `store-transactions.spec.ts` on every database kind): query runners
+ * on SQLite share one connection, pooled drivers hand out distinct ones, and every writer on the
+ * DataSource goes through `inTransaction`/`serialized` (a host's own write on the same SQLite
+ * DataSource bypasses the queue and may join a store transaction). What breaks it: a TypeORM release
+ * that pools SQLite connections (the queue would then only cost throughput), or a store that writes
+ * outside these helpers.
+ */
 import type { DataSource, DeleteResult, EntityManager, UpdateResult } from 'typeorm';
 
 const sqliteQueues = new WeakMap<DataSource, Promise<unknown>>();

@@ -1,26 +1,31 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ClientStore } from '../client.store';
 import type { OAuthClient } from '../models';
 import { CLIENT_COLUMNS, clientFromRow, type OAuthClientRow } from './client-row';
-import { HotPathSql } from './hot-path-sql';
+import { hotPathSql, TYPEORM_STORE_OPTIONS, type HotPathSql, type TypeOrmStoreOptions } from './hot-path-sql';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { affectedRows, serialized } from './store-transactions';
 
 /** `ClientStore` on TypeORM (`oauth_clients`). @publicApi */
 @Injectable()
 export class TypeOrmClientStore extends ClientStore {
-  private readonly sql: HotPathSql;
+  /** Undefined with `hotPathSql: false`: the lookup then goes through the repository. */
+  private readonly sql: HotPathSql | undefined;
   private readonly findSql: string;
 
-  constructor(@InjectRepository(OAuthClientEntity) private readonly rows: Repository<OAuthClientEntity>) {
+  constructor(
+    @InjectRepository(OAuthClientEntity) private readonly rows: Repository<OAuthClientEntity>,
+    @Optional() @Inject(TYPEORM_STORE_OPTIONS) options?: TypeOrmStoreOptions,
+  ) {
     super();
-    this.sql = new HotPathSql(rows.manager.connection);
-    this.findSql = `SELECT ${CLIENT_COLUMNS} FROM ${this.sql.table(rows)} WHERE id = ?`;
+    this.sql = hotPathSql(rows.manager.connection, options);
+    this.findSql = this.sql ? `SELECT ${CLIENT_COLUMNS} FROM ${this.sql.table(rows)} WHERE id = ?` : '';
   }
 
   async findById(id: string): Promise<OAuthClient | undefined> {
+    if (!this.sql) return (await this.rows.findOneBy({ id }))?.toModel();
     const [row] = await this.sql.select<OAuthClientRow>(this.findSql, [id]);
     return row && clientFromRow(row);
   }

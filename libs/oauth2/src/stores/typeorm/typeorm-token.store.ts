@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { OAuthToken } from '../models';
 import { TokenStore, type RotationOutcome } from '../token.store';
 import { millis } from './column-transformers';
-import { HotPathSql } from './hot-path-sql';
+import { hotPathSql, TYPEORM_STORE_OPTIONS, type HotPathSql, type TypeOrmStoreOptions } from './hot-path-sql';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import { affectedRows, inTransaction, isSqlite, serialized } from './store-transactions';
 import { TOKEN_COLUMNS, tokenFromRow, tokenRowValues, type OAuthTokenRow } from './token-row';
@@ -18,13 +18,17 @@ interface TokenFilter {
 /** `TokenStore` on TypeORM (`oauth_tokens`, access and refresh tokens by `kind`). @publicApi */
 @Injectable()
 export class TypeOrmTokenStore extends TokenStore {
-  private readonly sql: HotPathSql;
+  /** Undefined with `hotPathSql: false`: the lookup and the insert then go through the repository. */
+  private readonly sql: HotPathSql | undefined;
   private readonly table: string;
 
-  constructor(@InjectRepository(OAuthTokenEntity) private readonly rows: Repository<OAuthTokenEntity>) {
+  constructor(
+    @InjectRepository(OAuthTokenEntity) private readonly rows: Repository<OAuthTokenEntity>,
+    @Optional() @Inject(TYPEORM_STORE_OPTIONS) options?: TypeOrmStoreOptions,
+  ) {
     super();
-    this.sql = new HotPathSql(rows.manager.connection);
-    this.table = this.sql.table(rows);
+    this.sql = hotPathSql(rows.manager.connection, options);
+    this.table = this.sql ? this.sql.table(rows) : '';
   }
 
   private get dataSource() {
@@ -33,6 +37,11 @@ export class TypeOrmTokenStore extends TokenStore {
 
   async save(tokens: OAuthToken[]): Promise<void> {
     if (!tokens.length) return;
+    if (!this.sql) {
+      const entities = tokens.map((t) => OAuthTokenEntity.fromModel(t));
+      await serialized(this.dataSource, () => this.rows.insert(entities));
+      return;
+    }
     // One multi-row INSERT is atomic on every database: the pair of a code exchange needs no transaction.
     const row = `(${TOKEN_COLUMNS.split(',')
       .map(() => '?')
@@ -44,6 +53,7 @@ export class TypeOrmTokenStore extends TokenStore {
   }
 
   async findByHash(tokenHash: string): Promise<OAuthToken | undefined> {
+    if (!this.sql) return (await this.rows.findOneBy({ tokenHash }))?.toModel();
     const [row] = await this.sql.select<OAuthTokenRow>(`SELECT ${TOKEN_COLUMNS} FROM ${this.table} WHERE token_hash = ?`, [tokenHash]);
     return row && tokenFromRow(row);
   }
