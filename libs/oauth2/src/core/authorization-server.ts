@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolvedOAuthOptions } from '../oauth-options';
+import type { ServerSettings } from './server-settings';
 import type { ClientStore } from '../stores/client.store';
 import type { CodeStore } from '../stores/code.store';
 import type { ConsentStore } from '../stores/consent.store';
@@ -22,7 +22,7 @@ import type { SecurityEventReporter } from './security-events';
 
 /** Everything the authorization server works with. */
 export interface AuthorizationServerDeps {
-  options: ResolvedOAuthOptions;
+  options: ServerSettings;
   clients: ClientStore;
   codes: CodeStore;
   tokens: TokenStore;

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../oauth-options';
+import type { ServerSettings } from './server-settings';
 import { GRANT_TYPES } from '../stores/models';
 import { assertSecureTransport } from './protocol/https-requirement';
 import { jsonResponse, type OAuthResponse } from './oauth-response';
@@ -10,16 +10,16 @@ import type { OAuthRequest } from './oauth-request';
  */
 
 /** Contributes extra metadata fields, e.g. `revocation_endpoint`. */
-export type MetadataExtension = (options: ResolvedOAuthOptions) => Record<string, unknown>;
+export type MetadataExtension = (options: ServerSettings) => Record<string, unknown>;
 
 /** The absolute URL of an endpoint mounted under the prefix: `{issuer}/{prefix}/{path}`. */
-export function endpointUrl(options: ResolvedOAuthOptions, path: string): string {
+export function endpointUrl(options: ServerSettings, path: string): string {
   const base = options.issuer.replace(/\/+$/, '');
   return [base, options.prefix, path].filter((p) => p !== '').join('/');
 }
 
 /** The RFC 8414 §2 metadata document of this server. */
-export function buildMetadata(options: ResolvedOAuthOptions, extensions: readonly MetadataExtension[] = []): Record<string, unknown> {
+export function buildMetadata(options: ServerSettings, extensions: readonly MetadataExtension[] = []): Record<string, unknown> {
   const metadata: Record<string, unknown> = {
     issuer: options.issuer,
     authorization_endpoint: endpointUrl(options, 'auth'),
@@ -48,7 +48,7 @@ export class AuthorizationServerMetadata {
   private readonly issuerPath: string;
 
   constructor(
-    private readonly options: ResolvedOAuthOptions,
+    private readonly options: ServerSettings,
     extensions: readonly MetadataExtension[] = [],
   ) {
     this.document = Object.freeze(buildMetadata(options, extensions));

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import { InvalidRedirectUriError, InvalidRequestError, UnauthorizedClientError, UnsupportedResponseTypeError } from '../oauth.errors';
@@ -94,7 +94,7 @@ export async function resolveRedirectTarget(source: Readonly<Record<string, unkn
 export function validateAuthorizationRequest(
   target: RedirectTarget,
   source: Readonly<Record<string, unknown>>,
-  options: ResolvedOAuthOptions,
+  options: ServerSettings,
 ): AuthorizationRequest {
   const params = singleValuedParams(source, [...REQUEST_PARAMS, ...options.passthroughParams]);
   const { client } = target;
@@ -119,7 +119,7 @@ export function validateAuthorizationRequest(
 function validatePkce(
   client: OAuthClient,
   params: Record<string, string | undefined>,
-  options: ResolvedOAuthOptions,
+  options: ServerSettings,
 ): Pick<AuthorizationRequest, 'codeChallenge' | 'codeChallengeMethod'> {
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;

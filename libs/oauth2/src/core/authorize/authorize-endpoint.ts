@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { ClientStore } from '../../stores/client.store';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
@@ -22,7 +22,7 @@ import type { ConsentForm } from './consent-form';
 
 /** What the authorization endpoint needs. */
 export interface AuthorizeEndpointDeps {
-  options: ResolvedOAuthOptions;
+  options: ServerSettings;
   clients: ClientStore;
   codes: CodeStore;
   consents: ConsentStore;

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { Clock } from '../clock';
 import { htmlResponse, renderConsentPage } from '../consent-page';
 import type { ConsentView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
@@ -20,7 +20,7 @@ const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
  */
 export class ConsentForm {
   constructor(
-    private readonly options: ResolvedOAuthOptions,
+    private readonly options: ServerSettings,
     private readonly csrf: ConsentCsrf,
     private readonly clock: Clock,
   ) {}

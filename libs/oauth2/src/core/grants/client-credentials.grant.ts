@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import { UnauthorizedClientError } from '../oauth.errors';
@@ -19,7 +19,7 @@ export class ClientCredentialsGrant implements Grant {
   readonly grantType = 'client_credentials' as const;
 
   constructor(
-    private readonly options: ResolvedOAuthOptions,
+    private readonly options: ServerSettings,
     private readonly tokens: TokenStore,
     private readonly issuer: TokenIssuer,
     private readonly clock: Clock,

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { OAuthToken } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
@@ -40,7 +40,7 @@ export class RefreshTokenGrant implements Grant {
   readonly grantType = 'refresh_token' as const;
 
   constructor(
-    private readonly options: ResolvedOAuthOptions,
+    private readonly options: ServerSettings,
     private readonly tokens: TokenStore,
     private readonly consents: ConsentStore,
     private readonly issuer: TokenIssuer,
