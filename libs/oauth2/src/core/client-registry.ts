@@ -1,7 +1,6 @@
 import { ClientStore } from '../stores/client.store';
 import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type GrantType, type OAuthClient } from '../stores/models';
 import type { Clock } from './clock';
-import { InvalidRequestError } from './oauth.errors';
 import { hashSecret, randomId, randomToken } from './protocol/random-token';
 import { redirectUriProblem } from './protocol/redirect-uri';
 
@@ -32,10 +31,14 @@ export interface RegisteredClient {
   clientSecret?: string;
 }
 
-/** Thrown when a registration is invalid; `problems` lists every reason. @publicApi */
-export class ClientRegistrationError extends InvalidRequestError {
+/**
+ * Thrown when a registration is invalid; `problems` lists every reason. An administrator's error,
+ * not a protocol one: no OAuth error code, never written as an OAuth response. @publicApi
+ */
+export class ClientRegistrationError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
+    this.name = 'ClientRegistrationError';
   }
 }
 
