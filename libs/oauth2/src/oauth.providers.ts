@@ -111,13 +111,13 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       cache: TokenCache,
       clock: Clock,
       consents: ConsentStore,
-    ) => new TokenRevocation(options.realm, clients, tokens, cache, clock, consents, reportSecurityEvent),
+    ) => new TokenRevocation({ options, clients, tokens, consents, cache, clock, reportError, reportSecurityEvent }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock, ConsentStore],
   },
   {
     provide: TokenIntrospection,
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock) =>
-      new TokenIntrospection(options.issuer, options.realm, clients, tokens, clock),
+      new TokenIntrospection({ options, clients, tokens, clock, reportError }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock],
   },
   {

@@ -1,5 +1,5 @@
 import type { ClientStore } from '../../stores/client.store';
-import { toErrorResponse } from '../error-response';
+import { respondOrError } from '../error-response';
 import type { OAuthRequest } from '../oauth-request';
 import { jsonResponse, type OAuthResponse } from '../oauth-response';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../oauth.errors';
@@ -27,14 +27,8 @@ export class TokenEndpoint {
   }
 
   /** Answer one token request; never throws. */
-  async handle(req: OAuthRequest): Promise<OAuthResponse> {
-    try {
-      return jsonResponse(200, await this.exchange(req));
-    } catch (error) {
-      const response = toErrorResponse(error, this.settings.realm);
-      if (response.status >= 500) this.settings.reportError?.(error);
-      return response;
-    }
+  handle(req: OAuthRequest): Promise<OAuthResponse> {
+    return respondOrError(async () => jsonResponse(200, await this.exchange(req)), this.settings);
   }
 
   private async exchange(req: OAuthRequest): Promise<unknown> {
