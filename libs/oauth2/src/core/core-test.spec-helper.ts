@@ -37,7 +37,7 @@ export function makeCore(overrides: Partial<OAuthModuleOptions> = {}, interactio
     consents: new InMemoryConsentStore(),
   };
   const server = new AuthorizationServer({ options, ...stores, clock, interaction: interaction ?? undefined });
-  const registry = new ClientRegistry(stores.clients, clock, Object.keys(SCOPES));
+  const registry = new ClientRegistry({ clients: stores.clients, clock, knownScopes: Object.keys(SCOPES) });
   return { options, clock, stores, server, registry };
 }
 
