@@ -6,6 +6,11 @@ const frameworkFree = {
   patterns: [{ group: ['@nestjs/*', 'typeorm/*'], message: 'core/ and the store contracts are framework-free: no Nest, TypeORM or Express here.' }],
 };
 
+const coreOwnsSettings = {
+  group: ['**/oauth-options', '**/oauth-options.*', '**/oauth-module-options*'],
+  message: 'core/ owns its settings: import ServerSettings from core/server-settings, not the module options.',
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/**', 'node_modules/**', 'data/**', 'bench/.tmp/**', '**/*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
@@ -19,6 +24,13 @@ export default tseslint.config(
   {
     files: ['libs/oauth2/src/core/**/*.ts', 'libs/oauth2/src/stores/*.ts', 'libs/oauth2/src/stores/memory/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', frameworkFree] },
+  },
+  {
+    // The core reads its own `ServerSettings`; the module's option schema (and class-validator) stays
+    // outside. The spec helper may resolve real options to test the core against the module's defaults.
+    files: ['libs/oauth2/src/core/**/*.ts'],
+    ignores: ['libs/oauth2/src/core/**/*.spec-helper.ts'],
+    rules: { 'no-restricted-imports': ['error', { ...frameworkFree, patterns: [...frameworkFree.patterns, coreOwnsSettings] }] },
   },
   { files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', 'apps/sample/src/cli/**/*.ts'], rules: { 'no-console': 'off' } },
 );

@@ -62,11 +62,11 @@ export async function startShiftCluster(
     throw (failed as PromiseRejectedResult).reason;
   }
   await data.initialize();
-  const registry = new ClientRegistry(
-    new TypeOrmClientStore(data.getRepository(OAuthClientEntity)),
-    new SystemClock(),
-    Object.keys(SHIFT_SCOPES),
-  );
+  const registry = new ClientRegistry({
+    clients: new TypeOrmClientStore(data.getRepository(OAuthClientEntity)),
+    clock: new SystemClock(),
+    knownScopes: Object.keys(SHIFT_SCOPES),
+  });
   return {
     db,
     data,

@@ -25,6 +25,7 @@ export * from './core/oauth.errors';
 export { Clock, SystemClock, ManualClock } from './core/clock';
 export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
 export type { OAuthRequest } from './core/oauth-request';
+export type { ServerSettings } from './core/server-settings';
 export { ClientRegistry, ClientRegistrationError, type ClientRegistration, type RegisteredClient } from './core/client-registry';
 export { hashSecret } from './core/protocol/random-token';
 export * from './stores/models';

@@ -1,32 +1,13 @@
-import type { OAuthBearerOptions, OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit } from './oauth-module-options.interface';
+import type { ServerSettings } from './core/server-settings';
+import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit } from './oauth-module-options.interface';
 import { BearerCacheSchema, BearerSchema, OAuthOptionsSchema, optionProblems, rateLimitSchema } from './oauth-options.schema';
 
-/** The options after defaults and validation; frozen. @publicApi */
-export interface ResolvedOAuthOptions {
-  issuer: string;
-  prefix: string;
-  scopes: Readonly<Record<string, string>>;
-  defaultScopes: readonly string[];
-  passthroughParams: readonly string[];
-  accessTokenTtl: number;
-  refreshTokenTtl: number;
-  /** Seconds from a grant's first issuance after which it can no longer be refreshed; 0 = unbounded. */
-  refreshTokenAbsoluteTtl: number;
-  authorizationCodeTtl: number;
-  refreshTokenGracePeriod: number;
-  requirePkce: 'all' | 'public';
-  allowPlainPkce: boolean;
-  offlineAccessScope: string | false;
-  rememberPublicClientConsent: boolean;
-  requireHttps: boolean;
-  purgeInterval: number | false;
-  consumedCodeRetention: number;
-  bearer: Required<Pick<OAuthBearerOptions, 'allowQueryToken'>> & { cache: { maxEntries: number; ttl: number } | false };
-  realm: string;
-  /** The server key (CSRF tokens, refresh successors): `secret`, else `csrfSecret`; undefined = a random key per process. */
-  secret: string | undefined;
+/** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
+export interface ResolvedOAuthOptions extends ServerSettings {
   /** The same value as `secret`, under its older name. */
   csrfSecret: string | undefined;
+  purgeInterval: number | false;
+  consumedCodeRetention: number;
   rateLimit: { token: ResolvedEndpointRateLimit | false; clientAuthentication: ResolvedEndpointRateLimit | false };
 }
 

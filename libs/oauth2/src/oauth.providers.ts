@@ -46,7 +46,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   {
     provide: ClientRegistry,
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, clock: Clock) =>
-      new ClientRegistry(clients, clock, Object.keys(options.scopes)),
+      new ClientRegistry({ clients, clock, knownScopes: Object.keys(options.scopes) }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, Clock],
   },
   {
@@ -86,7 +86,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   },
   {
     provide: AuthorizationServerMetadata,
-    useFactory: (options: ResolvedOAuthOptions) => new AuthorizationServerMetadata(options, METADATA_EXTENSIONS),
+    useFactory: (options: ResolvedOAuthOptions) => new AuthorizationServerMetadata({ options, extensions: METADATA_EXTENSIONS }),
     inject: [RESOLVED_OAUTH_OPTIONS],
   },
   // Resource server (RFC 6750, 7009, 7662). One TokenCache per module instance, shared by everything
@@ -99,7 +99,13 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   {
     provide: ResourceServer,
     useFactory: (options: ResolvedOAuthOptions, tokens: TokenStore, clients: ClientStore, clock: Clock, cache: TokenCache) =>
-      new ResourceServer({ realm: options.realm, allowQueryToken: options.bearer.allowQueryToken }, tokens, clients, clock, cache),
+      new ResourceServer({
+        settings: { realm: options.realm, allowQueryToken: options.bearer.allowQueryToken },
+        tokens,
+        clients,
+        clock,
+        cache,
+      }),
     inject: [RESOLVED_OAUTH_OPTIONS, TokenStore, ClientStore, Clock, TokenCache],
   },
   {
@@ -111,19 +117,19 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       cache: TokenCache,
       clock: Clock,
       consents: ConsentStore,
-    ) => new TokenRevocation(options.realm, clients, tokens, cache, clock, consents, reportSecurityEvent),
+    ) => new TokenRevocation({ options, clients, tokens, consents, cache, clock, reportError, reportSecurityEvent }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock, ConsentStore],
   },
   {
     provide: TokenIntrospection,
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock) =>
-      new TokenIntrospection(options.issuer, options.realm, clients, tokens, clock),
+      new TokenIntrospection({ options, clients, tokens, clock, reportError }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock],
   },
   {
     provide: ConnectedApps,
     useFactory: (consents: ConsentStore, clients: ClientStore, tokens: TokenStore, cache: TokenCache, clock: Clock) =>
-      new ConnectedApps(consents, clients, tokens, cache, clock),
+      new ConnectedApps({ consents, clients, tokens, cache, clock }),
     inject: [ConsentStore, ClientStore, TokenStore, TokenCache, Clock],
   },
   // The guard is a Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.

@@ -49,7 +49,11 @@ export function registrationFrom(args: CliArgs): ClientRegistration {
  * database is even opened (nothing is written, not even a new SQLite file).
  */
 export async function validateRegistration(registration: ClientRegistration): Promise<void> {
-  await new ClientRegistry(new InMemoryClientStore(), new SystemClock(), Object.keys(SHIFT_SCOPES)).register(registration);
+  await new ClientRegistry({
+    clients: new InMemoryClientStore(),
+    clock: new SystemClock(),
+    knownScopes: Object.keys(SHIFT_SCOPES),
+  }).register(registration);
 }
 
 /** The client as the CLI shows it: never the secret hash. */

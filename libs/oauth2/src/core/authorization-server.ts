@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ResolvedOAuthOptions } from '../oauth-options';
+import type { ServerSettings } from './server-settings';
 import type { ClientStore } from '../stores/client.store';
 import type { CodeStore } from '../stores/code.store';
 import type { ConsentStore } from '../stores/consent.store';
@@ -22,7 +22,7 @@ import type { SecurityEventReporter } from './security-events';
 
 /** Everything the authorization server works with. */
 export interface AuthorizationServerDeps {
-  options: ResolvedOAuthOptions;
+  options: ServerSettings;
   clients: ClientStore;
   codes: CodeStore;
   tokens: TokenStore;
@@ -63,20 +63,31 @@ export class AuthorizationServer {
       codes,
       consents,
       clock,
-      consentForm: new ConsentForm(options, csrf, clock),
+      consentForm: new ConsentForm({ options, csrf, clock }),
       interaction: deps.interaction,
       reportError: deps.reportError,
     });
     const issuer = new TokenIssuer(options);
-    this.token = new TokenEndpoint(
+    const { cache, reportSecurityEvent } = deps;
+    this.token = new TokenEndpoint({
+      options,
       clients,
-      [
-        new AuthorizationCodeGrant(codes, tokens, consents, issuer, clock, deps.cache, deps.reportSecurityEvent),
-        new RefreshTokenGrant(options, tokens, consents, issuer, new RefreshSuccessors(key), clock, deps.cache, deps.reportSecurityEvent),
-        new ClientCredentialsGrant(options, tokens, issuer, clock),
+      grants: [
+        new AuthorizationCodeGrant({ codes, tokens, consents, issuer, clock, cache, reportSecurityEvent }),
+        new RefreshTokenGrant({
+          options,
+          tokens,
+          consents,
+          issuer,
+          successors: new RefreshSuccessors(key),
+          clock,
+          cache,
+          reportSecurityEvent,
+        }),
+        new ClientCredentialsGrant({ options, tokens, issuer, clock }),
       ],
-      { requireHttps: options.requireHttps, realm: options.realm, reportError: deps.reportError },
-    );
+      reportError: deps.reportError,
+    });
   }
 
   /** `GET {prefix}/auth` (RFC 6749 §4.1.1): log in, consent, or redirect with a code or an error. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientRegistrationError, type ClientRegistration } from './client-registry';
 import { makeCore } from './core-test.spec-helper';
+import { OAuthError } from './oauth.errors';
 
 async function refused(registration: ClientRegistration): Promise<{ problems: string[]; stored: number }> {
   const { registry, stores } = makeCore();
@@ -10,11 +11,26 @@ async function refused(registration: ClientRegistration): Promise<{ problems: st
     (err: unknown) => err,
   );
   assert.ok(error instanceof ClientRegistrationError, String(error));
-  assert.equal(error.code, 'invalid_request');
+  assert.ok(!(error instanceof OAuthError), 'a registration problem is an administrator error, not an OAuth protocol error');
   return { problems: error.problems, stored: (await stores.clients.list()).length };
 }
 
 describe('ClientRegistry', () => {
+  it('throws ClientRegistrationError as a plain Error listing every problem, not an OAuth protocol error', async () => {
+    const { registry } = makeCore();
+    const error = await registry.register({ name: '', redirectUris: ['http://evil.example/cb'] }).then(
+      () => assert.fail('the registration was accepted'),
+      (err: unknown) => err,
+    );
+    assert.ok(error instanceof ClientRegistrationError, String(error));
+    assert.ok(error instanceof Error);
+    assert.ok(!(error instanceof OAuthError));
+    assert.equal(error.name, 'ClientRegistrationError');
+    assert.equal('code' in error, false);
+    assert.ok(error.problems.length >= 2, error.problems.join('; '));
+    assert.equal(error.message, error.problems.join('; '));
+  });
+
   it('refuses a redirect URI with whitespace, which a space-joined list would split into two (RFC 6749 §3.1.2)', async () => {
     const { problems, stored } = await refused({
       name: 'App',

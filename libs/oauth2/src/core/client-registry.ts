@@ -1,7 +1,6 @@
 import { ClientStore } from '../stores/client.store';
 import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type GrantType, type OAuthClient } from '../stores/models';
 import type { Clock } from './clock';
-import { InvalidRequestError } from './oauth.errors';
 import { hashSecret, randomId, randomToken } from './protocol/random-token';
 import { redirectUriProblem } from './protocol/redirect-uri';
 
@@ -32,11 +31,23 @@ export interface RegisteredClient {
   clientSecret?: string;
 }
 
-/** Thrown when a registration is invalid; `problems` lists every reason. @publicApi */
-export class ClientRegistrationError extends InvalidRequestError {
+/**
+ * Thrown when a registration is invalid; `problems` lists every reason. An administrator's error,
+ * not a protocol one: no OAuth error code, never written as an OAuth response. @publicApi
+ */
+export class ClientRegistrationError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
+    this.name = 'ClientRegistrationError';
   }
+}
+
+/** What the client registry needs. @publicApi */
+export interface ClientRegistryDeps {
+  clients: ClientStore;
+  clock: Clock;
+  /** Every scope the server knows: the default of `scopes`, and what a registration may ask for. */
+  knownScopes: readonly string[];
 }
 
 /**
@@ -47,17 +58,13 @@ export class ClientRegistrationError extends InvalidRequestError {
  * const { client, clientSecret } = await registry.register({ name: 'CustomApp', redirectUris: ['https://customapp.com/oauth/redirect'] });
  */
 export class ClientRegistry {
-  constructor(
-    private readonly clients: ClientStore,
-    private readonly clock: Clock,
-    private readonly knownScopes: readonly string[],
-  ) {}
+  constructor(private readonly deps: ClientRegistryDeps) {}
 
   /** Validate and store a new client; throws `ClientRegistrationError` and stores nothing on bad input. */
   async register(input: ClientRegistration): Promise<RegisteredClient> {
     const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token'];
     const redirectUris = input.redirectUris ?? [];
-    const scopes = input.scopes ?? [...this.knownScopes];
+    const scopes = input.scopes ?? [...this.deps.knownScopes];
     const applicationType = input.applicationType ?? (input.public ? 'native' : 'web');
     const problems: string[] = [];
     if (!input.name?.trim()) problems.push('name: is required');
@@ -78,9 +85,9 @@ export class ClientRegistry {
       problems.push('a public client cannot use client_credentials (it has no secret to authenticate with)');
     }
     for (const scope of scopes) {
-      if (!this.knownScopes.includes(scope)) problems.push(`scope "${scope}" is not configured on this server`);
+      if (!this.deps.knownScopes.includes(scope)) problems.push(`scope "${scope}" is not configured on this server`);
     }
-    if (input.id !== undefined && (await this.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
+    if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
     if (problems.length) throw new ClientRegistrationError(problems);
 
     const clientSecret = input.public ? undefined : randomToken();
@@ -93,20 +100,20 @@ export class ClientRegistry {
       scopes: [...new Set(scopes)],
       canIntrospect: input.canIntrospect ?? false,
       applicationType,
-      createdAt: this.clock.now(),
+      createdAt: this.deps.clock.now(),
     };
-    await this.clients.save(client);
+    await this.deps.clients.save(client);
     return { client, clientSecret };
   }
 
   /** Issue a new secret for a confidential client; the old one stops working at once. */
   async rotateSecret(clientId: string): Promise<RegisteredClient> {
-    const client = await this.clients.findById(clientId);
+    const client = await this.deps.clients.findById(clientId);
     if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
     if (client.secretHash === null) throw new ClientRegistrationError([`client "${clientId}" is public and has no secret`]);
     const clientSecret = randomToken();
     const updated = { ...client, secretHash: hashSecret(clientSecret) };
-    await this.clients.save(updated);
+    await this.deps.clients.save(updated);
     return { client: updated, clientSecret };
   }
 }

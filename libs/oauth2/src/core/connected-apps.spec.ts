@@ -8,7 +8,7 @@ describe('ConnectedApps', () => {
   it('lists approved clients and disconnects one: tokens revoked, cache evicted, consent forgotten', async () => {
     const f = resourceFixture();
     const cache = new TokenCache({ maxEntries: 10, ttl: 30 });
-    const apps = new ConnectedApps(f.consents, f.clients, f.tokens, cache, f.clock);
+    const apps = new ConnectedApps({ consents: f.consents, clients: f.clients, tokens: f.tokens, cache, clock: f.clock });
     const client = await f.client({ name: 'CustomApp' });
     await f.consents.grant('nate', client.id, ['profile'], f.clock.now());
     const { token } = await f.token({ clientId: client.id, userId: 'nate' });

@@ -17,6 +17,16 @@ export interface ConnectedApp {
   lastUsedAt: Date;
 }
 
+/** What the connected-apps page's service needs. @publicApi */
+export interface ConnectedAppsDeps {
+  consents: ConsentStore;
+  clients: ClientStore;
+  tokens: TokenStore;
+  /** This instance's bearer cache: revoked tokens are evicted from it at once. */
+  cache: TokenCache;
+  clock: Clock;
+}
+
 /**
  * Lets users see and disconnect the applications they approved (RFC 6749 §10.2, RFC 9700 §4.14:
  * the user must be able to withdraw a grant). The host puts a page on it for its logged-in user.
@@ -26,18 +36,12 @@ export interface ConnectedApp {
  * await connectedApps.revoke(session.userId, apps[0].clientId);
  */
 export class ConnectedApps {
-  constructor(
-    private readonly consents: ConsentStore,
-    private readonly clients: ClientStore,
-    private readonly tokens: TokenStore,
-    private readonly cache: TokenCache,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ConnectedAppsDeps) {}
 
   /** The user's approved clients, most recently used first; consents of deleted clients are left out. */
   async listForUser(userId: string): Promise<ConnectedApp[]> {
-    const consents = await this.consents.listForUser(userId);
-    const clients = await Promise.all(consents.map((consent) => this.clients.findById(consent.clientId)));
+    const consents = await this.deps.consents.listForUser(userId);
+    const clients = await Promise.all(consents.map((consent) => this.deps.clients.findById(consent.clientId)));
     return consents.flatMap((consent, i) => {
       const client = clients[i];
       if (!client) return [];
@@ -60,9 +64,9 @@ export class ConnectedApps {
    * and the user can retry. Resolves false when there was nothing to revoke.
    */
   async revoke(userId: string, clientId: string): Promise<boolean> {
-    const revoked = await this.tokens.revokeForUserAndClient(userId, clientId, this.clock.now());
-    this.cache.evictTokens(revoked);
-    const hadConsent = await this.consents.revoke(userId, clientId);
+    const revoked = await this.deps.tokens.revokeForUserAndClient(userId, clientId, this.deps.clock.now());
+    this.deps.cache.evictTokens(revoked);
+    const hadConsent = await this.deps.consents.revoke(userId, clientId);
     return hadConsent || revoked.length > 0;
   }
 }

@@ -53,7 +53,7 @@ export function makeCore(
   );
   const clock = new ManualClock(new Date('2030-01-01T00:00:00Z'));
   const server = new AuthorizationServer({ options, ...stores, clock, interaction: interaction ?? undefined });
-  const registry = new ClientRegistry(stores.clients, clock, Object.keys(SCOPES));
+  const registry = new ClientRegistry({ clients: stores.clients, clock, knownScopes: Object.keys(SCOPES) });
   return { options, clock, stores, server, registry };
 }
 

@@ -17,6 +17,24 @@ export function toErrorResponse(error: unknown, realm: string): OAuthResponse {
 }
 
 /**
+ * The one place an endpoint's error becomes its response: runs `work` and turns whatever it throws
+ * into the RFC 6749 §5.2 response (RFC 7009 §2.2.1 and RFC 7662 §2.3 reuse it), reporting anything
+ * unexpected. Endpoints answer through it, so they return a response and never throw one.
+ */
+export async function respondOrError(
+  work: () => Promise<OAuthResponse>,
+  settings: { realm: string; reportError?: (error: unknown) => void },
+): Promise<OAuthResponse> {
+  try {
+    return await work();
+  } catch (error) {
+    const response = toErrorResponse(error, settings.realm);
+    if (response.status >= 500) settings.reportError?.(error);
+    return response;
+  }
+}
+
+/**
  * RFC 6749 §5.2 limits `error_description` to %x20-21 / %x23-5B / %x5D-7E: no quotes, backslashes,
  * control characters or non-ASCII, which also keeps it safe inside a header or a redirect URL.
  */

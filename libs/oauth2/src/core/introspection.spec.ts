@@ -8,7 +8,12 @@ describe('TokenIntrospection (RFC 7662)', () => {
   let introspection: TokenIntrospection;
   beforeEach(() => {
     f = resourceFixture();
-    introspection = new TokenIntrospection('https://issuer.example', 'realm', f.clients, f.tokens, f.clock);
+    introspection = new TokenIntrospection({
+      options: { issuer: 'https://issuer.example', realm: 'realm' },
+      clients: f.clients,
+      tokens: f.tokens,
+      clock: f.clock,
+    });
   });
 
   it('describes an active access token', async () => {
@@ -45,5 +50,39 @@ describe('TokenIntrospection (RFC 7662)', () => {
     const anonymous = await introspection.handle(formPost({ token: 'x', client_id: spa.id }));
     assert.equal(anonymous.status, 401);
     assert.equal((anonymous.body as { error: string }).error, 'invalid_client');
+  });
+
+  it('answers a storage outage with a 503 temporarily_unavailable response instead of throwing, and reports it (RFC 7662 §2.3)', async () => {
+    const rs = await f.client({ secret: 's', canIntrospect: true });
+    const reported: unknown[] = [];
+    const down = Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+    const tokens = Object.assign(Object.create(f.tokens), { findByHash: () => Promise.reject(down) });
+    const failing = new TokenIntrospection({
+      options: { issuer: 'https://issuer.example', realm: 'realm' },
+      clients: f.clients,
+      tokens,
+      clock: f.clock,
+      reportError: (e) => reported.push(e),
+    });
+    const res = await failing.handle(formPost({ token: 'x' }, basic(rs.id, 's')));
+    assert.equal(res.status, 503);
+    assert.equal((res.body as { error: string }).error, 'temporarily_unavailable');
+    assert.equal(res.headers['Retry-After'], '5');
+    assert.deepEqual(reported, [down]);
+  });
+
+  it('answers an unexpected failure with a generic server_error response instead of throwing (RFC 7662 §2.3)', async () => {
+    const rs = await f.client({ secret: 's', canIntrospect: true });
+    const tokens = Object.assign(Object.create(f.tokens), { findByHash: () => Promise.reject(new Error('disk on fire')) });
+    const failing = new TokenIntrospection({
+      options: { issuer: 'https://issuer.example', realm: 'realm' },
+      clients: f.clients,
+      tokens,
+      clock: f.clock,
+    });
+    const res = await failing.handle(formPost({ token: 'x' }, basic(rs.id, 's')));
+    assert.equal(res.status, 500);
+    assert.equal((res.body as { error: string }).error, 'server_error');
+    assert.doesNotMatch(JSON.stringify(res.body), /disk/);
   });
 });

@@ -2,14 +2,15 @@ import type { ClientStore } from '../stores/client.store';
 import type { OAuthToken } from '../stores/models';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
-import { toErrorResponse } from './error-response';
-import { InvalidClientError, InvalidRequestError, OAuthError, UnauthorizedClientError } from './oauth.errors';
+import { respondOrError } from './error-response';
+import { InvalidClientError, InvalidRequestError, UnauthorizedClientError } from './oauth.errors';
 import type { OAuthRequest } from './oauth-request';
 import { jsonResponse, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
 import { hashSecret } from './protocol/random-token';
 import { singleValuedParams } from './protocol/single-valued-params';
 import { requireFormBody } from './revocation';
+import type { ServerSettings } from './server-settings';
 
 /** An authenticated client without the introspection permission: 403, since its credentials were fine (RFC 7662 §2.1, §4). */
 export class IntrospectionNotAllowedError extends UnauthorizedClientError {
@@ -19,6 +20,17 @@ export class IntrospectionNotAllowedError extends UnauthorizedClientError {
 
 /** The answer for anything that is not a usable token: `active` alone, nothing to learn from (RFC 7662 §2.2). */
 const INACTIVE = Object.freeze({ active: false });
+
+/** What the introspection endpoint needs. @publicApi */
+export interface TokenIntrospectionDeps {
+  /** `issuer` is the `iss` of active responses; `realm` names the `WWW-Authenticate: Basic` challenge. */
+  options: Pick<ServerSettings, 'issuer' | 'realm'>;
+  clients: ClientStore;
+  tokens: TokenStore;
+  clock: Clock;
+  /** Told about unexpected errors (the client sees only a generic `server_error`). */
+  reportError?: (error: unknown) => void;
+}
 
 /**
  * The introspection endpoint, `POST {prefix}/introspect` (RFC 7662).
@@ -35,46 +47,33 @@ const INACTIVE = Object.freeze({ active: false });
  * @publicApi
  */
 export class TokenIntrospection {
-  constructor(
-    /** The `iss` of active responses. */
-    private readonly issuer: string,
-    /** `realm` of the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
-    private readonly realm: string,
-    private readonly clients: ClientStore,
-    private readonly tokens: TokenStore,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: TokenIntrospectionDeps) {}
 
   /**
-   * Handles one introspection request. Protocol errors come back as their RFC 6749 §5.2 response (RFC 7662
-   * §2.3); anything unexpected is thrown for the endpoint's filter to log and answer.
+   * Handles one introspection request; never throws. Protocol errors come back as their RFC 6749 §5.2
+   * response (RFC 7662 §2.3), anything unexpected as `server_error` or `temporarily_unavailable`.
    */
-  async handle(request: OAuthRequest): Promise<OAuthResponse> {
-    try {
-      return await this.introspect(request);
-    } catch (error) {
-      if (error instanceof OAuthError) return toErrorResponse(error, this.realm);
-      throw error;
-    }
+  handle(request: OAuthRequest): Promise<OAuthResponse> {
+    return respondOrError(() => this.introspect(request), { realm: this.deps.options.realm, reportError: this.deps.reportError });
   }
 
   private async introspect(request: OAuthRequest): Promise<OAuthResponse> {
     requireFormBody(request, 'RFC 7662 section 2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
-    const { client, method } = await authenticateClient(request, this.clients);
+    const { client, method } = await authenticateClient(request, this.deps.clients);
     if (method === 'none')
       throw new InvalidClientError('Introspection requires client authentication with a secret (RFC 7662 section 2.1)');
     if (!client.canIntrospect) throw new IntrospectionNotAllowedError('This client is not allowed to introspect tokens');
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7662 section 2.1)');
 
-    const token = await this.tokens.findByHash(hashSecret(params.token));
-    if (!token || !this.isActive(token) || !(await this.clients.findById(token.clientId))) return jsonResponse(200, INACTIVE);
+    const token = await this.deps.tokens.findByHash(hashSecret(params.token));
+    if (!token || !this.isActive(token) || !(await this.deps.clients.findById(token.clientId))) return jsonResponse(200, INACTIVE);
     return jsonResponse(200, this.describe(token));
   }
 
   private isActive(token: OAuthToken): boolean {
     // A rotated refresh token can no longer be exchanged: reporting it active would be a lie.
-    return !token.revokedAt && !token.rotatedAt && token.expiresAt.getTime() > this.clock.now().getTime();
+    return !token.revokedAt && !token.rotatedAt && token.expiresAt.getTime() > this.deps.clock.now().getTime();
   }
 
   private describe(token: OAuthToken): Record<string, unknown> {
@@ -86,7 +85,7 @@ export class TokenIntrospection {
       ...(token.kind === 'access' ? { token_type: 'Bearer' } : {}),
       exp: Math.floor(token.expiresAt.getTime() / 1000),
       iat: Math.floor(token.createdAt.getTime() / 1000),
-      iss: this.issuer,
+      iss: this.deps.options.issuer,
       jti: token.id,
     };
   }

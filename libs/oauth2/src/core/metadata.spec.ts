@@ -18,9 +18,17 @@ describe('metadata (RFC 8414)', () => {
   });
   it('answers the path-suffixed form only for the issuer path (RFC 8414 §3.1)', () => {
     const { options } = makeCore({ issuer: 'https://as.example/tenant' });
-    const metadata = new AuthorizationServerMetadata(options);
+    const metadata = new AuthorizationServerMetadata({ options });
     assert.equal(metadata.handle(oauthRequest(), 'tenant').status, 200);
     assert.equal(metadata.handle(oauthRequest(), '').status, 200);
     assert.equal(metadata.handle(oauthRequest(), 'other').status, 404);
+  });
+  it('answers a plain-HTTP request with the invalid_request response instead of throwing it (RFC 8414 §3, RFC 6749 §3.1)', () => {
+    const { options } = makeCore({ requireHttps: true });
+    const metadata = new AuthorizationServerMetadata({ options });
+    const res = metadata.handle(oauthRequest({ secure: false, ip: '203.0.113.9' }), '');
+    assert.equal(res.status, 400);
+    assert.equal((res.body as { error: string }).error, 'invalid_request');
+    assert.match((res.body as { error_description: string }).error_description, /HTTPS/);
   });
 });

@@ -1,6 +1,7 @@
-import type { ResolvedOAuthOptions } from '../oauth-options';
+import type { ServerSettings } from './server-settings';
 import { GRANT_TYPES } from '../stores/models';
 import { assertSecureTransport } from './protocol/https-requirement';
+import { toErrorResponse } from './error-response';
 import { jsonResponse, type OAuthResponse } from './oauth-response';
 import type { OAuthRequest } from './oauth-request';
 
@@ -10,16 +11,16 @@ import type { OAuthRequest } from './oauth-request';
  */
 
 /** Contributes extra metadata fields, e.g. `revocation_endpoint`. */
-export type MetadataExtension = (options: ResolvedOAuthOptions) => Record<string, unknown>;
+export type MetadataExtension = (options: ServerSettings) => Record<string, unknown>;
 
 /** The absolute URL of an endpoint mounted under the prefix: `{issuer}/{prefix}/{path}`. */
-export function endpointUrl(options: ResolvedOAuthOptions, path: string): string {
+export function endpointUrl(options: ServerSettings, path: string): string {
   const base = options.issuer.replace(/\/+$/, '');
   return [base, options.prefix, path].filter((p) => p !== '').join('/');
 }
 
 /** The RFC 8414 §2 metadata document of this server. */
-export function buildMetadata(options: ResolvedOAuthOptions, extensions: readonly MetadataExtension[] = []): Record<string, unknown> {
+export function buildMetadata(options: ServerSettings, extensions: readonly MetadataExtension[] = []): Record<string, unknown> {
   const metadata: Record<string, unknown> = {
     issuer: options.issuer,
     authorization_endpoint: endpointUrl(options, 'auth'),
@@ -37,22 +38,26 @@ export function buildMetadata(options: ResolvedOAuthOptions, extensions: readonl
   return metadata;
 }
 
+/** What the metadata endpoint needs. @publicApi */
+export interface AuthorizationServerMetadataDeps {
+  options: ServerSettings;
+  /** Fields other endpoints add to the document (RFC 8414 §2), e.g. revocation and introspection. */
+  extensions?: readonly MetadataExtension[];
+}
+
 /**
  * Serves the metadata at `/.well-known/oauth-authorization-server` and, when the issuer has a path,
  * at the path-suffixed form RFC 8414 §3.1 requires (`/.well-known/oauth-authorization-server/tenant`).
  * @example
- * new AuthorizationServerMetadata(options, [(o) => ({ revocation_endpoint: endpointUrl(o, 'revoke') })])
+ * new AuthorizationServerMetadata({ options, extensions: [(o) => ({ revocation_endpoint: endpointUrl(o, 'revoke') })] })
  */
 export class AuthorizationServerMetadata {
   private readonly document: Record<string, unknown>;
   private readonly issuerPath: string;
 
-  constructor(
-    private readonly options: ResolvedOAuthOptions,
-    extensions: readonly MetadataExtension[] = [],
-  ) {
-    this.document = Object.freeze(buildMetadata(options, extensions));
-    this.issuerPath = new URL(options.issuer).pathname.replace(/\/+$/, '');
+  constructor(private readonly deps: AuthorizationServerMetadataDeps) {
+    this.document = Object.freeze(buildMetadata(deps.options, deps.extensions));
+    this.issuerPath = new URL(deps.options.issuer).pathname.replace(/\/+$/, '');
   }
 
   /** The metadata document (read-only). */
@@ -62,7 +67,11 @@ export class AuthorizationServerMetadata {
 
   /** Answer a metadata request; `suffix` is the path after the well-known name ('' for none). */
   handle(req: OAuthRequest, suffix: string): OAuthResponse {
-    assertSecureTransport(req, this.options.requireHttps);
+    try {
+      assertSecureTransport(req, this.deps.options.requireHttps);
+    } catch (error) {
+      return toErrorResponse(error, this.deps.options.realm);
+    }
     const wanted = suffix === '' ? '' : `/${suffix.replace(/^\/+|\/+$/g, '')}`;
     if (wanted !== '' && wanted !== this.issuerPath) {
       return jsonResponse(404, { error: 'not_found', error_description: 'No authorization server has this issuer path' });

@@ -23,15 +23,18 @@ export type OAuthErrorCode =
   | 'interaction_required'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'unsupported_token_type'
-  | 'invalid_redirect_uri';
+  | 'unsupported_token_type';
 
 /** Base class of every protocol error the core throws. @publicApi */
 export abstract class OAuthError extends Error {
   abstract readonly code: OAuthErrorCode;
   /** HTTP status used when the error is written as a JSON response. */
   readonly status: number = 400;
-  /** False for errors that must never be sent to the client's redirect_uri (RFC 6749 §4.1.2.1). */
+  /**
+   * Whether the authorization endpoint may send this error to the client's redirect URI (RFC 6749
+   * §4.1.2.1), once that URI is trusted. False for errors about the client or the redirect URI itself
+   * (oauthlib's `FatalClientError`): those are shown to the user as a page, wherever they are thrown.
+   */
   readonly redirectable: boolean = true;
   /** Extra response headers (for example `Retry-After` on 503). */
   readonly headers: Readonly<Record<string, string>> = {};
@@ -68,9 +71,18 @@ export class InvalidClientError extends OAuthError {
     super(description, options);
   }
 }
-/** Unknown/unregistered `redirect_uri` or `client_id` on the authorization endpoint: shown, never redirected. */
-export class InvalidRedirectUriError extends OAuthError {
-  readonly code = 'invalid_redirect_uri';
+/**
+ * RFC 6749 §4.1.2.1: the authorization request's `client_id` is missing or not registered. The
+ * redirect URI cannot be trusted without a client, so the user is told on a page; never redirected.
+ */
+export class UnknownClientError extends InvalidRequestError {
+  override readonly redirectable = false;
+}
+/**
+ * RFC 6749 §3.1.2.3, §4.1.2.1: the `redirect_uri` does not exactly match one registered for the client,
+ * or is omitted when the client has not exactly one. Shown on a page, never redirected (§10.15).
+ */
+export class RedirectUriMismatchError extends InvalidRequestError {
   override readonly redirectable = false;
 }
 /** RFC 6749 §5.2 */

@@ -9,7 +9,7 @@ describe('ResourceServer', () => {
   let f: ReturnType<typeof resourceFixture>;
   let lookups: number;
   const server = (cache: TokenCache = new TokenCache(false)) =>
-    new ResourceServer({ realm: 'api', allowQueryToken: false }, f.tokens, f.clients, f.clock, cache);
+    new ResourceServer({ settings: { realm: 'api', allowQueryToken: false }, tokens: f.tokens, clients: f.clients, clock: f.clock, cache });
 
   beforeEach(() => {
     f = resourceFixture();

@@ -16,6 +16,16 @@ export interface ResourceServerSettings {
   allowQueryToken: boolean;
 }
 
+/** What the resource server needs. @publicApi */
+export interface ResourceServerDeps {
+  settings: ResourceServerSettings;
+  tokens: TokenStore;
+  clients: ClientStore;
+  clock: Clock;
+  /** This instance's bearer cache. */
+  cache: TokenCache;
+}
+
 /**
  * Validates bearer access tokens (RFC 6750): the framework-free core behind `BearerGuard`.
  *
@@ -32,42 +42,36 @@ export interface ResourceServerSettings {
  * resourceServer.assertScopes(auth, ['profile']);
  */
 export class ResourceServer {
-  constructor(
-    private readonly settings: ResourceServerSettings,
-    private readonly tokens: TokenStore,
-    private readonly clients: ClientStore,
-    private readonly clock: Clock,
-    private readonly cache: TokenCache,
-  ) {}
+  constructor(private readonly deps: ResourceServerDeps) {}
 
   /** Finds the request's token (RFC 6750 §2) and validates it; throws the RFC 6750 error otherwise. */
   async authenticate(request: BearerRequest): Promise<ResourceAuthorization> {
-    const token = extractBearerToken(request, this.settings.realm, this.settings.allowQueryToken);
-    if (token === undefined) throw new MissingBearerTokenError(this.settings.realm);
+    const token = extractBearerToken(request, this.deps.settings.realm, this.deps.settings.allowQueryToken);
+    if (token === undefined) throw new MissingBearerTokenError(this.deps.settings.realm);
     return this.validate(token);
   }
 
   /** Validates an access token value; throws `invalid_token` (with its challenge) when it must be refused. */
   async validate(accessToken: string): Promise<ResourceAuthorization> {
     const tokenHash = hashSecret(accessToken);
-    const now = this.clock.now();
-    const cached = this.cache.get(tokenHash, now);
+    const now = this.deps.clock.now();
+    const cached = this.deps.cache.get(tokenHash, now);
     if (cached) return cached;
 
     // A revocation may finish while the lookups below are awaited; the cache then refuses this result.
-    const lookup = this.cache.beginLookup();
+    const lookup = this.deps.cache.beginLookup();
     try {
-      const token = await this.tokens.findByHash(tokenHash);
+      const token = await this.deps.tokens.findByHash(tokenHash);
       const problem = token ? this.problemWith(token, now) : 'The access token is not recognized';
-      if (problem || !token) throw new BearerTokenError(this.settings.realm, problem ?? 'The access token is not recognized');
-      if (!(await this.clients.findById(token.clientId))) {
-        throw new BearerTokenError(this.settings.realm, 'The client this access token was issued to no longer exists');
+      if (problem || !token) throw new BearerTokenError(this.deps.settings.realm, problem ?? 'The access token is not recognized');
+      if (!(await this.deps.clients.findById(token.clientId))) {
+        throw new BearerTokenError(this.deps.settings.realm, 'The client this access token was issued to no longer exists');
       }
       const authorization = toAuthorization(token);
-      this.cache.set(tokenHash, authorization, token.grantId, now, lookup);
+      this.deps.cache.set(tokenHash, authorization, token.grantId, now, lookup);
       return authorization;
     } finally {
-      this.cache.endLookup(lookup);
+      this.deps.cache.endLookup(lookup);
     }
   }
 
@@ -76,13 +80,13 @@ export class ResourceServer {
    * read (too large, undecodable): on a protected resource it still names the realm and the error.
    */
   malformedRequest(description: string, status = 400): BearerRequestError {
-    return new BearerRequestError(this.settings.realm, description, { status });
+    return new BearerRequestError(this.deps.settings.realm, description, { status });
   }
 
   /** Throws `insufficient_scope` (403) unless the authorization holds every one of `required`. */
   assertScopes(authorization: ResourceAuthorization, required: readonly string[]): void {
     if (required.some((scope) => !authorization.scopes.includes(scope))) {
-      throw new BearerScopeError(this.settings.realm, required);
+      throw new BearerScopeError(this.deps.settings.realm, required);
     }
   }
 

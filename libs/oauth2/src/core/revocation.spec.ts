@@ -11,7 +11,14 @@ describe('TokenRevocation (RFC 7009)', () => {
   beforeEach(() => {
     f = resourceFixture();
     cache = new TokenCache({ maxEntries: 10, ttl: 30 });
-    revocation = new TokenRevocation('realm', f.clients, f.tokens, cache, f.clock, f.consents);
+    revocation = new TokenRevocation({
+      options: { realm: 'realm' },
+      clients: f.clients,
+      tokens: f.tokens,
+      consents: f.consents,
+      cache,
+      clock: f.clock,
+    });
   });
 
   it('revokes an access token alone and evicts it from the cache', async () => {
@@ -89,5 +96,47 @@ describe('TokenRevocation (RFC 7009)', () => {
     const bad = await revocation.handle(formPost({ token: 'x' }, basic(client.id, 'wrong')));
     assert.equal(bad.status, 401);
     assert.equal(bad.headers['WWW-Authenticate'], 'Basic realm="realm"');
+  });
+
+  it('answers a storage outage with a 503 temporarily_unavailable response instead of throwing, and reports it (RFC 6749 §5.2)', async () => {
+    const client = await f.client({ secret: 's' });
+    const reported: unknown[] = [];
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const tokens = Object.assign(Object.create(f.tokens), { findByHash: () => Promise.reject(down) });
+    const failing = new TokenRevocation({
+      options: { realm: 'realm' },
+      clients: f.clients,
+      tokens,
+      consents: f.consents,
+      cache,
+      clock: f.clock,
+      reportError: (e) => reported.push(e),
+    });
+    const res = await failing.handle(formPost({ token: 'x' }, basic(client.id, 's')));
+    assert.equal(res.status, 503);
+    assert.equal((res.body as { error: string }).error, 'temporarily_unavailable');
+    assert.equal(res.headers['Retry-After'], '5');
+    assert.equal(res.headers['Cache-Control'], 'no-store');
+    assert.deepEqual(reported, [down]);
+  });
+
+  it('answers an unexpected failure with a generic server_error response instead of throwing (RFC 6749 §5.2)', async () => {
+    const client = await f.client({ secret: 's' });
+    const reported: unknown[] = [];
+    const tokens = Object.assign(Object.create(f.tokens), { findByHash: () => Promise.reject(new Error('disk on fire')) });
+    const failing = new TokenRevocation({
+      options: { realm: 'realm' },
+      clients: f.clients,
+      tokens,
+      consents: f.consents,
+      cache,
+      clock: f.clock,
+      reportError: (e) => reported.push(e),
+    });
+    const res = await failing.handle(formPost({ token: 'x' }, basic(client.id, 's')));
+    assert.equal(res.status, 500);
+    assert.equal((res.body as { error: string }).error, 'server_error');
+    assert.doesNotMatch(JSON.stringify(res.body), /disk/);
+    assert.equal(reported.length, 1);
   });
 });

@@ -2,15 +2,32 @@ import type { ClientStore } from '../stores/client.store';
 import type { ConsentStore } from '../stores/consent.store';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
-import { toErrorResponse } from './error-response';
-import { InvalidRequestError, OAuthError } from './oauth.errors';
+import { respondOrError } from './error-response';
+import { InvalidRequestError } from './oauth.errors';
 import type { OAuthRequest } from './oauth-request';
 import { NO_STORE_HEADERS, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
 import { hashSecret } from './protocol/random-token';
 import { singleValuedParams } from './protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from './security-events';
+import type { ServerSettings } from './server-settings';
 import type { TokenCache } from './token-cache';
+
+/** What the revocation endpoint needs. @publicApi */
+export interface TokenRevocationDeps {
+  /** `realm` names the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
+  options: Pick<ServerSettings, 'realm'>;
+  clients: ClientStore;
+  tokens: TokenStore;
+  consents: ConsentStore;
+  /** This instance's bearer cache: revoked tokens are evicted from it at once. */
+  cache: TokenCache;
+  clock: Clock;
+  /** Told about unexpected errors (the client sees only a generic `server_error`). */
+  reportError?: (error: unknown) => void;
+  /** Told about another client's live token presented for revocation (ids and a hash prefix only). */
+  reportSecurityEvent?: SecurityEventReporter;
+}
 
 /**
  * The revocation endpoint, `POST {prefix}/revoke` (RFC 7009).
@@ -35,53 +52,39 @@ import type { TokenCache } from './token-cache';
  * @publicApi
  */
 export class TokenRevocation {
-  constructor(
-    /** `realm` of the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
-    private readonly realm: string,
-    private readonly clients: ClientStore,
-    private readonly tokens: TokenStore,
-    private readonly cache: TokenCache,
-    private readonly clock: Clock,
-    private readonly consents: ConsentStore,
-    private readonly reportSecurityEvent?: SecurityEventReporter,
-  ) {}
+  constructor(private readonly deps: TokenRevocationDeps) {}
 
   /**
-   * Handles one revocation request. Protocol errors come back as their RFC 6749 §5.2 response (RFC 7009
-   * §2.2.1); anything unexpected is thrown for the endpoint's filter to log and answer.
+   * Handles one revocation request; never throws. Protocol errors come back as their RFC 6749 §5.2
+   * response (RFC 7009 §2.2.1), anything unexpected as `server_error` or `temporarily_unavailable`.
    */
-  async handle(request: OAuthRequest): Promise<OAuthResponse> {
-    try {
-      return await this.revoke(request);
-    } catch (error) {
-      if (error instanceof OAuthError) return toErrorResponse(error, this.realm);
-      throw error;
-    }
+  handle(request: OAuthRequest): Promise<OAuthResponse> {
+    return respondOrError(() => this.revoke(request), { realm: this.deps.options.realm, reportError: this.deps.reportError });
   }
 
   private async revoke(request: OAuthRequest): Promise<OAuthResponse> {
     requireFormBody(request, 'RFC 7009 section 2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
-    const { client } = await authenticateClient(request, this.clients);
+    const { client } = await authenticateClient(request, this.deps.clients);
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7009 section 2.1)');
 
     const hash = hashSecret(params.token);
-    const token = await this.tokens.findByHash(hash);
+    const token = await this.deps.tokens.findByHash(hash);
     if (token && token.clientId !== client.id && !token.revokedAt) {
-      this.reportSecurityEvent?.(
+      this.deps.reportSecurityEvent?.(
         `${token.kind} token ${hashPrefix(hash)}… of client ${token.clientId} presented for revocation by client ${client.id}: refused, grant unchanged`,
       );
     }
     if (token && token.clientId === client.id && !token.revokedAt) {
-      const now = this.clock.now();
+      const now = this.deps.clock.now();
       if (token.kind === 'refresh') {
-        const revoked = await this.tokens.revokeGrant(token.grantId, now);
-        this.cache.evictGrant(token.grantId);
-        this.cache.evictTokens(revoked);
+        const revoked = await this.deps.tokens.revokeGrant(token.grantId, now);
+        this.deps.cache.evictGrant(token.grantId);
+        this.deps.cache.evictTokens(revoked);
         if (token.userId !== null) await this.disconnect(token.userId, client.id, now);
       } else {
-        await this.tokens.revoke(token.id, now);
-        this.cache.evictTokens([token.id]);
+        await this.deps.tokens.revoke(token.id, now);
+        this.deps.cache.evictTokens([token.id]);
       }
     }
     return { status: 200, headers: { ...NO_STORE_HEADERS } };
@@ -93,8 +96,8 @@ export class TokenRevocation {
    * off and the user can still see and revoke it.
    */
   private async disconnect(userId: string, clientId: string, now: Date): Promise<void> {
-    this.cache.evictTokens(await this.tokens.revokeForUserAndClient(userId, clientId, now));
-    await this.consents.revoke(userId, clientId);
+    this.deps.cache.evictTokens(await this.deps.tokens.revokeForUserAndClient(userId, clientId, now));
+    await this.deps.consents.revoke(userId, clientId);
   }
 }
 

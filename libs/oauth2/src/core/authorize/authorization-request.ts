@@ -1,7 +1,13 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
-import { InvalidRedirectUriError, InvalidRequestError, UnauthorizedClientError, UnsupportedResponseTypeError } from '../oauth.errors';
+import {
+  InvalidRequestError,
+  RedirectUriMismatchError,
+  UnauthorizedClientError,
+  UnknownClientError,
+  UnsupportedResponseTypeError,
+} from '../oauth.errors';
 import { isClientIdSyntax } from '../protocol/client-id';
 import { isPkceValue, type PkceMethod } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
@@ -11,7 +17,8 @@ import { singleValuedParams } from '../protocol/single-valued-params';
 /**
  * Validation of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3), in two phases:
  * 1. `resolveRedirectTarget`: `client_id` and `redirect_uri`. Until both are trusted nothing may be
- *    redirected, so every failure is an `InvalidRedirectUriError` shown as a page (§4.1.2.1, §10.15).
+ *    redirected, so every failure is shown as a page (§4.1.2.1, §10.15): `UnknownClientError` or
+ *    `RedirectUriMismatchError` (both `invalid_request`, never redirectable), or a repeated parameter.
  * 2. `validateAuthorizationRequest`: everything else; failures are redirected to the trusted URI.
  * The consent POST runs both phases again on the posted fields: nothing is trusted from the form.
  */
@@ -58,25 +65,21 @@ export interface AuthorizationRequest extends RedirectTarget {
 
 /** Phase 1: find the client and the redirect URI, or throw an error that must be shown, never redirected. */
 export async function resolveRedirectTarget(source: Readonly<Record<string, unknown>>, clients: ClientStore): Promise<RedirectTarget> {
-  let ids: Record<string, string | undefined>;
-  try {
-    ids = singleValuedParams(source, ['client_id', 'redirect_uri']);
-  } catch (error) {
-    throw new InvalidRedirectUriError((error as Error).message);
-  }
-  if (ids.client_id === undefined) throw new InvalidRedirectUriError('The request has no client_id');
+  // A repeated client_id or redirect_uri fails here, before there is a target to redirect to.
+  const ids = singleValuedParams(source, ['client_id', 'redirect_uri']);
+  if (ids.client_id === undefined) throw new UnknownClientError('The request has no client_id');
   const client = isClientIdSyntax(ids.client_id) ? await clients.findById(ids.client_id) : undefined;
-  if (!client) throw new InvalidRedirectUriError('The client_id is not registered on this server');
+  if (!client) throw new UnknownClientError('The client_id is not registered on this server');
   const state = typeof source.state === 'string' && source.state !== '' ? source.state : undefined;
   if (ids.redirect_uri !== undefined) {
     if (!isRedirectUriRegistered(client.redirectUris, ids.redirect_uri, client.applicationType)) {
-      throw new InvalidRedirectUriError('The redirect_uri is not registered for this client (exact match required)');
+      throw new RedirectUriMismatchError('The redirect_uri is not registered for this client (exact match required)');
     }
     return { client, redirectUri: ids.redirect_uri, requestedRedirectUri: ids.redirect_uri, state };
   }
   // RFC 6749 §3.1.2.3: omitting redirect_uri is allowed only when exactly one is registered.
   if (client.redirectUris.length !== 1) {
-    throw new InvalidRedirectUriError(
+    throw new RedirectUriMismatchError(
       client.redirectUris.length === 0
         ? 'This client has no redirect URI registered'
         : 'The redirect_uri parameter is required: this client has several registered',
@@ -85,16 +88,16 @@ export async function resolveRedirectTarget(source: Readonly<Record<string, unkn
   const [only] = client.redirectUris;
   // A URI stored before today's registration rules (e.g. half of a list once split on a space) is never used.
   if (!isRedirectUriRegistered(client.redirectUris, only, client.applicationType)) {
-    throw new InvalidRedirectUriError("This client's registered redirect URI is not valid: it must be registered again");
+    throw new RedirectUriMismatchError("This client's registered redirect URI is not valid: it must be registered again");
   }
   return { client, redirectUri: only, requestedRedirectUri: null, state };
 }
 
-/** Phase 2: every other rule; errors thrown here are redirectable. */
+/** Phase 2: every other rule; its errors are redirected to the trusted URI unless their class says not. */
 export function validateAuthorizationRequest(
   target: RedirectTarget,
   source: Readonly<Record<string, unknown>>,
-  options: ResolvedOAuthOptions,
+  options: ServerSettings,
 ): AuthorizationRequest {
   const params = singleValuedParams(source, [...REQUEST_PARAMS, ...options.passthroughParams]);
   const { client } = target;
@@ -119,7 +122,7 @@ export function validateAuthorizationRequest(
 function validatePkce(
   client: OAuthClient,
   params: Record<string, string | undefined>,
-  options: ResolvedOAuthOptions,
+  options: ServerSettings,
 ): Pick<AuthorizationRequest, 'codeChallenge' | 'codeChallengeMethod'> {
   const challenge = params.code_challenge;
   const method = params.code_challenge_method;

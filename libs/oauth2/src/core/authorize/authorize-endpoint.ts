@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { ClientStore } from '../../stores/client.store';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
@@ -8,7 +8,7 @@ import { asOAuthError } from '../error-response';
 import type { OAuthInteraction, OAuthUser } from '../oauth-interaction';
 import type { OAuthRequest } from '../oauth-request';
 import { redirectResponse, type OAuthResponse } from '../oauth-response';
-import { AccessDeniedError, ConsentRequiredError, InvalidRedirectUriError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
+import { AccessDeniedError, ConsentRequiredError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { hashSecret, randomId, randomToken } from '../protocol/random-token';
 import {
@@ -22,7 +22,7 @@ import type { ConsentForm } from './consent-form';
 
 /** What the authorization endpoint needs. */
 export interface AuthorizeEndpointDeps {
-  options: ResolvedOAuthOptions;
+  options: ServerSettings;
   clients: ClientStore;
   codes: CodeStore;
   consents: ConsentStore;
@@ -38,17 +38,17 @@ export interface AuthorizeEndpointDeps {
  * The authorization endpoint (RFC 6749 §4.1.1–§4.1.2): `GET {prefix}/auth` validates the request,
  * sends the user to log in or to consent, and issues a code; `POST {prefix}/auth` takes the consent
  * decision. Consent is remembered for confidential clients only, unless `rememberPublicClientConsent`
- * (RFC 8252 §8.6); a page shown again marks the scopes approved before. Order matters: the client and redirect URI are checked before anything may be
- * redirected (§4.1.2.1); the CSRF token before the posted request is acted on (§10.12).
+ * (RFC 8252 §8.6); a page shown again marks the scopes approved before. Order matters: the client and
+ * redirect URI are checked before anything may be redirected (§4.1.2.1); the CSRF token before the
+ * posted request is acted on (§10.12). Whether an error is redirected is decided by its class
+ * (`OAuthError.redirectable`), in `respond` alone.
  */
 export class AuthorizeEndpoint {
   constructor(private readonly deps: AuthorizeEndpointDeps) {}
 
   /** GET: validate, then log in, show consent, or redirect with a code. */
-  async handleRequest(req: OAuthRequest): Promise<OAuthResponse> {
-    const { interaction, target, failure } = await this.prelude(req, req.query);
-    if (failure) return failure;
-    try {
+  handleRequest(req: OAuthRequest): Promise<OAuthResponse> {
+    return this.respond(req, req.query, async (target, interaction) => {
       const request = validateAuthorizationRequest(target, req.query, this.deps.options);
       const user = await interaction.currentUser(req);
       if (request.prompt.has('none') && !user) throw new LoginRequiredError('The user is not logged in');
@@ -60,29 +60,61 @@ export class AuthorizeEndpoint {
       if (covered && this.remembersConsent(request) && !request.prompt.has('consent')) return await this.issueCode(request, user);
       if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes for this client');
       return await this.deps.consentForm.render(request, user, req, interaction, approved);
-    } catch (error) {
-      return this.redirectError(target, error);
-    }
+    });
   }
 
   /** POST: check the CSRF token, re-validate the posted request, then allow (code) or deny (access_denied). */
-  async handleDecision(req: OAuthRequest): Promise<OAuthResponse> {
-    const { interaction, target, failure } = await this.prelude(req, req.body);
-    if (failure) return failure;
-    const user = await interaction.currentUser(req);
-    if (!user) return errorPage(403, 'Not signed in', 'Your session has ended. Return to the application and start again.');
-    if (!this.deps.consentForm.verify(req, user.id)) {
-      return errorPage(403, 'Request refused', 'This approval form is invalid or has expired. Return to the application and start again.');
-    }
-    try {
+  handleDecision(req: OAuthRequest): Promise<OAuthResponse> {
+    return this.respond(req, req.body, async (target, interaction) => {
+      const user = await interaction.currentUser(req);
+      if (!user) return errorPage(403, 'Not signed in', 'Your session has ended. Return to the application and start again.');
+      if (!this.deps.consentForm.verify(req, user.id)) {
+        return errorPage(
+          403,
+          'Request refused',
+          'This approval form is invalid or has expired. Return to the application and start again.',
+        );
+      }
       const request = validateAuthorizationRequest(target, req.body, this.deps.options);
       const decision = req.body.decision;
       if (decision === 'deny') throw new AccessDeniedError('The user denied the request');
       if (decision !== 'allow') throw new InvalidRequestError('The decision must be allow or deny');
       await this.deps.consents.grant(user.id, request.client.id, request.scopes, this.deps.clock.now());
       return await this.issueCode(request, user);
+    });
+  }
+
+  /**
+   * The one place an authorization error becomes a response. The error's class decides where it
+   * goes: a redirectable error goes to the client's redirect URI once that URI is trusted (RFC 6749
+   * §4.1.2.1); anything else, and every error before the client and redirect URI are checked, is
+   * shown as a page, so an untrusted URI is never redirected to (§3.1.2.4, §10.15).
+   */
+  private async respond(
+    req: OAuthRequest,
+    source: Readonly<Record<string, unknown>>,
+    handle: (target: RedirectTarget, interaction: OAuthInteraction) => Promise<OAuthResponse>,
+  ): Promise<OAuthResponse> {
+    let target: RedirectTarget | undefined;
+    try {
+      assertSecureTransport(req, this.deps.options.requireHttps);
+      const interaction = this.deps.interaction;
+      if (!interaction) {
+        return errorPage(
+          500,
+          'Server configuration error',
+          'The authorization endpoint has no OAuthInteraction: pass `interaction` to OAuthModule.forRoot().',
+        );
+      }
+      target = await resolveRedirectTarget(source, this.deps.clients);
+      return await handle(target, interaction);
     } catch (error) {
-      return this.redirectError(target, error);
+      const oauth = asOAuthError(error);
+      if (oauth.status >= 500) this.deps.reportError?.(error);
+      if (oauth.redirectable && target) return errorRedirect(target, this.deps.options.issuer, oauth);
+      return oauth.status >= 500
+        ? errorPage(oauth.status, 'Service unavailable', oauth.description ?? 'Try again later')
+        : errorPage(oauth.status, 'Invalid request', oauth.description ?? 'The request is not valid');
     }
   }
 
@@ -94,40 +126,6 @@ export class AuthorizeEndpoint {
    */
   private remembersConsent(request: AuthorizationRequest): boolean {
     return request.client.secretHash !== null || this.deps.options.rememberPublicClientConsent;
-  }
-
-  /** Checks shared by GET and POST whose failures are pages, never redirects. */
-  private async prelude(
-    req: OAuthRequest,
-    source: Readonly<Record<string, unknown>>,
-  ): Promise<
-    | { interaction: OAuthInteraction; target: RedirectTarget; failure?: undefined }
-    | { failure: OAuthResponse; interaction?: undefined; target?: undefined }
-  > {
-    try {
-      assertSecureTransport(req, this.deps.options.requireHttps);
-    } catch (error) {
-      return { failure: errorPage(400, 'HTTPS required', (error as Error).message) };
-    }
-    const interaction = this.deps.interaction;
-    if (!interaction) {
-      return {
-        failure: errorPage(
-          500,
-          'Server configuration error',
-          'The authorization endpoint has no OAuthInteraction: pass `interaction` to OAuthModule.forRoot().',
-        ),
-      };
-    }
-    try {
-      return { interaction, target: await resolveRedirectTarget(source, this.deps.clients) };
-    } catch (error) {
-      if (error instanceof InvalidRedirectUriError)
-        return { failure: errorPage(400, 'Invalid request', error.description ?? 'Invalid client') };
-      this.deps.reportError?.(error);
-      const oauth = asOAuthError(error);
-      return { failure: errorPage(oauth.status, 'Service unavailable', oauth.description ?? 'Try again later') };
-    }
   }
 
   /** RFC 6749 §4.1.2: a single-use code bound to the client, redirect URI, PKCE challenge, scopes and user. */
@@ -149,12 +147,6 @@ export class AuthorizeEndpoint {
       replayedAt: null,
     });
     return authorizationRedirect(request, this.deps.options.issuer, { code, ...request.passthrough });
-  }
-
-  private redirectError(target: RedirectTarget, error: unknown): OAuthResponse {
-    const oauth = asOAuthError(error);
-    if (oauth.status >= 500) this.deps.reportError?.(error);
-    return errorRedirect(target, this.deps.options.issuer, oauth);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { Clock } from '../clock';
 import { htmlResponse, renderConsentPage } from '../consent-page';
 import type { ConsentView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
@@ -14,16 +14,19 @@ export const CSRF_FIELD = 'csrf_token';
 
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
 
+/** What the consent form needs. @publicApi */
+export interface ConsentFormDeps {
+  options: ServerSettings;
+  csrf: ConsentCsrf;
+  clock: Clock;
+}
+
 /**
  * The consent form: renders it (built-in page or the host's `renderConsent`) with its CSRF cookie
  * and token, and checks a posted decision against them (RFC 6749 §10.12). See `ConsentCsrf` for the design.
  */
 export class ConsentForm {
-  constructor(
-    private readonly options: ResolvedOAuthOptions,
-    private readonly csrf: ConsentCsrf,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ConsentFormDeps) {}
 
   /**
    * The consent page for a validated request, with the cookie set (or kept) and the form token bound
@@ -37,19 +40,19 @@ export class ConsentForm {
     approved: readonly string[] = [],
   ): Promise<OAuthResponse> {
     const existing = req.cookies[CONSENT_COOKIE];
-    const cookie = existing && COOKIE_VALUE.test(existing) ? existing : this.csrf.newCookieValue();
+    const cookie = existing && COOKIE_VALUE.test(existing) ? existing : this.deps.csrf.newCookieValue();
     const fields: Record<string, string> = {};
     for (const name of this.boundParams()) {
       const value = request.params[name];
       if (value !== undefined) fields[name] = value;
     }
-    fields[CSRF_FIELD] = this.csrf.token(cookie, user.id, this.canonical(request.params)!, this.clock.now());
+    fields[CSRF_FIELD] = this.deps.csrf.token(cookie, user.id, this.canonical(request.params)!, this.deps.clock.now());
     const view: ConsentView = {
       client: { id: request.client.id, name: request.client.name },
       user,
       scopes: request.scopes.map((name) => ({
         name,
-        description: this.options.scopes[name] ?? name,
+        description: this.deps.options.scopes[name] ?? name,
         alreadyApproved: approved.includes(name),
       })),
       action: new URL(req.url, 'http://localhost').pathname,
@@ -65,12 +68,12 @@ export class ConsentForm {
     const token = req.body[CSRF_FIELD];
     const pending = this.canonical(req.body);
     if (typeof token !== 'string' || pending === undefined) return false;
-    return this.csrf.verify(token, req.cookies[CONSENT_COOKIE], userId, pending, this.clock.now());
+    return this.deps.csrf.verify(token, req.cookies[CONSENT_COOKIE], userId, pending, this.deps.clock.now());
   }
 
   /** Every parameter the token binds: the request's and the configured passthrough ones. */
   private boundParams(): string[] {
-    return [...REQUEST_PARAMS, ...this.options.passthroughParams];
+    return [...REQUEST_PARAMS, ...this.deps.options.passthroughParams];
   }
 
   /** One string for the pending request (undefined if a value is not a single string, e.g. repeated). */

@@ -14,6 +14,19 @@ import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
 import type { TokenIssuer } from './token-issuer';
 
+/** What the authorization_code grant needs. @publicApi */
+export interface AuthorizationCodeGrantDeps {
+  codes: CodeStore;
+  tokens: TokenStore;
+  consents: ConsentStore;
+  issuer: TokenIssuer;
+  clock: Clock;
+  /** Evicts a family revoked on code replay from this instance at once. */
+  cache?: TokenCache;
+  /** Told about another client's code presented here (ids and a hash prefix only). */
+  reportSecurityEvent?: SecurityEventReporter;
+}
+
 /**
  * The authorization_code grant (RFC 6749 §4.1.3):
  * - the code is consumed atomically, once, across instances (`CodeStore.consume`); a replay revokes
@@ -30,15 +43,7 @@ import type { TokenIssuer } from './token-issuer';
 export class AuthorizationCodeGrant implements Grant {
   readonly grantType = 'authorization_code' as const;
 
-  constructor(
-    private readonly codes: CodeStore,
-    private readonly tokens: TokenStore,
-    private readonly consents: ConsentStore,
-    private readonly issuer: TokenIssuer,
-    private readonly clock: Clock,
-    private readonly cache?: TokenCache,
-    private readonly reportSecurityEvent?: SecurityEventReporter,
-  ) {}
+  constructor(private readonly deps: AuthorizationCodeGrantDeps) {}
 
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
     const params = singleValuedParams(body, ['code', 'redirect_uri', 'code_verifier']);
@@ -46,20 +51,20 @@ export class AuthorizationCodeGrant implements Grant {
     if (params.code_verifier !== undefined && !isPkceValue(params.code_verifier)) {
       throw new InvalidRequestError('code_verifier must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.1)');
     }
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const codeHash = hashSecret(params.code);
     // A code's client never changes, so this read cannot be raced into a wrong answer.
-    const presented = await this.codes.find(codeHash);
+    const presented = await this.deps.codes.find(codeHash);
     if (presented && presented.clientId !== client.id) {
-      this.reportSecurityEvent?.(
+      this.deps.reportSecurityEvent?.(
         `authorization code ${hashPrefix(codeHash)}… of client ${presented.clientId} presented by client ${client.id}: refused, code unchanged`,
       );
       throw new InvalidGrantError('The authorization code was issued to another client');
     }
-    const found = await this.codes.consume(codeHash, now);
+    const found = await this.deps.codes.consume(codeHash, now);
     if (found.outcome === 'invalid') throw new InvalidGrantError('The authorization code is invalid or expired');
     if (found.outcome === 'replayed') {
-      await revokeFamily(this.tokens, this.cache, found.code.grantId, now);
+      await revokeFamily(this.deps.tokens, this.deps.cache, found.code.grantId, now);
       throw new InvalidGrantError('The authorization code was already used; the tokens issued from it are revoked');
     }
     const code = found.code;
@@ -76,27 +81,27 @@ export class AuthorizationCodeGrant implements Grant {
       throw new InvalidGrantError('This code was issued without PKCE, so no code_verifier is expected');
     }
 
-    const minted = this.issuer.mint({
+    const minted = this.deps.issuer.mint({
       client,
       userId: code.userId,
       scopes: code.scopes,
       grantId: code.grantId,
       parentId: null,
-      withRefresh: this.issuer.mayRefresh(client, code.scopes),
+      withRefresh: this.deps.issuer.mayRefresh(client, code.scopes),
       now,
     });
-    await this.tokens.save(minted.tokens);
+    await this.deps.tokens.save(minted.tokens);
     // A replay revokes the grant right after `consume` marked it replayed, but its revokeGrant may run
     // before this save commits and so miss these tokens. Hence this read, after the save committed.
     // If the replay's revokeGrant statement missed our rows, our save committed after that statement
     // began, so after the replay mark committed (the replayer awaits the mark first); this read begins
     // after our save committed, so it sees the mark. Either the replay revoked our tokens or we do:
     // no interleaving leaves them live, under READ COMMITTED, without a cross-store transaction.
-    if (await this.codes.isReplayed(codeHash)) {
-      await revokeFamily(this.tokens, this.cache, code.grantId, now);
+    if (await this.deps.codes.isReplayed(codeHash)) {
+      await revokeFamily(this.deps.tokens, this.deps.cache, code.grantId, now);
       throw new InvalidGrantError('The authorization code was used twice; the tokens issued from it are revoked');
     }
-    await this.consents.touch(code.userId, client.id, now);
+    await this.deps.consents.touch(code.userId, client.id, now);
     return minted.response;
   }
 }

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import { UnauthorizedClientError } from '../oauth.errors';
@@ -9,6 +9,14 @@ import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant, TokenResponseBody } from './grant';
 import type { TokenIssuer } from './token-issuer';
 
+/** What the client_credentials grant needs. @publicApi */
+export interface ClientCredentialsGrantDeps {
+  options: ServerSettings;
+  tokens: TokenStore;
+  issuer: TokenIssuer;
+  clock: Clock;
+}
+
 /**
  * The client_credentials grant (RFC 6749 §4.4): a confidential client acting for itself.
  * - only confidential clients (§4.4: "MUST only be used by confidential clients");
@@ -18,20 +26,20 @@ import type { TokenIssuer } from './token-issuer';
 export class ClientCredentialsGrant implements Grant {
   readonly grantType = 'client_credentials' as const;
 
-  constructor(
-    private readonly options: ResolvedOAuthOptions,
-    private readonly tokens: TokenStore,
-    private readonly issuer: TokenIssuer,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: ClientCredentialsGrantDeps) {}
 
   async handle(body: Readonly<Record<string, unknown>>, { client, method }: AuthenticatedClient): Promise<TokenResponseBody> {
     if (method === 'none') throw new UnauthorizedClientError('A public client cannot use the client_credentials grant');
     const { scope } = singleValuedParams(body, ['scope']);
-    const scopes = grantableScopes(parseScope(scope), client.scopes, Object.keys(this.options.scopes), this.options.defaultScopes);
-    const now = this.clock.now();
-    const minted = this.issuer.mint({ client, userId: null, scopes, grantId: randomId(), parentId: null, withRefresh: false, now });
-    await this.tokens.save(minted.tokens);
+    const scopes = grantableScopes(
+      parseScope(scope),
+      client.scopes,
+      Object.keys(this.deps.options.scopes),
+      this.deps.options.defaultScopes,
+    );
+    const now = this.deps.clock.now();
+    const minted = this.deps.issuer.mint({ client, userId: null, scopes, grantId: randomId(), parentId: null, withRefresh: false, now });
+    await this.deps.tokens.save(minted.tokens);
     return minted.response;
   }
 }

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OAuthModuleOptions } from '../../oauth-module-options.interface';
 import { AuthorizationServer } from '../authorization-server';
 import { makeCore, tokenPost } from '../core-test.spec-helper';
 import { hashSecret } from '../protocol/random-token';
 import type { TokenResponseBody } from './grant';
 
+/** The module options a test may override, as `makeCore` takes them. */
+type CoreOptions = NonNullable<Parameters<typeof makeCore>[0]>;
+
 const DAY = 24 * 3600;
 
-async function connected(grace: number, overrides: Partial<OAuthModuleOptions> = {}) {
+async function connected(grace: number, overrides: CoreOptions = {}) {
   const core = makeCore({ refreshTokenGracePeriod: grace, requirePkce: 'public', ...overrides });
   const { client, clientSecret } = await core.registry.register({ name: 'App', redirectUris: ['https://app.example/cb'] });
   const creds = { id: client.id, secret: clientSecret! };
@@ -34,7 +36,7 @@ async function connected(grace: number, overrides: Partial<OAuthModuleOptions> =
   const refresh = (token: string, server = core.server) =>
     server.handleTokenRequest(tokenPost({ grant_type: 'refresh_token', refresh_token: token }, creds));
   /** Another server process on the same stores, with its own options (its own key when `secret` is unset). */
-  const instance = (options: Partial<OAuthModuleOptions> = {}) =>
+  const instance = (options: CoreOptions = {}) =>
     new AuthorizationServer({
       ...core.stores,
       clock: core.clock,

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { OAuthToken } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
@@ -16,6 +16,20 @@ import type { Grant, TokenResponseBody } from './grant';
 import type { MintedTokens, TokenIssuer } from './token-issuer';
 
 const REUSED = 'The refresh token was already used; every token of this grant is revoked';
+
+/** What the refresh_token grant needs. @publicApi */
+export interface RefreshTokenGrantDeps {
+  options: ServerSettings;
+  tokens: TokenStore;
+  consents: ConsentStore;
+  issuer: TokenIssuer;
+  successors: RefreshSuccessors;
+  clock: Clock;
+  /** Evicts a family revoked on refresh token reuse from this instance at once. */
+  cache?: TokenCache;
+  /** Told about another client's refresh token presented here (ids and a hash prefix only). */
+  reportSecurityEvent?: SecurityEventReporter;
+}
 
 /**
  * The refresh_token grant (RFC 6749 §6) with rotation (RFC 9700 §4.14.2):
@@ -39,27 +53,18 @@ const REUSED = 'The refresh token was already used; every token of this grant is
 export class RefreshTokenGrant implements Grant {
   readonly grantType = 'refresh_token' as const;
 
-  constructor(
-    private readonly options: ResolvedOAuthOptions,
-    private readonly tokens: TokenStore,
-    private readonly consents: ConsentStore,
-    private readonly issuer: TokenIssuer,
-    private readonly successors: RefreshSuccessors,
-    private readonly clock: Clock,
-    private readonly cache?: TokenCache,
-    private readonly reportSecurityEvent?: SecurityEventReporter,
-  ) {}
+  constructor(private readonly deps: RefreshTokenGrantDeps) {}
 
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
     const params = singleValuedParams(body, ['refresh_token', 'scope']);
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is required');
     const requested = parseScope(params.scope);
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const hash = hashSecret(params.refresh_token);
-    let token = await this.tokens.findByHash(hash);
+    let token = await this.deps.tokens.findByHash(hash);
     if (!token || token.kind !== 'refresh') throw new InvalidGrantError('The refresh token is invalid');
     if (token.clientId !== client.id) {
-      this.reportSecurityEvent?.(
+      this.deps.reportSecurityEvent?.(
         `refresh token ${hashPrefix(hash)}… of client ${token.clientId} presented by client ${client.id}: refused, grant unchanged`,
       );
       throw new InvalidGrantError('The refresh token was issued to another client');
@@ -73,11 +78,11 @@ export class RefreshTokenGrant implements Grant {
       if (token.revokedAt) throw new InvalidGrantError('The refresh token has been revoked');
       if (token.expiresAt <= now) throw new InvalidGrantError('The refresh token has expired');
       if (token.rotatedAt === null) {
-        const deadline = this.issuer.grantDeadline(token.grantCreatedAt);
+        const deadline = this.deps.issuer.grantDeadline(token.grantCreatedAt);
         if (deadline && deadline <= now) {
           throw new InvalidGrantError('The grant has reached its absolute lifetime; the user must authorize again');
         }
-        const minted = this.issuer.mint({
+        const minted = this.deps.issuer.mint({
           client,
           userId: token.userId,
           scopes,
@@ -87,14 +92,14 @@ export class RefreshTokenGrant implements Grant {
           withRefresh: true,
           now,
           grantCreatedAt: token.grantCreatedAt,
-          values: this.successors.derive(params.refresh_token),
+          values: this.deps.successors.derive(params.refresh_token),
         });
-        if ((await this.tokens.rotate(token.id, minted.tokens, now)) === 'rotated') return this.issued(token, minted, now);
-        token = await this.tokens.findByHash(hash);
+        if ((await this.deps.tokens.rotate(token.id, minted.tokens, now)) === 'rotated') return this.issued(token, minted, now);
+        token = await this.deps.tokens.findByHash(hash);
         continue;
       }
       if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, now);
-      await revokeFamily(this.tokens, this.cache, token.grantId, now);
+      await revokeFamily(this.deps.tokens, this.deps.cache, token.grantId, now);
       throw new InvalidGrantError(REUSED);
     }
     throw new InvalidGrantError('The refresh token is invalid');
@@ -105,9 +110,9 @@ export class RefreshTokenGrant implements Grant {
    * if it is still the unused child of `parent`. Writes nothing unless it detects reuse.
    */
   private async retried(parent: OAuthToken, presented: string, now: Date): Promise<TokenResponseBody> {
-    const values = this.successors.derive(presented);
-    const refresh = await this.tokens.findByHash(hashSecret(values.refresh));
-    const access = await this.tokens.findByHash(hashSecret(values.access));
+    const values = this.deps.successors.derive(presented);
+    const refresh = await this.deps.tokens.findByHash(hashSecret(values.refresh));
+    const access = await this.deps.tokens.findByHash(hashSecret(values.access));
     if (!refresh || refresh.kind !== 'refresh' || refresh.parentId !== parent.id || !access || access.parentId !== parent.id) {
       // Derived under another key (a per-process key on another instance), or from before this rule.
       throw new InvalidGrantError(
@@ -115,7 +120,7 @@ export class RefreshTokenGrant implements Grant {
       );
     }
     if (refresh.rotatedAt || refresh.revokedAt) {
-      await revokeFamily(this.tokens, this.cache, parent.grantId, now);
+      await revokeFamily(this.deps.tokens, this.deps.cache, parent.grantId, now);
       throw new InvalidGrantError(REUSED);
     }
     return {
@@ -128,12 +133,12 @@ export class RefreshTokenGrant implements Grant {
   }
 
   private withinGracePeriod(token: OAuthToken, now: Date): boolean {
-    const grace = this.options.refreshTokenGracePeriod;
+    const grace = this.deps.options.refreshTokenGracePeriod;
     return grace > 0 && token.rotatedAt !== null && now.getTime() - token.rotatedAt.getTime() <= grace * 1000;
   }
 
   private async issued(token: OAuthToken, minted: MintedTokens, now: Date): Promise<TokenResponseBody> {
-    if (token.userId !== null) await this.consents.touch(token.userId, token.clientId, now);
+    if (token.userId !== null) await this.deps.consents.touch(token.userId, token.clientId, now);
     return minted.response;
   }
 }

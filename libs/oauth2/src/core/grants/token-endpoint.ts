@@ -1,5 +1,6 @@
 import type { ClientStore } from '../../stores/client.store';
-import { toErrorResponse } from '../error-response';
+import { respondOrError } from '../error-response';
+import type { ServerSettings } from '../server-settings';
 import type { OAuthRequest } from '../oauth-request';
 import { jsonResponse, type OAuthResponse } from '../oauth-response';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../oauth.errors';
@@ -10,6 +11,16 @@ import type { Grant } from './grant';
 
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
+/** What the token endpoint needs. @publicApi */
+export interface TokenEndpointDeps {
+  /** `realm` names the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
+  options: Pick<ServerSettings, 'requireHttps' | 'realm'>;
+  clients: ClientStore;
+  grants: readonly Grant[];
+  /** Told about unexpected errors (the client sees only a generic `server_error`). */
+  reportError?: (error: unknown) => void;
+}
+
 /**
  * The token endpoint (RFC 6749 §3.2, §5): a form-encoded POST; checks the grant type, authenticates
  * the client (§2.3), checks the client may use the grant (§5.2 `unauthorized_client`), then hands
@@ -18,27 +29,20 @@ const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 export class TokenEndpoint {
   private readonly grants: ReadonlyMap<string, Grant>;
 
-  constructor(
-    private readonly clients: ClientStore,
-    grants: readonly Grant[],
-    private readonly settings: { requireHttps: boolean; realm: string; reportError?: (error: unknown) => void },
-  ) {
-    this.grants = new Map(grants.map((g) => [g.grantType, g]));
+  constructor(private readonly deps: TokenEndpointDeps) {
+    this.grants = new Map(deps.grants.map((g) => [g.grantType, g]));
   }
 
   /** Answer one token request; never throws. */
-  async handle(req: OAuthRequest): Promise<OAuthResponse> {
-    try {
-      return jsonResponse(200, await this.exchange(req));
-    } catch (error) {
-      const response = toErrorResponse(error, this.settings.realm);
-      if (response.status >= 500) this.settings.reportError?.(error);
-      return response;
-    }
+  handle(req: OAuthRequest): Promise<OAuthResponse> {
+    return respondOrError(async () => jsonResponse(200, await this.exchange(req)), {
+      realm: this.deps.options.realm,
+      reportError: this.deps.reportError,
+    });
   }
 
   private async exchange(req: OAuthRequest): Promise<unknown> {
-    assertSecureTransport(req, this.settings.requireHttps);
+    assertSecureTransport(req, this.deps.options.requireHttps);
     const contentType = req.headers['content-type'];
     if (typeof contentType !== 'string' || !FORM_CONTENT_TYPE.test(contentType)) {
       throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
@@ -47,7 +51,7 @@ export class TokenEndpoint {
     if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required');
     const grant = this.grants.get(grantType);
     if (!grant) throw new UnsupportedGrantTypeError(`The grant type "${grantType}" is not supported`);
-    const authenticated = await authenticateClient(req, this.clients);
+    const authenticated = await authenticateClient(req, this.deps.clients);
     if (!authenticated.client.grantTypes.includes(grant.grantType)) {
       throw new UnauthorizedClientError(`This client may not use the ${grant.grantType} grant`);
     }

@@ -1,4 +1,4 @@
-import type { ResolvedOAuthOptions } from '../../oauth-options';
+import type { ServerSettings } from '../server-settings';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
 import { formatScope } from '../protocol/scope';
 import { hashSecret, randomId, randomToken } from '../protocol/random-token';
@@ -40,7 +40,7 @@ export interface MintedTokens {
  * (`refreshTokenAbsoluteTtl` from the first issuance).
  */
 export class TokenIssuer {
-  constructor(private readonly options: ResolvedOAuthOptions) {}
+  constructor(private readonly options: ServerSettings) {}
 
   /**
    * A refresh token is issued only to a client allowed the refresh_token grant and, when

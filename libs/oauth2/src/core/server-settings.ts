@@ -1,0 +1,32 @@
+/**
+ * The settings the core works with, after the module has applied the defaults and validated them.
+ * The core owns this shape so that it never loads the option schema (and its validation library):
+ * `resolveOAuthOptions` produces it, and a host that builds the core by hand can write one directly.
+ * @publicApi
+ */
+export interface ServerSettings {
+  /** The authorization server's issuer identifier (RFC 8414 §2), also the `iss` of responses (RFC 9207). */
+  issuer: string;
+  /** The path the endpoints are mounted under, without leading or trailing slashes. */
+  prefix: string;
+  /** Every scope the server knows, with the text the consent screen shows. */
+  scopes: Readonly<Record<string, string>>;
+  defaultScopes: readonly string[];
+  passthroughParams: readonly string[];
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  /** Seconds from a grant's first issuance after which it can no longer be refreshed; 0 = unbounded. */
+  refreshTokenAbsoluteTtl: number;
+  authorizationCodeTtl: number;
+  refreshTokenGracePeriod: number;
+  requirePkce: 'all' | 'public';
+  allowPlainPkce: boolean;
+  offlineAccessScope: string | false;
+  rememberPublicClientConsent: boolean;
+  requireHttps: boolean;
+  bearer: { allowQueryToken: boolean; cache: { maxEntries: number; ttl: number } | false };
+  /** `realm` of the `WWW-Authenticate` challenges (RFC 6750 §3, RFC 7617 §2). */
+  realm: string;
+  /** The server key (CSRF tokens, refresh successors); undefined = a random key per process. */
+  secret: string | undefined;
+}
