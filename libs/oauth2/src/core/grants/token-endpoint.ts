@@ -4,11 +4,10 @@ import type { OAuthRequest } from '../oauth-request';
 import { jsonResponse, type OAuthResponse } from '../oauth-response';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../oauth.errors';
 import { authenticateClient } from '../protocol/client-authentication';
+import { isFormContentType } from '../protocol/form-content-type';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant } from './grant';
-
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /**
  * The token endpoint (RFC 6749 §3.2, §5): a form-encoded POST; checks the grant type, authenticates
@@ -39,8 +38,7 @@ export class TokenEndpoint {
 
   private async exchange(req: OAuthRequest): Promise<unknown> {
     assertSecureTransport(req, this.settings.requireHttps);
-    const contentType = req.headers['content-type'];
-    if (typeof contentType !== 'string' || !FORM_CONTENT_TYPE.test(contentType)) {
+    if (!isFormContentType(req.headers['content-type'])) {
       throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
     }
     const { grant_type: grantType } = singleValuedParams(req.body, ['grant_type']);
