@@ -26,7 +26,7 @@ export { Clock, SystemClock, ManualClock } from './core/clock';
 export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
 export type { OAuthRequest } from './core/oauth-request';
 export { ClientRegistry, ClientRegistrationError, type ClientRegistration, type RegisteredClient } from './core/client-registry';
-export { hashSecret } from './core/protocol/random-token';
+export { hashSecret } from './core/protocol/credentials';
 export * from './stores/models';
 export { ClientStore } from './stores/client.store';
 export { CodeStore, type CodeConsumption } from './stores/code.store';

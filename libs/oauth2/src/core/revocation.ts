@@ -8,7 +8,7 @@ import type { OAuthRequest } from './oauth-request';
 import { NO_STORE_HEADERS, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
 import { isFormContentType } from './protocol/form-content-type';
-import { hashSecret } from './protocol/random-token';
+import { hashSecret } from './protocol/credentials';
 import { singleValuedParams } from './protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from './security-events';
 import type { TokenCache } from './token-cache';

@@ -10,7 +10,7 @@ import type { OAuthRequest } from '../oauth-request';
 import { redirectResponse, type OAuthResponse } from '../oauth-response';
 import { AccessDeniedError, ConsentRequiredError, InvalidRedirectUriError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
 import { assertSecureTransport } from '../protocol/https-requirement';
-import { hashSecret, randomId, randomToken } from '../protocol/random-token';
+import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import {
   resolveRedirectTarget,
   validateAuthorizationRequest,

@@ -3,7 +3,7 @@ import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import { UnauthorizedClientError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
-import { randomId } from '../protocol/random-token';
+import { randomId } from '../protocol/credentials';
 import { grantableScopes, parseScope } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant, TokenResponseBody } from './grant';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { OAuthModuleOptions } from '../../oauth-module-options.interface';
 import { AuthorizationServer } from '../authorization-server';
 import { makeCore, tokenPost } from '../core-test.spec-helper';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 import type { TokenResponseBody } from './grant';
 
 const DAY = 24 * 3600;

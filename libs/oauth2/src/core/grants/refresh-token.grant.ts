@@ -7,7 +7,7 @@ import type { TokenCache } from '../token-cache';
 import { revokeFamily } from './revoke-family';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 import type { RefreshSuccessors } from '../protocol/refresh-successor';
 import { formatScope, parseScope, scopesOutside } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';

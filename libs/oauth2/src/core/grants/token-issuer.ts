@@ -1,7 +1,7 @@
 import type { ResolvedOAuthOptions } from '../../oauth-options';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
 import { formatScope } from '../protocol/scope';
-import { hashSecret, randomId, randomToken } from '../protocol/random-token';
+import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import type { SuccessorValues } from '../protocol/refresh-successor';
 import type { TokenResponseBody } from './grant';
 

@@ -4,7 +4,7 @@ import type { OAuthClient } from '../../stores/models';
 import { InvalidClientError, InvalidRequestError } from '../oauth.errors';
 import { isClientIdSyntax } from './client-id';
 import { parseBasicCredentials } from './http-basic';
-import { constantTimeEqual, hashSecret } from './random-token';
+import { constantTimeEqual, hashSecret } from './credentials';
 import { singleValuedParams } from './single-valued-params';
 
 /**
