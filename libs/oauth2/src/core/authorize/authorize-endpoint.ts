@@ -3,7 +3,7 @@ import type { ClientStore } from '../../stores/client.store';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
-import { htmlResponse, renderErrorPage } from '../consent-page';
+import { htmlResponse, renderErrorPage } from '../html-pages';
 import { asOAuthError } from '../error-response';
 import type { OAuthInteraction, OAuthUser } from '../oauth-interaction';
 import type { OAuthRequest } from '../oauth-request';
