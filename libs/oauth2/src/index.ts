@@ -56,7 +56,7 @@ export { MissingBearerTokenError, BearerRequestError, BearerTokenError, BearerSc
 export type { BearerRequest } from './core/bearer-credentials';
 export { BearerGuard } from './http/bearer.guard';
 export { Scopes } from './http/scopes.decorator';
-export { Public, SkipBearer } from './http/public.decorator';
+export { Public, SkipBearer } from './http/skip-bearer.decorator';
 export { OAuthAuthorization } from './http/oauth-authorization.decorator';
 export { AuthorizationServer, type AuthorizationServerDeps } from './core/authorization-server';
 export { AuthorizationServerMetadata, buildMetadata, endpointUrl, type MetadataExtension } from './core/metadata';

@@ -2,7 +2,7 @@ import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { AuthorizationServer } from '../core/authorization-server';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { SkipBearer } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 
 /** `GET {prefix}/auth` (authorization request) and `POST {prefix}/auth` (consent decision). */
 @Controller()

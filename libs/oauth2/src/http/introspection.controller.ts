@@ -3,7 +3,7 @@ import { TokenIntrospection } from '../core/introspection';
 import { ClientAuthenticationRateLimit } from './client-authentication-rate-limit';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { SkipBearer } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 
 /** `POST {prefix}/introspect` (RFC 7662). `@SkipBearer()`: a host's global `BearerGuard` (APP_GUARD) must not lock out the endpoint. */
 @Controller()

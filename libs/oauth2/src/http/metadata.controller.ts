@@ -2,7 +2,7 @@ import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { AuthorizationServerMetadata } from '../core/metadata';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { SkipBearer } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 
 const WELL_KNOWN = '.well-known/oauth-authorization-server';
 

@@ -2,7 +2,7 @@ import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/commo
 import { AuthorizationServer } from '../core/authorization-server';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { SkipBearer } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 import { TokenRateLimitGuard } from './token-rate-limit.guard';
 
 /** `POST {prefix}/token` (RFC 6749 §3.2). */
