@@ -36,7 +36,7 @@ export { InMemoryClientStore } from './stores/memory/in-memory-client.store';
 export { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 export { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 export { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
-export { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './stores/typeorm/typeorm-stores';
+export { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './stores/typeorm/oauth-entities';
 export { OAuthClientEntity } from './stores/typeorm/oauth-client.entity';
 export { OAuthAuthorizationCodeEntity } from './stores/typeorm/oauth-authorization-code.entity';
 export { OAuthTokenEntity } from './stores/typeorm/oauth-token.entity';

@@ -35,7 +35,7 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
-import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
+import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/oauth-entities';
 
 const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
 
