@@ -3,7 +3,7 @@ import type { ConsentStore } from '../../stores/consent.store';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import type { TokenCache } from '../token-cache';
-import { revokeFamily } from './revoke-family';
+import { revokeFamily } from '../tokens/revoke-family';
 import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { isPkceValue, verifyPkce } from '../protocol/pkce';
@@ -12,7 +12,7 @@ import { hashSecret } from '../protocol/credentials';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
-import type { TokenIssuer } from './token-issuer';
+import type { TokenIssuer } from '../tokens/token-issuer';
 
 /**
  * The authorization_code grant (RFC 6749 §4.1.3):

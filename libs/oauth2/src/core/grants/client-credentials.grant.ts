@@ -7,7 +7,7 @@ import { randomId } from '../protocol/credentials';
 import { grantableScopes, parseScope } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant, TokenResponseBody } from './grant';
-import type { TokenIssuer } from './token-issuer';
+import type { TokenIssuer } from '../tokens/token-issuer';
 
 /**
  * The client_credentials grant (RFC 6749 §4.4): a confidential client acting for itself.

@@ -7,7 +7,7 @@ import { authenticateClient } from '../protocol/client-authentication';
 import { isFormContentType } from '../protocol/form-content-type';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { singleValuedParams } from '../protocol/single-valued-params';
-import type { Grant } from './grant';
+import type { Grant } from '../grants/grant';
 
 /**
  * The token endpoint (RFC 6749 §3.2, §5): a form-encoded POST; checks the grant type, authenticates
