@@ -4,17 +4,22 @@ import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import { BearerGuard } from 'nest-oauth2-provider';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
-import { GloballyGuardedController, OpenController } from './fixtures/protected-api';
+import {
+  GloballyGuardedController,
+  LegacyGloballyGuardedController,
+  LegacyPublicController,
+  OpenController,
+} from './fixtures/protected-api';
 import { mintToken } from './support/mint-token';
 
-describe('BearerGuard as APP_GUARD with @Public()', () => {
+describe('BearerGuard as APP_GUARD with @SkipBearer() (RFC 6750 §3)', () => {
   let t: OAuthTestApp;
   let clientId: string;
   let clientSecret: string;
 
   before(async () => {
     t = await createOAuthTestApp({
-      controllers: [GloballyGuardedController, OpenController],
+      controllers: [GloballyGuardedController, OpenController, LegacyGloballyGuardedController, LegacyPublicController],
       // The fixture's `providers` takes classes; APP_GUARD needs a provider object.
       providers: [{ provide: APP_GUARD, useClass: BearerGuard } as any],
     });
@@ -38,10 +43,18 @@ describe('BearerGuard as APP_GUARD with @Public()', () => {
     assert.match(res.headers['www-authenticate'], /scope="email"/);
   });
 
-  it('lets @Public() handlers and controllers through without a token', async () => {
+  it('lets @SkipBearer() handlers and controllers through without a token', async () => {
     const res = await request(t.server).get('/global/health').expect(200);
     assert.deepEqual(res.body, { ok: true, authorized: false });
     await request(t.server).get('/open').expect(200);
+  });
+
+  it('lets the deprecated @Public() alias through as @SkipBearer(), and still guards its neighbours', async () => {
+    const res = await request(t.server).get('/legacy-global/health').expect(200);
+    assert.deepEqual(res.body, { ok: true, authorized: false });
+    await request(t.server).get('/legacy-open').expect(200);
+    const refused = await request(t.server).get('/legacy-global/private').expect(401);
+    assert.equal(refused.headers['www-authenticate'], 'Bearer realm="http://127.0.0.1"');
   });
 
   it('does not lock out the module’s own revocation and introspection endpoints', async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { Body, Controller, Post } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { BearerGuard, Public } from 'nest-oauth2-provider';
+import { BearerGuard, SkipBearer } from 'nest-oauth2-provider';
 import { createOAuthTestApp, httpAdapterKind, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { createHostileApp, type HostileApp } from './support/hostile-app';
 import { assertBearerRouteInvariants } from './support/hostile-invariants';
@@ -142,13 +142,13 @@ class GloballyGuardedForms {
   }
 
   @Post('health')
-  @Public()
+  @SkipBearer()
   health(@Body() body: unknown) {
     return body;
   }
 }
 
-describe('body errors under a global BearerGuard (APP_GUARD) with @Public() opt-outs (RFC 6750 §3.1)', () => {
+describe('body errors under a global BearerGuard (APP_GUARD) with @SkipBearer() opt-outs (RFC 6750 §3.1)', () => {
   let t: OAuthTestApp;
   let http: RawHttpClient;
   before(async () => {
@@ -181,7 +181,7 @@ describe('body errors under a global BearerGuard (APP_GUARD) with @Public() opt-
     }
   });
 
-  it('leaves a @Public() route to the host', async () => {
+  it('leaves a @SkipBearer() route to the host', async () => {
     const res = await http.send({ method: 'POST', path: '/enc/health', headers: { 'content-type': JSON_TYPE }, body: '{bad' });
     assert.equal(res.status, 400);
     assert.equal(res.headers['www-authenticate'], undefined);

@@ -27,7 +27,7 @@ export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth
 export type { OAuthRequest } from './core/oauth-request';
 export type { ServerSettings } from './core/server-settings';
 export { ClientRegistry, ClientRegistrationError, type ClientRegistration, type RegisteredClient } from './core/client-registry';
-export { hashSecret } from './core/protocol/random-token';
+export { hashSecret } from './core/protocol/credentials';
 export * from './stores/models';
 export { ClientStore } from './stores/client.store';
 export { CodeStore, type CodeConsumption } from './stores/code.store';
@@ -37,7 +37,7 @@ export { InMemoryClientStore } from './stores/memory/in-memory-client.store';
 export { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 export { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 export { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
-export { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './stores/typeorm/typeorm-stores';
+export { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './stores/typeorm/oauth-entities';
 export { OAuthClientEntity } from './stores/typeorm/oauth-client.entity';
 export { OAuthAuthorizationCodeEntity } from './stores/typeorm/oauth-authorization-code.entity';
 export { OAuthTokenEntity } from './stores/typeorm/oauth-token.entity';
@@ -57,7 +57,7 @@ export { MissingBearerTokenError, BearerRequestError, BearerTokenError, BearerSc
 export type { BearerRequest } from './core/bearer-credentials';
 export { BearerGuard } from './http/bearer.guard';
 export { Scopes } from './http/scopes.decorator';
-export { Public } from './http/public.decorator';
+export { Public, SkipBearer } from './http/skip-bearer.decorator';
 export { OAuthAuthorization } from './http/oauth-authorization.decorator';
 export { AuthorizationServer, type AuthorizationServerDeps } from './core/authorization-server';
 export { AuthorizationServerMetadata, buildMetadata, endpointUrl, type MetadataExtension } from './core/metadata';

@@ -17,12 +17,12 @@ import {
   type ValidationError,
   type ValidationOptions,
 } from 'class-validator';
+import { isLoopbackHost } from './core/protocol/redirect-uri';
 
 /** A class-validator message that shows the offending value: `must be … (got 0)`. */
 const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
 const positiveSeconds = { message: got('must be a positive integer of seconds') };
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
 
 /** Why `value` is not a valid issuer identifier (RFC 8414 §2), or undefined when it is. */
@@ -34,7 +34,7 @@ export function issuerProblem(value: unknown): string | undefined {
     return `must be an absolute URL (got ${JSON.stringify(value)})`;
   }
   const problems: string[] = [];
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     problems.push(`must use https; http is allowed only on loopback hosts (got ${JSON.stringify(value)})`);
   }
   if (url.search || url.hash || /[?#]/.test(String(value))) problems.push('must not contain a query or fragment (RFC 8414 §2)');

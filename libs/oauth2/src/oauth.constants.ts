@@ -4,7 +4,7 @@ export const RESOLVED_OAUTH_OPTIONS = 'OAUTH:RESOLVED_OPTIONS';
 export const OAUTH_MODULE_EXTRAS = 'OAUTH:MODULE_EXTRAS';
 /** Metadata key of `@Scopes()`. */
 export const OAUTH_SCOPES_METADATA = 'oauth:scopes';
-/** Metadata key of `@Public()`. */
-export const OAUTH_PUBLIC_METADATA = 'oauth:public';
+/** Metadata key of `@SkipBearer()` (and its deprecated alias `@Public()`). */
+export const OAUTH_SKIP_BEARER_METADATA = 'oauth:public';
 /** DI token of the `@nestjs/throttler` storage that keeps rate-limit counters (see the `rateLimitStorage` extra). @publicApi */
 export const OAUTH_RATE_LIMIT_STORAGE = 'OAUTH:RATE_LIMIT_STORAGE';

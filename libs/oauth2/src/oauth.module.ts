@@ -52,7 +52,7 @@ import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
 import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/hot-path-sql';
-import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
+import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/oauth-entities';
 
 const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
 

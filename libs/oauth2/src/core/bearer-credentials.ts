@@ -1,5 +1,6 @@
 import { BearerRequestError } from './bearer-challenge';
 import type { OAuthRequest } from './oauth-request';
+import { isFormContentType } from './protocol/form-content-type';
 
 /** The parts of a request a bearer token can travel in. */
 export type BearerRequest = Pick<OAuthRequest, 'method' | 'headers' | 'query' | 'body'>;
@@ -33,7 +34,7 @@ export function extractBearerToken(request: BearerRequest, realm: string, allowQ
   }
 
   const bodyToken = request.body.access_token;
-  if (bodyToken !== undefined && isForm(request)) {
+  if (bodyToken !== undefined && isFormContentType(request.headers['content-type'])) {
     if (request.method.toUpperCase() === 'GET') {
       throw new BearerRequestError(realm, 'The access_token body parameter is not allowed on GET (RFC 6750 section 2.2)');
     }
@@ -54,11 +55,6 @@ export function extractBearerToken(request: BearerRequest, realm: string, allowQ
   if (found.length > 1)
     throw new BearerRequestError(realm, 'Send the access token one way only, not in several places (RFC 6750 section 3.1)');
   return found[0];
-}
-
-function isForm(request: BearerRequest): boolean {
-  const type = request.headers['content-type'];
-  return typeof type === 'string' && /^application\/x-www-form-urlencoded\s*(;|$)/i.test(type);
 }
 
 function parameter(value: unknown, realm: string, where: 'body' | 'query'): string {

@@ -1,7 +1,7 @@
 import { ClientStore } from '../stores/client.store';
 import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type GrantType, type OAuthClient } from '../stores/models';
 import type { Clock } from './clock';
-import { hashSecret, randomId, randomToken } from './protocol/random-token';
+import { hashSecret, randomId, randomToken } from './protocol/credentials';
 import { redirectUriProblem } from './protocol/redirect-uri';
 
 /** What registering a client needs. @publicApi */

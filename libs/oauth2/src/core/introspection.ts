@@ -7,7 +7,7 @@ import { InvalidClientError, InvalidRequestError, UnauthorizedClientError } from
 import type { OAuthRequest } from './oauth-request';
 import { jsonResponse, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
-import { hashSecret } from './protocol/random-token';
+import { hashSecret } from './protocol/credentials';
 import { singleValuedParams } from './protocol/single-valued-params';
 import { requireFormBody } from './revocation';
 import type { ServerSettings } from './server-settings';

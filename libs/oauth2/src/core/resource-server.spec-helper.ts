@@ -4,7 +4,7 @@ import { InMemoryConsentStore } from '../stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from '../stores/memory/in-memory-token.store';
 import type { OAuthClient, OAuthToken } from '../stores/models';
 import { ManualClock } from './clock';
-import { hashSecret, randomToken } from './protocol/random-token';
+import { hashSecret, randomToken } from './protocol/credentials';
 import type { OAuthRequest } from './oauth-request';
 
 /** In-memory stores, a manual clock and helpers shared by the resource-server unit specs. */

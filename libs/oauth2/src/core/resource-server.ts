@@ -4,7 +4,7 @@ import type { TokenStore } from '../stores/token.store';
 import { BearerRequestError, BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
 import { extractBearerToken, type BearerRequest } from './bearer-credentials';
 import type { Clock } from './clock';
-import { hashSecret } from './protocol/random-token';
+import { hashSecret } from './protocol/credentials';
 import type { ResourceAuthorization } from './resource-authorization';
 import type { TokenCache } from './token-cache';
 

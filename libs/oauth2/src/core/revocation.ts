@@ -7,7 +7,8 @@ import { InvalidRequestError } from './oauth.errors';
 import type { OAuthRequest } from './oauth-request';
 import { NO_STORE_HEADERS, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
-import { hashSecret } from './protocol/random-token';
+import { isFormContentType } from './protocol/form-content-type';
+import { hashSecret } from './protocol/credentials';
 import { singleValuedParams } from './protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from './security-events';
 import type { ServerSettings } from './server-settings';
@@ -108,7 +109,7 @@ export class TokenRevocation {
 export function requireFormBody(request: OAuthRequest, rfc: string): void {
   const type = request.headers['content-type'];
   if (type === undefined) return;
-  if (typeof type !== 'string' || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+  if (!isFormContentType(type)) {
     throw new InvalidRequestError(`The request body must be application/x-www-form-urlencoded (${rfc})`);
   }
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { OAuthResponse } from './oauth-response';
 import { makeCore, oauthRequest, tokenPost, type CoreStores } from './core-test.spec-helper';
 import { s256Challenge } from './protocol/pkce';
-import { hashSecret } from './protocol/random-token';
+import { hashSecret } from './protocol/credentials';
 
 const REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'v'.repeat(50);

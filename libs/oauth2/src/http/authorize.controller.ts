@@ -2,12 +2,12 @@ import { Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { AuthorizationServer } from '../core/authorization-server';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { Public } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 
 /** `GET {prefix}/auth` (authorization request) and `POST {prefix}/auth` (consent decision). */
 @Controller()
 @UseFilters(OAuthEndpointExceptionFilter)
-@Public() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
+@SkipBearer() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
 export class AuthorizeController {
   constructor(private readonly server: AuthorizationServer) {}
 

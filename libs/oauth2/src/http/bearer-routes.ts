@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { GUARDS_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '@nestjs/core';
-import { OAUTH_PUBLIC_METADATA } from '../oauth.constants';
+import { OAUTH_SKIP_BEARER_METADATA } from '../oauth.constants';
 import { BearerGuard } from './bearer.guard';
 
 /**
@@ -11,7 +11,7 @@ import { BearerGuard } from './bearer.guard';
  * controller, so on a guarded route a body the platform cannot parse would be answered in the
  * platform's shape, without the RFC 6750 §3 challenge. To answer it as the guard would, the module
  * marks every route handler at start-up (before the routes are registered) with whether a
- * `BearerGuard` sits on it or its controller, and whether it is `@Public()`:
+ * `BearerGuard` sits on it or its controller, and whether it is `@SkipBearer()`:
  *
  * - as metadata on the handler method, which Nest copies onto the handler it registers with the
  *   platform (Express keeps that function in its router, where `expressRouteHandlers` finds it);
@@ -29,7 +29,7 @@ const FASTIFY_ROUTE_CONFIG_METADATA = '__fastify_route_config__';
 export interface BearerRouteMark {
   /** `@UseGuards(BearerGuard)` on the handler or its controller. */
   guarded: boolean;
-  /** `@Public()`: a global `BearerGuard` lets it through. */
+  /** `@SkipBearer()`: a global `BearerGuard` lets it through. */
   isPublic: boolean;
 }
 
@@ -48,7 +48,7 @@ export function markBearerRoutes(modules: ModulesContainer): void {
           ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? []),
         ];
         const isPublic: unknown =
-          Reflect.getMetadata(OAUTH_PUBLIC_METADATA, handler) ?? Reflect.getMetadata(OAUTH_PUBLIC_METADATA, controller);
+          Reflect.getMetadata(OAUTH_SKIP_BEARER_METADATA, handler) ?? Reflect.getMetadata(OAUTH_SKIP_BEARER_METADATA, controller);
         const mark: BearerRouteMark = { guarded: guards.some(isBearerGuard), isPublic: Boolean(isPublic) };
         Reflect.defineMetadata(OAUTH_BEARER_ROUTE, mark, handler);
         const config: unknown = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler);

@@ -3,13 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { asOAuthError } from '../core/error-response';
 import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
 import { ResourceServer } from '../core/resource-server';
-import { OAUTH_PUBLIC_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
+import { OAUTH_SKIP_BEARER_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
 import { readBearerRequest } from './http-bridge';
 import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 
 /**
  * Protects a route with a bearer access token (RFC 6750) and the `@Scopes()` it lists; use it per
- * route with `@UseGuards(BearerGuard)` or for the whole app as `APP_GUARD` with `@Public()` opt-outs.
+ * route with `@UseGuards(BearerGuard)` or for the whole app as `APP_GUARD` with `@SkipBearer()` opt-outs.
  * Failures are thrown as OAuth errors carrying their `WWW-Authenticate` challenge.
  * @publicApi
  * @example
@@ -19,7 +19,7 @@ import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 @Injectable()
 export class BearerGuard implements CanActivate {
   private readonly logger = new Logger('OAuth');
-  /** `@Public()` and `@Scopes()` of each route, read once: handler → controller class → metadata. */
+  /** `@SkipBearer()` and `@Scopes()` of each route, read once: handler → controller class → metadata. */
   private readonly routes = new WeakMap<object, WeakMap<object, RouteMetadata>>();
 
   constructor(
@@ -65,7 +65,7 @@ export class BearerGuard implements CanActivate {
     if (!route) {
       const targets = [handler, controller] as Parameters<Reflector['getAllAndOverride']>[1];
       route = {
-        isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(OAUTH_PUBLIC_METADATA, targets)),
+        isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(OAUTH_SKIP_BEARER_METADATA, targets)),
         scopes: this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? [],
       };
       byController.set(controller, route);

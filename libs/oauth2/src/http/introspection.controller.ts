@@ -3,11 +3,11 @@ import { TokenIntrospection } from '../core/introspection';
 import { ClientAuthenticationRateLimit } from './client-authentication-rate-limit';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { Public } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 
-/** `POST {prefix}/introspect` (RFC 7662). `@Public()`: a host's global `BearerGuard` (APP_GUARD) must not lock out the endpoint. */
+/** `POST {prefix}/introspect` (RFC 7662). `@SkipBearer()`: a host's global `BearerGuard` (APP_GUARD) must not lock out the endpoint. */
 @Controller()
-@Public()
+@SkipBearer()
 @UseFilters(OAuthEndpointExceptionFilter)
 export class IntrospectionController {
   constructor(

@@ -10,7 +10,7 @@ import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { AuthorizationServerMetadata } from '../core/metadata';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { Public } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 
 const WELL_KNOWN = '.well-known/oauth-authorization-server';
 
@@ -29,7 +29,7 @@ const SUFFIXED_PATHS = Array.from({ length: MAX_ISSUER_SEGMENTS }, (_, n) =>
 /** `GET /.well-known/oauth-authorization-server[/issuer-path]` (RFC 8414 §3). */
 @Controller()
 @UseFilters(OAuthEndpointExceptionFilter)
-@Public() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
+@SkipBearer() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
 export class MetadataController {
   constructor(private readonly metadata: AuthorizationServerMetadata) {}
 

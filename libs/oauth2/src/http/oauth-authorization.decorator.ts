@@ -4,7 +4,7 @@ import type { ResourceAuthorization } from '../core/resource-authorization';
 /** The request property `BearerGuard` stores the caller's `ResourceAuthorization` in. */
 export const OAUTH_AUTHORIZATION_KEY = 'oauth';
 
-/** The authorization `BearerGuard` attached to this request, or undefined on a `@Public()` route. */
+/** The authorization `BearerGuard` attached to this request, or undefined on a `@SkipBearer()` route. */
 export function authorizationOf(request: any): ResourceAuthorization | undefined {
   return request?.[OAUTH_AUTHORIZATION_KEY];
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { TooManyRequestsError } from '../core/oauth.errors';
-import { hashSecret } from '../core/protocol/random-token';
+import { hashSecret } from '../core/protocol/credentials';
 import type { OAuthRateLimit } from '../oauth-module-options.interface';
 import { OAUTH_RATE_LIMIT_STORAGE } from '../oauth.constants';
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { parseBasicCredentials } from '../core/protocol/http-basic';
 import type { ResolvedOAuthOptions } from '../oauth-options';
 import { RESOLVED_OAUTH_OPTIONS } from '../oauth.constants';
 import { clientAddress, headersOf, parsedBody } from './http-bridge';
@@ -30,17 +31,12 @@ export class TokenRateLimitGuard implements CanActivate {
 
 /** The client id a request names (HTTP Basic first, RFC 6749 §2.3.1, else the body); malformed input is left to the endpoint. */
 export function claimedClientId(authorization: string | string[] | undefined, bodyClientId: unknown): string | undefined {
-  const match = typeof authorization === 'string' ? /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(authorization) : null;
-  if (match) {
-    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) {
-      try {
-        return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      } catch {
-        return decoded.slice(0, colon);
-      }
-    }
+  let basicId: string | undefined;
+  try {
+    basicId = parseBasicCredentials(authorization)?.id;
+  } catch {
+    // Malformed: the endpoint refuses it before any client lookup, so there is no secret to guess.
   }
+  if (basicId) return basicId;
   return typeof bodyClientId === 'string' && bodyClientId ? bodyClientId : undefined;
 }

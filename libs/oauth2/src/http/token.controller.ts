@@ -2,13 +2,13 @@ import { Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/commo
 import { AuthorizationServer } from '../core/authorization-server';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
 import { OAuthEndpointExceptionFilter } from './oauth-exception.filter';
-import { Public } from './public.decorator';
+import { SkipBearer } from './skip-bearer.decorator';
 import { TokenRateLimitGuard } from './token-rate-limit.guard';
 
 /** `POST {prefix}/token` (RFC 6749 §3.2). */
 @Controller()
 @UseFilters(OAuthEndpointExceptionFilter)
-@Public() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
+@SkipBearer() // the endpoints authenticate clients themselves; a host's global BearerGuard must not block them
 export class TokenController {
   constructor(private readonly server: AuthorizationServer) {}
 

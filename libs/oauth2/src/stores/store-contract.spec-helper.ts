@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { hashSecret } from '../core/protocol/random-token';
+import { hashSecret } from '../core/protocol/credentials';
 import type { ClientStore } from './client.store';
 import type { CodeStore } from './code.store';
 import type { ConsentStore } from './consent.store';

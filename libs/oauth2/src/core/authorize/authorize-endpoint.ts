@@ -3,14 +3,14 @@ import type { ClientStore } from '../../stores/client.store';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
-import { htmlResponse, renderErrorPage } from '../consent-page';
+import { htmlResponse, renderErrorPage } from '../html-pages';
 import { asOAuthError } from '../error-response';
 import type { OAuthInteraction, OAuthUser } from '../oauth-interaction';
 import type { OAuthRequest } from '../oauth-request';
 import { redirectResponse, type OAuthResponse } from '../oauth-response';
 import { AccessDeniedError, ConsentRequiredError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
 import { assertSecureTransport } from '../protocol/https-requirement';
-import { hashSecret, randomId, randomToken } from '../protocol/random-token';
+import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import {
   resolveRedirectTarget,
   validateAuthorizationRequest,

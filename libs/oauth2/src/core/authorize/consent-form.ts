@@ -1,6 +1,6 @@
 import type { ServerSettings } from '../server-settings';
 import type { Clock } from '../clock';
-import { htmlResponse, renderConsentPage } from '../consent-page';
+import { htmlResponse, renderConsentPage } from '../html-pages';
 import type { ConsentView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
 import type { OAuthRequest } from '../oauth-request';
 import type { OAuthResponse } from '../oauth-response';

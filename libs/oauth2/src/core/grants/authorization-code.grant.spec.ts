@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeCore, tokenPost } from '../core-test.spec-helper';
 import { s256Challenge } from '../protocol/pkce';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 import type { AuthorizationCode, OAuthToken } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
 

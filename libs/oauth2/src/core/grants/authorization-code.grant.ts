@@ -3,16 +3,16 @@ import type { ConsentStore } from '../../stores/consent.store';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import type { TokenCache } from '../token-cache';
-import { revokeFamily } from './revoke-family';
+import { revokeFamily } from '../tokens/revoke-family';
 import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { isPkceValue, verifyPkce } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
-import type { TokenIssuer } from './token-issuer';
+import type { TokenIssuer } from '../tokens/token-issuer';
 
 /** What the authorization_code grant needs. @publicApi */
 export interface AuthorizationCodeGrantDeps {

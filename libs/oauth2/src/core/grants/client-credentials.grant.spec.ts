@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeCore, tokenPost } from '../core-test.spec-helper';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 
 describe('ClientCredentialsGrant (RFC 6749 §4.4)', () => {
   it('stores one access token with no user and issues no refresh token', async () => {

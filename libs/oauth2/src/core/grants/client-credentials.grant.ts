@@ -3,11 +3,11 @@ import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import { UnauthorizedClientError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
-import { randomId } from '../protocol/random-token';
+import { randomId } from '../protocol/credentials';
 import { grantableScopes, parseScope } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant, TokenResponseBody } from './grant';
-import type { TokenIssuer } from './token-issuer';
+import type { TokenIssuer } from '../tokens/token-issuer';
 
 /** What the client_credentials grant needs. @publicApi */
 export interface ClientCredentialsGrantDeps {

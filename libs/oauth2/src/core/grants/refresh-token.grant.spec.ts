@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AuthorizationServer } from '../authorization-server';
 import { makeCore, tokenPost } from '../core-test.spec-helper';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 import type { TokenResponseBody } from './grant';
 
 /** The module options a test may override, as `makeCore` takes them. */

@@ -4,16 +4,16 @@ import type { OAuthToken } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import type { TokenCache } from '../token-cache';
-import { revokeFamily } from './revoke-family';
+import { revokeFamily } from '../tokens/revoke-family';
 import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
-import { hashSecret } from '../protocol/random-token';
+import { hashSecret } from '../protocol/credentials';
 import type { RefreshSuccessors } from '../protocol/refresh-successor';
 import { formatScope, parseScope, scopesOutside } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
-import type { MintedTokens, TokenIssuer } from './token-issuer';
+import type { MintedTokens, TokenIssuer } from '../tokens/token-issuer';
 
 const REUSED = 'The refresh token was already used; every token of this grant is revoked';
 

@@ -3,7 +3,8 @@ import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import { InvalidClientError, InvalidRequestError } from '../oauth.errors';
 import { isClientIdSyntax } from './client-id';
-import { constantTimeEqual, hashSecret } from './random-token';
+import { parseBasicCredentials } from './http-basic';
+import { constantTimeEqual, hashSecret } from './credentials';
 import { singleValuedParams } from './single-valued-params';
 
 /**
@@ -22,7 +23,7 @@ export interface AuthenticatedClient {
 const FAILED = 'Client authentication failed';
 
 export async function authenticateClient(request: OAuthRequest, clients: ClientStore): Promise<AuthenticatedClient> {
-  const basic = parseBasic(request.headers.authorization);
+  const basic = parseBasicCredentials(request.headers.authorization);
   const body = singleValuedParams(request.body, ['client_id', 'client_secret']);
   if (basic && body.client_secret !== undefined) {
     throw new InvalidRequestError('Use one client authentication method, not both HTTP Basic and client_secret (RFC 6749 §2.3)');
@@ -44,27 +45,4 @@ export async function authenticateClient(request: OAuthRequest, clients: ClientS
     throw new InvalidClientError(FAILED, Boolean(basic));
   }
   return { client, method: basic ? 'client_secret_basic' : 'client_secret_post' };
-}
-
-/** Decodes an HTTP Basic header per RFC 6749 §2.3.1 (both parts form-urlencoded), or undefined when absent. */
-function parseBasic(header: string | string[] | undefined): { id: string; secret: string } | undefined {
-  if (header === undefined) return undefined;
-  if (Array.isArray(header)) throw new InvalidRequestError('Only one Authorization header is allowed');
-  const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header);
-  if (!match) {
-    if (/^Basic\b/i.test(header)) throw new InvalidClientError('Malformed HTTP Basic credentials', true);
-    return undefined; // another scheme: not client authentication
-  }
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw new InvalidClientError('Malformed HTTP Basic credentials', true);
-  try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-  } catch {
-    throw new InvalidClientError('Malformed HTTP Basic credentials', true);
-  }
-}
-
-function formDecode(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
 }

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual, randomToken } from './random-token';
+import { constantTimeEqual, randomToken } from './credentials';
 
 /**
  * CSRF protection of the consent form (RFC 6749 §10.12), a signed double-submit design:

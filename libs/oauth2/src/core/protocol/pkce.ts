@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constantTimeEqual } from './random-token';
+import { constantTimeEqual } from './credentials';
 
 /**
  * PKCE (RFC 7636):

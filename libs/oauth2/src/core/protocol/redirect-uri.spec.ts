@@ -1,6 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isRedirectUriRegistered, redirectUriProblem } from './redirect-uri';
+import { isLoopbackHost, isRedirectUriRegistered, redirectUriProblem } from './redirect-uri';
+
+describe('loopback hosts (RFC 8252 §7.3, RFC 9700 §4.1.1)', () => {
+  it('knows localhost, 127.0.0.1 and [::1] as URL.hostname spells them, in any case', () => {
+    for (const url of [
+      'http://localhost:3000/cb',
+      'http://LOCALHOST/',
+      'http://127.0.0.1:8080/',
+      'http://[::1]:9000/',
+      'http://[0:0:0:0:0:0:0:1]/',
+    ])
+      assert.ok(isLoopbackHost(new URL(url).hostname), url);
+    assert.ok(isLoopbackHost('LocalHost'));
+  });
+
+  it('refuses other hosts, look-alikes and names that merely contain a loopback name', () => {
+    for (const host of ['example.com', 'localhost.example.com', '::1', '[::2]', '0.0.0.0', 'local-host', ''])
+      assert.equal(isLoopbackHost(host), false, host);
+  });
+});
 
 describe('redirect URI registration rules', () => {
   it('refuses a redirect URI containing whitespace or a control character (RFC 3986 §2, RFC 6749 §3.1.2)', () => {

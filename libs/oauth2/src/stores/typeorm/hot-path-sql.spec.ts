@@ -9,7 +9,7 @@ import { ClientStore } from '../client.store';
 import { TokenStore } from '../token.store';
 import { CLIENT_COLUMNS } from './client-row';
 import { TOKEN_COLUMNS } from './token-row';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './typeorm-stores';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './oauth-entities';
 import type { StoreHarness } from '../store-contract.spec-helper';
 import { HotPathSql } from './hot-path-sql';
 import { OAuthClientEntity } from './oauth-client.entity';

@@ -1,7 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { createTestDatabase } from '../../../../../test/support/test-database';
 import type { StoreHarness } from '../store-contract.spec-helper';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './typeorm-stores';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './oauth-entities';
 
 /**
  * A contract harness on a fresh database of the kind in DATABASE_URL, schema made by the migrations.

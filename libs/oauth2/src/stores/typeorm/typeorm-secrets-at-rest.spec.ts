@@ -9,7 +9,7 @@ import { OAuthTokenEntity } from './oauth-token.entity';
 import { TypeOrmClientStore } from './typeorm-client.store';
 import { TypeOrmCodeStore } from './typeorm-code.store';
 import { TypeOrmConsentStore } from './typeorm-consent.store';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './typeorm-stores';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from './oauth-entities';
 import { TypeOrmTokenStore } from './typeorm-token.store';
 
 const TABLES = ['oauth_clients', 'oauth_authorization_codes', 'oauth_tokens', 'oauth_consents'];

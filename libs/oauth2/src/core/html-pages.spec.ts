@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, htmlHeaders, renderConsentPage, renderErrorPage } from './consent-page';
+import { escapeHtml, htmlHeaders, renderConsentPage, renderErrorPage } from './html-pages';
 
 describe('built-in HTML pages', () => {
   it('escapes the characters that could open markup or leave an attribute', () => {

@@ -1,9 +1,9 @@
 import type { ServerSettings } from '../server-settings';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
 import { formatScope } from '../protocol/scope';
-import { hashSecret, randomId, randomToken } from '../protocol/random-token';
+import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import type { SuccessorValues } from '../protocol/refresh-successor';
-import type { TokenResponseBody } from './grant';
+import type { TokenResponseBody } from '../grants/grant';
 
 /** What one issuance is for. */
 export interface TokenIssue {

@@ -5,11 +5,10 @@ import type { OAuthRequest } from '../oauth-request';
 import { jsonResponse, type OAuthResponse } from '../oauth-response';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../oauth.errors';
 import { authenticateClient } from '../protocol/client-authentication';
+import { isFormContentType } from '../protocol/form-content-type';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { singleValuedParams } from '../protocol/single-valued-params';
-import type { Grant } from './grant';
-
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+import type { Grant } from '../grants/grant';
 
 /** What the token endpoint needs. @publicApi */
 export interface TokenEndpointDeps {
@@ -43,8 +42,7 @@ export class TokenEndpoint {
 
   private async exchange(req: OAuthRequest): Promise<unknown> {
     assertSecureTransport(req, this.deps.options.requireHttps);
-    const contentType = req.headers['content-type'];
-    if (typeof contentType !== 'string' || !FORM_CONTENT_TYPE.test(contentType)) {
+    if (!isFormContentType(req.headers['content-type'])) {
       throw new InvalidRequestError('The token request must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
     }
     const { grant_type: grantType } = singleValuedParams(req.body, ['grant_type']);
