@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { hashSecret } from 'nest-oauth2-provider';
+import { hashSecret } from './support/library-internals';
 import { findPostgres } from './support/postgres-server';
 import { approveCode, logIn, postToken, readMe, SHIFT_AUTH, SHIFT_REVOKE } from './support/shift-browser';
 import { startShiftCluster, type ShiftCluster } from './support/shift-cluster';

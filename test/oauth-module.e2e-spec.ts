@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Inject, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import {
-  ClientRegistry,
-  ClientStore,
-  CodeStore,
-  ConsentStore,
-  hashSecret,
-  InMemoryClientStore,
-  InMemoryCodeStore,
-  InMemoryConsentStore,
-  InMemoryTokenStore,
-  OAuthModule,
-  OAuthPurgeService,
-  RESOLVED_OAUTH_OPTIONS,
-  TokenStore,
-  TypeOrmClientStore,
-  TypeOrmCodeStore,
-  TypeOrmConsentStore,
-  TypeOrmTokenStore,
-  type ResolvedOAuthOptions,
-} from 'nest-oauth2-provider';
+import { ClientRegistry, ClientStore, CodeStore, ConsentStore, OAuthModule, OAuthPurgeService, TokenStore } from 'nest-oauth2-provider';
+import { TypeOrmClientStore, TypeOrmCodeStore, TypeOrmConsentStore, TypeOrmTokenStore } from 'nest-oauth2-provider/typeorm';
+import { InMemoryClientStore, InMemoryCodeStore, InMemoryConsentStore, InMemoryTokenStore } from 'nest-oauth2-provider/testing';
+import { hashSecret, RESOLVED_OAUTH_OPTIONS, type ResolvedOAuthOptions } from './support/library-internals';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, TEST_SCOPES, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { TestInteraction } from './fixtures/test-interaction';

@@ -1,7 +1,9 @@
 import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ClientRegistry, Clock, ManualClock, OAUTH_ENTITIES, OAUTH_MIGRATIONS, OAuthModule } from 'nest-oauth2-provider';
+import { ClientRegistry, Clock, OAuthModule } from 'nest-oauth2-provider';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
+import { ManualClock } from 'nest-oauth2-provider/testing';
 import { TEST_SCOPES } from '../fixtures/oauth-app.fixture';
 import { ProfileApiController } from '../fixtures/protected-api';
 import { TestInteraction } from '../fixtures/test-interaction';

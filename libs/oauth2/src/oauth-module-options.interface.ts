@@ -1,5 +1,4 @@
 import type { Type } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { OAuthInteraction } from './core/oauth-interaction';
 import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';
@@ -151,7 +150,22 @@ export interface OAuthModuleExtras {
    * Where rate-limit counters live: any `@nestjs/throttler` storage class (e.g. a Redis one, so every
    * instance shares one count). Default: `FixedWindowRateLimitStorage`, in this process only.
    */
-  rateLimitStorage?: Type<ThrottlerStorage>;
+  rateLimitStorage?: Type<OAuthRateLimitStorage>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */
   isGlobal?: boolean;
+}
+
+/**
+ * Where rate-limit counters live: the shape of `@nestjs/throttler`'s `ThrottlerStorage`, so any
+ * throttler storage fits without the module loading that package.
+ * @publicApi
+ */
+export interface OAuthRateLimitStorage {
+  increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }>;
 }

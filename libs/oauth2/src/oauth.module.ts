@@ -9,7 +9,6 @@ import {
   type Provider,
   type Type,
 } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock, SystemClock } from './core/clock';
 import { OAuthInteraction } from './core/oauth-interaction';
 import { APP_FILTER, ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
@@ -35,7 +34,6 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
-import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/typeorm-stores';
 
 const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
 
@@ -90,19 +88,20 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
 function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras): DynamicModule {
   const storage = extras.storage ?? 'typeorm';
   const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
-  const builtIn: Record<string, Type> =
-    storage === 'memory'
-      ? { clients: InMemoryClientStore, codes: InMemoryCodeStore, tokens: InMemoryTokenStore, consents: InMemoryConsentStore }
-      : TYPEORM_STORES;
-  const chosen: Record<string, Type> = { ...builtIn };
-  for (const [name, store] of Object.entries(extras.stores ?? {})) if (store) chosen[name] = store;
+  const overridden = Object.entries(extras.stores ?? {}).filter(([, store]) => store !== undefined);
+  // Only a store slot left to the default TypeORM storage loads `typeorm` and `@nestjs/typeorm`; a host
+  // that hands over a TypeORM store itself has loaded them already, and its store needs the repositories.
+  const typeOrm =
+    (storage === 'typeorm' && overridden.length < STORE_TOKENS.length) || typeOrmStorageLoaded() ? loadTypeOrmStorage() : undefined;
+  const defaults = storage === 'typeorm' && typeOrm ? typeOrm.stores : IN_MEMORY_STORES;
+  const chosen: Record<string, Type> = { ...defaults, ...Object.fromEntries(overridden) };
+  const needsTypeOrm = typeOrm !== undefined && Object.values(chosen).some((store) => Object.values(typeOrm.stores).includes(store));
   const storeProviders: Provider[] = [
     { provide: ClientStore, useClass: chosen.clients },
     { provide: CodeStore, useClass: chosen.codes },
     { provide: TokenStore, useClass: chosen.tokens },
     { provide: ConsentStore, useClass: chosen.consents },
   ];
-  const needsTypeOrm = Object.values(chosen).some((store) => Object.values(TYPEORM_STORES).includes(store));
   const interaction: Provider[] = extras.interaction ? [{ provide: OAuthInteraction, useClass: extras.interaction }] : [];
   const providers: Provider[] = [
     ...(definition.providers ?? []),
@@ -128,7 +127,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
   ];
   return {
     ...definition,
-    imports: [...(definition.imports ?? []), ...(needsTypeOrm ? [TypeOrmModule.forFeature([...OAUTH_ENTITIES])] : [])],
+    imports: [...(definition.imports ?? []), ...(needsTypeOrm && typeOrm ? [typeOrm.feature()] : [])],
     controllers: [...PREFIXED_CONTROLLERS.map((c) => mountedAt(c, prefix)), ...ROOT_CONTROLLERS],
     providers,
     exports: [
@@ -141,6 +140,38 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
       ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
     ],
   };
+}
+
+const IN_MEMORY_STORES: Record<string, Type> = {
+  clients: InMemoryClientStore,
+  codes: InMemoryCodeStore,
+  tokens: InMemoryTokenStore,
+  consents: InMemoryConsentStore,
+};
+
+/**
+ * The TypeORM stores and their repositories, required from the `nest-oauth2-provider/typeorm` entry
+ * point only here, when some store is left to the default storage: `typeorm` and `@nestjs/typeorm` are
+ * optional peers, so an app on `storage: 'memory'` or on its own stores runs without them installed.
+ */
+function loadTypeOrmStorage(): { stores: Record<string, Type>; feature: () => DynamicModule } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see above */
+  const entities = require('./typeorm') as typeof import('./typeorm');
+  const { TypeOrmModule } = require('@nestjs/typeorm') as typeof import('@nestjs/typeorm');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    stores: {
+      clients: entities.TypeOrmClientStore,
+      codes: entities.TypeOrmCodeStore,
+      tokens: entities.TypeOrmTokenStore,
+      consents: entities.TypeOrmConsentStore,
+    },
+    feature: () => TypeOrmModule.forFeature([...entities.OAUTH_ENTITIES]),
+  };
+}
+
+function typeOrmStorageLoaded(): boolean {
+  return require.cache[require.resolve('./typeorm')] !== undefined;
 }
 
 /** Announces in-memory storage outside tests, as its state is per process and lost on restart. */
