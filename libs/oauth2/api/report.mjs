@@ -36,7 +36,7 @@ function render(entry) {
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(source)).sort((a, b) => a.name.localeCompare(b.name));
   const blocks = exports.map((symbol) => {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    const text = (target.declarations ?? [])
+    let text = (target.declarations ?? [])
       .map((decl) => (ts.isVariableDeclaration(decl) ? decl.parent.parent : decl))
       .map((node) =>
         printer
@@ -47,6 +47,8 @@ function render(entry) {
       // Private members are not API: a host can neither call nor override them.
       .map((printed) => printed.replace(/^ {4}private [^\n]*\n/gm, ''))
       .join('\n');
+    const inherited = (target.declarations ?? []).filter(ts.isClassDeclaration).flatMap((decl) => inheritedStatics(target, decl));
+    if (inherited.length) text += `\n// inherited by ${symbol.name}:\n${inherited.join('\n')}`;
     const renamed = target.name !== symbol.name && target.name !== 'default' ? `// exported as ${symbol.name}\n` : '';
     return renamed + text;
   });
@@ -62,6 +64,25 @@ function render(entry) {
     '```',
     '',
   ].join('\n');
+}
+
+/** Static methods a class gets from its base (e.g. `forRoot` from Nest's ConfigurableModuleClass), spelled out. */
+function inheritedStatics(symbol, decl) {
+  const own = new Set((symbol.exports ? [...symbol.exports.keys()] : []).map(String));
+  const statics = checker.getTypeOfSymbolAtLocation(symbol, decl);
+  return checker
+    .getPropertiesOfType(statics)
+    .filter((p) => !own.has(p.name) && p.name !== 'prototype')
+    .flatMap((p) =>
+      checker
+        .getSignaturesOfType(checker.getTypeOfSymbolAtLocation(p, decl), ts.SignatureKind.Call)
+        .map((sig) => checker.signatureToString(sig, decl, ts.TypeFormatFlags.NoTruncation))
+        // Names only: where a type is declared is not API.
+        .map(
+          (sig) => `//   static ${p.name}${sig.replace(/import\("[^"]*"(?:, \{ with: \{ "resolution-mode": "[a-z]+" \} \})?\)\./g, '')};`,
+        ),
+    )
+    .sort();
 }
 
 const update = process.argv.includes('--update');
