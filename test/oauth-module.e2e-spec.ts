@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Inject, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import { ClientRegistry, ClientStore, CodeStore, ConsentStore, OAuthModule, OAuthPurgeService, TokenStore } from 'nest-oauth2-provider';
 import { TypeOrmClientStore, TypeOrmCodeStore, TypeOrmConsentStore, TypeOrmTokenStore } from 'nest-oauth2-provider/typeorm';
 import { InMemoryClientStore, InMemoryCodeStore, InMemoryConsentStore, InMemoryTokenStore } from 'nest-oauth2-provider/testing';
-import { hashSecret, RESOLVED_OAUTH_OPTIONS, type ResolvedOAuthOptions } from './support/library-internals';
+import { hashSecret, OAUTH_MODULE_OPTIONS, RESOLVED_OAUTH_OPTIONS, type ResolvedOAuthOptions } from './support/library-internals';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, TEST_SCOPES, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { TestInteraction } from './fixtures/test-interaction';
@@ -200,6 +201,38 @@ describe('OAuthModule', () => {
       assert.ok(Object.isFrozen(app.get(NeedsOptions).options));
     } finally {
       await app.close();
+    }
+  });
+
+  it('keeps every extra out of the options it provides, and wires them alike from forRoot and forRootAsync', async () => {
+    const extras = {
+      storage: 'memory' as const,
+      prefix: 'v1/auth',
+      interaction: TestInteraction,
+      stores: { tokens: HostTokenStore },
+      isGlobal: true,
+    };
+    for (const imports of [
+      [OAuthModule.forRoot({ ...OPTIONS, ...extras })],
+      [OAuthModule.forRootAsync({ ...extras, useFactory: () => OPTIONS })],
+    ]) {
+      const app = await start({ imports });
+      try {
+        const provided = app.get<Record<string, unknown>>(OAUTH_MODULE_OPTIONS);
+        assert.deepEqual(
+          Object.keys(provided).filter((key) =>
+            ['storage', 'prefix', 'interaction', 'stores', 'rateLimitStorage', 'isGlobal'].includes(key),
+          ),
+          [],
+        );
+        assert.equal(provided.issuer, OPTIONS.issuer);
+        assert.ok(app.get(TokenStore) instanceof HostTokenStore);
+        assert.ok(app.get(ClientStore) instanceof InMemoryClientStore);
+        assert.notEqual((await request(app.getHttpServer()).post('/v1/auth/token').type('form').send({})).status, 404);
+        assert.equal((await request(app.getHttpServer()).post('/oauth2/token').type('form').send({})).status, 404);
+      } finally {
+        await app.close();
+      }
     }
   });
 });

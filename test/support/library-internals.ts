@@ -12,4 +12,7 @@ export const { TokenCache } = fromBuild('./core/token-cache') as typeof import('
 export const { resolveOAuthOptions } = fromBuild('./oauth-options') as typeof import('../../libs/oauth2/src/oauth-options');
 export const { RESOLVED_OAUTH_OPTIONS } = fromBuild('./oauth.constants') as typeof import('../../libs/oauth2/src/oauth.constants');
 export const { OAUTH_PURGE_BATCH_SIZE } = fromBuild('./oauth-purge.service') as typeof import('../../libs/oauth2/src/oauth-purge.service');
+export const { OAUTH_MODULE_OPTIONS } = fromBuild(
+  './oauth.module-definition',
+) as typeof import('../../libs/oauth2/src/oauth.module-definition');
 export type { ResolvedOAuthOptions } from '../../libs/oauth2/src/oauth-options';
