@@ -3,7 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { Inject, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { ClientRegistry, ClientStore, CodeStore, ConsentStore, OAuthModule, OAuthPurgeService, TokenStore } from 'nest-oauth2-provider';
+import {
+  ClientRegistry,
+  ClientStore,
+  CodeStore,
+  ConsentStore,
+  OAuthInteraction,
+  OAuthModule,
+  OAuthPurgeService,
+  TokenStore,
+} from 'nest-oauth2-provider';
 import { TypeOrmClientStore, TypeOrmCodeStore, TypeOrmConsentStore, TypeOrmTokenStore } from 'nest-oauth2-provider/typeorm';
 import { InMemoryClientStore, InMemoryCodeStore, InMemoryConsentStore, InMemoryTokenStore } from 'nest-oauth2-provider/testing';
 import { hashSecret, OAUTH_MODULE_OPTIONS, RESOLVED_OAUTH_OPTIONS, type ResolvedOAuthOptions } from './support/library-internals';
@@ -233,6 +242,46 @@ describe('OAuthModule', () => {
       } finally {
         await app.close();
       }
+    }
+  });
+
+  it("uses the interaction class a host module provides, with that module's own providers, under plain forRoot", async () => {
+    @Injectable()
+    class LoginPages {
+      readonly path = '/accounts/login';
+    }
+    @Injectable()
+    class AccountsInteraction extends OAuthInteraction {
+      constructor(private readonly pages: LoginPages) {
+        super();
+      }
+      currentUser(): undefined {
+        return undefined;
+      }
+      loginUrl(returnTo: string): string {
+        return `${this.pages.path}?return_to=${encodeURIComponent(returnTo)}`;
+      }
+    }
+    // LoginPages is neither global nor exported: only the host's own module can inject it.
+    @Module({ providers: [LoginPages, AccountsInteraction] })
+    class AccountsModule {}
+    const app = await start({
+      imports: [AccountsModule, OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', interaction: AccountsInteraction })],
+    });
+    try {
+      const { client } = await app.get(ClientRegistry).register({ name: 'App', redirectUris: ['https://app.example/cb'] });
+      const response = await request(app.getHttpServer()).get('/oauth2/auth').query({
+        response_type: 'code',
+        client_id: client.id,
+        redirect_uri: 'https://app.example/cb',
+        scope: 'profile',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
+      assert.equal(response.status, 302);
+      assert.match(response.headers.location, /^\/accounts\/login\?return_to=/);
+    } finally {
+      await app.close();
     }
   });
 });

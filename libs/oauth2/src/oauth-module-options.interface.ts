@@ -140,7 +140,7 @@ export interface OAuthModuleOptions {
 export interface OAuthModuleExtras {
   /** Path prefix of the endpoints: `{prefix}/auth`, `/token`, `/revoke`, `/introspect`. Default `oauth2`. */
   prefix?: string;
-  /** The host's class that says who is logged in and where to log in (required for the authorization endpoint). Its dependencies must be global or come through `imports`. */
+  /** The host's class that says who is logged in and where to log in (required for the authorization endpoint). List it in the `providers` of one of your modules to give it that module's dependencies; otherwise the module creates it, and its dependencies must be global or come through `imports`. */
   interaction?: Type<OAuthInteraction>;
   /** Built-in stores to use. Default 'typeorm'. */
   storage?: OAuthStorage;

@@ -1,7 +1,16 @@
-import { ConfigurableModuleBuilder, Controller, Logger, type DynamicModule, type Provider, type Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import {
+  ConfigurableModuleBuilder,
+  Controller,
+  Logger,
+  type DynamicModule,
+  type OnModuleInit,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import { APP_FILTER, ModuleRef } from '@nestjs/core';
 import { Clock, SystemClock } from './core/clock';
-import { OAuthInteraction } from './core/oauth-interaction';
+import { OAuthInteraction, type ConsentView, type OAuthUser } from './core/oauth-interaction';
+import type { OAuthRequest } from './core/oauth-request';
 import { BearerGuard } from './http/bearer.guard';
 import { ClientAuthenticationRateLimit } from './http/client-authentication-rate-limit';
 import { FixedWindowRateLimitStorage } from './http/fixed-window-rate-limit.storage';
@@ -69,7 +78,10 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     { provide: TokenStore, useClass: chosen.tokens },
     { provide: ConsentStore, useClass: chosen.consents },
   ];
-  const interaction: Provider[] = extras.interaction ? [{ provide: OAuthInteraction, useClass: extras.interaction }] : [];
+  const hostInteraction = extras.interaction;
+  const interaction: Provider[] = hostInteraction
+    ? [{ provide: OAuthInteraction, useFactory: (ref: ModuleRef) => new HostInteraction(ref, hostInteraction), inject: [ModuleRef] }]
+    : [];
   const providers: Provider[] = [
     ...(definition.providers ?? []),
     { provide: OAUTH_MODULE_EXTRAS, useValue: { ...extras } },
@@ -111,6 +123,51 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
       ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
     ],
   };
+}
+
+/**
+ * The `interaction` extra, resolved where the host provides it: when one of the host's modules lists
+ * the class in its `providers`, that instance is used, with whatever that module injects (its users
+ * service, say), so plain `forRoot` is enough. When no module provides it, the module creates it in
+ * its own context, as before, and then its dependencies must be global. Resolved once, after every
+ * module is instantiated and before the app serves a request; each method then forwards to it.
+ */
+class HostInteraction extends OAuthInteraction implements OnModuleInit {
+  private target?: OAuthInteraction;
+
+  constructor(
+    private readonly ref: ModuleRef,
+    private readonly type: Type<OAuthInteraction>,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    let provided: OAuthInteraction | undefined;
+    try {
+      provided = this.ref.get(this.type, { strict: false });
+    } catch {
+      provided = undefined; // no module provides it
+    }
+    this.target = provided ?? (await this.ref.create(this.type));
+  }
+
+  private resolved(): OAuthInteraction {
+    if (!this.target) throw new Error(`${this.type.name} is used before the application has initialised`);
+    return this.target;
+  }
+
+  currentUser(req: OAuthRequest): Promise<OAuthUser | undefined> | OAuthUser | undefined {
+    return this.resolved().currentUser(req);
+  }
+
+  loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean): string {
+    return this.resolved().loginUrl(returnTo, req, forceLogin);
+  }
+
+  override renderConsent(view: ConsentView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
+    return this.resolved().renderConsent(view, req);
+  }
 }
 
 const IN_MEMORY_STORES: Record<string, Type> = {
