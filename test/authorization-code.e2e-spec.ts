@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  hashSecret,
-  OAuthAuthorizationCodeEntity,
-  OAuthPurgeService,
-  OAuthTokenEntity,
-  TokenStore,
-  type OAuthToken,
-} from 'nest-oauth2-provider';
+import { OAuthPurgeService, TokenStore, type OAuthToken } from 'nest-oauth2-provider';
+import { OAuthAuthorizationCodeEntity, OAuthTokenEntity } from 'nest-oauth2-provider/typeorm';
+import { hashSecret } from './support/library-internals';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { ClientStore, ConnectedApps, ConsentStore, TokenCache, TokenStore } from 'nest-oauth2-provider';
+import { ClientStore, ConnectedApps, ConsentStore, TokenStore } from 'nest-oauth2-provider';
+import { TokenCache } from './support/library-internals';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { ProfileApiController } from './fixtures/protected-api';
 import { mintPair, mintToken } from './support/mint-token';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { hashSecret } from 'nest-oauth2-provider';
+import { hashSecret } from './support/library-internals';
 import { eventually } from './support/eventually';
 import { postgresForSuite } from './support/postgres-server';
 import { approveCode, logIn, postToken, readMe, SHIFT_AUTH, SHIFT_REVOKE } from './support/shift-browser';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashSecret, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
+import { OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
+import { hashSecret } from './support/library-internals';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-url';
 import { openDataSource } from '../apps/sample/src/database/open-data-source';

@@ -2,26 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Inject, Injectable, Module, type INestApplication, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import {
   ClientRegistry,
   ClientStore,
   CodeStore,
   ConsentStore,
-  hashSecret,
-  InMemoryClientStore,
-  InMemoryCodeStore,
-  InMemoryConsentStore,
-  InMemoryTokenStore,
+  OAuthInteraction,
   OAuthModule,
   OAuthPurgeService,
-  RESOLVED_OAUTH_OPTIONS,
   TokenStore,
-  TypeOrmClientStore,
-  TypeOrmCodeStore,
-  TypeOrmConsentStore,
-  TypeOrmTokenStore,
-  type ResolvedOAuthOptions,
 } from 'nest-oauth2-provider';
+import { TypeOrmClientStore, TypeOrmCodeStore, TypeOrmConsentStore, TypeOrmTokenStore } from 'nest-oauth2-provider/typeorm';
+import { InMemoryClientStore, InMemoryCodeStore, InMemoryConsentStore, InMemoryTokenStore } from 'nest-oauth2-provider/testing';
+import { hashSecret, OAUTH_MODULE_OPTIONS, RESOLVED_OAUTH_OPTIONS, type ResolvedOAuthOptions } from './support/library-internals';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, TEST_SCOPES, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { TestInteraction } from './fixtures/test-interaction';
@@ -214,6 +208,78 @@ describe('OAuthModule', () => {
     });
     try {
       assert.ok(Object.isFrozen(app.get(NeedsOptions).options));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps every extra out of the options it provides, and wires them alike from forRoot and forRootAsync', async () => {
+    const extras = {
+      storage: 'memory' as const,
+      prefix: 'v1/auth',
+      interaction: TestInteraction,
+      stores: { tokens: HostTokenStore },
+      isGlobal: true,
+    };
+    for (const imports of [
+      [OAuthModule.forRoot({ ...OPTIONS, ...extras })],
+      [OAuthModule.forRootAsync({ ...extras, useFactory: () => OPTIONS })],
+    ]) {
+      const app = await start({ imports });
+      try {
+        const provided = app.get<Record<string, unknown>>(OAUTH_MODULE_OPTIONS);
+        assert.deepEqual(
+          Object.keys(provided).filter((key) =>
+            ['storage', 'prefix', 'interaction', 'stores', 'rateLimitStorage', 'isGlobal'].includes(key),
+          ),
+          [],
+        );
+        assert.equal(provided.issuer, OPTIONS.issuer);
+        assert.ok(app.get(TokenStore) instanceof HostTokenStore);
+        assert.ok(app.get(ClientStore) instanceof InMemoryClientStore);
+        assert.notEqual((await request(app.getHttpServer()).post('/v1/auth/token').type('form').send({})).status, 404);
+        assert.equal((await request(app.getHttpServer()).post('/oauth2/token').type('form').send({})).status, 404);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it("uses the interaction class a host module provides, with that module's own providers, under plain forRoot", async () => {
+    @Injectable()
+    class LoginPages {
+      readonly path = '/accounts/login';
+    }
+    @Injectable()
+    class AccountsInteraction extends OAuthInteraction {
+      constructor(private readonly pages: LoginPages) {
+        super();
+      }
+      currentUser(): undefined {
+        return undefined;
+      }
+      loginUrl(returnTo: string): string {
+        return `${this.pages.path}?return_to=${encodeURIComponent(returnTo)}`;
+      }
+    }
+    // LoginPages is neither global nor exported: only the host's own module can inject it.
+    @Module({ providers: [LoginPages, AccountsInteraction] })
+    class AccountsModule {}
+    const app = await start({
+      imports: [AccountsModule, OAuthModule.forRoot({ ...OPTIONS, storage: 'memory', interaction: AccountsInteraction })],
+    });
+    try {
+      const { client } = await app.get(ClientRegistry).register({ name: 'App', redirectUris: ['https://app.example/cb'] });
+      const response = await request(app.getHttpServer()).get('/oauth2/auth').query({
+        response_type: 'code',
+        client_id: client.id,
+        redirect_uri: 'https://app.example/cb',
+        scope: 'profile',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
+      assert.equal(response.status, 302);
+      assert.match(response.headers.location, /^\/accounts\/login\?return_to=/);
     } finally {
       await app.close();
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { hashSecret } from 'nest-oauth2-provider';
+import { hashSecret } from './support/library-internals';
 import { postgresForSuite } from './support/postgres-server';
 import { approveCode, logIn, postToken, readMe } from './support/shift-browser';
 import { startShiftCluster, type ShiftCluster } from './support/shift-cluster';

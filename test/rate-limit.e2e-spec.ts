@@ -5,13 +5,8 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import {
-  OAuthConfigurationError,
-  OAuthRateLimiter,
-  resolveOAuthOptions,
-  TooManyRequestsError,
-  type OAuthModuleOptions,
-} from 'nest-oauth2-provider';
+import { OAuthConfigurationError, OAuthRateLimiter, TooManyRequestsError, type OAuthModuleOptions } from 'nest-oauth2-provider';
+import { resolveOAuthOptions } from './support/library-internals';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { basicAuth, obtainCode, pkcePair, TOKEN_PATH } from './fixtures/oauth-flow';
 

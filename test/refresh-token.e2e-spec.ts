@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashSecret, TokenStore } from 'nest-oauth2-provider';
+import { TokenStore } from 'nest-oauth2-provider';
+import { hashSecret } from './support/library-internals';
 import request from 'supertest';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { basicAuth, obtainCode, pkcePair, tokenRequest } from './fixtures/oauth-flow';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { ConnectedApps, ConsentStore, hashSecret, TokenStore } from 'nest-oauth2-provider';
+import { ConnectedApps, ConsentStore, TokenStore } from 'nest-oauth2-provider';
+import { hashSecret } from './support/library-internals';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { authorize, pkcePair, redirectParams } from './fixtures/oauth-flow';
 import { ProfileApiController } from './fixtures/protected-api';

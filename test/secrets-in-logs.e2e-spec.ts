@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { hashSecret } from 'nest-oauth2-provider';
+import { hashSecret } from './support/library-internals';
 import { DataSource } from 'typeorm';
 import { basicAuth, consentCookie, hiddenFields, pkcePair } from './fixtures/oauth-flow';
 import { TEST_USER_HEADER } from './fixtures/test-interaction';

@@ -2,16 +2,8 @@ import 'reflect-metadata';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  BearerGuard,
-  ClientRegistry,
-  OAUTH_ENTITIES,
-  OAUTH_MIGRATIONS,
-  OAuthAuthorization,
-  OAuthModule,
-  Scopes,
-  type ResourceAuthorization,
-} from 'nest-oauth2-provider';
+import { BearerGuard, ClientRegistry, OAuthAuthorization, OAuthModule, Scopes, type ResourceAuthorization } from 'nest-oauth2-provider';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
 
 @Controller('api')
 class ReportsController {

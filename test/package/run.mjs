@@ -1,9 +1,11 @@
 // The packaged-library test: packs libs/oauth2, installs the tarball and its peers from the registry
 // into a fresh Nest app in a temporary folder (no links into this repo), compiles a small host app
 // with tsc in strict mode — as CommonJS and as an ES module — starts it, issues a client_credentials
-// token and reads a BearerGuard-protected route. Any type error in our declarations fails it.
+// token and reads a BearerGuard-protected route, and loads the three entry points (root, /typeorm,
+// /testing). A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
+// in-memory stores must compile, boot and answer without them. Any type error in our declarations fails it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -37,36 +39,88 @@ try {
   // One install serves both host flavours: each is a folder with its own package.json "type",
   // resolving its packages from the shared node_modules above it, as a monorepo host would.
   const peers = Object.keys(libPkg.peerDependencies);
-  writeFileSync(
-    join(work, 'package.json'),
-    JSON.stringify(
-      {
-        name: 'host-apps',
-        private: true,
-        dependencies: Object.fromEntries([
-          ['nest-oauth2-provider', `file:${tarball}`],
-          ...peers.map((p) => [p, installed(p)]),
-          ['@nestjs/platform-express', installed('@nestjs/platform-express')],
-          ['better-sqlite3', installed('better-sqlite3')],
-        ]),
-        devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
-        allowScripts: { 'better-sqlite3': true },
-      },
-      null,
-      2,
-    ),
-  );
-  console.log('installing the tarball and its peers from the registry into a fresh host app…');
-  // --ignore-scripts skips compiling better-sqlite3 from source (minutes on a small machine, since its
-  // prebuilt binaries come from outside the registry); the binary this workspace already built for the
-  // same version and Node ABI is copied in instead. Our own package has no install scripts.
-  run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
-  const binary = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
-  mkdirSync(join(work, dirname(binary)), { recursive: true });
-  copyFileSync(join(root, binary), join(work, binary));
+  const optional = Object.keys(libPkg.peerDependenciesMeta ?? {}).filter((p) => libPkg.peerDependenciesMeta[p].optional);
+  check(optional.includes('typeorm') && optional.includes('@nestjs/typeorm'), 'typeorm and @nestjs/typeorm are optional peers');
 
+  const full = join(work, 'full');
+  install(full, peers, true);
   for (const flavour of ['commonjs', 'module']) {
-    const app = join(work, `host-${flavour}`);
+    const app = hostApp(full, flavour, { 'main.ts': 'host-app.ts', 'entry-points.ts': 'entry-points.ts' });
+    const entries = JSON.parse(run('node', ['dist/entry-points.js'], app).trim().split('\n').pop());
+    check(entries.root && entries.typeorm && entries.testing, `${flavour}: the root, /typeorm and /testing entry points load`);
+    check(entries.internalsHidden, `${flavour}: internals and the TypeORM storage stay out of the root entry point`);
+    const result = JSON.parse(
+      run('node', ['dist/main.js'], app, { DB_FILE: join(app, 'app.sqlite') })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
+    check(result.token === 200, `${flavour}: client_credentials token issued (status ${result.token})`);
+    check(
+      result.reports === 200 && result.body.scopes.includes('reports:read'),
+      `${flavour}: guarded route read with the token (status ${result.reports})`,
+    );
+    check(
+      result.denied === 401 && /^Bearer realm=/.test(result.challenge ?? ''),
+      `${flavour}: guarded route refuses a request without a token (status ${result.denied})`,
+    );
+  }
+
+  const memory = join(work, 'memory');
+  install(
+    memory,
+    peers.filter((p) => !optional.includes(p)),
+    false,
+  );
+  const absent = ['typeorm', '@nestjs/typeorm'].filter((p) => !existsSync(join(memory, 'node_modules', p)));
+  check(absent.length === 2, `memory host: neither typeorm nor @nestjs/typeorm is installed (absent: ${absent.join(', ')})`);
+  for (const flavour of ['commonjs', 'module']) {
+    const app = hostApp(memory, flavour, { 'main.ts': 'memory-host-app.ts' });
+    const result = JSON.parse(run('node', ['dist/main.js'], app).trim().split('\n').pop());
+    check(result.token === 200, `${flavour}: memory host without TypeORM issues a token (status ${result.token})`);
+    check(
+      result.reports === 200 && result.denied === 401,
+      `${flavour}: memory host without TypeORM guards its route (status ${result.reports}, ${result.denied})`,
+    );
+    console.log(`info   ${flavour}: memory host RSS at rest after one request: ${(result.rss / 1024 / 1024).toFixed(1)} MB`);
+  }
+
+  function install(dir, withPeers, sqlite) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify(
+        {
+          name: 'host-apps',
+          private: true,
+          dependencies: Object.fromEntries([
+            ['nest-oauth2-provider', `file:${tarball}`],
+            ...withPeers.map((p) => [p, installed(p)]),
+            ['@nestjs/platform-express', installed('@nestjs/platform-express')],
+            ...(sqlite ? [['better-sqlite3', installed('better-sqlite3')]] : []),
+          ]),
+          devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
+          allowScripts: { 'better-sqlite3': true },
+        },
+        null,
+        2,
+      ),
+    );
+    console.log(
+      `installing the tarball and ${withPeers.length} peers from the registry into a fresh host app (${sqlite ? 'TypeORM' : 'memory'})…`,
+    );
+    // --ignore-scripts skips compiling better-sqlite3 from source (minutes on a small machine, since its
+    // prebuilt binaries come from outside the registry); the binary this workspace already built for the
+    // same version and Node ABI is copied in instead. Our own package has no install scripts.
+    run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+    if (!sqlite) return;
+    const binary = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
+    mkdirSync(join(dir, dirname(binary)), { recursive: true });
+    copyFileSync(join(root, binary), join(dir, binary));
+  }
+
+  function hostApp(dir, flavour, sources) {
+    const app = join(dir, `host-${flavour}`);
     mkdirSync(join(app, 'src'), { recursive: true });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `host-${flavour}`, private: true, type: flavour }));
     writeFileSync(
@@ -86,13 +140,10 @@ try {
         include: ['src'],
       }),
     );
-    writeFileSync(join(app, 'src/main.ts'), readFileSync(new URL('host-app.ts', import.meta.url), 'utf8'));
-    run(join(work, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], app);
-    const out = run('node', ['dist/main.js'], app, { DB_FILE: join(app, 'app.sqlite') });
-    const result = JSON.parse(out.trim().split('\n').pop());
-    check(result.token === 200, `${flavour}: client_credentials token issued (status ${result.token})`);
-    check(result.reports === 200 && result.body.scopes.includes('reports:read'), `${flavour}: guarded route read with the token (status ${result.reports})`);
-    check(result.denied === 401 && /^Bearer realm=/.test(result.challenge ?? ''), `${flavour}: guarded route refuses a request without a token (status ${result.denied})`);
+    for (const [to, from] of Object.entries(sources))
+      writeFileSync(join(app, 'src', to), readFileSync(new URL(from, import.meta.url), 'utf8'));
+    run(join(dir, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], app);
+    return app;
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { hashSecret, TokenStore, type OAuthToken, type TokenKind } from 'nest-oauth2-provider';
+import { TokenStore, type OAuthToken, type TokenKind } from 'nest-oauth2-provider';
+import { hashSecret } from './library-internals';
 import type { OAuthTestApp } from '../fixtures/oauth-app.fixture';
 
 export interface MintOptions {

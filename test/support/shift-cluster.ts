@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  ClientRegistry,
-  OAUTH_ENTITIES,
-  OAuthClientEntity,
-  SystemClock,
-  TypeOrmClientStore,
-  type ClientRegistration,
-} from 'nest-oauth2-provider';
+import { ClientRegistry, SystemClock, type ClientRegistration } from 'nest-oauth2-provider';
+import { OAUTH_ENTITIES, OAuthClientEntity, TypeOrmClientStore } from 'nest-oauth2-provider/typeorm';
 import { SHIFT_SCOPES } from '../../apps/sample/src/shift/shift-oauth.options';
 import { startShift, type ShiftProcess } from './shift-process';
 import { createTestDatabase, type TestDatabase } from './test-database';

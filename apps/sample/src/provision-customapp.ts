@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ClientRegistry, ClientStore, hashSecret } from 'nest-oauth2-provider';
+import { ClientRegistry, ClientStore } from 'nest-oauth2-provider';
 import type { CustomAppConfig } from './customapp/customapp.config';
 import type { CustomAppSettings } from './customapp/storage/customapp-settings.service';
 
@@ -32,7 +33,7 @@ export async function provisionCustomApp(
     return 'registered';
   }
   let outcome: ProvisionOutcome = 'reused';
-  if (client.secretHash !== hashSecret(stored.clientSecret)) {
+  if (client.secretHash !== sha256Hex(stored.clientSecret)) {
     // The secret was rotated behind CustomApp's back (e.g. `npm run oauth -- clients rotate-secret`).
     const rotated = await registry.rotateSecret(client.id);
     await settings.saveCredentials({ clientId: client.id, clientSecret: rotated.clientSecret! });
@@ -44,4 +45,9 @@ export async function provisionCustomApp(
     outcome = 'updated';
   }
   return outcome;
+}
+
+/** How the store keeps a client secret (`OAuthClient.secretHash`): SHA-256, hex. */
+function sha256Hex(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
 }

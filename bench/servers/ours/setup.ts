@@ -1,15 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Body, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
-import {
-  ClientRegistry,
-  Clock,
-  CodeStore,
-  hashSecret,
-  OAUTH_PURGE_BATCH_SIZE,
-  OAuthPurgeService,
-  TokenStore,
-  type OAuthToken,
-} from 'nest-oauth2-provider';
+import { ClientRegistry, Clock, CodeStore, OAuthPurgeService, TokenStore, type OAuthToken } from 'nest-oauth2-provider';
+// Library internals the bench drives directly (not part of the public API).
+import { hashSecret } from '../../../libs/oauth2/src/core/protocol/credentials';
+import { OAUTH_PURGE_BATCH_SIZE } from '../../../libs/oauth2/src/oauth-purge.service';
 import type { BenchFixtures, MintedCode } from '../../harness/fixtures';
 
 export const REDIRECT_URI = 'http://127.0.0.1/callback';

@@ -1,5 +1,4 @@
 import type { Type } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { TypeOrmStoreOptions } from './stores/typeorm/hot-path-sql';
 import type { OAuthInteraction } from './core/oauth-interaction';
 import type { ClientStore } from './stores/client.store';
@@ -142,7 +141,7 @@ export interface OAuthModuleOptions {
 export interface OAuthModuleExtras {
   /** Path prefix of the endpoints: `{prefix}/auth`, `/token`, `/revoke`, `/introspect`. Default `oauth2`. */
   prefix?: string;
-  /** The host's class that says who is logged in and where to log in (required for the authorization endpoint). Its dependencies must be global or come through `imports`. */
+  /** The host's class that says who is logged in and where to log in (required for the authorization endpoint). List it in the `providers` of one of your modules to give it that module's dependencies; otherwise the module creates it, and its dependencies must be global or come through `imports`. */
   interaction?: Type<OAuthInteraction>;
   /** Built-in stores to use. Default 'typeorm'. */
   storage?: OAuthStorage;
@@ -154,7 +153,22 @@ export interface OAuthModuleExtras {
    * Where rate-limit counters live: any `@nestjs/throttler` storage class (e.g. a Redis one, so every
    * instance shares one count). Default: `FixedWindowRateLimitStorage`, in this process only.
    */
-  rateLimitStorage?: Type<ThrottlerStorage>;
+  rateLimitStorage?: Type<OAuthRateLimitStorage>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */
   isGlobal?: boolean;
+}
+
+/**
+ * Where rate-limit counters live: the shape of `@nestjs/throttler`'s `ThrottlerStorage`, so any
+ * throttler storage fits without the module loading that package.
+ * @publicApi
+ */
+export interface OAuthRateLimitStorage {
+  increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<{ totalHits: number; timeToExpire: number; isBlocked: boolean; timeToBlockExpire: number }>;
 }

@@ -1,5 +1,53 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
+import {
+  ConfigurableModuleBuilder,
+  Controller,
+  Logger,
+  type DynamicModule,
+  type OnModuleInit,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import { APP_FILTER, ModuleRef } from '@nestjs/core';
+import { Clock, SystemClock } from './core/clock';
+import { OAuthInteraction, type ConsentView, type OAuthUser } from './core/oauth-interaction';
+import type { OAuthRequest } from './core/oauth-request';
+import { BearerGuard } from './http/bearer.guard';
+import { ClientAuthenticationRateLimit } from './http/client-authentication-rate-limit';
+import { FixedWindowRateLimitStorage } from './http/fixed-window-rate-limit.storage';
+import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
+import { OAuthRateLimiter } from './http/oauth-rate-limiter';
+import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
+import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
+import { OAUTH_DEFAULTS, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
+import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { OAuthPurgeService } from './oauth-purge.service';
+import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
+import { ClientStore } from './stores/client.store';
+import { CodeStore } from './stores/code.store';
+import { ConsentStore } from './stores/consent.store';
+import { InMemoryClientStore } from './stores/memory/in-memory-client.store';
+import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
+import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
+import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
+import { TokenStore } from './stores/token.store';
+import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/hot-path-sql';
+
+/**
+ * Every extra, declared with its default: the builder leaves these keys out of the options it
+ * provides (OAUTH_MODULE_OPTIONS) and hands them to the transform below, the one place that decides
+ * the module's wiring. An option that adds or removes routes is an extra: the controllers it decides
+ * are mounted or not here, at `forRoot` time, rather than always mounted and answering 404.
+ */
+const EXTRAS: OAuthModuleExtras = {
+  isGlobal: true,
+  storage: 'typeorm',
+  prefix: undefined,
+  interaction: undefined,
+  stores: undefined,
+  typeorm: undefined,
+  rateLimitStorage: undefined,
+};
 
 export const {
   ConfigurableModuleClass,
@@ -9,9 +57,198 @@ export const {
 } = new ConfigurableModuleBuilder<OAuthModuleOptions>({ moduleName: 'OAuth' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createOAuthOptions')
-  .setExtras<OAuthModuleExtras>({ isGlobal: true, storage: 'typeorm' }, (definition, extras) => ({
+  .setExtras<OAuthModuleExtras>(EXTRAS, (definition, extras) => withOAuthProviders(definition, extras))
+  .build();
+
+const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
+
+/** The module's providers, controllers and imports, as its extras decide them. */
+function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras): DynamicModule {
+  const storage = extras.storage ?? 'typeorm';
+  const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
+  const overridden = Object.entries(extras.stores ?? {}).filter(([, store]) => store !== undefined);
+  // Only a store slot left to the default TypeORM storage loads `typeorm` and `@nestjs/typeorm`; a host
+  // that hands over a TypeORM store itself has loaded them already, and its store needs the repositories.
+  const typeOrm =
+    (storage === 'typeorm' && overridden.length < STORE_TOKENS.length) || typeOrmStorageLoaded() ? loadTypeOrmStorage() : undefined;
+  const defaults = storage === 'typeorm' && typeOrm ? typeOrm.stores : IN_MEMORY_STORES;
+  const chosen: Record<string, Type> = { ...defaults, ...Object.fromEntries(overridden) };
+  const needsTypeOrm = typeOrm !== undefined && Object.values(chosen).some((store) => Object.values(typeOrm.stores).includes(store));
+  const storeProviders: Provider[] = [
+    { provide: ClientStore, useClass: chosen.clients },
+    { provide: CodeStore, useClass: chosen.codes },
+    { provide: TokenStore, useClass: chosen.tokens },
+    { provide: ConsentStore, useClass: chosen.consents },
+  ];
+  const hostInteraction = extras.interaction;
+  const interaction: Provider[] = hostInteraction
+    ? [{ provide: OAuthInteraction, useFactory: (ref: ModuleRef) => new HostInteraction(ref, hostInteraction), inject: [ModuleRef] }]
+    : [];
+  const providers: Provider[] = [
+    ...(definition.providers ?? []),
+    { provide: OAUTH_MODULE_EXTRAS, useValue: { ...extras } },
+    {
+      provide: RESOLVED_OAUTH_OPTIONS,
+      useFactory: (options: OAuthModuleOptions, moduleExtras: OAuthModuleExtras) => resolveOAuthOptions(options, moduleExtras),
+      inject: [OAUTH_MODULE_OPTIONS, OAUTH_MODULE_EXTRAS],
+    },
+    { provide: Clock, useClass: SystemClock },
+    ...storeProviders,
+    { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
+    ...interaction,
+    ...OAUTH_CORE_PROVIDERS,
+    // A Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
+    BearerGuard,
+    OAuthPurgeService,
+    ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
+    PER_PROCESS_SECRET_WARNING,
+    OAuthEndpointExceptionFilter,
+    { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? FixedWindowRateLimitStorage },
+    OAuthRateLimiter,
+    TokenRateLimitGuard,
+    ClientAuthenticationRateLimit,
+    { provide: APP_FILTER, useClass: OAuthExceptionFilter },
+  ];
+  return {
     ...definition,
     global: extras.isGlobal,
-    // Resolved by OAuthModule.forRoot/forRootAsync, which know the extras (see oauth.module.ts).
-  }))
-  .build();
+    imports: [...(definition.imports ?? []), ...(needsTypeOrm && typeOrm ? [typeOrm.feature()] : [])],
+    controllers: [...PREFIXED_CONTROLLERS.map((c) => mountedAt(c, prefix)), ...ROOT_CONTROLLERS],
+    providers,
+    exports: [
+      ...(definition.exports ?? []),
+      RESOLVED_OAUTH_OPTIONS,
+      Clock,
+      ...STORE_TOKENS,
+      OAuthPurgeService,
+      OAuthRateLimiter,
+      BearerGuard,
+      ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
+    ],
+  };
+}
+
+/**
+ * The `interaction` extra, resolved where the host provides it: when one of the host's modules lists
+ * the class in its `providers`, that instance is used, with whatever that module injects (its users
+ * service, say), so plain `forRoot` is enough. When no module provides it, the module creates it in
+ * its own context, as before, and then its dependencies must be global. Resolved once, after every
+ * module is instantiated and before the app serves a request; each method then forwards to it.
+ */
+class HostInteraction extends OAuthInteraction implements OnModuleInit {
+  private target?: OAuthInteraction;
+
+  constructor(
+    private readonly ref: ModuleRef,
+    private readonly type: Type<OAuthInteraction>,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    let provided: OAuthInteraction | undefined;
+    try {
+      provided = this.ref.get(this.type, { strict: false });
+    } catch {
+      provided = undefined; // no module provides it
+    }
+    this.target = provided ?? (await this.ref.create(this.type));
+  }
+
+  private resolved(): OAuthInteraction {
+    if (!this.target) throw new Error(`${this.type.name} is used before the application has initialised`);
+    return this.target;
+  }
+
+  currentUser(req: OAuthRequest): Promise<OAuthUser | undefined> | OAuthUser | undefined {
+    return this.resolved().currentUser(req);
+  }
+
+  loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean): string {
+    return this.resolved().loginUrl(returnTo, req, forceLogin);
+  }
+
+  override renderConsent(view: ConsentView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
+    return this.resolved().renderConsent(view, req);
+  }
+}
+
+const IN_MEMORY_STORES: Record<string, Type> = {
+  clients: InMemoryClientStore,
+  codes: InMemoryCodeStore,
+  tokens: InMemoryTokenStore,
+  consents: InMemoryConsentStore,
+};
+
+/**
+ * The TypeORM stores and their repositories, required from the `nest-oauth2-provider/typeorm` entry
+ * point only here, when some store is left to the default storage: `typeorm` and `@nestjs/typeorm` are
+ * optional peers, so an app on `storage: 'memory'` or on its own stores runs without them installed.
+ */
+function loadTypeOrmStorage(): { stores: Record<string, Type>; feature: () => DynamicModule } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see above */
+  const entities = require('./typeorm') as typeof import('./typeorm');
+  const { TypeOrmModule } = require('@nestjs/typeorm') as typeof import('@nestjs/typeorm');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    stores: {
+      clients: entities.TypeOrmClientStore,
+      codes: entities.TypeOrmCodeStore,
+      tokens: entities.TypeOrmTokenStore,
+      consents: entities.TypeOrmConsentStore,
+    },
+    feature: () => TypeOrmModule.forFeature([...entities.OAUTH_ENTITIES]),
+  };
+}
+
+function typeOrmStorageLoaded(): boolean {
+  return require.cache[require.resolve('./typeorm')] !== undefined;
+}
+
+/** Announces in-memory storage outside tests, as its state is per process and lost on restart. */
+const MEMORY_STORAGE_WARNING: Provider = {
+  provide: 'OAUTH:MEMORY_STORAGE_WARNING',
+  useFactory: () => {
+    if (process.env.NODE_ENV !== 'test') {
+      new Logger('OAuthModule').warn(
+        "storage: 'memory' keeps clients, codes and tokens in this process only: use it for tests and demos, not production",
+      );
+    }
+    return true;
+  },
+};
+
+/**
+ * Announces a per-process server key outside tests: one instance works, but several instances need one
+ * shared `secret` for consent forms and refresh retries to work across them.
+ */
+const PER_PROCESS_SECRET_WARNING: Provider = {
+  provide: 'OAUTH:PER_PROCESS_SECRET_WARNING',
+  useFactory: (options: ResolvedOAuthOptions) => {
+    if (options.secret === undefined && process.env.NODE_ENV !== 'test') {
+      new Logger('OAuthModule').warn(
+        'No secret is configured, so a random key is used for this process only: when several instances serve this issuer, ' +
+          'give them all the same `secret`, or a consent page shown by one is refused by another and a refresh retry on another instance fails',
+      );
+    }
+    return true;
+  },
+  inject: [RESOLVED_OAUTH_OPTIONS],
+};
+
+/**
+ * A subclass of `controller` mounted at `path`, so each module instance can choose its prefix.
+ *
+ * Design note: this reaches past Nest's documented API. A controller's path is static metadata and
+ * each module instance chooses its own prefix, so the subclass is decorated with `@Controller(path)`
+ * at run time. It relies on Nest reading the path from the subclass's own metadata and the route
+ * handlers from the parent's prototype, and on the subclass keeping the parent's name. A Nest
+ * release that reads route metadata only from the class that declared it breaks it;
+ * `http/nest-internals.spec.ts` checks it on Express and Fastify and fails by name.
+ */
+export function mountedAt(controller: Type, path: string): Type {
+  const mounted = class extends controller {};
+  Object.defineProperty(mounted, 'name', { value: controller.name });
+  Controller(path)(mounted);
+  return mounted;
+}

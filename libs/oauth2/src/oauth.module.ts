@@ -1,60 +1,21 @@
 /**
- * Design notes on the two places this file reaches past Nest's documented API (both checked on
- * Express and Fastify by `http/nest-internals.spec.ts`, which fails by name on an upgrade that
- * changes them):
- *
- * - `mountedAt()` subclasses each prefixed controller at run time and decorates the subclass with
- *   `@Controller(prefix)`, because a controller's path is static metadata and each module instance
- *   chooses its own prefix. It relies on Nest reading the path from the subclass's own metadata and
- *   the route handlers from the parent's prototype, and on the subclass keeping the parent's name.
- *   A Nest release that reads route metadata only from the class that declared it breaks it.
- * - `configure()` and `onModuleInit()` install platform-wide body-error handling (an Express error
- *   middleware, a Fastify `onRoute` hook; see `http/body-errors.ts`). They rely on Nest calling
- *   `configure()` before it registers the routes and `onModuleInit()` after them but before its own
- *   error handler. A Nest release that reorders application init breaks it; the symptom is a
- *   platform error body instead of `invalid_request` on a malformed request.
+ * Design note on the one place this file reaches past Nest's documented API (checked on Express and
+ * Fastify by `http/nest-internals.spec.ts`, which fails by name on an upgrade that changes it):
+ * `configure()` and `onModuleInit()` install platform-wide body-error handling (an Express error
+ * middleware, a Fastify `onRoute` hook; see `http/body-errors.ts`). They rely on Nest calling
+ * `configure()` before it registers the routes and `onModuleInit()` after them but before its own
+ * error handler. A Nest release that reorders application init breaks it; the symptom is a platform
+ * error body instead of `invalid_request` on a malformed request.
  */
-import {
-  Controller,
-  Inject,
-  Logger,
-  Module,
-  type DynamicModule,
-  type NestModule,
-  type OnModuleInit,
-  type Provider,
-  type Type,
-} from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Clock, SystemClock } from './core/clock';
-import { OAuthInteraction } from './core/oauth-interaction';
-import { APP_FILTER, ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { Inject, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { BearerRoutes, markBearerRoutes } from './http/bearer-routes';
 import { endpointPaths, installBodyErrorHandling } from './http/body-errors';
-import { OAuthEndpointExceptionFilter, OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
-import { FixedWindowRateLimitStorage } from './http/fixed-window-rate-limit.storage';
-import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
-import { OAuthRateLimiter } from './http/oauth-rate-limiter';
-import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
-import { ClientAuthenticationRateLimit } from './http/client-authentication-rate-limit';
-import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OAUTH_MODULE_OPTIONS, OPTIONS_TYPE } from './oauth.module-definition';
-import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
-import { OAUTH_DEFAULTS, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
-import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
-import { OAuthPurgeService } from './oauth-purge.service';
-import { ClientStore } from './stores/client.store';
-import { CodeStore } from './stores/code.store';
-import { ConsentStore } from './stores/consent.store';
-import { InMemoryClientStore } from './stores/memory/in-memory-client.store';
-import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
-import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
-import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
-import { TokenStore } from './stores/token.store';
-import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/hot-path-sql';
-import { TYPEORM_STORES, OAUTH_ENTITIES } from './stores/typeorm/oauth-entities';
-
-const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
+import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { ConfigurableModuleClass } from './oauth.module-definition';
+import type { OAuthModuleExtras } from './oauth-module-options.interface';
+import { OAUTH_DEFAULTS, type ResolvedOAuthOptions } from './oauth-options';
 
 /**
  * Makes the host app an OAuth 2.0 authorization server and resource server.
@@ -94,108 +55,4 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     const endpoints = endpointPaths(this.extras.prefix ?? OAUTH_DEFAULTS.prefix, PREFIXED_CONTROLLERS, ROOT_CONTROLLERS);
     installBodyErrorHandling(adapter, endpoints, this.options.realm, phase, new BearerRoutes(this.appConfig));
   }
-
-  static override forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
-    return withOAuthProviders(super.forRoot(options), options);
-  }
-
-  static override forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withOAuthProviders(super.forRootAsync(options), options);
-  }
-}
-
-function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras): DynamicModule {
-  const storage = extras.storage ?? 'typeorm';
-  const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
-  const builtIn: Record<string, Type> =
-    storage === 'memory'
-      ? { clients: InMemoryClientStore, codes: InMemoryCodeStore, tokens: InMemoryTokenStore, consents: InMemoryConsentStore }
-      : TYPEORM_STORES;
-  const chosen: Record<string, Type> = { ...builtIn };
-  for (const [name, store] of Object.entries(extras.stores ?? {})) if (store) chosen[name] = store;
-  const storeProviders: Provider[] = [
-    { provide: ClientStore, useClass: chosen.clients },
-    { provide: CodeStore, useClass: chosen.codes },
-    { provide: TokenStore, useClass: chosen.tokens },
-    { provide: ConsentStore, useClass: chosen.consents },
-  ];
-  const needsTypeOrm = Object.values(chosen).some((store) => Object.values(TYPEORM_STORES).includes(store));
-  const interaction: Provider[] = extras.interaction ? [{ provide: OAuthInteraction, useClass: extras.interaction }] : [];
-  const providers: Provider[] = [
-    ...(definition.providers ?? []),
-    { provide: OAUTH_MODULE_EXTRAS, useValue: { ...extras } },
-    {
-      provide: RESOLVED_OAUTH_OPTIONS,
-      useFactory: (options: OAuthModuleOptions, moduleExtras: OAuthModuleExtras) => resolveOAuthOptions(options, moduleExtras),
-      inject: [OAUTH_MODULE_OPTIONS, OAUTH_MODULE_EXTRAS],
-    },
-    { provide: Clock, useClass: SystemClock },
-    ...storeProviders,
-    { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
-    ...interaction,
-    ...OAUTH_CORE_PROVIDERS,
-    OAuthPurgeService,
-    ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
-    PER_PROCESS_SECRET_WARNING,
-    OAuthEndpointExceptionFilter,
-    { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? FixedWindowRateLimitStorage },
-    OAuthRateLimiter,
-    TokenRateLimitGuard,
-    ClientAuthenticationRateLimit,
-    { provide: APP_FILTER, useClass: OAuthExceptionFilter },
-  ];
-  return {
-    ...definition,
-    imports: [...(definition.imports ?? []), ...(needsTypeOrm ? [TypeOrmModule.forFeature([...OAUTH_ENTITIES])] : [])],
-    controllers: [...PREFIXED_CONTROLLERS.map((c) => mountedAt(c, prefix)), ...ROOT_CONTROLLERS],
-    providers,
-    exports: [
-      ...(definition.exports ?? []),
-      RESOLVED_OAUTH_OPTIONS,
-      Clock,
-      ...STORE_TOKENS,
-      OAuthPurgeService,
-      OAuthRateLimiter,
-      ...OAUTH_CORE_PROVIDERS.map((p) => (typeof p === 'function' ? p : p.provide)),
-    ],
-  };
-}
-
-/** Announces in-memory storage outside tests, as its state is per process and lost on restart. */
-const MEMORY_STORAGE_WARNING: Provider = {
-  provide: 'OAUTH:MEMORY_STORAGE_WARNING',
-  useFactory: () => {
-    if (process.env.NODE_ENV !== 'test') {
-      new Logger('OAuthModule').warn(
-        "storage: 'memory' keeps clients, codes and tokens in this process only: use it for tests and demos, not production",
-      );
-    }
-    return true;
-  },
-};
-
-/**
- * Announces a per-process server key outside tests: one instance works, but several instances need one
- * shared `secret` for consent forms and refresh retries to work across them.
- */
-const PER_PROCESS_SECRET_WARNING: Provider = {
-  provide: 'OAUTH:PER_PROCESS_SECRET_WARNING',
-  useFactory: (options: ResolvedOAuthOptions) => {
-    if (options.secret === undefined && process.env.NODE_ENV !== 'test') {
-      new Logger('OAuthModule').warn(
-        'No secret is configured, so a random key is used for this process only: when several instances serve this issuer, ' +
-          'give them all the same `secret`, or a consent page shown by one is refused by another and a refresh retry on another instance fails',
-      );
-    }
-    return true;
-  },
-  inject: [RESOLVED_OAUTH_OPTIONS],
-};
-
-/** A subclass of `controller` mounted at `path`, so each module instance can choose its prefix. */
-export function mountedAt(controller: Type, path: string): Type {
-  const mounted = class extends controller {};
-  Object.defineProperty(mounted, 'name', { value: controller.name });
-  Controller(path)(mounted);
-  return mounted;
 }

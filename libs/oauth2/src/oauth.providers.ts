@@ -9,7 +9,6 @@ import { OAuthInteraction } from './core/oauth-interaction';
 import { ResourceServer } from './core/resource-server';
 import { TokenRevocation } from './core/revocation';
 import { TokenCache } from './core/token-cache';
-import { BearerGuard } from './http/bearer.guard';
 import type { ResolvedOAuthOptions } from './oauth-options';
 import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { ClientStore } from './stores/client.store';
@@ -132,6 +131,4 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       new ConnectedApps({ consents, clients, tokens, cache, clock }),
     inject: [ConsentStore, ClientStore, TokenStore, TokenCache, Clock],
   },
-  // The guard is a Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
-  BearerGuard,
 ];

@@ -2,7 +2,6 @@ import {
   ClientRegistry,
   ClientStore,
   CodeStore,
-  InMemoryClientStore,
   OAUTH_DEFAULTS,
   SystemClock,
   TokenStore,
@@ -11,6 +10,7 @@ import {
   type GrantType,
   type OAuthClient,
 } from 'nest-oauth2-provider';
+import { InMemoryClientStore } from 'nest-oauth2-provider/testing';
 import { SHIFT_SCOPES } from '../shift/shift-oauth.options';
 import { listOption, UsageError, type CliArgs } from './cli-args';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
 import { DataSource } from 'typeorm';
 import { DEFAULT_DATABASE_URL, dataSourceOptionsFromUrl } from './database-url';
 import { SAMPLE_ENTITIES, SAMPLE_MIGRATIONS } from './sample-schema';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider';
+import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { SAMPLE_ENTITIES, SAMPLE_MIGRATIONS } from './sample-schema';
 

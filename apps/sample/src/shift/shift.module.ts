@@ -26,19 +26,17 @@ export class ShiftModule {
         TypeOrmModule.forRootAsync({ useFactory: () => database, dataSourceFactory: (options) => openDataSource(options!) }),
         TypeOrmModule.forFeature([ShiftSession]),
         UsersModule,
-        OAuthModule.forRootAsync({
-          imports: [UsersModule],
-          useFactory: () => ({
-            ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
-            secret: config.secret,
-            refreshTokenGracePeriod: config.refreshTokenGracePeriod,
-          }),
+        // ShiftInteraction is provided below, so it injects UsersService from this module.
+        OAuthModule.forRoot({
+          ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+          secret: config.secret,
+          refreshTokenGracePeriod: config.refreshTokenGracePeriod,
           prefix: SHIFT_OAUTH_PREFIX,
           interaction: ShiftInteraction,
         }),
       ],
       controllers: [HomeController, LoginController, ConnectedAppsController, UsersApiController, TeamsApiController],
-      providers: [{ provide: SAMPLE_CONFIG, useValue: config }],
+      providers: [{ provide: SAMPLE_CONFIG, useValue: config }, ShiftInteraction],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { OAuthRateLimitStorage } from '../oauth-module-options.interface';
 
 interface Window {
   hits: number;
@@ -22,7 +22,7 @@ const SWEEP_INTERVAL_MS = 60_000;
  * @publicApi
  */
 @Injectable()
-export class FixedWindowRateLimitStorage implements ThrottlerStorage, OnModuleDestroy {
+export class FixedWindowRateLimitStorage implements OAuthRateLimitStorage, OnModuleDestroy {
   private readonly windows = new Map<string, Window>();
   private sweeper: NodeJS.Timeout | undefined;
 

@@ -5,14 +5,14 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { mountedAt } from '../oauth.module';
+import { mountedAt } from '../oauth.module-definition';
 import { expressRouteHandlers } from './bearer-routes';
 
 /**
  * What the module takes from Nest and the two HTTP platforms beyond their documented API, on both
  * platforms whatever HTTP_ADAPTER says. A Nest, Express or Fastify upgrade that changes any of it
  * fails here, by name, before the OAuth endpoints misbehave:
- * - `mountedAt()` (oauth.module.ts): a run-time subclass with its own `@Controller(path)` is routed
+ * - `mountedAt()` (oauth.module-definition.ts): a run-time subclass with its own `@Controller(path)` is routed
  *   at that path with its parent's handlers, and leaves the parent and other mounts alone;
  * - `configure()` / `onModuleInit()` (oauth.module.ts, body-errors.ts, bearer-routes.ts): `configure`
  *   runs before Nest registers the routes (a Fastify `onRoute` hook added then sees every route, and

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { OAuthRateLimitStorage } from '../oauth-module-options.interface';
 import { TooManyRequestsError } from '../core/oauth.errors';
 import { hashSecret } from '../core/protocol/credentials';
 import type { OAuthRateLimit } from '../oauth-module-options.interface';
@@ -19,7 +19,7 @@ export class OAuthRateLimiter {
   /** Spent failure budgets this instance counted (hashed bucket key → epoch ms the window ends), for `assertNotBlocked`. */
   private readonly blocks = new Map<string, number>();
 
-  constructor(@Inject(OAUTH_RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage) {}
+  constructor(@Inject(OAUTH_RATE_LIMIT_STORAGE) private readonly storage: OAuthRateLimitStorage) {}
 
   /**
    * Count one request for `key` in the bucket `name`; throws `TooManyRequestsError` when it is over

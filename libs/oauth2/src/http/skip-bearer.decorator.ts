@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, type CustomDecorator } from '@nestjs/common';
 import { OAUTH_SKIP_BEARER_METADATA } from '../oauth.constants';
 
 /**
@@ -10,7 +10,7 @@ import { OAUTH_SKIP_BEARER_METADATA } from '../oauth.constants';
  * @Get('health') @SkipBearer()
  * health() { return 'ok'; }
  */
-export const SkipBearer = () => SetMetadata(OAUTH_SKIP_BEARER_METADATA, true);
+export const SkipBearer = (): CustomDecorator<string> => SetMetadata(OAUTH_SKIP_BEARER_METADATA, true);
 
 /**
  * The former name of {@link SkipBearer}, kept for one release.

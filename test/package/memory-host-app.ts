@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { Controller, Get, Module, UseGuards } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { BearerGuard, ClientRegistry, OAuthAuthorization, OAuthModule, Scopes, type ResourceAuthorization } from 'nest-oauth2-provider';
+
+// A host on in-memory stores, installed without typeorm or @nestjs/typeorm: the module must not load them.
+@Controller('api')
+class ReportsController {
+  @Get('reports')
+  @UseGuards(BearerGuard)
+  @Scopes('reports:read')
+  list(@OAuthAuthorization() auth: ResourceAuthorization): { client: string; scopes: readonly string[] } {
+    return { client: auth.clientId, scopes: auth.scopes };
+  }
+}
+
+@Module({
+  imports: [OAuthModule.forRoot({ issuer: 'http://127.0.0.1', scopes: { 'reports:read': 'Read your reports' }, storage: 'memory' })],
+  controllers: [ReportsController],
+})
+class AppModule {}
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const { client, clientSecret } = await app
+    .get(ClientRegistry)
+    .register({ name: 'Reports job', grantTypes: ['client_credentials'], scopes: ['reports:read'] });
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const token = await fetch(`${base}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.id}:${clientSecret}`).toString('base64')}`,
+    },
+    body: 'grant_type=client_credentials&scope=reports%3Aread',
+  });
+  const issued = (await token.json()) as { access_token: string };
+  const reports = await fetch(`${base}/api/reports`, { headers: { authorization: `Bearer ${issued.access_token}` } });
+  const denied = await fetch(`${base}/api/reports`);
+  console.log(
+    JSON.stringify({
+      token: token.status,
+      reports: reports.status,
+      body: await reports.json(),
+      denied: denied.status,
+      challenge: denied.headers.get('www-authenticate'),
+      rss: process.memoryUsage().rss,
+    }),
+  );
+  await app.close();
+}
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
