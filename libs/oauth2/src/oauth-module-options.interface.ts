@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { TypeOrmStoreOptions } from './stores/typeorm/hot-path-sql';
+import type { TypeOrmStoreOptions } from './stores/typeorm/typeorm-store-options';
 import type { OAuthInteraction } from './core/oauth-interaction';
 import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';

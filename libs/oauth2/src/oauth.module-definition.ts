@@ -31,7 +31,7 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
-import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/hot-path-sql';
+import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/typeorm-store-options';
 
 /**
  * Every extra, declared with its default: the builder leaves these keys out of the options it

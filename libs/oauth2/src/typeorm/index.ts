@@ -9,4 +9,4 @@ export { TypeOrmClientStore } from '../stores/typeorm/typeorm-client.store';
 export { TypeOrmCodeStore } from '../stores/typeorm/typeorm-code.store';
 export { TypeOrmTokenStore } from '../stores/typeorm/typeorm-token.store';
 export { TypeOrmConsentStore } from '../stores/typeorm/typeorm-consent.store';
-export type { TypeOrmStoreOptions } from '../stores/typeorm/hot-path-sql';
+export type { TypeOrmStoreOptions } from '../stores/typeorm/typeorm-store-options';

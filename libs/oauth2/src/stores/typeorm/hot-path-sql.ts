@@ -18,23 +18,8 @@
  * TypeORM's repositories instead; the store contract suites run in both modes.
  */
 import type { DataSource, ObjectLiteral, Repository } from 'typeorm';
+import type { TypeOrmStoreOptions } from './typeorm-store-options';
 import { serialized } from './store-transactions';
-
-/**
- * Settings of the built-in TypeORM stores, the module's `typeorm` option.
- * @publicApi
- */
-export interface TypeOrmStoreOptions {
-  /**
-   * false: run the hot-path statements (bearer and client lookups, token inserts) through TypeORM's
-   * repositories instead of the stores' hand-written SQL, e.g. if a TypeORM upgrade breaks the latter.
-   * Default true.
-   */
-  hotPathSql?: boolean;
-}
-
-/** Injection token of the `TypeOrmStoreOptions` the module hands its TypeORM stores. */
-export const TYPEORM_STORE_OPTIONS = Symbol('OAUTH_TYPEORM_STORE_OPTIONS');
 
 /** The hot-path SQL for a store, or undefined when the options turn it off. */
 export function hotPathSql(dataSource: DataSource, options: TypeOrmStoreOptions | undefined): HotPathSql | undefined {

@@ -1,5 +1,5 @@
 import { describeClientStoreContract } from '../store-contract.spec-helper';
-import type { TypeOrmStoreOptions } from './hot-path-sql';
+import type { TypeOrmStoreOptions } from './typeorm-store-options';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { TypeOrmClientStore } from './typeorm-client.store';
 import { typeOrmHarness } from './typeorm-harness.spec-helper';

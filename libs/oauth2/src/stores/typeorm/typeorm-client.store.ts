@@ -4,7 +4,8 @@ import type { Repository } from 'typeorm';
 import { ClientStore } from '../client.store';
 import type { OAuthClient } from '../models';
 import { CLIENT_COLUMNS, clientFromRow, type OAuthClientRow } from './client-row';
-import { hotPathSql, TYPEORM_STORE_OPTIONS, type HotPathSql, type TypeOrmStoreOptions } from './hot-path-sql';
+import { hotPathSql, type HotPathSql } from './hot-path-sql';
+import { TYPEORM_STORE_OPTIONS, type TypeOrmStoreOptions } from './typeorm-store-options';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { affectedRows, serialized } from './store-transactions';
 

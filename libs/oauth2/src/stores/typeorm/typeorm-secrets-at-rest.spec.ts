@@ -1,7 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { createTestDatabase } from '../../../../../test/support/test-database';
 import { describeSecretsAtRest } from '../../core/secrets-at-rest.spec-helper';
-import type { TypeOrmStoreOptions } from './hot-path-sql';
+import type { TypeOrmStoreOptions } from './typeorm-store-options';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';

@@ -1,5 +1,5 @@
 import { describeTokenStoreContract } from '../store-contract.spec-helper';
-import type { TypeOrmStoreOptions } from './hot-path-sql';
+import type { TypeOrmStoreOptions } from './typeorm-store-options';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import { TypeOrmTokenStore } from './typeorm-token.store';
 import { typeOrmHarness } from './typeorm-harness.spec-helper';
