@@ -78,8 +78,9 @@ async function main(): Promise<void> {
       record,
       targets,
       machine: await machineFacts(root),
-      growth: growth?.markdown,
-      analysisFile: join(benchDir, 'analysis.md'),
+      // The analysis and the growth figures belong with the loads, which a --rss run has none of.
+      growth: record.options.rss ? undefined : growth?.markdown,
+      analysisFile: record.options.rss ? undefined : join(benchDir, 'analysis.md'),
     }),
   );
   console.log(`\nreport written to ${out}${full ? '' : ' (bench/results.md is written by the full run only)'}`);

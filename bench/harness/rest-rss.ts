@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVERS, type ServerSpec } from './matrix';
@@ -45,7 +46,7 @@ export async function measureRestRss(
   );
   const restRss: RestRss = {};
   const failures: Record<string, string> = {};
-  log(`RSS at rest: ${servers.length} servers, ${options.rounds} round(s), about ${Math.ceil(servers.length * options.rounds * 12)} s`);
+  log(`RSS at rest: ${servers.length} servers, ${options.rounds} round(s), about ${Math.ceil(servers.length * options.rounds * 9)} s`);
   for (let round = 1; round <= options.rounds; round++) {
     for (const spec of servers) {
       const key = `${spec.id}/rest-rss`;
@@ -53,7 +54,9 @@ export async function measureRestRss(
       try {
         const figure = await measureOne(spec, distDir);
         (restRss[spec.id] ??= []).push(figure);
-        log(`round ${round}/${options.rounds}: ${REST_LABELS[spec.id]}: RSS at rest ${(figure / 2 ** 20).toFixed(1)} MB`);
+        log(
+          `round ${round}/${options.rounds}: ${REST_LABELS[spec.id]}: RSS at rest ${(figure / 2 ** 20).toFixed(1)} MB (load average ${loadavg()[0].toFixed(1)})`,
+        );
       } catch (error) {
         failures[key] = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 3).join(' | ');
         log(`round ${round}/${options.rounds}: ${REST_LABELS[spec.id]}: FAILED: ${failures[key]}`);
