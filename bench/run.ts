@@ -7,6 +7,7 @@ import { machineFacts } from './harness/machine';
 import { SERVERS } from './harness/matrix';
 import { isFullRun, parseOptions } from './harness/options';
 import { renderConsole, renderReport } from './harness/report';
+import { measureRestRss } from './harness/rest-rss';
 import { runRounds, type RunRecord } from './harness/runner';
 import { evaluateTargets, type TargetResult } from './harness/targets';
 
@@ -33,18 +34,40 @@ async function main(): Promise<void> {
   let record: RunRecord;
   if (options.reportOnly) {
     record = JSON.parse(readFileSync(join(tmpDir, 'last-run.json'), 'utf8')) as RunRecord;
+  } else if (options.rss) {
+    const startedAt = new Date().toISOString();
+    const rest = await measureRestRss(options, distDir);
+    record = {
+      options,
+      startedAt,
+      measurements: [],
+      failures: rest.failures,
+      servers: rest.servers,
+      serverNotes: {},
+      restRss: rest.restRss,
+    };
+    record.finishedAt = new Date().toISOString();
+    writeFileSync(lastRun, JSON.stringify(record, null, 2));
   } else {
     const servers = SERVERS.filter(
       (s) => (options.all || !s.extended || options.servers) && (!options.servers || options.servers.some((f) => s.id.includes(f))),
     );
     record = await runRounds(servers, options, distDir);
+    // Part of every run of the whole matrix; a run narrowed to some scenarios or servers skips it.
+    if (!options.only && !options.servers) {
+      const rest = await measureRestRss(options, distDir);
+      record.restRss = rest.restRss;
+      Object.assign(record.failures, rest.failures);
+      record.finishedAt = new Date().toISOString();
+    }
     writeFileSync(lastRun, JSON.stringify(record, null, 2));
   }
 
   const growth = existsSync(growthFile)
     ? (JSON.parse(readFileSync(growthFile, 'utf8')) as { targets: TargetResult[]; markdown: string })
     : undefined;
-  const targets = evaluateTargets(record, growth?.targets);
+  // The --rss run loads nothing, so it has no target to judge.
+  const targets = record.options.rss ? [] : evaluateTargets(record, growth?.targets);
   console.log('\n' + renderConsole(record, targets));
 
   const full = isFullRun(record.options);
@@ -55,8 +78,9 @@ async function main(): Promise<void> {
       record,
       targets,
       machine: await machineFacts(root),
-      growth: growth?.markdown,
-      analysisFile: join(benchDir, 'analysis.md'),
+      // The analysis and the growth figures belong with the loads, which a --rss run has none of.
+      growth: record.options.rss ? undefined : growth?.markdown,
+      analysisFile: record.options.rss ? undefined : join(benchDir, 'analysis.md'),
     }),
   );
   console.log(`\nreport written to ${out}${full ? '' : ' (bench/results.md is written by the full run only)'}`);

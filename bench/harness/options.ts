@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Start our servers under `node --cpu-prof` (profiles land in bench/.tmp/profiles). */
   profile: boolean;
   growth: boolean;
+  /** Only the resident memory at rest (after a short warm-up) of the bare route and ours, without loads. */
+  rss: boolean;
   /** Rebuild the report from the last run's figures without loading anything. */
   reportOnly: boolean;
   /** Where the report goes; the full run writes bench/results.md. */
@@ -23,7 +25,7 @@ export interface BenchOptions {
 
 const USAGE = `npm run bench -- [--quick] [--only get,token,introspect,code] [--servers ours-express,bare]
                     [--all] [--rounds N] [--warmup S] [--duration S] [--connections 50,10]
-                    [--profile] [--growth] [--report-only] [--out FILE]`;
+                    [--profile] [--growth] [--rss] [--report-only] [--out FILE]`;
 
 /** Parses argv; `--quick` is 1 s warm-up, 3 s measured, one round. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -35,6 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     all: false,
     profile: false,
     growth: false,
+    rss: false,
     reportOnly: false,
     quick: false,
   };
@@ -76,6 +79,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--growth':
         options.growth = true;
         break;
+      case '--rss':
+        options.rss = true;
+        break;
       case '--report-only':
         options.reportOnly = true;
         break;
@@ -106,6 +112,7 @@ export function isFullRun(o: BenchOptions): boolean {
     o.connections.includes(10) &&
     !o.only &&
     !o.servers &&
-    !o.profile
+    !o.profile &&
+    !o.rss
   );
 }

@@ -22,6 +22,8 @@ export interface RunRecord {
   serverNotes: Record<string, string>;
   /** RSS of each server right after it was ready, before any load, per round (bytes). */
   idleRss?: Record<string, number[]>;
+  /** RSS at rest after a short warm-up, per server id, one figure per round (bytes); see rest-rss.ts. */
+  restRss?: Record<string, number[]>;
 }
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);

@@ -1,17 +1,17 @@
 // Ours: a small host app using nest-oauth2-provider exactly as the README shows, on Express or
 // Fastify, with memory, SQLite or PostgreSQL stores and the bearer cache on or off.
 //   node dist/bench/servers/ours/main.js --adapter express|fastify --store memory|sqlite|postgres --cache on|off
+// On memory stores it is the host the library promises to run without TypeORM: nothing here loads
+// `typeorm` or `@nestjs/typeorm` then, and the process refuses to start if anything did.
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthModule } from 'nest-oauth2-provider';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
 import { announceReady, argValue, closeOnSignal } from '../lifecycle';
 import { ApiController } from './api.controller';
-import { createBenchDatabase, type BenchDatabase } from './database';
+import type { BenchDatabase } from './database';
 import { MintCodesController, PurgeController, seedFixtures } from './setup';
 
 const PREFIX = 'oauth2';
@@ -21,13 +21,12 @@ async function main(): Promise<void> {
   const adapter = argValue('adapter', 'express');
   const store = argValue('store', 'sqlite') as 'memory' | 'sqlite' | 'postgres';
   const cache = argValue('cache', 'off') === 'on';
-  const db: BenchDatabase | undefined = store === 'memory' ? undefined : await createBenchDatabase(store, root);
+  const typeOrm = store === 'memory' ? undefined : loadTypeOrm();
+  const db: BenchDatabase | undefined = typeOrm && (await typeOrm.createBenchDatabase(store as 'sqlite' | 'postgres', root));
 
   @Module({
     imports: [
-      ...(db
-        ? [TypeOrmModule.forRoot({ ...db.options, entities: [...OAUTH_ENTITIES], migrations: [...OAUTH_MIGRATIONS], migrationsRun: true })]
-        : []),
+      ...(typeOrm && db ? [typeOrm.root(db)] : []),
       OAuthModule.forRoot({
         issuer: 'http://127.0.0.1',
         prefix: PREFIX,
@@ -55,10 +54,36 @@ async function main(): Promise<void> {
     await db?.drop();
   });
   const fixtures = await seedFixtures(app, PREFIX);
+  if (!db) assertNoTypeOrm();
   if (db) fixtures.database = { kind: db.kind, location: db.location };
   fixtures.purgePath = '/bench/purge';
   fixtures.notes = `${adapter}, ${store}${store === 'sqlite' ? ' (WAL)' : ''}, bearer cache ${cache ? 'on (maxEntries 10000, ttl 30 s)' : 'off'}`;
   announceReady(app.getHttpServer().address(), fixtures);
+}
+
+/**
+ * The TypeORM side of the app, required only for a database store, as a host on its own stores
+ * would never import it.
+ */
+function loadTypeOrm() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see above */
+  const { createBenchDatabase } = require('./database') as typeof import('./database');
+  const { TypeOrmModule } = require('@nestjs/typeorm') as typeof import('@nestjs/typeorm');
+  const { OAUTH_ENTITIES, OAUTH_MIGRATIONS } = require('nest-oauth2-provider/typeorm') as typeof import('nest-oauth2-provider/typeorm');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return {
+    createBenchDatabase,
+    root: (db: BenchDatabase): DynamicModule =>
+      TypeOrmModule.forRoot({ ...db.options, entities: [...OAUTH_ENTITIES], migrations: [...OAUTH_MIGRATIONS], migrationsRun: true }),
+  };
+}
+
+/** Fails the start when booting on memory stores loaded any of TypeORM: the memory figures would not be a TypeORM-free host's. */
+function assertNoTypeOrm(): void {
+  const loaded = Object.keys(require.cache).filter((file) => /[\\/]node_modules[\\/](typeorm|@nestjs[\\/]typeorm)[\\/]/.test(file));
+  if (loaded.length) {
+    throw new Error(`storage 'memory' loaded TypeORM (${loaded.length} modules, e.g. ${loaded.slice(0, 3).join(', ')})`);
+  }
 }
 
 main().catch((error: unknown) => {
