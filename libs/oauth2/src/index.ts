@@ -26,7 +26,13 @@ export { Clock, SystemClock, ManualClock } from './core/clock';
 export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
 export type { OAuthRequest } from './core/oauth-request';
 export type { ServerSettings } from './core/server-settings';
-export { ClientRegistry, ClientRegistrationError, type ClientRegistration, type RegisteredClient } from './core/client-registry';
+export {
+  ClientRegistry,
+  ClientRegistrationError,
+  type ClientRegistration,
+  type ClientUpdate,
+  type RegisteredClient,
+} from './core/client-registry';
 export { hashSecret } from './core/protocol/credentials';
 export * from './stores/models';
 export { ClientStore } from './stores/client.store';
