@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ClientRegistry } from 'nest-oauth2-provider';
+import { ClientRegistrationError, ClientRegistry } from 'nest-oauth2-provider';
 import { startSample, type RunningSample } from '../apps/sample/src/sample';
 import { CookieClient, freePort, pkcePair, readForm } from './support/sample-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -315,6 +315,41 @@ describe('sample restart', () => {
       const third = await start(shiftPort, await freePort());
       assert.equal(third.provisioned, 'updated');
       await third.close();
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('refuses a changed CustomApp URL that registration would refuse, with the registry’s error (RFC 9700 §4.1.3)', async () => {
+    const db = await createTestDatabase();
+    try {
+      const start = (shiftPort: number, customAppUrl: string, customAppPort: number) =>
+        startSample(
+          {
+            shiftPort,
+            customAppPort,
+            issuer: `http://localhost:${shiftPort}`,
+            customAppUrl,
+            accessTokenTtl: 60,
+            host: 'localhost',
+            loginRateLimit: false,
+          },
+          db.url,
+          false,
+        );
+      const [shiftPort, customAppPort] = [await freePort(), await freePort()];
+      const first = await start(shiftPort, `http://localhost:${customAppPort}`, customAppPort);
+      assert.equal(first.provisioned, 'registered');
+      await first.close();
+      const refused = await start(shiftPort, `http://LOCALHOST:${customAppPort}`, customAppPort).then(
+        async (started) => void (await started.close()),
+        (err: unknown) => err,
+      );
+      assert.ok(refused instanceof ClientRegistrationError, `the non-canonical redirect URI was accepted: ${String(refused)}`);
+      assert.match(refused.message, /canonical form "http:\/\/localhost:\d+\/oauth\/redirect"/);
+      const again = await start(shiftPort, `http://localhost:${customAppPort}`, customAppPort);
+      assert.equal(again.provisioned, 'reused', 'the refused URL was not stored');
+      await again.close();
     } finally {
       await db.drop();
     }

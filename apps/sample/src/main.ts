@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { loadSampleConfig } from './sample-config';
 import { startSample } from './sample';
 import { stopOnSignal } from './stop-on-signal';
 
 /** `npm start`: SHIFT on PORT (3000) and CustomApp on CUSTOMAPP_PORT (3001), in one process. */
 async function main(): Promise<void> {
-  const config = loadSampleConfig();
-  const sample = await startSample(config);
+  const sample = await startSample();
+  const { config } = sample;
   const registration = {
     registered: 'registered CustomApp at SHIFT (credentials kept in CustomApp’s own table)',
     reused: 'CustomApp’s registration at SHIFT reused',

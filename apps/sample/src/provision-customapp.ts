@@ -40,8 +40,8 @@ export async function provisionCustomApp(
     outcome = 'updated';
   }
   if (!client.redirectUris.includes(config.redirectUri)) {
-    const current = (await clients.findById(client.id))!;
-    await clients.save({ ...current, redirectUris: [config.redirectUri] });
+    // Through the registry, so a bad CUSTOMAPP_URL is refused as `clients register` would refuse it.
+    await registry.update(client.id, { redirectUris: [config.redirectUri] });
     outcome = 'updated';
   }
   return outcome;

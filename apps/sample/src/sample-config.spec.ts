@@ -1,30 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadSampleConfig } from './sample-config';
+import { Test } from '@nestjs/testing';
+import { ConfigService } from '@nestjs/config';
+import { sampleConfigModule, validateSampleEnv, type SampleConfig, type SampleSettings } from './sample-config';
 
-describe('loadSampleConfig (the settings every SHIFT instance reads)', () => {
+const settingsFrom = (env: Record<string, string>): SampleConfig => validateSampleEnv(env).sample;
+
+describe('validateSampleEnv (the settings every SHIFT instance reads)', () => {
   it('leaves the server secret and the refresh grace period to the library when unset', () => {
-    const config = loadSampleConfig({});
+    const config = settingsFrom({});
     assert.equal(config.secret, undefined);
     assert.equal(config.refreshTokenGracePeriod, undefined);
   });
 
   it('reads OAUTH_SECRET and REFRESH_TOKEN_GRACE_PERIOD, 0 included', () => {
     const secret = 'k'.repeat(32);
-    const config = loadSampleConfig({ OAUTH_SECRET: secret, OAUTH_CSRF_SECRET: 'c'.repeat(32), REFRESH_TOKEN_GRACE_PERIOD: '0' });
+    const config = settingsFrom({ OAUTH_SECRET: secret, OAUTH_CSRF_SECRET: 'c'.repeat(32), REFRESH_TOKEN_GRACE_PERIOD: '0' });
     assert.equal(config.secret, secret, 'OAUTH_SECRET wins over its older name');
     assert.equal(config.refreshTokenGracePeriod, 0);
   });
 
   it('still reads the older OAUTH_CSRF_SECRET as the server secret when OAUTH_SECRET is unset', () => {
     const secret = 'c'.repeat(32);
-    assert.equal(loadSampleConfig({ OAUTH_CSRF_SECRET: secret }).secret, secret);
-    assert.throws(() => loadSampleConfig({ OAUTH_SECRET: 'short' }), /OAUTH_SECRET must be at least 32 characters/);
+    assert.equal(settingsFrom({ OAUTH_CSRF_SECRET: secret }).secret, secret);
+    assert.throws(() => settingsFrom({ OAUTH_SECRET: 'short' }), /OAUTH_SECRET must be at least 32 characters/);
   });
 
   it('names every bad value in one error', () => {
     assert.throws(
-      () => loadSampleConfig({ OAUTH_CSRF_SECRET: 'short', REFRESH_TOKEN_GRACE_PERIOD: '-1' }),
+      () => settingsFrom({ OAUTH_CSRF_SECRET: 'short', REFRESH_TOKEN_GRACE_PERIOD: '-1' }),
       (error: Error) =>
         /REFRESH_TOKEN_GRACE_PERIOD must be an integer from 0 to 3600 \(got "-1"\)/.test(error.message) &&
         /OAUTH_CSRF_SECRET must be at least 32 characters/.test(error.message),
@@ -32,10 +36,10 @@ describe('loadSampleConfig (the settings every SHIFT instance reads)', () => {
   });
 
   it('trusts no proxy unless TRUST_PROXY names one: a hop count or addresses, subnets and named ranges', () => {
-    assert.equal(loadSampleConfig({}).trustProxy, false);
-    assert.equal(loadSampleConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
-    assert.equal(loadSampleConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
-    assert.deepEqual(loadSampleConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1' }).trustProxy, [
+    assert.equal(settingsFrom({}).trustProxy, false);
+    assert.equal(settingsFrom({ TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(settingsFrom({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(settingsFrom({ TRUST_PROXY: 'loopback, 10.0.0.0/8,2001:db8::1' }).trustProxy, [
       'loopback',
       '10.0.0.0/8',
       '2001:db8::1',
@@ -44,7 +48,55 @@ describe('loadSampleConfig (the settings every SHIFT instance reads)', () => {
 
   it('refuses a TRUST_PROXY that would trust every peer or names no address', () => {
     for (const bad of ['true', 'everyone', '10.0.0.0/33', '::1/129', '10.0.0.1,', '101']) {
-      assert.throws(() => loadSampleConfig({ TRUST_PROXY: bad }), /TRUST_PROXY must be/, bad);
+      assert.throws(() => settingsFrom({ TRUST_PROXY: bad }), /TRUST_PROXY must be/, bad);
+    }
+  });
+
+  it('reads the session secret and CustomApp’s credentials only as a complete pair', () => {
+    const config = settingsFrom({ SESSION_SECRET: 's', CUSTOMAPP_CLIENT_ID: 'id', CUSTOMAPP_ENCRYPTION_KEY: 'k' });
+    assert.equal(config.sessionSecret, 's');
+    assert.equal(config.customAppCredentials, undefined);
+    assert.equal(config.customAppEncryptionKey, 'k');
+    assert.deepEqual(settingsFrom({ CUSTOMAPP_CLIENT_ID: 'id', CUSTOMAPP_CLIENT_SECRET: 'x' }).customAppCredentials, {
+      clientId: 'id',
+      clientSecret: 'x',
+    });
+  });
+});
+
+describe('sampleConfigModule (ConfigModule with the sample’s validation)', () => {
+  const saved = { ...process.env };
+  const restore = () => {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  };
+
+  it('serves the validated settings, overrides on top, through the typed ConfigService', async () => {
+    process.env.ACCESS_TOKEN_TTL = '120';
+    try {
+      const moduleRef = await Test.createTestingModule({ imports: [sampleConfigModule({ shiftPort: 4000 })] }).compile();
+      const config = moduleRef.get<ConfigService<SampleSettings, true>>(ConfigService).get('sample', { infer: true });
+      assert.equal(config.accessTokenTtl, 120);
+      assert.equal(config.shiftPort, 4000);
+      assert.equal('sample' in process.env, false, 'nothing is copied back into the environment');
+    } finally {
+      restore();
+    }
+  });
+
+  it('refuses a bad environment before any app is built, with every problem in one message', async () => {
+    process.env.ACCESS_TOKEN_TTL = '0';
+    process.env.TRUST_PROXY = 'true';
+    try {
+      await assert.rejects(
+        sampleConfigModule(),
+        (error: Error) =>
+          /^Invalid sample settings: /.test(error.message) &&
+          /ACCESS_TOKEN_TTL must be an integer from 1 to 86400 \(got "0"\)/.test(error.message) &&
+          /TRUST_PROXY must be/.test(error.message),
+      );
+    } finally {
+      restore();
     }
   });
 });

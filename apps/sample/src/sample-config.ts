@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { ConfigModule, type ConfigService } from '@nestjs/config';
+import type { DynamicModule } from '@nestjs/common';
 
 /**
  * Which peers may set the client's address through `X-Forwarded-For` (and the protocol through
@@ -7,7 +9,10 @@ import { isIP } from 'node:net';
  */
 export type TrustProxy = false | number | string[];
 
-/** The sample's settings, read once from the environment (see the README's "Running the sample"). */
+/**
+ * The sample's settings, read once from the environment by `ConfigModule` and validated by
+ * `validateSampleEnv` (see the README's "Running the sample").
+ */
 export interface SampleConfig {
   /** SHIFT's port (`PORT`, default 3000). */
   shiftPort: number;
@@ -41,10 +46,44 @@ export interface SampleConfig {
    * peer would let a client pick a fresh address, and so a fresh budget, for every attempt.
    */
   trustProxy?: TrustProxy;
+  /**
+   * Signs the session cookies of both apps (`SESSION_SECRET`; unset = a random key per process, so
+   * sessions end with a restart and do not cross instances).
+   */
+  sessionSecret?: string;
+  /** CustomApp's client credentials at SHIFT (`CUSTOMAPP_CLIENT_ID` and `CUSTOMAPP_CLIENT_SECRET`, used only when both are set). */
+  customAppCredentials?: { clientId: string; clientSecret: string };
+  /** The key CustomApp encrypts tokens and its client secret with (`CUSTOMAPP_ENCRYPTION_KEY`; unset = one kept in its database). */
+  customAppEncryptionKey?: string;
 }
 
-/** Reads the sample's settings; throws one message listing every bad value. */
-export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
+/** What `ConfigService` holds: one namespace, so no validated value is copied back into `process.env`. */
+export interface SampleSettings {
+  sample: SampleConfig;
+}
+
+/** The typed `ConfigService` the sample injects: `config.get('sample', { infer: true })`. */
+export type SampleConfigService = ConfigService<SampleSettings, true>;
+
+/**
+ * The sample's `ConfigModule`, global in the app that imports it: the environment (no `.env` file),
+ * validated by `validateSampleEnv`, with `overrides` on top (tests set ports and URLs this way).
+ * Awaited before the app is built, so a bad value fails with one clear error instead of a failed
+ * module scan. `ConfigService` answers from the validated settings only, never from raw `process.env`.
+ */
+export function sampleConfigModule(overrides: Partial<SampleConfig> = {}): Promise<DynamicModule> {
+  return ConfigModule.forRoot({
+    isGlobal: true,
+    ignoreEnvFile: true,
+    skipProcessEnv: true,
+    validate: (env): SampleSettings => ({ sample: { ...validateSampleEnv(env).sample, ...overrides } }),
+  });
+}
+
+/** `ConfigModule`'s `validate`: the sample's settings from `env`; throws one message listing every bad value. */
+export function validateSampleEnv(input: Record<string, unknown>): SampleSettings {
+  const env: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(input)) if (typeof value === 'string') env[name] = value;
   const problems: string[] = [];
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];
@@ -68,17 +107,23 @@ export function loadSampleConfig(env: NodeJS.ProcessEnv = process.env): SampleCo
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
   if (secret && secret.length < 32) problems.push(`${secretName} must be at least 32 characters`);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
+  const { CUSTOMAPP_CLIENT_ID: clientId, CUSTOMAPP_CLIENT_SECRET: clientSecret } = env;
   return {
-    shiftPort,
-    issuer,
-    customAppPort,
-    customAppUrl,
-    accessTokenTtl,
-    host: env.HOST || undefined,
-    loginRateLimit,
-    secret,
-    refreshTokenGracePeriod: grace,
-    trustProxy,
+    sample: {
+      shiftPort,
+      issuer,
+      customAppPort,
+      customAppUrl,
+      accessTokenTtl,
+      host: env.HOST || undefined,
+      loginRateLimit,
+      secret,
+      refreshTokenGracePeriod: grace,
+      trustProxy,
+      sessionSecret: env.SESSION_SECRET || undefined,
+      customAppCredentials: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+      customAppEncryptionKey: env.CUSTOMAPP_ENCRYPTION_KEY || undefined,
+    },
   };
 }
 

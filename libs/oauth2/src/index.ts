@@ -20,7 +20,13 @@ export * from './core/oauth.errors';
 export { Clock, SystemClock } from './core/clock';
 export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
 export type { OAuthRequest } from './core/oauth-request';
-export { ClientRegistry, ClientRegistrationError, type ClientRegistration, type RegisteredClient } from './core/client-registry';
+export {
+  ClientRegistry,
+  ClientRegistrationError,
+  type ClientRegistration,
+  type ClientUpdate,
+  type RegisteredClient,
+} from './core/client-registry';
 // Store contracts and their models, for a host that brings its own stores.
 export * from './stores/models';
 export { ClientStore } from './stores/client.store';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ClientRegistrationError, ClientRegistry, ClientStore, CodeStore, TokenStore } from 'nest-oauth2-provider';
 import { dataSourceOptionsFromUrl } from '../database/database-url';
-import { loadSampleConfig } from '../sample-config';
+import { validateSampleEnv } from '../sample-config';
 import { parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
 import {
   createClient,
@@ -29,10 +29,13 @@ async function run(argv: string[]): Promise<number> {
   const registration = args.command === 'clients create' ? registrationFrom(args) : undefined;
   if (registration) await validateRegistration(registration);
 
-  const context = await NestFactory.createApplicationContext(CliModule.forRoot(dataSourceOptionsFromUrl(), loadSampleConfig().issuer), {
-    logger: false,
-    abortOnError: false,
-  });
+  const context = await NestFactory.createApplicationContext(
+    CliModule.forRoot(dataSourceOptionsFromUrl(), validateSampleEnv(process.env).sample.issuer),
+    {
+      logger: false,
+      abortOnError: false,
+    },
+  );
   try {
     const services: CliServices = {
       registry: context.get(ClientRegistry),

@@ -1,4 +1,4 @@
-import type { TrustProxy } from '../sample-config';
+import type { SampleConfig, TrustProxy } from '../sample-config';
 
 /** What CustomApp knows about itself and about SHIFT: only public URLs. */
 export interface CustomAppConfig {
@@ -19,13 +19,13 @@ export const CUSTOMAPP_CONFIG = 'customapp:config';
 /** CustomApp's own TypeORM data source name: its tables, its connection, nothing shared with SHIFT's. */
 export const CUSTOMAPP_DATA_SOURCE = 'customapp';
 
-/** CustomApp's configuration for a SHIFT at `shiftIssuer`. */
-export function customAppConfig(shiftIssuer: string, publicUrl: string, trustProxy: TrustProxy = false): CustomAppConfig {
+/** CustomApp's configuration, from the sample's validated settings. */
+export function customAppConfig(config: SampleConfig): CustomAppConfig {
   return {
-    shiftIssuer,
-    publicUrl,
-    redirectUri: `${publicUrl}/oauth/redirect`,
+    shiftIssuer: config.issuer,
+    publicUrl: config.customAppUrl,
+    redirectUri: `${config.customAppUrl}/oauth/redirect`,
     scope: 'profile offline_access teams:read',
-    trustProxy,
+    trustProxy: config.trustProxy ?? false,
   };
 }

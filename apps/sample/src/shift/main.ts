@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { dataSourceOptionsFromUrl } from '../database/database-url';
-import { loadSampleConfig } from '../sample-config';
+import { ConfigService } from '@nestjs/config';
+import type { SampleConfigService } from '../sample-config';
 import { stopOnSignal } from '../stop-on-signal';
 import { createShiftApp } from './shift.app';
 
@@ -10,8 +11,8 @@ import { createShiftApp } from './shift.app';
  * same SESSION_SECRET and OAUTH_SECRET.
  */
 async function main(): Promise<void> {
-  const config = loadSampleConfig();
-  const shift = await createShiftApp(config, dataSourceOptionsFromUrl());
+  const shift = await createShiftApp({}, dataSourceOptionsFromUrl());
+  const config = shift.get<SampleConfigService>(ConfigService).get('sample', { infer: true });
   await (config.host ? shift.listen(config.shiftPort, config.host) : shift.listen(config.shiftPort));
   // PORT=0 picks a free port: say which one.
   const { port } = shift.getHttpServer().address() as { port: number };

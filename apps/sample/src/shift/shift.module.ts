@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthModule } from 'nest-oauth2-provider';
 import type { DataSourceOptions } from 'typeorm';
 import { openDataSource } from '../database/open-data-source';
 import { ShiftSession } from '../database/session.entities';
-import type { SampleConfig } from '../sample-config';
-import { SAMPLE_CONFIG } from '../sample-config.token';
+import type { SampleConfigService } from '../sample-config';
 import { ConnectedAppsController } from './account/connected-apps.controller';
 import { HomeController } from './account/home.controller';
 import { TeamsApiController } from './api/teams-api.controller';
@@ -18,25 +18,34 @@ import { UsersModule } from './users/users.module';
 /** SHIFT: the OAuth authorization server, its users and their API. */
 @Module({})
 export class ShiftModule {
-  static forRoot(config: SampleConfig, database: DataSourceOptions): DynamicModule {
+  /** `settings` is the awaited `sampleConfigModule()`: every provider reads the validated settings from `ConfigService`. */
+  static forRoot(settings: DynamicModule, database: DataSourceOptions): DynamicModule {
     return {
       module: ShiftModule,
       imports: [
+        settings,
         // Migrations run under a database lock, so instances may start at once (open-data-source.ts).
         TypeOrmModule.forRootAsync({ useFactory: () => database, dataSourceFactory: (options) => openDataSource(options!) }),
         TypeOrmModule.forFeature([ShiftSession]),
         UsersModule,
-        // ShiftInteraction is provided below, so it injects UsersService from this module.
-        OAuthModule.forRoot({
-          ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
-          secret: config.secret,
-          refreshTokenGracePeriod: config.refreshTokenGracePeriod,
+        // ShiftInteraction is provided below, so it injects UsersService from this module; the factory
+        // only reads the validated settings (the config module is global).
+        OAuthModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (settings: SampleConfigService) => {
+            const config = settings.get('sample', { infer: true });
+            return {
+              ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+              secret: config.secret,
+              refreshTokenGracePeriod: config.refreshTokenGracePeriod,
+            };
+          },
           prefix: SHIFT_OAUTH_PREFIX,
           interaction: ShiftInteraction,
         }),
       ],
       controllers: [HomeController, LoginController, ConnectedAppsController, UsersApiController, TeamsApiController],
-      providers: [{ provide: SAMPLE_CONFIG, useValue: config }, ShiftInteraction],
+      providers: [ShiftInteraction],
     };
   }
 }

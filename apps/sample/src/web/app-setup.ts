@@ -32,6 +32,8 @@ export interface WebSetup {
   sessionTtlSeconds: number;
   /** Express `trust proxy`: the peers whose X-Forwarded-* headers are believed (TRUST_PROXY). */
   trustProxy: TrustProxy;
+  /** Signs the session cookie (SESSION_SECRET); unset = a random key per process. */
+  sessionSecret?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export function setUpWebApp(app: NestExpressApplication, setup: WebSetup): void 
     name: setup.name === 'shift' ? 'shift_sid' : 'customapp_sid',
     // The session id is 192 random bits and looked up in the database; the signature is defence in
     // depth. Set SESSION_SECRET so sessions survive a restart and work across instances.
-    secret: process.env.SESSION_SECRET || randomBytes(32).toString('hex'),
+    secret: setup.sessionSecret || randomBytes(32).toString('hex'),
     store: new TypeOrmSessionStore(setup.sessions, setup.sessionTtlSeconds * 1000),
     resave: false,
     saveUninitialized: false,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClientRegistrationError, type ClientRegistration } from './client-registry';
+import { ClientRegistrationError, type ClientRegistration, type ClientUpdate } from './client-registry';
+import { hashSecret } from './protocol/credentials';
 import { makeCore } from './core-test.spec-helper';
 import { OAuthError } from './oauth.errors';
 
@@ -74,5 +75,97 @@ describe('ClientRegistry', () => {
     assert.deepEqual(phone.client.redirectUris, ['com.example.app:/oauth2redirect']);
     const { problems } = await refused({ name: 'Site', redirectUris: ['com.example.app:/oauth2redirect'] });
     assert.match(problems[0], /private-use URI scheme, which only a native application may register/);
+  });
+
+  describe('update', () => {
+    async function registered() {
+      const core = makeCore();
+      const { client, clientSecret } = await core.registry.register({
+        name: 'Site',
+        redirectUris: ['https://site.example/cb'],
+        scopes: ['profile'],
+      });
+      return { ...core, client, clientSecret: clientSecret! };
+    }
+
+    async function refusedUpdate(changes: ClientUpdate): Promise<string[]> {
+      const { registry, stores, client } = await registered();
+      const error = await registry.update(client.id, changes).then(
+        () => assert.fail('the update was accepted'),
+        (err: unknown) => err,
+      );
+      assert.ok(error instanceof ClientRegistrationError, String(error));
+      assert.deepEqual(await stores.clients.findById(client.id), client, 'a refused update stores nothing');
+      return error.problems;
+    }
+
+    it('changes the given fields, keeps the others and keeps the secret', async () => {
+      const { registry, stores, client, clientSecret } = await registered();
+      const updated = await registry.update(client.id, { redirectUris: ['https://site.example/new-cb'], scopes: ['profile', 'email'] });
+      assert.deepEqual(updated.redirectUris, ['https://site.example/new-cb']);
+      assert.deepEqual(updated.scopes, ['profile', 'email']);
+      assert.equal(updated.name, 'Site');
+      assert.deepEqual(updated.grantTypes, client.grantTypes);
+      assert.equal(updated.applicationType, 'web');
+      assert.equal(updated.createdAt.getTime(), client.createdAt.getTime());
+      assert.equal(updated.secretHash, hashSecret(clientSecret), 'the secret only changes through rotateSecret');
+      assert.deepEqual(await stores.clients.findById(client.id), updated);
+    });
+
+    it('refuses a redirect URI that registration would refuse (RFC 6749 §3.1.2, RFC 9700 §4.1.3)', async () => {
+      const problems = await refusedUpdate({ redirectUris: ['https://Site.example/cb', 'https://site.example/a b'] });
+      assert.equal(problems.length, 2, problems.join('; '));
+      assert.match(problems[0], /canonical form "https:\/\/site\.example\/cb"/);
+      assert.match(problems[1], /must not contain whitespace or control characters/);
+    });
+
+    it('refuses to remove the last redirect URI of an authorization_code client (RFC 6749 §3.1.2)', async () => {
+      assert.deepEqual(await refusedUpdate({ redirectUris: [] }), [
+        'at least one redirect URI is required for the authorization_code grant',
+      ]);
+    });
+
+    it('refuses an unsupported grant type (RFC 7591 §2)', async () => {
+      const problems = await refusedUpdate({ grantTypes: ['password' as 'authorization_code'] });
+      assert.match(problems[0], /^grant type "password" is not supported/);
+    });
+
+    it('refuses client_credentials for a public client, which has no secret (RFC 6749 §4.4)', async () => {
+      const { registry, client } = await (async () => {
+        const core = makeCore();
+        return { ...core, ...(await core.registry.register({ name: 'Phone', redirectUris: ['http://127.0.0.1/cb'], public: true })) };
+      })();
+      await assert.rejects(registry.update(client.id, { grantTypes: ['authorization_code', 'client_credentials'] }), (error: unknown) => {
+        assert.ok(error instanceof ClientRegistrationError);
+        assert.deepEqual(error.problems, ['a public client cannot use client_credentials (it has no secret to authenticate with)']);
+        return true;
+      });
+    });
+
+    it('refuses a scope the server does not know', async () => {
+      assert.deepEqual(await refusedUpdate({ scopes: ['profile', 'admin'] }), ['scope "admin" is not configured on this server']);
+    });
+
+    it('refuses an unknown application_type, and checks the redirect URIs again under a new one (RFC 7591 §2, RFC 8252 §7.3)', async () => {
+      assert.deepEqual(await refusedUpdate({ applicationType: 'desktop' as 'web' }), [
+        'application type "desktop" is not supported (use web or native)',
+      ]);
+      const { registry } = makeCore();
+      const phone = await registry.register({ name: 'Phone', redirectUris: ['com.example.app:/cb'], public: true });
+      await assert.rejects(registry.update(phone.client.id, { applicationType: 'web' }), /private-use URI scheme/);
+    });
+
+    it('refuses an empty name', async () => {
+      assert.deepEqual(await refusedUpdate({ name: '  ' }), ['name: is required']);
+    });
+
+    it('refuses an unknown client', async () => {
+      const { registry } = makeCore();
+      await assert.rejects(registry.update('nobody', { name: 'X' }), (error: unknown) => {
+        assert.ok(error instanceof ClientRegistrationError);
+        assert.deepEqual(error.problems, ['client "nobody" does not exist']);
+        return true;
+      });
+    });
   });
 });

@@ -25,6 +25,23 @@ export interface ClientRegistration {
   id?: string;
 }
 
+/**
+ * What `ClientRegistry.update` may change; a field left out keeps its value. The secret and whether the
+ * client is public are not here: `rotateSecret` issues a new secret. @publicApi
+ */
+export type ClientUpdate = Partial<
+  Pick<ClientRegistration, 'name' | 'redirectUris' | 'grantTypes' | 'scopes' | 'applicationType' | 'canIntrospect'>
+>;
+
+/** The fields the registration rules check. */
+interface ClientFields {
+  name: string;
+  redirectUris: string[];
+  grantTypes: GrantType[];
+  scopes: string[];
+  applicationType: ApplicationType;
+}
+
 /** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
 export interface RegisteredClient {
   client: OAuthClient;
@@ -51,7 +68,7 @@ export interface ClientRegistryDeps {
 }
 
 /**
- * Registers clients and rotates their secrets. Secrets are 256-bit random strings, returned once and
+ * Registers and updates clients and rotates their secrets. Secrets are 256-bit random strings, returned once and
  * stored as SHA-256 only (RFC 6819 §5.1.4.1.3).
  * @publicApi
  * @example
@@ -62,12 +79,69 @@ export class ClientRegistry {
 
   /** Validate and store a new client; throws `ClientRegistrationError` and stores nothing on bad input. */
   async register(input: ClientRegistration): Promise<RegisteredClient> {
-    const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token'];
-    const redirectUris = input.redirectUris ?? [];
-    const scopes = input.scopes ?? [...this.deps.knownScopes];
-    const applicationType = input.applicationType ?? (input.public ? 'native' : 'web');
+    const fields: ClientFields = {
+      name: input.name,
+      redirectUris: input.redirectUris ?? [],
+      grantTypes: input.grantTypes ?? ['authorization_code', 'refresh_token'],
+      scopes: input.scopes ?? [...this.deps.knownScopes],
+      applicationType: input.applicationType ?? (input.public ? 'native' : 'web'),
+    };
+    const problems = this.problems(fields, Boolean(input.public));
+    if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
+    if (problems.length) throw new ClientRegistrationError(problems);
+
+    const clientSecret = input.public ? undefined : randomToken();
+    const client: OAuthClient = {
+      id: input.id ?? randomId(),
+      name: fields.name.trim(),
+      secretHash: clientSecret ? hashSecret(clientSecret) : null,
+      redirectUris: [...fields.redirectUris],
+      grantTypes: [...new Set(fields.grantTypes)],
+      scopes: [...new Set(fields.scopes)],
+      canIntrospect: input.canIntrospect ?? false,
+      applicationType: fields.applicationType,
+      createdAt: this.deps.clock.now(),
+    };
+    await this.deps.clients.save(client);
+    return { client, clientSecret };
+  }
+
+  /**
+   * Change a registered client. The result must pass the same rules as `register` (a field left out
+   * keeps its value and is checked again with the rest), so an update can never store a client that
+   * registration would refuse. The secret and the public/confidential kind stay as they are: use
+   * `rotateSecret` for a new secret. Throws `ClientRegistrationError` and stores nothing on bad input.
+   */
+  async update(clientId: string, changes: ClientUpdate): Promise<OAuthClient> {
+    const client = await this.deps.clients.findById(clientId);
+    if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
+    const fields: ClientFields = {
+      name: changes.name ?? client.name,
+      redirectUris: changes.redirectUris ?? client.redirectUris,
+      grantTypes: changes.grantTypes ?? client.grantTypes,
+      scopes: changes.scopes ?? client.scopes,
+      applicationType: changes.applicationType ?? client.applicationType,
+    };
+    const problems = this.problems(fields, client.secretHash === null);
+    if (problems.length) throw new ClientRegistrationError(problems);
+    const updated: OAuthClient = {
+      ...client,
+      name: fields.name.trim(),
+      redirectUris: [...fields.redirectUris],
+      grantTypes: [...new Set(fields.grantTypes)],
+      scopes: [...new Set(fields.scopes)],
+      canIntrospect: changes.canIntrospect ?? client.canIntrospect,
+      applicationType: fields.applicationType,
+    };
+    await this.deps.clients.save(updated);
+    return updated;
+  }
+
+  /** Every reason the client described by `fields` may not be stored. */
+  private problems(fields: ClientFields, isPublic: boolean): string[] {
+    const { grantTypes, redirectUris, scopes, applicationType } = fields;
     const problems: string[] = [];
-    if (!input.name?.trim()) problems.push('name: is required');
+    if (typeof fields.name !== 'string' || !fields.name.trim()) problems.push('name: is required');
     if (!APPLICATION_TYPES.includes(applicationType)) {
       problems.push(`application type "${String(applicationType)}" is not supported (use ${APPLICATION_TYPES.join(' or ')})`);
     }
@@ -81,29 +155,13 @@ export class ClientRegistry {
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
       problems.push('at least one redirect URI is required for the authorization_code grant');
     }
-    if (input.public && grantTypes.includes('client_credentials')) {
+    if (isPublic && grantTypes.includes('client_credentials')) {
       problems.push('a public client cannot use client_credentials (it has no secret to authenticate with)');
     }
     for (const scope of scopes) {
       if (!this.deps.knownScopes.includes(scope)) problems.push(`scope "${scope}" is not configured on this server`);
     }
-    if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
-    if (problems.length) throw new ClientRegistrationError(problems);
-
-    const clientSecret = input.public ? undefined : randomToken();
-    const client: OAuthClient = {
-      id: input.id ?? randomId(),
-      name: input.name.trim(),
-      secretHash: clientSecret ? hashSecret(clientSecret) : null,
-      redirectUris: [...redirectUris],
-      grantTypes: [...new Set(grantTypes)],
-      scopes: [...new Set(scopes)],
-      canIntrospect: input.canIntrospect ?? false,
-      applicationType,
-      createdAt: this.deps.clock.now(),
-    };
-    await this.deps.clients.save(client);
-    return { client, clientSecret };
+    return problems;
   }
 
   /** Issue a new secret for a confidential client; the old one stops working at once. */

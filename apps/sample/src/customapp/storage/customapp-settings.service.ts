@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import type { SampleSettings } from '../../sample-config';
 import { CUSTOMAPP_DATA_SOURCE } from '../customapp.config';
 import { CustomAppSetting } from './customapp.entities';
 import { TokenCipher } from './token-cipher';
@@ -25,7 +27,10 @@ export class CustomAppSettings {
   private readonly logger = new Logger('CustomApp');
   private cipher?: Promise<TokenCipher>;
 
-  constructor(@InjectRepository(CustomAppSetting, CUSTOMAPP_DATA_SOURCE) private readonly rows: Repository<CustomAppSetting>) {}
+  constructor(
+    @InjectRepository(CustomAppSetting, CUSTOMAPP_DATA_SOURCE) private readonly rows: Repository<CustomAppSetting>,
+    private readonly config: ConfigService<SampleSettings, true>,
+  ) {}
 
   /** The cipher for tokens and the client secret. */
   tokenCipher(): Promise<TokenCipher> {
@@ -38,8 +43,8 @@ export class CustomAppSettings {
 
   /** CUSTOMAPP_CLIENT_ID/SECRET from the environment (e.g. registered with the CLI), else the stored pair. */
   async credentials(): Promise<ShiftCredentials | undefined> {
-    const { CUSTOMAPP_CLIENT_ID: envId, CUSTOMAPP_CLIENT_SECRET: envSecret } = process.env;
-    if (envId && envSecret) return { clientId: envId, clientSecret: envSecret };
+    const fromEnv = this.config.get('sample.customAppCredentials', { infer: true });
+    if (fromEnv) return { ...fromEnv };
     const [id, secret] = await Promise.all([this.get(CLIENT_ID), this.get(CLIENT_SECRET)]);
     if (!id || !secret) return undefined;
     return { clientId: id, clientSecret: (await this.tokenCipher()).decrypt(secret, CLIENT_SECRET) };
@@ -47,7 +52,7 @@ export class CustomAppSettings {
 
   /** True when the credentials come from the environment (the sample then registers nothing). */
   credentialsFromEnvironment(): boolean {
-    return Boolean(process.env.CUSTOMAPP_CLIENT_ID && process.env.CUSTOMAPP_CLIENT_SECRET);
+    return this.config.get('sample.customAppCredentials', { infer: true }) !== undefined;
   }
 
   async saveCredentials(credentials: ShiftCredentials): Promise<void> {
@@ -59,7 +64,7 @@ export class CustomAppSettings {
   }
 
   private async loadCipher(): Promise<TokenCipher> {
-    const fromEnv = process.env.CUSTOMAPP_ENCRYPTION_KEY;
+    const fromEnv = this.config.get('sample.customAppEncryptionKey', { infer: true });
     if (fromEnv) return new TokenCipher(TokenCipher.parseKey(fromEnv));
     let stored = await this.get(KEY);
     if (!stored) {

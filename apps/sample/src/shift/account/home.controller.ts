@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
-import type { SampleConfig } from '../../sample-config';
-import { SAMPLE_CONFIG } from '../../sample-config.token';
+import type { SampleSettings } from '../../sample-config';
 import { PageExceptionFilter } from '../../web/page-exception.filter';
 import { csrfToken, takeNotice } from '../../web/web-security';
 import { UsersService } from '../users/users.service';
@@ -12,7 +12,7 @@ import { UsersService } from '../users/users.service';
 export class HomeController {
   constructor(
     private readonly users: UsersService,
-    @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
+    private readonly config: ConfigService<SampleSettings, true>,
   ) {}
 
   @Get()
@@ -21,13 +21,13 @@ export class HomeController {
     if (!user) return res.redirect('/login');
     const teams = (await this.users.teamsOf(user.id)).map((team) => ({
       ...team,
-      customAppUrl: `${this.config.customAppUrl}/?shift_team_id=${encodeURIComponent(team.id)}`,
+      customAppUrl: `${this.config.get('sample.customAppUrl', { infer: true })}/?shift_team_id=${encodeURIComponent(team.id)}`,
     }));
     res.render('home', {
       title: 'Home',
       user,
       teams,
-      customAppUrl: this.config.customAppUrl,
+      customAppUrl: this.config.get('sample.customAppUrl', { infer: true }),
       csrf: csrfToken(req),
       notice: takeNotice(req),
     });

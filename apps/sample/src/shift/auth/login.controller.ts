@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { OAuthRateLimiter, TooManyRequestsError } from 'nest-oauth2-provider';
-import { SAMPLE_CONFIG } from '../../sample-config.token';
-import type { SampleConfig } from '../../sample-config';
+import type { SampleSettings } from '../../sample-config';
 import { PageExceptionFilter } from '../../web/page-exception.filter';
 import { assertCsrf, csrfToken, regenerateSession, safeReturnPath, saveSession, takeNotice } from '../../web/web-security';
 import { normalizeUsername } from '../users/username';
@@ -15,7 +15,7 @@ export class LoginController {
   constructor(
     private readonly users: UsersService,
     private readonly limiter: OAuthRateLimiter,
-    @Inject(SAMPLE_CONFIG) private readonly config: SampleConfig,
+    private readonly config: ConfigService<SampleSettings, true>,
   ) {}
 
   @Get('login')
@@ -64,7 +64,7 @@ export class LoginController {
     username: string,
     back: string | undefined,
   ): Promise<boolean> {
-    const limits = this.config.loginRateLimit;
+    const limits = this.config.get('sample.loginRateLimit', { infer: true });
     if (!limits) return true;
     try {
       await this.limiter.consume('login:ip', req.ip ?? '', { limit: limits.perIp, ttl: 300 });
