@@ -9,6 +9,11 @@ export type CodeConsumption =
    * committed on the row when this resolves; the caller then revokes `code.grantId`.
    */
   | { outcome: 'replayed'; code: AuthorizationCode }
+  /**
+   * The code exists but was issued to another client than `consume` was told: nothing was changed
+   * (not consumed, no replay recorded), so the owner can still redeem it (RFC 6749 §4.1.3).
+   */
+  | { outcome: 'foreign'; code: AuthorizationCode }
   /** Unknown, or expired before it was ever used. */
   | { outcome: 'invalid' };
 
@@ -29,23 +34,18 @@ export abstract class CodeStore {
   abstract save(code: AuthorizationCode): Promise<void>;
 
   /**
-   * The code with this hash, whatever its state (consumed, expired), without changing it; undefined
-   * when unknown or purged. The token endpoint reads it first to refuse a code presented by another
-   * client before consuming it, so that client cannot burn the owner's code (RFC 6749 §4.1.3).
-   */
-  abstract find(codeHash: string): Promise<AuthorizationCode | undefined>;
-
-  /**
    * Atomically mark the code consumed, exactly once across every app instance: an
    * `UPDATE … WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > now` decides who wins a race,
-   * never a read-then-write. A code that expired unused is `invalid`.
+   * never a read-then-write. A code that expired unused is `invalid`. With `clientId`, a code issued
+   * to another client is `foreign` and left exactly as it was: the same conditional write carries
+   * the client, so refusing another client's code costs no extra read.
    *
    * A call that finds the code already consumed is a replay, expired or not (a late replay must still
    * revoke what the code issued, RFC 6749 §4.1.2): before resolving `replayed` it records the replay
    * on the row (`replayedAt`, kept from the first replay) and that write is committed and visible to
    * every instance, since `isReplayed` depends on it.
    */
-  abstract consume(codeHash: string, now: Date): Promise<CodeConsumption>;
+  abstract consume(codeHash: string, now: Date, clientId?: string): Promise<CodeConsumption>;
 
   /**
    * Whether a replay of this code was recorded by `consume`; false for an unknown or purged code.

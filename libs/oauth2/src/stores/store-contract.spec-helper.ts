@@ -179,17 +179,16 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.deepEqual(result, { outcome: 'consumed', code: { ...saved, consumedAt: at(1) } });
     });
 
-    it('finds a code by hash without consuming it, in any state, and undefined for an unknown one (RFC 6749 §4.1.3)', async () => {
-      const [store] = h().stores;
-      const saved = code('peeked');
-      await store.save(saved);
-      assert.deepEqual(await store.find(hashSecret('peeked')), saved);
-      assert.equal((await store.consume(hashSecret('peeked'), at(1))).outcome, 'consumed', 'finding did not consume it');
-      assert.deepEqual(await store.find(hashSecret('peeked')), { ...saved, consumedAt: at(1) });
-      const expired = code('peeked-expired', { expiresAt: at(-1) });
-      await store.save(expired);
-      assert.deepEqual(await store.find(hashSecret('peeked-expired')), expired);
-      assert.equal(await store.find(hashSecret('unknown')), undefined);
+    it('leaves a code presented for another client unconsumed and unmarked, live or used (RFC 6749 §4.1.3)', async () => {
+      const { stores } = h();
+      const saved = code('foreign-code');
+      await stores[0].save(saved);
+      assert.deepEqual(await stores[0].consume(saved.codeHash, at(1), 'other-client'), { outcome: 'foreign', code: saved });
+      const owned = await stores[stores.length - 1].consume(saved.codeHash, at(2), 'client-1');
+      assert.deepEqual(owned, { outcome: 'consumed', code: { ...saved, consumedAt: at(2) } }, 'the owner still redeems it');
+      assert.equal((await stores[0].consume(saved.codeHash, at(3), 'other-client')).outcome, 'foreign');
+      assert.equal(await stores[0].isReplayed(saved.codeHash), false, 'another client records no replay');
+      assert.equal((await stores[0].consume(saved.codeHash, at(4), 'client-1')).outcome, 'replayed');
     });
 
     it('reports a second use of the same code as a replay, with its grant (RFC 6749 §4.1.2)', async () => {

@@ -32,7 +32,7 @@ export interface AuthorizationCodeGrantDeps {
  * - the code is consumed atomically, once, across instances (`CodeStore.consume`); a replay revokes
  *   every token issued from it (§4.1.2, RFC 9700 §4.2.4) and fails with `invalid_grant`, and so does
  *   the winning request when a replay raced its token save (`CodeStore.isReplayed`);
- * - a code issued to another client is refused before it is consumed, so it changes nothing: the
+ * - a code issued to another client is refused by the same conditional write, so it changes nothing: the
  *   owner can still redeem it and no replay is recorded (§4.1.3 only asks to refuse it; burning it
  *   would let anyone who saw the code break the owner's login). A security event is reported;
  * - the code must belong to the authenticated client, and `redirect_uri` must repeat the
@@ -53,22 +53,19 @@ export class AuthorizationCodeGrant implements Grant {
     }
     const now = this.deps.clock.now();
     const codeHash = hashSecret(params.code);
-    // A code's client never changes, so this read cannot be raced into a wrong answer.
-    const presented = await this.deps.codes.find(codeHash);
-    if (presented && presented.clientId !== client.id) {
+    const found = await this.deps.codes.consume(codeHash, now, client.id);
+    if (found.outcome === 'foreign') {
       this.deps.reportSecurityEvent?.(
-        `authorization code ${hashPrefix(codeHash)}… of client ${presented.clientId} presented by client ${client.id}: refused, code unchanged`,
+        `authorization code ${hashPrefix(codeHash)}… of client ${found.code.clientId} presented by client ${client.id}: refused, code unchanged`,
       );
       throw new InvalidGrantError('The authorization code was issued to another client');
     }
-    const found = await this.deps.codes.consume(codeHash, now);
     if (found.outcome === 'invalid') throw new InvalidGrantError('The authorization code is invalid or expired');
     if (found.outcome === 'replayed') {
       await revokeFamily(this.deps.tokens, this.deps.cache, found.code.grantId, now);
       throw new InvalidGrantError('The authorization code was already used; the tokens issued from it are revoked');
     }
     const code = found.code;
-    if (code.clientId !== client.id) throw new InvalidGrantError('The authorization code was issued to another client');
     if (code.redirectUri !== null ? params.redirect_uri !== code.redirectUri : !redirectAllowed(params.redirect_uri, client)) {
       throw new InvalidGrantError('The redirect_uri does not match the authorization request (RFC 6749 §4.1.3)');
     }

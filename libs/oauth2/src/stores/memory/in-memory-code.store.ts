@@ -8,12 +8,9 @@ export class InMemoryCodeStore extends CodeStore {
   async save(code: AuthorizationCode): Promise<void> {
     this.codes.set(code.codeHash, structuredClone(code));
   }
-  async find(codeHash: string): Promise<AuthorizationCode | undefined> {
+  async consume(codeHash: string, now: Date, clientId?: string): Promise<CodeConsumption> {
     const code = this.codes.get(codeHash);
-    return code && structuredClone(code);
-  }
-  async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
-    const code = this.codes.get(codeHash);
+    if (code && clientId !== undefined && code.clientId !== clientId) return { outcome: 'foreign', code: structuredClone(code) };
     if (code?.consumedAt) {
       code.replayedAt ??= now;
       return { outcome: 'replayed', code: structuredClone(code) };

@@ -18,27 +18,26 @@ export class TypeOrmCodeStore extends CodeStore {
     await serialized(this.rows.manager.connection, () => this.rows.insert(OAuthAuthorizationCodeEntity.fromModel(code)));
   }
 
-  async find(codeHash: string): Promise<AuthorizationCode | undefined> {
-    return (await this.rows.findOneBy({ codeHash }))?.toModel();
-  }
-
-  async consume(codeHash: string, now: Date): Promise<CodeConsumption> {
+  async consume(codeHash: string, now: Date, clientId?: string): Promise<CodeConsumption> {
     // The conditional UPDATE is the whole race: the database lets exactly one statement flip
     // consumed_at from NULL, across every connection and app instance (RFC 6749 §4.1.2 single use).
+    // Carrying the client in the same condition leaves another client's code untouched.
+    const ofClient = clientId === undefined ? '' : ' AND client_id = :clientId';
     const result = await serialized(this.rows.manager.connection, () =>
       this.rows
         .createQueryBuilder()
         .update()
         .set({ consumedAt: now })
-        .where('code_hash = :codeHash AND consumed_at IS NULL AND expires_at > :now', { codeHash, now: millis(now) })
+        .where(`code_hash = :codeHash AND consumed_at IS NULL AND expires_at > :now${ofClient}`, { codeHash, clientId, now: millis(now) })
         .execute(),
     );
     const won = affectedRows(result) === 1;
-    // A loser on a live, consumed code is a replay: record it (committed, in its own statement)
-    // before answering, so the winner's later `isReplayed` read sees it (see the grant).
-    if (!won) await this.markReplayed(codeHash, now);
+    // A loser on a consumed code of this client is a replay: record it (committed, in its own
+    // statement) before answering, so the winner's later `isReplayed` read sees it (see the grant).
+    if (!won) await this.markReplayed(codeHash, now, ofClient, clientId);
     const row = await this.rows.findOneBy({ codeHash });
     if (won && row) return { outcome: 'consumed', code: row.toModel() };
+    if (row && clientId !== undefined && row.clientId !== clientId) return { outcome: 'foreign', code: row.toModel() };
     // Consumed and presented again is a replay even after expiry; unused and expired is only invalid.
     return row?.consumedAt ? { outcome: 'replayed', code: row.toModel() } : { outcome: 'invalid' };
   }
@@ -49,13 +48,13 @@ export class TypeOrmCodeStore extends CodeStore {
   }
 
   /** Sets `replayed_at` once, on a consumed code, expired or not; later replays keep the first time. */
-  private async markReplayed(codeHash: string, now: Date): Promise<void> {
+  private async markReplayed(codeHash: string, now: Date, ofClient: string, clientId: string | undefined): Promise<void> {
     await serialized(this.rows.manager.connection, () =>
       this.rows
         .createQueryBuilder()
         .update()
         .set({ replayedAt: now })
-        .where('code_hash = :codeHash AND consumed_at IS NOT NULL AND replayed_at IS NULL', { codeHash })
+        .where(`code_hash = :codeHash AND consumed_at IS NOT NULL AND replayed_at IS NULL${ofClient}`, { codeHash, clientId })
         .execute(),
     );
   }
