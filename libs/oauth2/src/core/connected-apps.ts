@@ -3,6 +3,7 @@ import type { ConsentStore } from '../stores/consent.store';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
 import type { TokenCache } from './token-cache';
+import { disconnectClient } from './tokens/disconnect-client';
 
 /** A client a user has approved, as the "connected apps" page shows it. @publicApi */
 export interface ConnectedApp {
@@ -64,9 +65,6 @@ export class ConnectedApps {
    * and the user can retry. Resolves false when there was nothing to revoke.
    */
   async revoke(userId: string, clientId: string): Promise<boolean> {
-    const revoked = await this.deps.tokens.revokeForUserAndClient(userId, clientId, this.deps.clock.now());
-    this.deps.cache.evictTokens(revoked);
-    const hadConsent = await this.deps.consents.revoke(userId, clientId);
-    return hadConsent || revoked.length > 0;
+    return disconnectClient(this.deps, userId, clientId, this.deps.clock.now());
   }
 }

@@ -13,6 +13,8 @@ import { singleValuedParams } from './protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from './security-events';
 import type { ServerSettings } from './server-settings';
 import type { TokenCache } from './token-cache';
+import { disconnectClient } from './tokens/disconnect-client';
+import { revokeFamily } from './tokens/revoke-family';
 
 /** What the revocation endpoint needs. @publicApi */
 export interface TokenRevocationDeps {
@@ -79,26 +81,15 @@ export class TokenRevocation {
     if (token && token.clientId === client.id && !token.revokedAt) {
       const now = this.deps.clock.now();
       if (token.kind === 'refresh') {
-        const revoked = await this.deps.tokens.revokeGrant(token.grantId, now);
-        this.deps.cache.evictGrant(token.grantId);
-        this.deps.cache.evictTokens(revoked);
-        if (token.userId !== null) await this.disconnect(token.userId, client.id, now);
+        // The client is done with this user: its grants for them end, this one's family included.
+        if (token.userId !== null) await disconnectClient(this.deps, token.userId, client.id, now);
+        else await revokeFamily(this.deps.tokens, this.deps.cache, token.grantId, now);
       } else {
         await this.deps.tokens.revoke(token.id, now);
         this.deps.cache.evictTokens([token.id]);
       }
     }
     return { status: 200, headers: { ...NO_STORE_HEADERS } };
-  }
-
-  /**
-   * The client is done with this user: its other grants for them end and the consent goes. Tokens
-   * first, as `ConnectedApps.revoke` does: should the consent delete fail, the client is already cut
-   * off and the user can still see and revoke it.
-   */
-  private async disconnect(userId: string, clientId: string, now: Date): Promise<void> {
-    this.deps.cache.evictTokens(await this.deps.tokens.revokeForUserAndClient(userId, clientId, now));
-    await this.deps.consents.revoke(userId, clientId);
   }
 }
 
