@@ -65,8 +65,9 @@ export class BearerRoutes {
   /** True when `mark` (from a handler or a Fastify route config) belongs to a route `BearerGuard` protects. */
   protects(mark: unknown): boolean {
     if (!isMark(mark)) return false;
-    if (mark.guarded) return true;
+    // As BearerGuard does: @SkipBearer() lets a route through even under @UseGuards(BearerGuard).
     if (mark.isPublic) return false;
+    if (mark.guarded) return true;
     // Read when needed, not at start-up: a host may add its global guard late (app.useGlobalGuards).
     const global = [...this.config.getGlobalGuards(), ...this.config.getGlobalRequestGuards().map((wrapper) => wrapper.metatype)];
     return global.some(isBearerGuard);
