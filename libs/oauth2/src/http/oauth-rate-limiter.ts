@@ -26,9 +26,7 @@ export class OAuthRateLimiter {
    * `limit` within `ttl` seconds. Blocked requests keep the block until the window frees.
    */
   async consume(name: string, key: string, limit: OAuthRateLimit): Promise<void> {
-    const ttl = limit.ttl * 1000;
-    const hashed = bucketKey(name, key);
-    const record = await this.storage.increment(hashed, ttl, limit.limit, ttl, name);
+    const { record } = await this.increment(name, key, limit);
     if (record.isBlocked) throw new TooManyRequestsError(Math.max(1, record.timeToBlockExpire));
   }
 
@@ -38,9 +36,7 @@ export class OAuthRateLimiter {
    * attempt until the window ends; a failure past the limit throws `TooManyRequestsError` itself.
    */
   async countFailure(name: string, key: string, limit: OAuthRateLimit): Promise<void> {
-    const ttl = limit.ttl * 1000;
-    const hashed = bucketKey(name, key);
-    const record = await this.storage.increment(hashed, ttl, limit.limit, ttl, name);
+    const { hashed, record } = await this.increment(name, key, limit);
     if (record.isBlocked) {
       const seconds = Math.max(1, record.timeToBlockExpire);
       this.remember(hashed, Date.now() + seconds * 1000);
@@ -57,12 +53,20 @@ export class OAuthRateLimiter {
    * its own next counted failure.
    */
   assertNotBlocked(name: string, key: string): void {
+    // The usual case (no spent budget anywhere) costs no hashing: a resource server introspects freely.
+    if (this.blocks.size === 0) return;
     const hashed = bucketKey(name, key);
     const until = this.blocks.get(hashed);
     if (until === undefined) return;
     const left = until - Date.now();
     if (left > 0) throw new TooManyRequestsError(Math.max(1, Math.ceil(left / 1000)));
     this.blocks.delete(hashed);
+  }
+
+  private async increment(name: string, key: string, limit: OAuthRateLimit) {
+    const ttl = limit.ttl * 1000;
+    const hashed = bucketKey(name, key);
+    return { hashed, record: await this.storage.increment(hashed, ttl, limit.limit, ttl, name) };
   }
 
   private remember(hashed: string, until: number): void {

@@ -23,8 +23,9 @@ export class TokenRateLimitGuard implements CanActivate {
     // Only the address and the claimed client: the endpoint builds the whole request itself.
     const request = context.switchToHttp().getRequest();
     if (limits.perIp) await this.limiter.consume('token:ip', clientAddress(request), limits.perIp);
+    if (!limits.perClient) return true;
     const clientId = claimedClientId(headersOf(request).authorization, parsedBody(request).client_id);
-    if (limits.perClient && clientId !== undefined) await this.limiter.consume('token:client', clientId, limits.perClient);
+    if (clientId !== undefined) await this.limiter.consume('token:client', clientId, limits.perClient);
     return true;
   }
 }
