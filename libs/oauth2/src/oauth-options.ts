@@ -4,8 +4,6 @@ import { BearerCacheSchema, BearerSchema, OAuthOptionsSchema, optionProblems, ra
 
 /** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
 export interface ResolvedOAuthOptions extends ServerSettings {
-  /** The same value as `secret`, under its older name. */
-  csrfSecret: string | undefined;
   purgeInterval: number | false;
   consumedCodeRetention: number;
   rateLimit: { token: ResolvedEndpointRateLimit | false; clientAuthentication: ResolvedEndpointRateLimit | false };
@@ -76,12 +74,11 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
     realm: raw.realm ?? raw.issuer,
     secret: raw.secret ?? raw.csrfSecret,
-    csrfSecret: raw.secret ?? raw.csrfSecret,
     rateLimit: resolveRateLimits(raw.rateLimit),
   } as ResolvedOAuthOptions;
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
-    // Each given key is checked under its own name; the resolved pair only repeats the winner.
+    // Each given key is checked under its own name, not only the one that won.
     secret: raw.secret,
     csrfSecret: raw.csrfSecret,
     bearer: Object.assign(new BearerSchema(), resolved.bearer, { cache: cache && Object.assign(new BearerCacheSchema(), cache) }),
