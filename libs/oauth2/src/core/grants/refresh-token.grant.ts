@@ -111,8 +111,10 @@ export class RefreshTokenGrant implements Grant {
    */
   private async retried(parent: OAuthToken, presented: string, now: Date): Promise<TokenResponseBody> {
     const values = this.deps.successors.derive(presented);
-    const refresh = await this.deps.tokens.findByHash(hashSecret(values.refresh));
-    const access = await this.deps.tokens.findByHash(hashSecret(values.access));
+    const [refresh, access] = await Promise.all([
+      this.deps.tokens.findByHash(hashSecret(values.refresh)),
+      this.deps.tokens.findByHash(hashSecret(values.access)),
+    ]);
     if (!refresh || refresh.kind !== 'refresh' || refresh.parentId !== parent.id || !access || access.parentId !== parent.id) {
       // Derived under another key (a per-process key on another instance), or from before this rule.
       throw new InvalidGrantError(
