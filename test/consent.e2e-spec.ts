@@ -236,7 +236,7 @@ describe('consent for public clients with rememberPublicClientConsent', () => {
   });
   after(() => t.close());
 
-  it('issues a code without the screen once the user approved these scopes, as for a confidential client', async () => {
+  it('issues a code without the screen once the user approved these scopes, as for a confidential client (RFC 6749 §10.2)', async () => {
     const query = {
       response_type: 'code',
       client_id: publicId,

@@ -163,7 +163,7 @@ describe('body errors under a global BearerGuard (APP_GUARD) with @SkipBearer() 
     await t.close();
   });
 
-  it('answers a bad body on a globally guarded route, with or without path parameters, with a Bearer challenge', async () => {
+  it('answers a bad body on a globally guarded route, with or without path parameters, with a Bearer challenge (RFC 6750 §3.1)', async () => {
     for (const path of ['/enc/private', '/enc/private/42']) {
       for (const [headers, body] of [
         [{ 'content-type': JSON_TYPE }, '{bad'],

@@ -150,7 +150,7 @@ describe('absolute refresh lifetime (refreshTokenAbsoluteTtl)', () => {
   });
   after(() => t.close());
 
-  it('refuses a rotation past the grant’s absolute deadline, however often it was renewed, with invalid_grant', async () => {
+  it('refuses a rotation past the grant’s absolute deadline, however often it was renewed, with invalid_grant (RFC 9700 §4.14.2, RFC 6749 §5.2)', async () => {
     const r0 = await connect(t, client);
     t.clock.advance(3000);
     const r1 = (await refresh(t, client, r0.refresh_token)).body;

@@ -203,7 +203,7 @@ describe('remembered consent and public clients (RFC 8252 §8.6, RFC 6749 §10.2
     assert.ok(location(await get(query(conf, 'profile'))).searchParams.get('code'));
   });
 
-  it('remembers a public client’s consent only when rememberPublicClientConsent is on', async () => {
+  it('remembers a public client’s consent only when rememberPublicClientConsent is on (RFC 6749 §10.2, RFC 8252 §8.6)', async () => {
     const { stores, pub, query, get, clock } = await recording({ rememberPublicClientConsent: true });
     await stores.consents.grant('u1', pub.id, ['profile'], clock.now());
     assert.ok(location(await get(query(pub, 'profile'))).searchParams.get('code'));

@@ -27,7 +27,7 @@ describe('bodyError', () => {
     assert.equal(bodyError({ code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 })?.code, 'invalid_request');
   });
 
-  it("maps body-parser's failure to inflate a gzip, deflate or brotli body (a zlib error without type) to 400 invalid_request", () => {
+  it("maps body-parser's failure to inflate a gzip, deflate or brotli body (a zlib error without type) to 400 invalid_request (RFC 6749 §5.2)", () => {
     for (const code of ['Z_DATA_ERROR', 'Z_BUF_ERROR', 'ERR__ERROR_FORMAT_PADDING_2']) {
       const zlib = Object.assign(new Error('Decompression failed'), { code, errno: -3, status: 400, statusCode: 400, expose: true });
       const oauth = bodyError(zlib);

@@ -124,7 +124,7 @@ describe('AuthorizeEndpoint errors: the class decides where they go (RFC 6749 §
     assertErrorPage(res, 400, /client_id/);
   });
 
-  it('keeps every protocol error class an OAuthError that states whether it may redirect', () => {
+  it('keeps every protocol error class an OAuthError that states whether it may redirect (RFC 6749 §4.1.2.1)', () => {
     for (const error of [new UnknownClientError(), new RedirectUriMismatchError(), new InvalidClientError()]) {
       assert.ok(error instanceof OAuthError);
       assert.equal(error.redirectable, false, error.name);

@@ -179,7 +179,7 @@ describe('RefreshTokenGrant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
 });
 
 describe('absolute refresh lifetime (refreshTokenAbsoluteTtl)', () => {
-  it('caps a rotated refresh token at the grant’s absolute deadline and refuses a refresh past it', async () => {
+  it('caps a rotated refresh token at the grant’s absolute deadline and refuses a refresh past it (RFC 9700 §4.14.2)', async () => {
     const { refresh, clock, stores } = await connected(10, { refreshTokenTtl: 3600, refreshTokenAbsoluteTtl: 7200 });
     clock.advance(3000);
     const r1 = body(await refresh('refresh-0')).refresh_token!;
@@ -194,7 +194,7 @@ describe('absolute refresh lifetime (refreshTokenAbsoluteTtl)', () => {
     assert.equal((late.body as { error: string }).error, 'invalid_grant');
   });
 
-  it('ends a grant that keeps refreshing after 90 days by default', async () => {
+  it('ends a grant that keeps refreshing after 90 days by default (RFC 9700 §4.14.2)', async () => {
     const { refresh, clock } = await connected(10);
     let current = 'refresh-0';
     for (let day = 20; day < 90; day += 20) {
@@ -207,7 +207,7 @@ describe('absolute refresh lifetime (refreshTokenAbsoluteTtl)', () => {
     assert.equal((await refresh(current)).status, 400, 'day 100: past the absolute lifetime');
   });
 
-  it('never ends a grant when refreshTokenAbsoluteTtl is 0', async () => {
+  it('never ends a grant when refreshTokenAbsoluteTtl is 0 (RFC 9700 §4.14.2)', async () => {
     const { refresh, clock } = await connected(10, { refreshTokenAbsoluteTtl: 0 });
     let current = 'refresh-0';
     for (let i = 0; i < 10; i++) {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isFormContentType } from './form-content-type';
 
 describe('form content type (RFC 6749 Appendix B, RFC 9110 §8.3.1)', () => {
-  it('accepts application/x-www-form-urlencoded in any case, with or without parameters', () => {
+  it('accepts application/x-www-form-urlencoded in any case, with or without parameters (RFC 6749 §3.2, RFC 9110 §8.3.1)', () => {
     for (const type of [
       'application/x-www-form-urlencoded',
       'APPLICATION/X-WWW-FORM-URLENCODED',
@@ -14,7 +14,7 @@ describe('form content type (RFC 6749 Appendix B, RFC 9110 §8.3.1)', () => {
       assert.ok(isFormContentType(type), type);
   });
 
-  it('refuses other media types, look-alikes, a missing header and a repeated one', () => {
+  it('refuses other media types, look-alikes, a missing header and a repeated one (RFC 6749 §3.2)', () => {
     for (const type of [
       'application/json',
       'multipart/form-data',

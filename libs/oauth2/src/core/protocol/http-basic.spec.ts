@@ -17,7 +17,7 @@ describe('HTTP Basic client credentials (RFC 6749 §2.3.1)', () => {
     assert.deepEqual(parseBasicCredentials(`bASIC ${Buffer.from('a:b').toString('base64')}`), { id: 'a', secret: 'b' });
   });
 
-  it('leaves a missing header and another scheme alone (not client authentication)', () => {
+  it('leaves a missing header and another scheme alone (not client authentication, RFC 6749 §2.3.1, RFC 7617 §2)', () => {
     assert.equal(parseBasicCredentials(undefined), undefined);
     assert.equal(parseBasicCredentials('Bearer abc.def'), undefined);
     assert.equal(parseBasicCredentials('Basically abc'), undefined);
@@ -33,7 +33,7 @@ describe('HTTP Basic client credentials (RFC 6749 §2.3.1)', () => {
     }
   });
 
-  it('refuses a repeated Authorization header with invalid_request', () => {
+  it('refuses a repeated Authorization header with invalid_request (RFC 6749 §5.2)', () => {
     assert.throws(() => parseBasicCredentials([basic('a:b'), basic('c:d')]), InvalidRequestError);
   });
 });

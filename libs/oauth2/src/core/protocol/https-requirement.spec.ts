@@ -12,7 +12,7 @@ describe('requireHttps (RFC 6749 §3.1)', () => {
   it('refuses plain http from a remote address when required', () => {
     assert.throws(() => assertSecureTransport(oauthRequest({ ip: '203.0.113.9' }), true), InvalidRequestError);
   });
-  it('allows https, loopback, and everything when not required, where the same request otherwise is refused', () => {
+  it('allows https, loopback, and everything when not required, where the same request otherwise is refused (RFC 6749 §3.1, RFC 8252 §7.3)', () => {
     // Each allowed request is paired with its twin that differs only in the one thing that allows it.
     const cases: [string, Parameters<typeof oauthRequest>[0], Parameters<typeof oauthRequest>[0], boolean][] = [
       ['https', { ip: '203.0.113.9', secure: true }, { ip: '203.0.113.9', secure: false }, true],

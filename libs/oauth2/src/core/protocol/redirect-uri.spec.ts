@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isLoopbackHost, isRedirectUriRegistered, redirectUriProblem } from './redirect-uri';
 
 describe('loopback hosts (RFC 8252 §7.3, RFC 9700 §4.1.1)', () => {
-  it('knows localhost, 127.0.0.1 and [::1] as URL.hostname spells them, in any case', () => {
+  it('knows localhost, 127.0.0.1 and [::1] as URL.hostname spells them, in any case (RFC 8252 §7.3, §8.3)', () => {
     for (const url of [
       'http://localhost:3000/cb',
       'http://LOCALHOST/',
@@ -15,7 +15,7 @@ describe('loopback hosts (RFC 8252 §7.3, RFC 9700 §4.1.1)', () => {
     assert.ok(isLoopbackHost('LocalHost'));
   });
 
-  it('refuses other hosts, look-alikes and names that merely contain a loopback name', () => {
+  it('refuses other hosts, look-alikes and names that merely contain a loopback name (RFC 8252 §7.3)', () => {
     for (const host of ['example.com', 'localhost.example.com', '::1', '[::2]', '0.0.0.0', 'local-host', ''])
       assert.equal(isLoopbackHost(host), false, host);
   });
