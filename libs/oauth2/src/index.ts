@@ -12,6 +12,7 @@ export type {
   OAuthEndpointRateLimit,
   OAuthRateLimitOptions,
   OAuthRateLimitStorage,
+  OAuthResourceOptions,
 } from './oauth-module-options.interface';
 export { OAUTH_DEFAULTS, OAuthConfigurationError } from './oauth-options';
 export { OAuthRateLimiter } from './http/oauth-rate-limiter';

@@ -60,6 +60,23 @@ export interface OAuthRateLimitOptions {
 }
 
 /**
+ * One protected resource (an API) that tokens can be issued for (RFC 8707), keyed in `resources` by
+ * its identifier: an absolute https URI (http on loopback only) in canonical form — lowercase scheme
+ * and host, no default port, no query or fragment. `https://api.example/v1` and
+ * `https://api.example/v1/` are two different resources; the identifier is also the `resource` of
+ * its RFC 9728 metadata document, byte for byte.
+ * @publicApi
+ */
+export interface OAuthResourceOptions {
+  /** The scopes of this API (each one of the server's `scopes`); a token for it carries only these and the server-level ones. */
+  scopes: string[];
+  /** Lifetime in seconds of access tokens for this resource. Default: the server's `accessTokenTtl`. */
+  accessTokenTtl?: number;
+  /** What the consent page and the metadata (`resource_name`, RFC 9728 §2) call it. Default: the identifier. */
+  name?: string;
+}
+
+/**
  * Options of `OAuthModule.forRoot()` / `forRootAsync()`. Validated at start-up: a misconfigured app
  * refuses to start, with one line per problem.
  * @publicApi
@@ -127,6 +144,25 @@ export interface OAuthModuleOptions {
   secret?: string;
   /** The older name of `secret`, still accepted; `secret` wins when both are set. */
   csrfSecret?: string;
+  /**
+   * The protected resources tokens are issued for (RFC 8707), identifier → settings. With none (the
+   * default) tokens carry no audience and are good at every API of the server, as in 0.1. With some,
+   * every access token has exactly one audience, and `BearerGuard` accepts a token only for its own
+   * resource (`resource`, or `@Resource()` per controller).
+   */
+  resources?: Record<string, OAuthResourceOptions>;
+  /**
+   * The resource a request gets when it names none (many clients never send `resource`); a client's
+   * own `defaultResource`, set at registration, wins over it. Without either, such a request is
+   * refused with `invalid_target`.
+   */
+  defaultResource?: string;
+  /**
+   * The resource this application's own `BearerGuard` protects (one of `resources`): tokens for any
+   * other audience are refused with 401 `invalid_token`. Default: `defaultResource`. A controller
+   * serving another resource says so with `@Resource('…')`.
+   */
+  resource?: string;
   /** `realm` of `WWW-Authenticate` challenges. Default: the issuer. */
   realm?: string;
   /** Rate limits (429 + `Retry-After`); false turns them all off. Default: on, see `OAuthRateLimitOptions`. */

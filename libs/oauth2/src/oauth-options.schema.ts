@@ -18,6 +18,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { isLoopbackHost } from './core/protocol/redirect-uri';
+import { configuredResourceProblem } from './core/protocol/resource-indicator';
 
 /** A class-validator message that shows the offending value: `must be … (got 0)`. */
 const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
@@ -80,6 +81,62 @@ function IsConfiguredScope(options?: ValidationOptions): PropertyDecorator {
           `${unknown(a?.value, a)
             .map((v) => JSON.stringify(v))
             .join(', ')} is not one of the configured scopes`,
+      },
+    },
+    options,
+  );
+}
+
+/** Why the resolved `resources` map is wrong, or undefined: identifiers, scopes, TTLs and names. */
+function resourceMapProblem(value: unknown, scopes: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of resource identifier → settings';
+  const known = typeof scopes === 'object' && scopes !== null ? Object.keys(scopes) : [];
+  const problems: string[] = [];
+  for (const [uri, resource] of Object.entries(value as Record<string, { scopes: unknown; accessTokenTtl: unknown; name: unknown }>)) {
+    const identifier = configuredResourceProblem(uri);
+    if (identifier) problems.push(identifier);
+    if (!Array.isArray(resource.scopes)) {
+      problems.push(`${JSON.stringify(uri)}.scopes must be an array of configured scopes`);
+    } else {
+      const unknown = resource.scopes.filter((scope) => typeof scope !== 'string' || !known.includes(scope));
+      if (unknown.length)
+        problems.push(
+          `${JSON.stringify(uri)}.scopes: ${unknown.map((s) => JSON.stringify(s)).join(', ')} is not one of the configured scopes`,
+        );
+    }
+    if (!Number.isInteger(resource.accessTokenTtl) || (resource.accessTokenTtl as number) < 1) {
+      problems.push(
+        `${JSON.stringify(uri)}.accessTokenTtl must be a positive integer of seconds (got ${JSON.stringify(resource.accessTokenTtl)})`,
+      );
+    }
+    if (typeof resource.name !== 'string' || !resource.name.trim()) problems.push(`${JSON.stringify(uri)}.name must be a non-empty string`);
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** `resources`: every identifier canonical (RFC 8707 §2), every scope configured. */
+function IsResourceMap(options?: ValidationOptions): PropertyDecorator {
+  const problem = (args?: ValidationArguments) => resourceMapProblem(args?.value, (args?.object as OAuthOptionsSchema | undefined)?.scopes);
+  return ValidateBy(
+    { name: 'isResourceMap', validator: { validate: (_v, a) => !problem(a), defaultMessage: (a) => problem(a) ?? '' } },
+    options,
+  );
+}
+
+/** The value is one of the configured `resources`. */
+function IsConfiguredResource(options?: ValidationOptions): PropertyDecorator {
+  const known = (args?: ValidationArguments) => Object.keys((args?.object as OAuthOptionsSchema | undefined)?.resources ?? {});
+  return ValidateBy(
+    {
+      name: 'isConfiguredResource',
+      validator: {
+        validate: (v, a) => typeof v === 'string' && known(a).includes(v),
+        defaultMessage: (a) =>
+          `${JSON.stringify(a?.value)} is not one of the configured resources (${
+            known(a)
+              .map((k) => JSON.stringify(k))
+              .join(', ') || 'none'
+          })`,
       },
     },
     options,
@@ -225,6 +282,23 @@ export class OAuthOptionsSchema {
 
   @ValidateNested()
   bearer!: BearerSchema;
+
+  @IsResourceMap()
+  resources!: Record<string, { scopes: string[]; accessTokenTtl: number; name: string }>;
+
+  @ValidateIf((o: OAuthOptionsSchema) => o.defaultResource !== undefined)
+  @IsConfiguredResource()
+  defaultResource?: string;
+
+  // The guard must know its audience once tokens have one, or it would accept every resource's tokens.
+  @ValidateIf((o: OAuthOptionsSchema) => o.resource !== undefined || Object.keys(o.resources ?? {}).length > 0)
+  @IsConfiguredResource({
+    message: (a) =>
+      a.value === undefined
+        ? "is required when `resources` are configured and there is no `defaultResource`: name the resource this application's BearerGuard protects"
+        : `${JSON.stringify(a.value)} is not one of the configured resources`,
+  })
+  resource?: string;
 
   // Defaults to the issuer: when that is missing, the issuer line already says so.
   @ValidateIf((o: OAuthOptionsSchema) => o.realm !== undefined)

@@ -133,4 +133,71 @@ describe('resolveOAuthOptions', () => {
       /^Invalid OAuthModule options:\n {2}- issuer: .*\n {2}- prefix: .*\n {2}- accessTokenTtl: .*\n {2}- requirePkce: .*$/,
     );
   });
+
+  describe('resources (RFC 8707)', () => {
+    const api = 'https://api.shift.example/v1/';
+    const files = 'https://files.shift.example/';
+    const scopes = { profile: 'Read your profile', 'files:read': 'Read your files', offline_access: 'Stay connected' };
+
+    it("fills in each resource's defaults and makes the default resource the guard's own", () => {
+      const resolved = resolveOAuthOptions({
+        ...valid,
+        scopes,
+        accessTokenTtl: 900,
+        resources: { [api]: { scopes: ['profile'] }, [files]: { scopes: ['files:read'], accessTokenTtl: 300, name: 'SHIFT Files' } },
+        defaultResource: api,
+      });
+      assert.deepEqual(resolved.resources[api], { scopes: ['profile'], accessTokenTtl: 900, name: api });
+      assert.deepEqual(resolved.resources[files], { scopes: ['files:read'], accessTokenTtl: 300, name: 'SHIFT Files' });
+      assert.equal(resolved.resource, api);
+      assert.ok(Object.isFrozen(resolved.resources[api]));
+    });
+
+    it('has no resources, and no audience, by default', () => {
+      const resolved = resolveOAuthOptions(valid);
+      assert.deepEqual(resolved.resources, {});
+      assert.equal(resolved.resource, undefined);
+    });
+
+    it('refuses non-canonical, fragment, query and plain-http identifiers, and unknown scopes', () => {
+      const lines = problems({
+        scopes,
+        resources: {
+          'https://API.shift.example/': { scopes: ['profile'] },
+          'https://a.example/#x': { scopes: [] },
+          'https://b.example/?q=1': { scopes: [] },
+          'http://c.example/': { scopes: [] },
+          [files]: { scopes: ['admin'] },
+        },
+        resource: files,
+      });
+      assert.equal(lines.length, 1);
+      assert.match(lines[0], /^resources: /);
+      assert.match(lines[0], /canonical form "https:\/\/api.shift.example\/"/);
+      assert.match(lines[0], /fragment/);
+      assert.match(lines[0], /must not contain a query/);
+      assert.match(lines[0], /must use https/);
+      assert.match(lines[0], /"admin" is not one of the configured scopes/);
+    });
+
+    it("requires the default resource and the guard's resource to be configured ones", () => {
+      const resources = { [api]: { scopes: ['profile'] } };
+      assert.match(
+        problems({ scopes, resources, defaultResource: files }).join('\n'),
+        /defaultResource: "https:\/\/files.shift.example\/" is not one of the configured resources/,
+      );
+      assert.match(
+        problems({ scopes, resources, resource: files }).join('\n'),
+        /resource: "https:\/\/files.shift.example\/" is not one of the configured resources/,
+      );
+      assert.match(problems({ scopes, resource: api }).join('\n'), /resource: .* is not one of the configured resources/);
+    });
+
+    it('refuses resources without a guard resource or default: the guard would not know its audience', () => {
+      assert.match(
+        problems({ scopes, resources: { [api]: { scopes: ['profile'] } } }).join('\n'),
+        /^resource: is required when `resources` are configured/m,
+      );
+    });
+  });
 });

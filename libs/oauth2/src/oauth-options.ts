@@ -1,5 +1,5 @@
-import type { ServerSettings } from './core/server-settings';
-import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit } from './oauth-module-options.interface';
+import type { ResourceSettings, ServerSettings } from './core/server-settings';
+import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit, OAuthResourceOptions } from './oauth-module-options.interface';
 import { BearerCacheSchema, BearerSchema, OAuthOptionsSchema, optionProblems, rateLimitSchema } from './oauth-options.schema';
 
 /** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
@@ -72,6 +72,9 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     purgeInterval: raw.purgeInterval ?? OAUTH_DEFAULTS.purgeInterval,
     consumedCodeRetention: raw.consumedCodeRetention ?? OAUTH_DEFAULTS.consumedCodeRetention,
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
+    resources: resolveResources(raw.resources, raw.accessTokenTtl ?? OAUTH_DEFAULTS.accessTokenTtl),
+    defaultResource: raw.defaultResource,
+    resource: raw.resource ?? raw.defaultResource,
     realm: raw.realm ?? raw.issuer,
     secret: raw.secret ?? raw.csrfSecret,
     rateLimit: resolveRateLimits(raw.rateLimit),
@@ -87,6 +90,22 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
   const problems = optionProblems(schema);
   if (problems.length) throw new OAuthConfigurationError(problems);
   return Object.freeze(resolved);
+}
+
+/** `resources` with each one's defaults filled in; the schema checks identifiers, scopes and TTLs. */
+function resolveResources(input: OAuthModuleOptions['resources'], accessTokenTtl: number): ServerSettings['resources'] {
+  if (input === undefined) return Object.freeze({});
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input as never;
+  const resources: Record<string, ResourceSettings> = {};
+  for (const [uri, resource] of Object.entries(input)) {
+    const given = (resource ?? {}) as Partial<OAuthResourceOptions>;
+    resources[uri] = Object.freeze({
+      scopes: Object.freeze(Array.isArray(given.scopes) ? [...given.scopes] : (given.scopes as never)),
+      accessTokenTtl: given.accessTokenTtl ?? accessTokenTtl,
+      name: given.name ?? uri,
+    });
+  }
+  return Object.freeze(resources);
 }
 
 /** A copy of a list option, or the value itself when it is not a list (the schema reports it). */

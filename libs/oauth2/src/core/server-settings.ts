@@ -27,6 +27,25 @@ export interface ServerSettings {
   bearer: { allowQueryToken: boolean; cache: { maxEntries: number; ttl: number } | false };
   /** `realm` of the `WWW-Authenticate` challenges (RFC 6750 §3, RFC 7617 §2). */
   realm: string;
+  /**
+   * The protected resources (RFC 8707), keyed by canonical identifier; empty when none are configured
+   * (then tokens carry no audience).
+   */
+  resources: Readonly<Record<string, ResourceSettings>>;
+  /** The resource of a request that names none, unless its client has its own default. */
+  defaultResource: string | undefined;
+  /** The resource this application's own `BearerGuard` protects (the audience it accepts). */
+  resource: string | undefined;
   /** The server key (CSRF tokens, refresh successors); undefined = a random key per process. */
   secret: string | undefined;
+}
+
+/** One configured resource (RFC 8707), after defaults. @publicApi */
+export interface ResourceSettings {
+  /** Its scopes: a token for this resource carries only these and the server-level scopes. */
+  scopes: readonly string[];
+  /** Access-token lifetime in seconds for this resource. */
+  accessTokenTtl: number;
+  /** Its name in words (consent page, RFC 9728 `resource_name`). */
+  name: string;
 }
