@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ClientRegistrationError, ClientRegistry } from 'nest-oauth2-provider';
 import { startSample, type RunningSample } from '../apps/sample/src/sample';
-import { CookieClient, freePort, pkcePair, readForm } from './support/sample-harness';
+import { CookieClient, filesAt, freePort, pkcePair, readForm } from './support/sample-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 /**
@@ -27,6 +27,7 @@ describe('sample SHIFT over HTTP', () => {
       {
         shiftPort,
         customAppPort,
+        ...(await filesAt()),
         issuer: shift,
         customAppUrl: customApp,
         accessTokenTtl: 3600,
@@ -291,11 +292,13 @@ describe('sample restart', () => {
   it('reuses CustomApp’s registration at SHIFT on the next start, and follows a changed CustomApp URL', async () => {
     const db = await createTestDatabase();
     try {
+      const files = await filesAt();
       const start = (shiftPort: number, customAppPort: number) =>
         startSample(
           {
             shiftPort,
             customAppPort,
+            ...files,
             issuer: `http://localhost:${shiftPort}`,
             customAppUrl: `http://localhost:${customAppPort}`,
             accessTokenTtl: 60,
@@ -323,11 +326,13 @@ describe('sample restart', () => {
   it('refuses a changed CustomApp URL that registration would refuse, with the registry’s error (RFC 9700 §4.1.3)', async () => {
     const db = await createTestDatabase();
     try {
+      const files = await filesAt();
       const start = (shiftPort: number, customAppUrl: string, customAppPort: number) =>
         startSample(
           {
             shiftPort,
             customAppPort,
+            ...files,
             issuer: `http://localhost:${shiftPort}`,
             customAppUrl,
             accessTokenTtl: 60,

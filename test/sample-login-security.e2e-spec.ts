@@ -3,7 +3,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { startSample, type RunningSample } from '../apps/sample/src/sample';
-import { CookieClient, freePort, readForm } from './support/sample-harness';
+import { CookieClient, filesAt, freePort, readForm } from './support/sample-harness';
 import { startShift, type ShiftProcess } from './support/shift-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -46,6 +46,7 @@ describe('sample SHIFT login: one username, hashed session ids, no trusted proxy
       {
         shiftPort,
         customAppPort,
+        ...(await filesAt()),
         issuer: shift,
         customAppUrl: `http://localhost:${customAppPort}`,
         accessTokenTtl: 3600,

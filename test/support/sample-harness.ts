@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 
+/** Where a test's SHIFT Files listens: a free port, and the URL (its resource identifier) on it. */
+export async function filesAt(): Promise<{ filesPort: number; filesUrl: string }> {
+  const filesPort = await freePort();
+  return { filesPort, filesUrl: `http://localhost:${filesPort}` };
+}
+
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

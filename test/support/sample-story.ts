@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { LoggerService } from '@nestjs/common';
 import { startSample, type RunningSample } from '../../apps/sample/src/sample';
 import type { SampleConfig } from '../../apps/sample/src/sample-config';
-import { CookieClient, freePort, readForm } from './sample-harness';
+import { CookieClient, filesAt, freePort, readForm } from './sample-harness';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** The sample on free loopback ports and a fresh test database. */
@@ -26,6 +26,7 @@ export async function startTestSample(overrides: Partial<SampleConfig> = {}, log
       {
         shiftPort,
         customAppPort,
+        ...(await filesAt()),
         issuer: shift,
         customAppUrl: customApp,
         accessTokenTtl: 3600,

@@ -22,6 +22,15 @@ export interface SampleConfig {
   customAppPort: number;
   /** CustomApp's public base URL (`CUSTOMAPP_URL`, default http://localhost:<CUSTOMAPP_PORT>). */
   customAppUrl: string;
+  /** SHIFT Files' port (`FILES_PORT`, default 3002): the second API, a resource server on its own host. */
+  filesPort: number;
+  /** SHIFT Files' public base URL (`FILES_URL`, default http://localhost:<FILES_PORT>); its resource identifier is this URL with a trailing slash. */
+  filesUrl: string;
+  /**
+   * The client SHIFT Files introspects tokens with at SHIFT (`FILES_CLIENT_ID` and `FILES_CLIENT_SECRET`,
+   * used only when both are set). `npm start` registers one itself; `npm run start:files` needs them.
+   */
+  filesCredentials?: { clientId: string; clientSecret: string };
   /** Access-token lifetime in seconds (`ACCESS_TOKEN_TTL`, default 3600); a few seconds shows refresh at work. */
   accessTokenTtl: number;
   /** Where the two apps listen (`HOST`); unset means every interface, as Node does by default. */
@@ -97,9 +106,14 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   };
   const shiftPort = int('PORT', 3000, 0, 65535);
   const customAppPort = int('CUSTOMAPP_PORT', 3001, 0, 65535);
+  const filesPort = int('FILES_PORT', 3002, 0, 65535);
   const accessTokenTtl = int('ACCESS_TOKEN_TTL', 3600, 1, 86400);
   const issuer = trimSlash(env.OAUTH_ISSUER || `http://localhost:${shiftPort}`);
   const customAppUrl = trimSlash(env.CUSTOMAPP_URL || `http://localhost:${customAppPort}`);
+  const filesUrl = trimSlash(env.FILES_URL || `http://localhost:${filesPort}`);
+  if (!URL.canParse(filesUrl) || !/^https?:$/.test(new URL(filesUrl).protocol) || /[?#]/.test(filesUrl)) {
+    problems.push(`FILES_URL must be an absolute http(s) URL without query or fragment (got "${env.FILES_URL}")`);
+  }
   const loginRateLimit = parseLoginRateLimit(env.LOGIN_RATE_LIMIT, problems);
   const grace = env.REFRESH_TOKEN_GRACE_PERIOD ? int('REFRESH_TOKEN_GRACE_PERIOD', 10, 0, 3600) : undefined;
   const secretName = env.OAUTH_SECRET ? 'OAUTH_SECRET' : 'OAUTH_CSRF_SECRET';
@@ -108,12 +122,16 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   if (secret && secret.length < 32) problems.push(`${secretName} must be at least 32 characters`);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
   const { CUSTOMAPP_CLIENT_ID: clientId, CUSTOMAPP_CLIENT_SECRET: clientSecret } = env;
+  const { FILES_CLIENT_ID: filesClientId, FILES_CLIENT_SECRET: filesClientSecret } = env;
   return {
     sample: {
       shiftPort,
       issuer,
       customAppPort,
       customAppUrl,
+      filesPort,
+      filesUrl,
+      filesCredentials: filesClientId && filesClientSecret ? { clientId: filesClientId, clientSecret: filesClientSecret } : undefined,
       accessTokenTtl,
       host: env.HOST || undefined,
       loginRateLimit,

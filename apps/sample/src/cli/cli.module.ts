@@ -8,7 +8,7 @@ import { SHIFT_OAUTH_PREFIX, shiftOAuthOptions } from '../shift/shift-oauth.opti
 /** The admin CLI's application context: the database and SHIFT's OAuth settings, no HTTP server. */
 @Module({})
 export class CliModule {
-  static forRoot(database: DataSourceOptions, issuer: string): DynamicModule {
+  static forRoot(database: DataSourceOptions, issuer: string, filesUrl: string): DynamicModule {
     return {
       module: CliModule,
       imports: [
@@ -16,7 +16,7 @@ export class CliModule {
           useFactory: () => ({ ...database, retryAttempts: 0 }),
           dataSourceFactory: (options) => openDataSource(options!),
         }),
-        OAuthModule.forRoot({ ...shiftOAuthOptions(issuer), purgeInterval: false, prefix: SHIFT_OAUTH_PREFIX }),
+        OAuthModule.forRoot({ ...shiftOAuthOptions(issuer, filesUrl), purgeInterval: false, prefix: SHIFT_OAUTH_PREFIX }),
       ],
     };
   }

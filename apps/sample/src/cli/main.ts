@@ -29,8 +29,9 @@ async function run(argv: string[]): Promise<number> {
   const registration = args.command === 'clients create' ? registrationFrom(args) : undefined;
   if (registration) await validateRegistration(registration);
 
+  const sample = validateSampleEnv(process.env).sample;
   const context = await NestFactory.createApplicationContext(
-    CliModule.forRoot(dataSourceOptionsFromUrl(), validateSampleEnv(process.env).sample.issuer),
+    CliModule.forRoot(dataSourceOptionsFromUrl(), sample.issuer, sample.filesUrl),
     {
       logger: false,
       abortOnError: false,

@@ -1,4 +1,5 @@
 import type { SampleConfig, TrustProxy } from '../sample-config';
+import { shiftResources, type ShiftResources } from '../shift/shift-oauth.options';
 
 /** What CustomApp knows about itself and about SHIFT: only public URLs. */
 export interface CustomAppConfig {
@@ -10,6 +11,11 @@ export interface CustomAppConfig {
   redirectUri: string;
   /** The scopes CustomApp asks for. */
   scope: string;
+  /**
+   * The two APIs CustomApp asks for (RFC 8707 `resource`), by identifier: SHIFT's user API and SHIFT
+   * Files. One grant covers both; each access token is good at one of them only.
+   */
+  resources: ShiftResources;
   /** The reverse proxies in front of it (TRUST_PROXY, shared with SHIFT). */
   trustProxy: TrustProxy;
 }
@@ -25,7 +31,8 @@ export function customAppConfig(config: SampleConfig): CustomAppConfig {
     shiftIssuer: config.issuer,
     publicUrl: config.customAppUrl,
     redirectUri: `${config.customAppUrl}/oauth/redirect`,
-    scope: 'profile offline_access teams:read',
+    scope: 'profile offline_access teams:read files:read',
+    resources: shiftResources(config.issuer, config.filesUrl),
     trustProxy: config.trustProxy ?? false,
   };
 }

@@ -36,6 +36,8 @@ export class CustomAppController {
           initials: `${view.profile.first_name?.[0] ?? ''}${view.profile.last_name?.[0] ?? ''}`.toUpperCase(),
           teams: view.teams?.map((t) => ({ ...t, current: t.id === view.shiftTeamId })),
           team,
+          files: view.files?.map((f) => ({ ...f, kilobytes: Math.max(1, Math.round(f.size / 1024)) })),
+          audienceCheck: view.audienceCheck,
           scopes: view.scope.split(' ').filter(Boolean),
           expiresAt: TIME.format(view.accessTokenExpiresAt),
           refreshCount: view.refreshCount,

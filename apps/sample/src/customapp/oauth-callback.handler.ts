@@ -49,7 +49,7 @@ export class OAuthCallbackHandler {
     }
     try {
       const tokens = await this.shift.exchangeCode(code, pending.codeVerifier);
-      const profile = await this.shift.get<ShiftProfile>('/v1/users/me', tokens.access_token);
+      const profile = await this.shift.get<ShiftProfile>('userApi', '/v1/users/me', tokens.access_token);
       return { kind: 'connected', connectionId: await this.connections.create(tokens, profile, teamId) };
     } catch (err) {
       const { status, page } = friendlyShiftError(err);

@@ -4,6 +4,7 @@ import { ShiftTeam, ShiftTeamMember } from '../shift/users/team.entity';
 import { ShiftUser } from '../shift/users/user.entity';
 import { SampleSchema1733000000000 } from './migrations/1733000000000-sample-schema';
 import { HashSessionIds1796580000000 } from './migrations/1796580000000-hash-session-ids';
+import { AddFilesAccessToken1796590000000 } from './migrations/1796590000000-add-files-access-token';
 import { CustomAppSession, ShiftSession } from './session.entities';
 
 /** SHIFT's own tables (beside the library's OAuth tables). */
@@ -16,4 +17,8 @@ export const CUSTOMAPP_ENTITIES = [CustomAppSetting, CustomAppConnection, Custom
 export const SAMPLE_ENTITIES = [...SHIFT_ENTITIES, ...CUSTOMAPP_ENTITIES];
 
 /** The sample's migrations, run after the library's. */
-export const SAMPLE_MIGRATIONS: (new () => MigrationInterface)[] = [SampleSchema1733000000000, HashSessionIds1796580000000];
+export const SAMPLE_MIGRATIONS: (new () => MigrationInterface)[] = [
+  SampleSchema1733000000000,
+  HashSessionIds1796580000000,
+  AddFilesAccessToken1796590000000,
+];

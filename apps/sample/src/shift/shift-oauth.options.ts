@@ -8,10 +8,26 @@ export const SHIFT_SCOPES: Record<string, string> = {
   profile: 'See your name and email address',
   offline_access: 'Stay connected when you are not using it',
   'teams:read': 'See the teams you belong to',
+  'files:read': 'See the files you keep in SHIFT Files',
 };
 
+/** SHIFT's two APIs as resource identifiers (RFC 8707): each accepts only tokens minted for it. */
+export interface ShiftResources {
+  /** SHIFT's own user API, `/v1/users/me` and `/v1/teams` on SHIFT's host. */
+  userApi: string;
+  /** SHIFT Files, the API on its own host. */
+  files: string;
+}
+
+/** The identifiers of SHIFT's APIs, in the canonical form the library compares (lowercase host, no default port). */
+export function shiftResources(issuer: string, filesUrl: string): ShiftResources {
+  const files = new URL(filesUrl).href;
+  return { userApi: `${new URL(issuer).origin}/v1/`, files: files.endsWith('/') ? files : `${files}/` };
+}
+
 /** SHIFT's OAuth settings; the admin CLI uses the same ones so it validates clients the same way. */
-export function shiftOAuthOptions(issuer: string, accessTokenTtl = 3600): OAuthModuleOptions {
+export function shiftOAuthOptions(issuer: string, filesUrl: string, accessTokenTtl = 3600): OAuthModuleOptions {
+  const { userApi, files } = shiftResources(issuer, filesUrl);
   return {
     issuer,
     scopes: SHIFT_SCOPES,
@@ -19,5 +35,12 @@ export function shiftOAuthOptions(issuer: string, accessTokenTtl = 3600): OAuthM
     passthroughParams: ['shift_team_id'],
     offlineAccessScope: 'offline_access',
     accessTokenTtl,
+    resources: {
+      [userApi]: { scopes: ['profile', 'teams:read'], name: 'SHIFT' },
+      [files]: { scopes: ['files:read'], name: 'SHIFT Files' },
+    },
+    // Apps registered before SHIFT Files existed send no `resource`: they keep getting user-API tokens.
+    defaultResource: userApi,
+    resource: userApi,
   };
 }

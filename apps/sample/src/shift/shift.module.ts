@@ -35,7 +35,7 @@ export class ShiftModule {
           useFactory: (settings: SampleConfigService) => {
             const config = settings.get('sample', { infer: true });
             return {
-              ...shiftOAuthOptions(config.issuer, config.accessTokenTtl),
+              ...shiftOAuthOptions(config.issuer, config.filesUrl, config.accessTokenTtl),
               secret: config.secret,
               refreshTokenGracePeriod: config.refreshTokenGracePeriod,
             };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ShiftResources } from '../../shift/shift-oauth.options';
 import { CUSTOMAPP_CONFIG, type CustomAppConfig } from '../customapp.config';
 import { CustomAppSettings } from '../storage/customapp-settings.service';
 import { ShiftApiError, ShiftOAuthError, ShiftUnavailableError } from './shift-errors';
@@ -37,6 +38,9 @@ export interface ShiftTeam {
   role: string;
 }
 
+/** SHIFT's two APIs: its user API on SHIFT's host, and SHIFT Files on its own. */
+export type ShiftApi = keyof ShiftResources;
+
 const TIMEOUT_MS = 10_000;
 
 /**
@@ -70,7 +74,7 @@ export class ShiftClient {
   async authorizationUrl(state: string, codeChallenge: string, shiftTeamId?: string): Promise<string> {
     const { clientId } = await this.credentials();
     const url = new URL((await this.metadata()).authorization_endpoint);
-    url.search = new URLSearchParams({
+    const query = new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
       redirect_uri: this.config.redirectUri,
@@ -79,7 +83,11 @@ export class ShiftClient {
       code_challenge: codeChallenge,
       code_challenge_method: 'S256',
       ...(shiftTeamId ? { shift_team_id: shiftTeamId } : {}),
-    }).toString();
+    });
+    // One grant for both APIs (RFC 8707 §2: `resource` may repeat); tokens are then asked per API.
+    query.append('resource', this.config.resources.userApi);
+    query.append('resource', this.config.resources.files);
+    url.search = query.toString();
     return url.toString();
   }
 
@@ -90,12 +98,17 @@ export class ShiftClient {
       code,
       redirect_uri: this.config.redirectUri,
       code_verifier: codeVerifier,
+      // The first access token is for SHIFT's user API; the one for SHIFT Files comes with a refresh.
+      resource: this.config.resources.userApi,
     });
   }
 
-  /** A new access token (and a rotated refresh token) for a refresh token (RFC 6749 §6). */
-  async refresh(refreshToken: string): Promise<TokenResponse> {
-    return this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken });
+  /**
+   * A new access token for `api` (and a rotated refresh token) for a refresh token (RFC 6749 §6, with
+   * RFC 8707 §2's `resource`: one audience per access token).
+   */
+  async refresh(refreshToken: string, api: ShiftApi): Promise<TokenResponse> {
+    return this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, resource: this.config.resources[api] });
   }
 
   /** Revokes a token at SHIFT (RFC 7009 §2.1); revoking the refresh token ends the whole grant. */
@@ -106,9 +119,9 @@ export class ShiftClient {
     if (!response.ok) throw await this.oauthError(response);
   }
 
-  /** Step 6: a GET on SHIFT's API with the access token (RFC 6750 §2.1). */
-  async get<T>(path: string, accessToken: string): Promise<T> {
-    const response = await this.send(new URL(path, this.config.shiftIssuer), {
+  /** Step 6: a GET on one of SHIFT's APIs with an access token for it (RFC 6750 §2.1). */
+  async get<T>(api: ShiftApi, path: string, accessToken: string): Promise<T> {
+    const response = await this.send(new URL(path, this.config.resources[api]), {
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
     });
     if (!response.ok) {

@@ -40,6 +40,13 @@ export class CustomAppConnection {
   @Column({ name: 'refresh_token', type: 'text', nullable: true })
   refreshToken!: string | null;
 
+  /** The access token for SHIFT Files (its audience is SHIFT Files only), once CustomApp has asked for one. */
+  @Column({ name: 'files_access_token', type: 'text', nullable: true })
+  filesAccessToken!: string | null;
+
+  @Column({ name: 'files_access_token_expires_at', nullable: true, type: Date })
+  filesAccessTokenExpiresAt!: Date | null;
+
   /** How many times the access token was renewed with the refresh token (shown on the profile page). */
   @Column({ name: 'refresh_count', type: 'integer', default: 0 })
   refreshCount!: number;
