@@ -15,6 +15,7 @@ describe('sample SHIFT over HTTP', () => {
   let sample: RunningSample;
   let shift: string;
   let customApp: string;
+  let files: string;
   const redirectUri = 'http://127.0.0.1:9/cb';
   let client: { id: string; secret: string };
 
@@ -23,11 +24,13 @@ describe('sample SHIFT over HTTP', () => {
     const [shiftPort, customAppPort] = [await freePort(), await freePort()];
     shift = `http://localhost:${shiftPort}`;
     customApp = `http://localhost:${customAppPort}`;
+    const filesEndpoint = await filesAt();
+    files = filesEndpoint.filesUrl;
     sample = await startSample(
       {
         shiftPort,
         customAppPort,
-        ...(await filesAt()),
+        ...filesEndpoint,
         issuer: shift,
         customAppUrl: customApp,
         accessTokenTtl: 3600,
@@ -41,7 +44,7 @@ describe('sample SHIFT over HTTP', () => {
     const registered = await sample.shift.get(ClientRegistry).register({
       name: 'API test client',
       redirectUris: [redirectUri],
-      scopes: ['profile', 'offline_access', 'teams:read'],
+      scopes: ['profile', 'offline_access', 'teams:read', 'files:read'],
     });
     client = { id: registered.client.id, secret: registered.clientSecret! };
   });
@@ -60,6 +63,14 @@ describe('sample SHIFT over HTTP', () => {
 
   /** The authorization code flow as a client would run it: authorize, consent, code, token (RFC 6749 §4.1). */
   async function tokenFor(scope: string, username = 'nate'): Promise<string> {
+    return (await tokensFor(scope, { username })).access_token;
+  }
+
+  /** The same flow, asking for `resources` (RFC 8707 §2) and the token for `resource`; the whole token response. */
+  async function tokensFor(
+    scope: string,
+    { username = 'nate', resources = [] as string[], resource }: { username?: string; resources?: string[]; resource?: string } = {},
+  ): Promise<{ access_token: string; refresh_token?: string; scope: string }> {
     const browser = await loggedIn(username);
     const { verifier, challenge } = pkcePair();
     const state = randomBytes(8).toString('hex');
@@ -72,6 +83,7 @@ describe('sample SHIFT over HTTP', () => {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     });
+    for (const value of resources) query.append('resource', value);
     let res = await browser.request(`${shift}/v1/oauth2/auth?${query}`);
     if (res.status === 200) {
       const form = readForm(res.text, /<form method="post"[^>]*class="actions"/);
@@ -86,10 +98,30 @@ describe('sample SHIFT over HTTP', () => {
         authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+        ...(resource ? { resource } : {}),
+      }),
     });
     assert.equal(token.status, 200);
-    return ((await token.json()) as { access_token: string }).access_token;
+    return (await token.json()) as { access_token: string; refresh_token?: string; scope: string };
+  }
+
+  /** A refresh (RFC 6749 §6) asking for a token for `resource` (RFC 8707 §2). */
+  async function refreshFor(refreshToken: string, resource: string) {
+    const res = await fetch(`${shift}/v1/oauth2/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, resource }),
+    });
+    assert.equal(res.status, 200);
+    return (await res.json()) as { access_token: string; refresh_token: string; scope: string };
   }
 
   const api = (path: string, token?: string) => fetch(`${shift}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -104,6 +136,52 @@ describe('sample SHIFT over HTTP', () => {
       { first_name: 'Nate', last_name: 'Rivera', email: 'nate@shift.example' },
     );
     assert.match(body.id, /^[0-9a-f]{32}$/);
+  });
+
+  it('RFC 8707 §2: a token minted for SHIFT’s user API is refused by SHIFT Files, and a SHIFT Files token by the user API', async () => {
+    const userApi = `${shift}/v1/`;
+    const filesApi = `${files}/`;
+    const first = await tokensFor('profile files:read offline_access', { resources: [userApi, filesApi], resource: userApi });
+    assert.equal(first.scope.split(' ').includes('files:read'), false, 'the user-API token carries only that API’s scopes');
+    const second = await refreshFor(first.refresh_token!, filesApi);
+    assert.deepEqual(second.scope.split(' ').filter((s) => s !== 'offline_access'), ['files:read']);
+    const filesGet = (token: string) => fetch(`${files}/v1/files`, { headers: { authorization: `Bearer ${token}` } });
+
+    const me = await api('/v1/users/me', first.access_token);
+    assert.equal(me.status, 200);
+    const list = await filesGet(second.access_token);
+    assert.equal(list.status, 200);
+    assert.deepEqual(
+      ((await list.json()) as { files: { name: string }[] }).files.map((f) => f.name),
+      ['Spring rota.xlsx', 'Design team offsite.pdf'],
+    );
+
+    const filesWithUserToken = await filesGet(first.access_token);
+    assert.equal(filesWithUserToken.status, 401);
+    assert.match(filesWithUserToken.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.match(
+      filesWithUserToken.headers.get('www-authenticate') ?? '',
+      new RegExp(`resource_metadata="${files}/\\.well-known/oauth-protected-resource"`),
+    );
+    const userApiWithFilesToken = await api('/v1/users/me', second.access_token);
+    assert.equal(userApiWithFilesToken.status, 401);
+    assert.match(userApiWithFilesToken.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.match(
+      userApiWithFilesToken.headers.get('www-authenticate') ?? '',
+      new RegExp(`resource_metadata="${shift}/\\.well-known/oauth-protected-resource/v1/"`),
+    );
+  });
+
+  it('RFC 9728 §3: SHIFT and SHIFT Files each publish their protected-resource metadata, naming SHIFT as the authorization server', async () => {
+    const userApiDoc = (await (await fetch(`${shift}/.well-known/oauth-protected-resource/v1/`)).json()) as Record<string, unknown>;
+    assert.equal(userApiDoc.resource, `${shift}/v1/`);
+    assert.deepEqual(userApiDoc.authorization_servers, [shift]);
+    assert.deepEqual(userApiDoc.scopes_supported, ['profile', 'teams:read']);
+    const filesDoc = (await (await fetch(`${files}/.well-known/oauth-protected-resource`)).json()) as Record<string, unknown>;
+    assert.equal(filesDoc.resource, `${files}/`);
+    assert.deepEqual(filesDoc.authorization_servers, [shift]);
+    assert.deepEqual(filesDoc.scopes_supported, ['files:read']);
+    assert.equal(filesDoc.resource_name, 'SHIFT Files');
   });
 
   it('GET /v1/users/me without a token is 401 with a Bearer challenge and no error code (RFC 6750 §3.1)', async () => {

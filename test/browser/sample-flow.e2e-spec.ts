@@ -18,7 +18,9 @@ const TTL = 3;
 /**
  * The whole sample in Debian's Chromium, as a person would use it: CustomApp → "Log in with SHIFT" →
  * SHIFT login → consent → profile in CustomApp → silent refresh → revoke on SHIFT → disconnected,
- * the deny path, and CustomApp's own "Disconnect" withdrawing the consent. Both apps run as `npm start` runs them, on free ports and a fresh SQLite file.
+ * the deny path, and CustomApp's own "Disconnect" withdrawing the consent. CustomApp also reads SHIFT
+ * Files, the second API on its own port, with a token minted for it alone (RFC 8707). The three apps
+ * run as `npm start` runs them, on free ports and a fresh SQLite file.
  */
 describe('sample flow in Chromium', () => {
   let dir: string;
@@ -35,7 +37,7 @@ describe('sample flow in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-browser-'));
     dbFile = join(dir, 'sample.sqlite');
     mkdirSync(SHOTS, { recursive: true });
-    const [shiftPort, customAppPort] = [await freePort(), await freePort()];
+    const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
     shift = `http://localhost:${shiftPort}`;
     customApp = `http://localhost:${customAppPort}`;
     server = spawn(process.execPath, [MAIN], {
@@ -44,6 +46,10 @@ describe('sample flow in Chromium', () => {
         ...process.env,
         PORT: String(shiftPort),
         CUSTOMAPP_PORT: String(customAppPort),
+        FILES_PORT: String(filesPort),
+        FILES_URL: '',
+        FILES_CLIENT_ID: '',
+        FILES_CLIENT_SECRET: '',
         DATABASE_URL: `sqlite:${dbFile}`,
         ACCESS_TOKEN_TTL: String(TTL),
         OAUTH_ISSUER: '',
@@ -92,7 +98,7 @@ describe('sample flow in Chromium', () => {
       db.close();
     }
   };
-  /** CustomApp's own count of refreshes (undefined once it forgot the connection). */
+  /** CustomApp's own count of refreshes, for either API (undefined once it forgot the connection). */
   const refreshCount = () => query<{ n: number } | undefined>('SELECT refresh_count AS n FROM customapp_connections')?.n;
   /** SHIFT's side: refresh tokens that were exchanged (rotated), and tokens still usable. */
   const rotatedRefreshTokens = () =>
@@ -128,11 +134,19 @@ describe('sample flow in Chromium', () => {
     await page.getByText('Nate Rivera').waitFor();
     assert.match(await page.locator('main').innerText(), /nate@shift\.example/);
     assert.match(await page.locator('main').innerText(), /Design/);
-    assert.equal(refreshCount(), 0);
+    // The code bought a token for SHIFT's user API; the SHIFT Files token came with one refresh (RFC 8707 §2).
+    assert.match(await page.getByTestId('files').innerText(), /Spring rota\.xlsx/);
+    assert.equal(refreshCount(), 1);
+    assert.equal(rotatedRefreshTokens(), 1);
     await shot('customapp-profile');
     await page.setViewportSize({ width: 390, height: 800 });
     await shot('customapp-profile-phone');
     await page.setViewportSize({ width: 1100, height: 800 });
+  });
+
+  it('RFC 8707 §2: SHIFT Files refuses the token minted for SHIFT, and SHIFT refuses the one minted for SHIFT Files', async () => {
+    assert.equal(await page.getByTestId('files-with-shift-token').innerText(), 'refused it: 401 invalid_token');
+    assert.equal(await page.getByTestId('shift-with-files-token').innerText(), 'refused it: 401 invalid_token');
   });
 
   it('stays connected past the access-token lifetime by refreshing silently', async () => {
@@ -143,12 +157,13 @@ describe('sample flow in Chromium', () => {
         await page.getByText('Nate Rivera').waitFor();
         return page.getByTestId('refresh-count').innerText();
       },
-      (count) => count !== '0',
+      (count) => count !== '1',
       { timeoutMs: (TTL + 5) * 1000, intervalMs: 250 },
     );
-    assert.equal(refreshes, '1');
-    assert.equal(refreshCount(), 1, 'CustomApp stored the rotated tokens of one refresh');
-    assert.equal(rotatedRefreshTokens(), 1, 'SHIFT rotated the refresh token once (RFC 9700 §4.14.2)');
+    assert.ok(Number(refreshes) > 1);
+    assert.match(await page.getByTestId('files').innerText(), /Spring rota\.xlsx/, 'SHIFT Files still answers with a renewed token');
+    assert.equal(refreshCount(), Number(refreshes), 'CustomApp stored the rotated tokens of each refresh');
+    assert.equal(rotatedRefreshTokens(), refreshCount(), 'SHIFT rotated the refresh token once per refresh (RFC 9700 §4.14.2)');
   });
 
   it('shows the connection on SHIFT’s connected-apps page, and revoking it disconnects CustomApp', async () => {
