@@ -96,7 +96,9 @@ const anchorsOf = (file) => anchorCache.get(file) ?? anchorCache.set(file, ancho
 for (const file of sources.filter(inDocs)) {
   for (const a of anchorsOf(file)) {
     if (a.github !== a.site)
-      problems.push(`${relative(root, file)}:${a.number}: heading "${a.text}" is #${a.github} on GitHub but #${a.site} on the site; reword it`);
+      problems.push(
+        `${relative(root, file)}:${a.number}: heading "${a.text}" is #${a.github} on GitHub but #${a.site} on the site; reword it`,
+      );
   }
 }
 
@@ -126,9 +128,7 @@ for (const file of sources) {
       continue;
     }
     const slugs = anchorsOf(path);
-    const ok = inDocs(file)
-      ? slugs.some((a) => a.github === fragment && a.site === fragment)
-      : slugs.some((a) => a.github === fragment);
+    const ok = inDocs(file) ? slugs.some((a) => a.github === fragment && a.site === fragment) : slugs.some((a) => a.github === fragment);
     if (!ok) problems.push(`${where}: no heading #${fragment} in ${relative(root, path)}`);
   }
 }
