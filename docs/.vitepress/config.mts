@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type DefaultTheme } from 'vitepress';
+import { SITE_FILES } from './site-files.mjs';
+
+const docs = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(docs, '..');
+
+/** Sidebar entries for the pages that exist, so a group can list pages that other changes add. */
+function pages(items: DefaultTheme.SidebarItem[]): DefaultTheme.SidebarItem[] {
+  return items.filter((item) => !item.link || existsSync(join(docs, `${item.link}.md`)));
+}
+
+const guide: DefaultTheme.SidebarItem[] = [
+  {
+    text: 'Guide',
+    items: [
+      { text: 'Getting started', link: '/guide/getting-started' },
+      { text: 'The sample: SHIFT and CustomApp', link: '/guide/sample' },
+      { text: 'Authorization server', link: '/guide/authorization-server' },
+      { text: 'Protect an API', link: '/guide/protect-an-api' },
+      { text: 'Storage and migrations', link: '/guide/stores' },
+      { text: 'Fastify', link: '/guide/fastify' },
+    ],
+  },
+  {
+    text: 'Resources and audiences',
+    items: pages([
+      { text: 'Resources', link: '/guides/resources' },
+      { text: 'A resource server on another host', link: '/guides/remote-resource-server' },
+      { text: 'Protected resource metadata', link: '/guides/protected-resource-metadata' },
+    ]),
+  },
+  {
+    text: 'Production',
+    items: [
+      { text: 'Operations', link: '/guide/operations' },
+      { text: 'Several instances', link: '/guide/several-instances' },
+      { text: 'Security model', link: '/guide/security' },
+      { text: 'Security policy', link: '/security-policy' },
+    ],
+  },
+  {
+    text: 'Reference',
+    items: [
+      { text: 'Options', link: '/reference/options' },
+      { text: 'Endpoints', link: '/reference/endpoints' },
+      { text: 'Errors', link: '/reference/errors' },
+      { text: 'Glossary', link: '/reference/glossary' },
+    ],
+  },
+  {
+    text: 'Project',
+    items: [
+      { text: 'Benchmarks', link: '/benchmarks' },
+      { text: 'Benchmark results', link: '/benchmark-results' },
+      { text: 'Contributing', link: '/contributing' },
+    ],
+  },
+];
+
+export default defineConfig({
+  title: 'nest-oauth2-provider',
+  description: 'OAuth 2.0 authorization server and resource server for NestJS',
+  outDir: '../dist/docs-site',
+  cleanUrls: true,
+  // Dead links fail the build (VitePress's default, kept); check-links.mjs adds the anchors.
+  ignoreDeadLinks: false,
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/guide/getting-started' },
+      { text: 'Reference', link: '/reference/options' },
+      { text: 'Contributing', link: '/contributing' },
+    ],
+    sidebar: guide.filter((group) => group.items?.length),
+    outline: [2, 3],
+    search: { provider: 'local' },
+  },
+  markdown: {
+    config(md) {
+      // A docs page links a repository file such as ../../SECURITY.md, which works on GitHub; on the
+      // site that file is a page of its own, so the link is pointed there.
+      md.core.ruler.push('repository-files', (state) => {
+        const page: string | undefined = state.env?.relativePath;
+        if (!page) return;
+        for (const token of state.tokens.flatMap((t) => t.children ?? [])) {
+          const href = token.type === 'link_open' ? token.attrGet('href') : null;
+          if (!href || /^[a-z][a-z0-9+.-]*:|^[#/]/i.test(href)) continue;
+          const [path, fragment] = href.split('#', 2);
+          const file = relative(root, resolve(docs, dirname(page), decodeURIComponent(path)));
+          if (file.startsWith('docs/') || !SITE_FILES[file]) continue;
+          token.attrSet('href', `/${SITE_FILES[file]}${fragment === undefined ? '' : `#${fragment}`}`);
+        }
+      });
+    },
+  },
+});
