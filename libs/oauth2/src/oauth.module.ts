@@ -7,11 +7,12 @@
  * error handler. A Nest release that reorders application init breaks it; the symptom is a platform
  * error body instead of `invalid_request` on a malformed request.
  */
-import { Inject, Module, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { BearerRoutes, markBearerRoutes } from './http/bearer-routes';
 import { endpointPaths, installBodyErrorHandling } from './http/body-errors';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
+import { WELL_KNOWN_ROUTE, WellKnownMiddleware } from './http/well-known.middleware';
 import { OAUTH_MODULE_EXTRAS, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { ConfigurableModuleClass } from './oauth.module-definition';
 import type { OAuthModuleExtras } from './oauth-module-options.interface';
@@ -38,11 +39,13 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
   /**
    * Requests the platform refuses before a controller runs still answer in the OAuth shape on our
    * endpoints, and with a bearer challenge on the host's routes `BearerGuard` protects. Runs before
-   * Nest registers the routes, so the marks reach the handlers it registers.
+   * Nest registers the routes, so the marks reach the handlers it registers. Also serves the
+   * path-inserted well-known documents (RFC 8414 §3.1, RFC 9728 §3.1).
    */
-  configure(): void {
+  configure(consumer: MiddlewareConsumer): void {
     markBearerRoutes(this.modules);
     this.installBodyErrorHandling('before-routes');
+    consumer.apply(WellKnownMiddleware).forRoutes({ path: WELL_KNOWN_ROUTE, method: RequestMethod.GET });
   }
 
   onModuleInit(): void {

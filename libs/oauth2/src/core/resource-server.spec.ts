@@ -3,13 +3,17 @@ import { beforeEach, describe, it } from 'node:test';
 import { BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
 import { ResourceServer } from './resource-server';
 import { resourceFixture } from './resource-server.spec-helper';
+import { StoreAccessTokenVerifier } from './store-access-token-verifier';
 import { TokenCache } from './token-cache';
 
 describe('ResourceServer', () => {
   let f: ReturnType<typeof resourceFixture>;
   let lookups: number;
   const server = (cache: TokenCache = new TokenCache(false)) =>
-    new ResourceServer({ settings: { realm: 'api', allowQueryToken: false }, tokens: f.tokens, clients: f.clients, clock: f.clock, cache });
+    new ResourceServer({
+      settings: { realm: 'api', allowQueryToken: false },
+      verifier: new StoreAccessTokenVerifier({ tokens: f.tokens, clients: f.clients, clock: f.clock, cache }),
+    });
 
   beforeEach(() => {
     f = resourceFixture();
@@ -33,6 +37,7 @@ describe('ResourceServer', () => {
       scopes: ['profile', 'email'],
       expiresAt: token.expiresAt,
       tokenId: token.id,
+      audience: null,
     });
     assert.equal(lookups, 1);
   });
@@ -66,7 +71,7 @@ describe('ResourceServer', () => {
   });
 
   it('requires every listed scope (RFC 6750 §3.1 insufficient_scope)', async () => {
-    const auth = { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt: f.clock.now(), tokenId: 't' };
+    const auth = { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt: f.clock.now(), tokenId: 't', audience: null };
     server().assertScopes(auth, []);
     server().assertScopes(auth, ['profile']);
     assert.throws(
