@@ -53,22 +53,29 @@ interface ResourceApp {
 }
 
 /** A Nest app with OAuthResourceModule, listening on its own port (HTTP_ADAPTER decides the platform). */
-async function startResourceApp(as: StandInAuthorizationServer, options: Partial<OAuthResourceModuleOptions> = {}): Promise<ResourceApp> {
+async function startResourceApp(
+  as: StandInAuthorizationServer,
+  options: Partial<OAuthResourceModuleOptions> = {},
+  setup: { async?: boolean } = {},
+): Promise<ResourceApp> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const resource = `${url}/files/`;
   const clock = new ManualClock(NOW);
+  const moduleOptions: OAuthResourceModuleOptions = {
+    issuer: as.issuer,
+    resource,
+    introspection: { clientId: CLIENT.id, clientSecret: CLIENT.secret },
+    scopes: ['files:read', 'files:admin'],
+    resourceName: 'SHIFT Files',
+    timeout: 2,
+    ...options,
+  };
   @Module({
     imports: [
-      OAuthResourceModule.forRoot({
-        issuer: as.issuer,
-        resource,
-        introspection: { clientId: CLIENT.id, clientSecret: CLIENT.secret },
-        scopes: ['files:read', 'files:admin'],
-        resourceName: 'SHIFT Files',
-        timeout: 2,
-        ...options,
-      }),
+      setup.async
+        ? OAuthResourceModule.forRootAsync({ useFactory: async () => moduleOptions })
+        : OAuthResourceModule.forRoot(moduleOptions),
     ],
     controllers: [FilesController],
   })
@@ -242,12 +249,12 @@ describe('a resource server on another host, validating by introspection (RFC 76
   });
 });
 
-describe('the remote resource server without a cache', () => {
+describe('the remote resource server without a cache (configured with forRootAsync)', () => {
   let as: StandInAuthorizationServer;
   let rs: ResourceApp;
   before(async () => {
     as = await new StandInAuthorizationServer(CLIENT).start();
-    rs = await startResourceApp(as, { cache: false });
+    rs = await startResourceApp(as, { cache: false }, { async: true });
   });
   after(async () => {
     await rs?.close();
