@@ -12,6 +12,7 @@
 import { Injectable, Optional, type NestMiddleware } from '@nestjs/common';
 import { AuthorizationServerMetadata } from '../core/metadata';
 import { PROTECTED_RESOURCE_WELL_KNOWN, ProtectedResourceMetadata } from '../core/protected-resource-metadata';
+import type { OAuthRequest } from '../core/oauth-request';
 import type { OAuthResponse } from '../core/oauth-response';
 import { toOAuthRequest } from './http-bridge';
 
@@ -34,13 +35,23 @@ export class WellKnownMiddleware implements NestMiddleware {
     const queryAt = url.indexOf('?');
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (path === PROTECTED_RESOURCE_WELL_KNOWN || path.startsWith(`${PROTECTED_RESOURCE_WELL_KNOWN}/`)) {
-      return write(res, this.protectedResources.handle(toOAuthRequest(req), path));
+      return write(res, this.protectedResources.handle(requestOf(req), path));
     }
     if (this.authorizationServer && path.startsWith(AUTHORIZATION_SERVER_PREFIX)) {
-      return write(res, this.authorizationServer.handle(toOAuthRequest(req), path.slice(AUTHORIZATION_SERVER_PREFIX.length)));
+      return write(res, this.authorizationServer.handle(requestOf(req), path.slice(AUTHORIZATION_SERVER_PREFIX.length)));
     }
     next();
   }
+}
+
+/**
+ * The request as the core sees it. On Fastify a middleware gets Node's request, on which middie
+ * copies Fastify's `ip` and `protocol` (both honour `trustProxy`) but sets no `secure`; Express's
+ * `protocol` honours `trust proxy` too.
+ */
+function requestOf(req: any): OAuthRequest {
+  const request = toOAuthRequest(req);
+  return request.secure || req.protocol !== 'https' ? request : { ...request, secure: true };
 }
 
 /** Writes through Node's response API, which Express's response and Fastify's raw one share. */
