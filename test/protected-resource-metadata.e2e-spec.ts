@@ -116,6 +116,13 @@ describe('protected resource metadata of OAuthModule’s resources (RFC 9728)', 
     assert.match(res.headers['www-authenticate'], new RegExp(`error="invalid_token".*resource_metadata="${metadataUrl('/v1/')}"`));
   });
 
+  it('RFC 9728 §5.1: a body the platform cannot parse on a guarded route gets the guard’s challenge with resource_metadata', async () => {
+    const res = await request(t.server).post('/api/me').set('Content-Type', 'application/json').send('{"broken"');
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error, 'invalid_request');
+    assert.match(res.headers['www-authenticate'], new RegExp(`error="invalid_request".*resource_metadata="${metadataUrl('/v1/')}"`));
+  });
+
   it('RFC 9728 §5.1: @Resource() on a controller, and on a handler over it, decides the challenge’s resource_metadata', async () => {
     const legacy = await request(t.server).get('/legacy');
     assert.equal(legacy.headers['www-authenticate'], `Bearer realm="http://127.0.0.1", resource_metadata="${metadataUrl('/v1')}"`);

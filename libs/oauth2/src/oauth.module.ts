@@ -9,6 +9,7 @@
  */
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { ResourceServer } from './core/resource-server';
 import { BearerRoutes, markBearerRoutes } from './http/bearer-routes';
 import { endpointPaths, installBodyErrorHandling } from './http/body-errors';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
@@ -32,6 +33,7 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
     private readonly modules: ModulesContainer,
     private readonly appConfig: ApplicationConfig,
+    private readonly resources: ResourceServer,
   ) {
     super();
   }
@@ -56,6 +58,8 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return; // an application context without HTTP
     const endpoints = endpointPaths(this.extras.prefix ?? OAUTH_DEFAULTS.prefix, PREFIXED_CONTROLLERS, ROOT_CONTROLLERS);
-    installBodyErrorHandling(adapter, endpoints, this.options.realm, phase, new BearerRoutes(this.appConfig));
+    installBodyErrorHandling(adapter, endpoints, this.options.realm, phase, new BearerRoutes(this.appConfig), (resource) =>
+      this.resources.challengeFor(resource),
+    );
   }
 }

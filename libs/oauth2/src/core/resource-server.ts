@@ -99,6 +99,20 @@ export class ResourceServer {
     }
   }
 
+  /**
+   * The resource a route protects: its `@Resource()`, else the module's. Without a resource of its
+   * own the module issues tokens with no audience (no `resources` configured), so no route has one
+   * and nothing is checked, as in 0.1, whatever the route says.
+   */
+  resourceFor(declared: string | undefined): string | undefined {
+    return this.deps.settings.resource === undefined ? undefined : (declared ?? this.deps.settings.resource);
+  }
+
+  /** What a challenge of a route names: the realm and its resource's metadata URL (RFC 9728 §5.1). */
+  challengeFor(declared: string | undefined): ChallengeTarget {
+    return this.challengeTarget(this.resourceFor(declared));
+  }
+
   private challengeTarget(resource: string | undefined): ChallengeTarget {
     if (resource === undefined) return this.deps.settings.realm;
     let target = this.targets.get(resource);

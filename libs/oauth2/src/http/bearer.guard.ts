@@ -69,12 +69,7 @@ export class BearerGuard implements CanActivate {
       route = {
         isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(OAUTH_SKIP_BEARER_METADATA, targets)),
         scopes: this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? [],
-        // Without a resource of its own the module issues tokens with no audience (no `resources`
-        // configured): nothing to check, as in 0.1, whatever the route says.
-        resource:
-          this.resources.resource === undefined
-            ? undefined
-            : (this.reflector.getAllAndOverride<string | undefined>(OAUTH_RESOURCE_METADATA, targets) ?? this.resources.resource),
+        resource: this.resources.resourceFor(this.reflector.getAllAndOverride<string | undefined>(OAUTH_RESOURCE_METADATA, targets)),
       };
       byController.set(controller, route);
     }
