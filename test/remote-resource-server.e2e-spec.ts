@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Module, Post, UseGuards, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
@@ -38,6 +38,13 @@ class FilesController {
   @UseGuards(BearerGuard)
   @Scopes('files:admin')
   admin() {
+    return { ok: true };
+  }
+
+  @Post()
+  @UseGuards(BearerGuard)
+  @Scopes('files:admin')
+  upload() {
     return { ok: true };
   }
 }
@@ -189,6 +196,13 @@ describe('a resource server on another host, validating by introspection (RFC 76
       res.headers.get('www-authenticate'),
       `Bearer realm="${rs.resource}", resource_metadata="${rs.url}/.well-known/oauth-protected-resource/files/"`,
     );
+  });
+
+  it('RFC 6750 §3.1: a body the platform cannot parse on a guarded route is invalid_request with the challenge', async () => {
+    const res = await fetch(`${rs.url}/files`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"broken"' });
+    assert.equal(res.status, 400);
+    assert.equal((await json(res)).error, 'invalid_request');
+    assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_request".*resource_metadata="[^"]+\/files\/"/);
   });
 
   it('RFC 7662 §2.2: refuses inactive, refresh (no token_type) and expired tokens with 401 invalid_token', async () => {
