@@ -30,6 +30,7 @@ describe('BearerGuard (RFC 6750)', () => {
         scopes: ['profile', 'email'],
         expiresAt: token.expiresAt.toISOString(),
         tokenId: token.id,
+        audience: null,
       });
     });
 

@@ -53,3 +53,29 @@ describe('requireHttps (RFC 6749 §3.1, §3.2), honouring a trusted proxy', () =
     assert.equal(res.status, 400);
   });
 });
+
+describe('requireHttps on the path-inserted well-known documents (RFC 8414 §3.1, RFC 9728 §3.1)', () => {
+  let t: OAuthTestApp;
+  before(async () => {
+    t = await createOAuthTestApp({
+      options: {
+        issuer: 'http://127.0.0.1/tenant',
+        requireHttps: true,
+        resources: { 'http://127.0.0.1/v1/': { scopes: ['profile'] } },
+        defaultResource: 'http://127.0.0.1/v1/',
+      },
+      trustProxy: true,
+    });
+  });
+  after(() => t.close());
+
+  for (const path of ['/.well-known/oauth-authorization-server/tenant', '/.well-known/oauth-protected-resource/v1/']) {
+    it(`RFC 8414 §3: refuses ${path} over plain http from a remote address, and serves it when the trusted proxy says https`, async () => {
+      const plain = await request(t.server).get(path).set({ 'X-Forwarded-For': '203.0.113.5', 'X-Forwarded-Proto': 'http' });
+      assert.equal(plain.status, 400);
+      assert.equal(plain.body.error, 'invalid_request');
+      const tls = await request(t.server).get(path).set({ 'X-Forwarded-For': '203.0.113.5', 'X-Forwarded-Proto': 'https' });
+      assert.equal(tls.status, 200);
+    });
+  }
+});

@@ -44,3 +44,27 @@ describe('metadata of an issuer with a path (RFC 8414 §3.1)', () => {
     assert.deepEqual(res.body.code_challenge_methods_supported, ['S256', 'plain']);
   });
 });
+
+describe('metadata of an issuer with a deep path (RFC 8414 §3.1)', () => {
+  const issuer = 'http://127.0.0.1/a/b/c/d/e/f/g/h/i';
+  let t: OAuthTestApp;
+  before(async () => (t = await createOAuthTestApp({ options: { issuer } })));
+  after(() => t.close());
+
+  it('serves the path-inserted form at any depth, and 404 for a prefix or a longer path of it', async () => {
+    const res = await request(t.server).get('/.well-known/oauth-authorization-server/a/b/c/d/e/f/g/h/i');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.issuer, issuer);
+    assert.equal(res.headers['cache-control'], 'public, max-age=3600');
+    for (const path of ['/a/b/c', '/a/b/c/d/e/f/g/h/i/j', '/x']) {
+      assert.equal((await request(t.server).get(`/.well-known/oauth-authorization-server${path}`)).status, 404, path);
+    }
+  });
+
+  it('RFC 8414 §3.1: leaves other methods and other well-known names to the host', async () => {
+    assert.equal((await request(t.server).post('/.well-known/oauth-authorization-server/a/b/c/d/e/f/g/h/i')).status, 404);
+    const other = await request(t.server).get('/.well-known/openid-configuration/a');
+    assert.equal(other.status, 404);
+    assert.notEqual(other.body.error, 'not_found', 'not answered by the metadata handler');
+  });
+});

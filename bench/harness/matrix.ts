@@ -36,6 +36,20 @@ function ours(adapter: 'express' | 'fastify', store: StoreKind, cache: boolean, 
   };
 }
 
+function remote(adapter: 'express' | 'fastify', cache: boolean, extended = false): ServerSpec {
+  return {
+    id: `ours-remote-${adapter}-cache-${cache ? 'on' : 'off'}`,
+    label: `ours, remote resource server (introspection), ${adapter === 'express' ? 'Express' : 'Fastify'}, cache ${cache ? 'on' : 'off'}`,
+    kind: 'ours',
+    adapter,
+    script: 'ours/remote-resource.js',
+    args: ['--adapter', adapter, '--cache', cache ? 'on' : 'off'],
+    scenarios: ['get'],
+    cache,
+    extended,
+  };
+}
+
 /**
  * Every server, in the order a round runs them. The bare routes and the peers come first so their
  * figures (the denominators of every ratio) are measured on the same warm machine as ours.
@@ -91,4 +105,8 @@ export const SERVERS: ServerSpec[] = [
   { ...ours('fastify', 'sqlite', false, ['get', 'token', 'introspect', 'code']), extendedScenarios: ['token', 'introspect', 'code'] },
   ours('fastify', 'memory', true, ['get'], true),
   ours('fastify', 'postgres', false, ['get', 'token', 'introspect', 'code'], true),
+  remote('express', true),
+  remote('express', false),
+  remote('fastify', true, true),
+  remote('fastify', false, true),
 ];

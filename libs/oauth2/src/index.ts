@@ -41,3 +41,9 @@ export { BearerGuard } from './http/bearer.guard';
 export { Scopes } from './http/scopes.decorator';
 export { Public, SkipBearer } from './http/skip-bearer.decorator';
 export { OAuthAuthorization } from './http/oauth-authorization.decorator';
+export { Resource } from './http/resource.decorator';
+export { AccessTokenVerifier } from './core/access-token-verifier';
+// A resource server on another host, validating by introspection (RFC 7662).
+export { OAuthResourceModule } from './resource/oauth-resource.module';
+export type { OAuthResourceModuleOptions, OAuthResourceModuleExtras } from './resource/oauth-resource-options.interface';
+export { OAUTH_RESOURCE_DEFAULTS } from './resource/oauth-resource-options';

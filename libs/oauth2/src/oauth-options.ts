@@ -38,8 +38,11 @@ export const OAUTH_DEFAULTS = Object.freeze({
 
 /** Thrown at start-up when the options are invalid; lists every problem, one per line. @publicApi */
 export class OAuthConfigurationError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid OAuthModule options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(
+    readonly problems: string[],
+    moduleName = 'OAuthModule',
+  ) {
+    super(`Invalid ${moduleName} options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'OAuthConfigurationError';
   }
 }

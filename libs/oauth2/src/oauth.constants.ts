@@ -8,3 +8,5 @@ export const OAUTH_SCOPES_METADATA = 'oauth:scopes';
 export const OAUTH_SKIP_BEARER_METADATA = 'oauth:public';
 /** DI token of the `@nestjs/throttler` storage that keeps rate-limit counters (see the `rateLimitStorage` extra). @publicApi */
 export const OAUTH_RATE_LIMIT_STORAGE = 'OAUTH:RATE_LIMIT_STORAGE';
+/** Metadata key of `@Resource()`. */
+export const OAUTH_RESOURCE_METADATA = 'oauth:resource';

@@ -6,7 +6,10 @@ import { ConnectedApps } from './core/connected-apps';
 import { TokenIntrospection } from './core/introspection';
 import { AuthorizationServerMetadata, endpointUrl, type MetadataExtension } from './core/metadata';
 import { OAuthInteraction } from './core/oauth-interaction';
+import { AccessTokenVerifier } from './core/access-token-verifier';
+import { ProtectedResourceMetadata } from './core/protected-resource-metadata';
 import { ResourceServer } from './core/resource-server';
+import { StoreAccessTokenVerifier } from './core/store-access-token-verifier';
 import { TokenRevocation } from './core/revocation';
 import { TokenCache } from './core/token-cache';
 import type { ResolvedOAuthOptions } from './oauth-options';
@@ -96,16 +99,46 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
     inject: [RESOLVED_OAUTH_OPTIONS],
   },
   {
+    provide: AccessTokenVerifier,
+    useFactory: (tokens: TokenStore, clients: ClientStore, clock: Clock, cache: TokenCache) =>
+      new StoreAccessTokenVerifier({ tokens, clients, clock, cache }),
+    inject: [TokenStore, ClientStore, Clock, TokenCache],
+  },
+  {
     provide: ResourceServer,
-    useFactory: (options: ResolvedOAuthOptions, tokens: TokenStore, clients: ClientStore, clock: Clock, cache: TokenCache) =>
+    useFactory: (options: ResolvedOAuthOptions, verifier: AccessTokenVerifier) =>
       new ResourceServer({
-        settings: { realm: options.realm, allowQueryToken: options.bearer.allowQueryToken },
-        tokens,
-        clients,
-        clock,
-        cache,
+        settings: {
+          realm: options.realm,
+          allowQueryToken: options.bearer.allowQueryToken,
+          // Without resources tokens carry no audience, and every route accepts them as in 0.1.
+          resource: Object.keys(options.resources).length > 0 ? options.resource : undefined,
+        },
+        verifier,
       }),
-    inject: [RESOLVED_OAUTH_OPTIONS, TokenStore, ClientStore, Clock, TokenCache],
+    inject: [RESOLVED_OAUTH_OPTIONS, AccessTokenVerifier],
+  },
+  // RFC 9728 documents of the configured resources served from this origin (the issuer's); a
+  // resource on another host serves its own.
+  {
+    provide: ProtectedResourceMetadata,
+    useFactory: (options: ResolvedOAuthOptions) => {
+      const origin = new URL(options.issuer).origin;
+      return new ProtectedResourceMetadata({
+        requireHttps: options.requireHttps,
+        realm: options.realm,
+        resources: Object.entries(options.resources)
+          .filter(([resource]) => new URL(resource).origin === origin)
+          .map(([resource, settings]) => ({
+            resource,
+            authorizationServers: [options.issuer],
+            scopes: settings.scopes,
+            allowQueryToken: options.bearer.allowQueryToken,
+            name: settings.name,
+          })),
+      });
+    },
+    inject: [RESOLVED_OAUTH_OPTIONS],
   },
   {
     provide: TokenRevocation,

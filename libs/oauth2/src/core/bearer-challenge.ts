@@ -6,17 +6,30 @@ import { quoteHeaderValue, safeDescription } from './error-response';
  * - No credentials at all: `Bearer realm="…"`, with no error attribute (RFC 6750 §3.1).
  * - Otherwise the challenge repeats the error code and description, plus `scope` for
  *   `insufficient_scope`. Every value is a quoted-string with `"` and `\` escaped (RFC 7235 §2.1).
+ * - When the protected resource is known, every challenge also names its metadata document,
+ *   `resource_metadata="<URL>"` (RFC 9728 §5.1), so a client can discover the authorization server.
  * The errors carry the challenge in `headers`, so whatever filter writes them sends it.
  */
-export function bearerChallenge(realm: string, error?: { code: string; description?: string; scope?: readonly string[] }): string {
+export function bearerChallenge(
+  target: ChallengeTarget,
+  error?: { code: string; description?: string; scope?: readonly string[] },
+): string {
+  const realm = typeof target === 'string' ? target : target.realm;
   const params = [`realm=${quoteHeaderValue(realm)}`];
   if (error) {
     params.push(`error=${quoteHeaderValue(error.code)}`);
     if (error.description) params.push(`error_description=${quoteHeaderValue(safeDescription(error.description))}`);
     if (error.scope?.length) params.push(`scope=${quoteHeaderValue(error.scope.join(' '))}`);
   }
+  if (typeof target !== 'string' && target.resourceMetadata) params.push(`resource_metadata=${quoteHeaderValue(target.resourceMetadata)}`);
   return `Bearer ${params.join(', ')}`;
 }
+
+/**
+ * What a challenge names: the realm alone, or the realm and the URL of the protected resource's
+ * metadata document (RFC 9728 §5.1).
+ */
+export type ChallengeTarget = string | { readonly realm: string; readonly resourceMetadata?: string };
 
 /**
  * The request carried no bearer token: 401 with a bare challenge (RFC 6750 §3.1 — "the resource server
@@ -25,7 +38,7 @@ export function bearerChallenge(realm: string, error?: { code: string; descripti
  */
 export class MissingBearerTokenError extends InvalidRequestError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: string) {
+  constructor(realm: ChallengeTarget) {
     super('This resource requires a bearer access token (RFC 6750 section 2)', { status: 401 });
     this.headers = { 'WWW-Authenticate': bearerChallenge(realm) };
   }
@@ -34,7 +47,7 @@ export class MissingBearerTokenError extends InvalidRequestError {
 /** A malformed bearer request (bad header syntax, two token sources, a refused query token): 400 (RFC 6750 §3.1). */
 export class BearerRequestError extends InvalidRequestError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: string, description: string, options?: { cause?: unknown; status?: number }) {
+  constructor(realm: ChallengeTarget, description: string, options?: { cause?: unknown; status?: number }) {
     super(description, options);
     this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description }) };
   }
@@ -43,7 +56,7 @@ export class BearerRequestError extends InvalidRequestError {
 /** The token is unknown, expired, revoked, not an access token, or its client is gone: 401 (RFC 6750 §3.1). */
 export class BearerTokenError extends InvalidTokenError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: string, description: string) {
+  constructor(realm: ChallengeTarget, description: string) {
     super(description);
     this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description }) };
   }
@@ -52,7 +65,7 @@ export class BearerTokenError extends InvalidTokenError {
 /** The token lacks a scope the resource requires: 403 with the required scopes in the challenge (RFC 6750 §3.1). */
 export class BearerScopeError extends InsufficientScopeError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: string, requiredScopes: readonly string[]) {
+  constructor(realm: ChallengeTarget, requiredScopes: readonly string[]) {
     super(requiredScopes);
     this.headers = {
       'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description: this.description, scope: requiredScopes }),

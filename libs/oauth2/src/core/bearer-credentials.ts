@@ -1,4 +1,4 @@
-import { BearerRequestError } from './bearer-challenge';
+import { BearerRequestError, type ChallengeTarget } from './bearer-challenge';
 import type { OAuthRequest } from './oauth-request';
 import { isFormContentType } from './protocol/form-content-type';
 
@@ -19,7 +19,7 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  *   description rather than ignored, so the client learns why its token "does not work".
  * Two sources in one request, a repeated parameter or a malformed value → `invalid_request` (§3.1).
  */
-export function extractBearerToken(request: BearerRequest, realm: string, allowQuery: boolean): string | undefined {
+export function extractBearerToken(request: BearerRequest, realm: ChallengeTarget, allowQuery: boolean): string | undefined {
   const found: string[] = [];
   const header = request.headers.authorization;
   if (Array.isArray(header)) throw new BearerRequestError(realm, 'Send a single Authorization header');
@@ -57,7 +57,7 @@ export function extractBearerToken(request: BearerRequest, realm: string, allowQ
   return found[0];
 }
 
-function parameter(value: unknown, realm: string, where: 'body' | 'query'): string {
+function parameter(value: unknown, realm: ChallengeTarget, where: 'body' | 'query'): string {
   if (Array.isArray(value)) throw new BearerRequestError(realm, `The access_token ${where} parameter must not be repeated`);
   if (typeof value !== 'string' || !B64TOKEN.test(value)) {
     throw new BearerRequestError(realm, `The access_token ${where} parameter is not a valid token`);

@@ -12,7 +12,7 @@ describe('ConnectedApps', () => {
     const client = await f.client({ name: 'CustomApp' });
     await f.consents.grant('nate', client.id, ['profile'], f.clock.now());
     const { token } = await f.token({ clientId: client.id, userId: 'nate' });
-    cache.set(token.tokenHash, { ...token, tokenId: token.id }, token.grantId, f.clock.now(), cache.beginLookup());
+    cache.set(token.tokenHash, { ...token, tokenId: token.id, audience: null }, token.grantId, f.clock.now(), cache.beginLookup());
 
     const [listed] = await apps.listForUser('nate');
     assert.deepEqual(listed, {

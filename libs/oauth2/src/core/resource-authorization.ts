@@ -15,4 +15,9 @@ export interface ResourceAuthorization {
   readonly expiresAt: Date;
   /** The token's id (not the token): introspection's `jti`, safe to log. */
   readonly tokenId: string;
+  /**
+   * The resource the token is for (RFC 8707 §2, the `aud` of RFC 7662 §2.2), or null when it names
+   * none. `BearerGuard` has already checked it against the route's resource when one is configured.
+   */
+  readonly audience: string | null;
 }

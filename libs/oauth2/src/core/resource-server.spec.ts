@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
+import { AccessTokenVerifier } from './access-token-verifier';
+import type { ResourceAuthorization } from './resource-authorization';
 import { ResourceServer } from './resource-server';
 import { resourceFixture } from './resource-server.spec-helper';
+import { StoreAccessTokenVerifier } from './store-access-token-verifier';
 import { TokenCache } from './token-cache';
 
 describe('ResourceServer', () => {
   let f: ReturnType<typeof resourceFixture>;
   let lookups: number;
   const server = (cache: TokenCache = new TokenCache(false)) =>
-    new ResourceServer({ settings: { realm: 'api', allowQueryToken: false }, tokens: f.tokens, clients: f.clients, clock: f.clock, cache });
+    new ResourceServer({
+      settings: { realm: 'api', allowQueryToken: false },
+      verifier: new StoreAccessTokenVerifier({ tokens: f.tokens, clients: f.clients, clock: f.clock, cache }),
+    });
 
   beforeEach(() => {
     f = resourceFixture();
@@ -33,6 +39,7 @@ describe('ResourceServer', () => {
       scopes: ['profile', 'email'],
       expiresAt: token.expiresAt,
       tokenId: token.id,
+      audience: null,
     });
     assert.equal(lookups, 1);
   });
@@ -66,7 +73,7 @@ describe('ResourceServer', () => {
   });
 
   it('requires every listed scope (RFC 6750 §3.1 insufficient_scope)', async () => {
-    const auth = { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt: f.clock.now(), tokenId: 't' };
+    const auth = { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt: f.clock.now(), tokenId: 't', audience: null };
     server().assertScopes(auth, []);
     server().assertScopes(auth, ['profile']);
     assert.throws(
@@ -154,6 +161,64 @@ describe('ResourceServer', () => {
       await first;
       gate.restore();
       assert.equal(cache.size, 1);
+    });
+  });
+
+  describe('audience (RFC 8707 §2)', () => {
+    const RESOURCE = 'https://api.example/v1/';
+    const verifierOf = (audience: string | null) =>
+      new (class extends AccessTokenVerifier {
+        async verify(): Promise<ResourceAuthorization> {
+          return { clientId: 'c', userId: null, scopes: ['profile'], expiresAt: f.clock.now(), tokenId: 't', audience };
+        }
+      })();
+    const audienceServer = (audience: string | null, resource = RESOURCE) =>
+      new ResourceServer({ settings: { realm: 'api', allowQueryToken: false, resource }, verifier: verifierOf(audience) });
+    const bearer = { method: 'GET', headers: { authorization: 'Bearer abc' }, query: {}, body: {} };
+
+    it('RFC 8707 §2: accepts a token whose audience is the resource, at the default or a route’s own resource', async () => {
+      assert.equal((await audienceServer(RESOURCE).authenticate(bearer)).audience, RESOURCE);
+      assert.equal(
+        (await audienceServer('https://other.example/').authenticate(bearer, 'https://other.example/')).audience,
+        'https://other.example/',
+      );
+    });
+
+    it('RFC 8707 §2: refuses another audience or none with invalid_token and resource_metadata (RFC 9728 §5.1)', async () => {
+      for (const audience of ['https://api.example/v1', null]) {
+        await assert.rejects(audienceServer(audience).authenticate(bearer), (e: unknown) => {
+          assert.ok(e instanceof BearerTokenError);
+          assert.equal(e.description, 'This access token is not for this resource');
+          assert.equal(
+            e.headers['WWW-Authenticate'],
+            'Bearer realm="api", error="invalid_token", error_description="This access token is not for this resource", ' +
+              'resource_metadata="https://api.example/.well-known/oauth-protected-resource/v1/"',
+          );
+          return true;
+        });
+      }
+    });
+
+    it('RFC 8707 §2: checks nothing when no resource is known', async () => {
+      const server = new ResourceServer({ settings: { realm: 'api', allowQueryToken: false }, verifier: verifierOf(null) });
+      assert.equal((await server.authenticate(bearer)).audience, null);
+    });
+
+    it('RFC 9728 §5.1: names the resource metadata on the missing-token and insufficient_scope challenges too', async () => {
+      const server = audienceServer(RESOURCE);
+      await assert.rejects(
+        server.authenticate({ ...bearer, headers: {} }),
+        (e: unknown) =>
+          e instanceof MissingBearerTokenError &&
+          e.headers['WWW-Authenticate'] ===
+            'Bearer realm="api", resource_metadata="https://api.example/.well-known/oauth-protected-resource/v1/"',
+      );
+      const auth = await server.authenticate(bearer);
+      assert.throws(
+        () => server.assertScopes(auth, ['email']),
+        (e: unknown) =>
+          e instanceof BearerScopeError && /scope="email", resource_metadata="https:\/\/api\.example\//.test(e.headers['WWW-Authenticate']),
+      );
     });
   });
 });

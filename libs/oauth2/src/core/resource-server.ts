@@ -1,12 +1,9 @@
-import type { ClientStore } from '../stores/client.store';
-import type { OAuthToken } from '../stores/models';
-import type { TokenStore } from '../stores/token.store';
-import { BearerRequestError, BearerScopeError, BearerTokenError, MissingBearerTokenError } from './bearer-challenge';
+import { AccessTokenVerifier } from './access-token-verifier';
+import { BearerRequestError, BearerScopeError, BearerTokenError, MissingBearerTokenError, type ChallengeTarget } from './bearer-challenge';
 import { extractBearerToken, type BearerRequest } from './bearer-credentials';
-import type { Clock } from './clock';
-import { hashSecret } from './protocol/credentials';
+import { InvalidTokenError } from './oauth.errors';
+import { protectedResourceMetadataUrl } from './protected-resource-metadata';
 import type { ResourceAuthorization } from './resource-authorization';
-import type { TokenCache } from './token-cache';
 
 /** What the resource server needs from the module options. */
 export interface ResourceServerSettings {
@@ -14,98 +11,115 @@ export interface ResourceServerSettings {
   realm: string;
   /** Accept `?access_token=` (RFC 6750 §2.3). */
   allowQueryToken: boolean;
+  /**
+   * The audience a route accepts when it names none (RFC 8707): a token for another resource, or
+   * for none, is refused. Undefined (no resources configured) checks no audience.
+   */
+  resource?: string;
 }
 
 /** What the resource server needs. @publicApi */
 export interface ResourceServerDeps {
   settings: ResourceServerSettings;
-  tokens: TokenStore;
-  clients: ClientStore;
-  clock: Clock;
-  /** This instance's bearer cache. */
-  cache: TokenCache;
+  /** Turns a token into its authorization: this application's store, or the authorization server's introspection. */
+  verifier: AccessTokenVerifier;
 }
 
 /**
- * Validates bearer access tokens (RFC 6750): the framework-free core behind `BearerGuard`.
+ * Checks bearer access tokens (RFC 6750) for a protected resource: the framework-free core behind
+ * `BearerGuard`. The token itself is checked by an `AccessTokenVerifier`; this class keeps the rest.
  *
- * - One `TokenStore.findByHash` per request (the store keeps only SHA-256 hashes), then one
- *   `ClientStore.findById`: a deleted client's tokens stop working, as the ClientStore contract
- *   promises. With the cache on, a repeated token costs neither lookup; a revocation on this
- *   instance that finishes while those lookups are awaited keeps the token out of the cache.
- * - A token is accepted only if it is an access token, not revoked, and `expiresAt` is after the
- *   injected clock's `now()`. Every refusal is `invalid_token` (401) with a challenge.
- * - Scopes: every scope the resource lists is required (RFC 6750 §3.1 `insufficient_scope`, 403).
+ * - Extraction (RFC 6750 §2) and its `invalid_request` (400).
+ * - Audience (RFC 8707 §2, as RFC 9068 §4 checks `aud`): when the route's resource is known, a
+ *   token whose audience is another resource or none is refused with `invalid_token` (401), so a
+ *   token obtained for one API cannot be replayed at another.
+ * - Scopes: every scope the route lists is required (RFC 6750 §3.1 `insufficient_scope`, 403).
+ * - Challenges: every `WWW-Authenticate: Bearer` names the realm and, when the resource is known,
+ *   the URL of its metadata document as `resource_metadata` (RFC 9728 §5.1).
  * @publicApi
  * @example
  * const auth = await resourceServer.authenticate({ method: 'GET', headers: { authorization: 'Bearer …' }, query: {}, body: {} });
  * resourceServer.assertScopes(auth, ['profile']);
  */
 export class ResourceServer {
+  /** The challenge target of each resource, built once: the hot path allocates nothing for it. */
+  private readonly targets = new Map<string, ChallengeTarget>();
+
   constructor(private readonly deps: ResourceServerDeps) {}
 
-  /** Finds the request's token (RFC 6750 §2) and validates it; throws the RFC 6750 error otherwise. */
-  async authenticate(request: BearerRequest): Promise<ResourceAuthorization> {
-    const token = extractBearerToken(request, this.deps.settings.realm, this.deps.settings.allowQueryToken);
-    if (token === undefined) throw new MissingBearerTokenError(this.deps.settings.realm);
-    return this.validate(token);
+  /** The audience routes accept when they name none, if any. */
+  get resource(): string | undefined {
+    return this.deps.settings.resource;
   }
 
-  /** Validates an access token value; throws `invalid_token` (with its challenge) when it must be refused. */
-  async validate(accessToken: string): Promise<ResourceAuthorization> {
-    const tokenHash = hashSecret(accessToken);
-    const now = this.deps.clock.now();
-    const cached = this.deps.cache.get(tokenHash, now);
-    if (cached) return cached;
+  /**
+   * Finds the request's token (RFC 6750 §2) and validates it for `resource` (default: the
+   * settings' resource); throws the RFC 6750 error otherwise.
+   */
+  async authenticate(request: BearerRequest, resource: string | undefined = this.deps.settings.resource): Promise<ResourceAuthorization> {
+    const target = this.challengeTarget(resource);
+    const token = extractBearerToken(request, target, this.deps.settings.allowQueryToken);
+    if (token === undefined) throw new MissingBearerTokenError(target);
+    return this.validate(token, resource);
+  }
 
-    // A revocation may finish while the lookups below are awaited; the cache then refuses this result.
-    const lookup = this.deps.cache.beginLookup();
+  /** Validates an access token value for `resource`; throws `invalid_token` (with its challenge) when it must be refused. */
+  async validate(accessToken: string, resource: string | undefined = this.deps.settings.resource): Promise<ResourceAuthorization> {
+    let authorization: ResourceAuthorization;
     try {
-      const token = await this.deps.tokens.findByHash(tokenHash);
-      const problem = token ? this.problemWith(token, now) : 'The access token is not recognized';
-      if (problem || !token) throw new BearerTokenError(this.deps.settings.realm, problem ?? 'The access token is not recognized');
-      if (!(await this.deps.clients.findById(token.clientId))) {
-        throw new BearerTokenError(this.deps.settings.realm, 'The client this access token was issued to no longer exists');
+      authorization = await this.deps.verifier.verify(accessToken);
+    } catch (error) {
+      if (error instanceof InvalidTokenError && !error.headers['WWW-Authenticate']) {
+        throw new BearerTokenError(this.challengeTarget(resource), error.description ?? 'The access token is not valid');
       }
-      const authorization = toAuthorization(token);
-      this.deps.cache.set(tokenHash, authorization, token.grantId, now, lookup);
-      return authorization;
-    } finally {
-      this.deps.cache.endLookup(lookup);
+      throw error;
     }
+    if (resource !== undefined && authorization.audience !== resource) {
+      throw new BearerTokenError(this.challengeTarget(resource), 'This access token is not for this resource');
+    }
+    return authorization;
   }
 
   /**
    * The RFC 6750 §3.1 `invalid_request`, with its challenge, for a request whose body could not be
    * read (too large, undecodable): on a protected resource it still names the realm and the error.
    */
-  malformedRequest(description: string, status = 400): BearerRequestError {
-    return new BearerRequestError(this.deps.settings.realm, description, { status });
+  malformedRequest(description: string, status = 400, resource: string | undefined = this.deps.settings.resource): BearerRequestError {
+    return new BearerRequestError(this.challengeTarget(resource), description, { status });
   }
 
   /** Throws `insufficient_scope` (403) unless the authorization holds every one of `required`. */
-  assertScopes(authorization: ResourceAuthorization, required: readonly string[]): void {
+  assertScopes(
+    authorization: ResourceAuthorization,
+    required: readonly string[],
+    resource: string | undefined = this.deps.settings.resource,
+  ): void {
     if (required.some((scope) => !authorization.scopes.includes(scope))) {
-      throw new BearerScopeError(this.deps.settings.realm, required);
+      throw new BearerScopeError(this.challengeTarget(resource), required);
     }
   }
 
-  private problemWith(token: OAuthToken, now: Date): string | undefined {
-    // A refresh token is for the token endpoint only (RFC 6749 §1.5); accepting it here would let a
-    // long-lived credential act as an access token.
-    if (token.kind !== 'access') return 'A refresh token cannot be used as an access token';
-    if (token.revokedAt) return 'The access token has been revoked';
-    if (token.expiresAt.getTime() <= now.getTime()) return 'The access token expired';
-    return undefined;
+  /**
+   * The resource a route protects: its `@Resource()`, else the module's. Without a resource of its
+   * own the module issues tokens with no audience (no `resources` configured), so no route has one
+   * and nothing is checked, as in 0.1, whatever the route says.
+   */
+  resourceFor(declared: string | undefined): string | undefined {
+    return this.deps.settings.resource === undefined ? undefined : (declared ?? this.deps.settings.resource);
   }
-}
 
-function toAuthorization(token: OAuthToken): ResourceAuthorization {
-  return Object.freeze({
-    clientId: token.clientId,
-    userId: token.userId,
-    scopes: Object.freeze([...token.scopes]),
-    expiresAt: new Date(token.expiresAt.getTime()),
-    tokenId: token.id,
-  });
+  /** What a challenge of a route names: the realm and its resource's metadata URL (RFC 9728 §5.1). */
+  challengeFor(declared: string | undefined): ChallengeTarget {
+    return this.challengeTarget(this.resourceFor(declared));
+  }
+
+  private challengeTarget(resource: string | undefined): ChallengeTarget {
+    if (resource === undefined) return this.deps.settings.realm;
+    let target = this.targets.get(resource);
+    if (!target) {
+      target = Object.freeze({ realm: this.deps.settings.realm, resourceMetadata: protectedResourceMetadataUrl(resource) });
+      this.targets.set(resource, target);
+    }
+    return target;
+  }
 }

@@ -27,7 +27,7 @@ describe('TokenRevocation (RFC 7009)', () => {
     const refresh = await f.token({ clientId: client.id, kind: 'refresh', grantId: access.token.grantId });
     cache.set(
       access.token.tokenHash,
-      { ...access.token, tokenId: access.token.id },
+      { ...access.token, tokenId: access.token.id, audience: null },
       access.token.grantId,
       f.clock.now(),
       cache.beginLookup(),
@@ -58,7 +58,13 @@ describe('TokenRevocation (RFC 7009)', () => {
     const phone = await f.token({ clientId: client.id, userId: 'nate' });
     const otherClient = await f.token({ clientId: other.id, userId: 'nate' });
     const otherUser = await f.token({ clientId: client.id, userId: 'ada' });
-    cache.set(phone.token.tokenHash, { ...phone.token, tokenId: phone.token.id }, phone.token.grantId, f.clock.now(), cache.beginLookup());
+    cache.set(
+      phone.token.tokenHash,
+      { ...phone.token, tokenId: phone.token.id, audience: null },
+      phone.token.grantId,
+      f.clock.now(),
+      cache.beginLookup(),
+    );
 
     await revocation.handle(formPost({ token: laptop.value }, basic(client.id, 's')));
 

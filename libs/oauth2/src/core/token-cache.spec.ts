@@ -5,7 +5,7 @@ import type { ResourceAuthorization } from './resource-authorization';
 import { TokenCache } from './token-cache';
 
 function authorization(tokenId: string, expiresAt: Date): ResourceAuthorization {
-  return { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt, tokenId };
+  return { clientId: 'c', userId: 'u', scopes: ['profile'], expiresAt, tokenId, audience: null };
 }
 
 describe('TokenCache', () => {

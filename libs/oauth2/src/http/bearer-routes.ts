@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { GUARDS_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, type ApplicationConfig, type ModulesContainer } from '@nestjs/core';
-import { OAUTH_SKIP_BEARER_METADATA } from '../oauth.constants';
+import { OAUTH_RESOURCE_METADATA, OAUTH_SKIP_BEARER_METADATA } from '../oauth.constants';
 import { BearerGuard } from './bearer.guard';
 
 /**
@@ -31,6 +31,8 @@ export interface BearerRouteMark {
   guarded: boolean;
   /** `@SkipBearer()`: a global `BearerGuard` lets it through. */
   isPublic: boolean;
+  /** `@Resource()` on the handler or its controller (the handler's wins), if any. */
+  resource?: string;
 }
 
 /** Marks every controller route of the application (see the file header). */
@@ -49,7 +51,13 @@ export function markBearerRoutes(modules: ModulesContainer): void {
         ];
         const isPublic: unknown =
           Reflect.getMetadata(OAUTH_SKIP_BEARER_METADATA, handler) ?? Reflect.getMetadata(OAUTH_SKIP_BEARER_METADATA, controller);
-        const mark: BearerRouteMark = { guarded: guards.some(isBearerGuard), isPublic: Boolean(isPublic) };
+        const resource: unknown =
+          Reflect.getMetadata(OAUTH_RESOURCE_METADATA, handler) ?? Reflect.getMetadata(OAUTH_RESOURCE_METADATA, controller);
+        const mark: BearerRouteMark = {
+          guarded: guards.some(isBearerGuard),
+          isPublic: Boolean(isPublic),
+          ...(typeof resource === 'string' ? { resource } : {}),
+        };
         Reflect.defineMetadata(OAUTH_BEARER_ROUTE, mark, handler);
         const config: unknown = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler);
         Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...(config as object), [OAUTH_BEARER_ROUTE]: mark }, handler);
@@ -71,6 +79,11 @@ export class BearerRoutes {
     // Read when needed, not at start-up: a host may add its global guard late (app.useGlobalGuards).
     const global = [...this.config.getGlobalGuards(), ...this.config.getGlobalRequestGuards().map((wrapper) => wrapper.metatype)];
     return global.some(isBearerGuard);
+  }
+
+  /** The `@Resource()` of a route's mark, if any. */
+  static resourceOf(mark: unknown): string | undefined {
+    return isMark(mark) ? mark.resource : undefined;
   }
 
   /** The mark of a handler Nest registered, if any. */

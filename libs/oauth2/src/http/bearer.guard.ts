@@ -3,13 +3,15 @@ import { Reflector } from '@nestjs/core';
 import { asOAuthError } from '../core/error-response';
 import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
 import { ResourceServer } from '../core/resource-server';
-import { OAUTH_SKIP_BEARER_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
+import { OAUTH_RESOURCE_METADATA, OAUTH_SKIP_BEARER_METADATA, OAUTH_SCOPES_METADATA } from '../oauth.constants';
 import { readBearerRequest } from './http-bridge';
 import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 
 /**
  * Protects a route with a bearer access token (RFC 6750) and the `@Scopes()` it lists; use it per
  * route with `@UseGuards(BearerGuard)` or for the whole app as `APP_GUARD` with `@SkipBearer()` opt-outs.
+ * When the route's resource is known (`@Resource()`, else the module's `resource`), the token's
+ * audience must be that resource (RFC 8707).
  * Failures are thrown as OAuth errors carrying their `WWW-Authenticate` challenge.
  * @publicApi
  * @example
@@ -19,7 +21,7 @@ import { OAUTH_AUTHORIZATION_KEY } from './oauth-authorization.decorator';
 @Injectable()
 export class BearerGuard implements CanActivate {
   private readonly logger = new Logger('OAuth');
-  /** `@SkipBearer()` and `@Scopes()` of each route, read once: handler → controller class → metadata. */
+  /** `@SkipBearer()`, `@Scopes()` and `@Resource()` of each route, read once: handler → controller class → metadata. */
   private readonly routes = new WeakMap<object, WeakMap<object, RouteMetadata>>();
 
   constructor(
@@ -32,8 +34,8 @@ export class BearerGuard implements CanActivate {
     if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest();
     try {
-      const authorization = await this.resources.authenticate(await this.readRequest(request));
-      this.resources.assertScopes(authorization, route.scopes);
+      const authorization = await this.resources.authenticate(await this.readRequest(request, route.resource), route.resource);
+      this.resources.assertScopes(authorization, route.scopes, route.resource);
       request[OAUTH_AUTHORIZATION_KEY] = authorization;
       return true;
     } catch (error) {
@@ -47,12 +49,12 @@ export class BearerGuard implements CanActivate {
   }
 
   /** The request's credentials; a body Fastify left unread that cannot be read is refused with the challenge. */
-  private async readRequest(request: unknown) {
+  private async readRequest(request: unknown, resource: string | undefined) {
     try {
       return await readBearerRequest(request);
     } catch (error) {
       if (error instanceof InvalidRequestError && !error.headers['WWW-Authenticate'])
-        throw this.resources.malformedRequest(error.description ?? '', error.status);
+        throw this.resources.malformedRequest(error.description ?? '', error.status, resource);
       throw error;
     }
   }
@@ -67,6 +69,7 @@ export class BearerGuard implements CanActivate {
       route = {
         isPublic: Boolean(this.reflector.getAllAndOverride<boolean>(OAUTH_SKIP_BEARER_METADATA, targets)),
         scopes: this.reflector.getAllAndOverride<string[]>(OAUTH_SCOPES_METADATA, targets) ?? [],
+        resource: this.resources.resourceFor(this.reflector.getAllAndOverride<string | undefined>(OAUTH_RESOURCE_METADATA, targets)),
       };
       byController.set(controller, route);
     }
@@ -77,4 +80,6 @@ export class BearerGuard implements CanActivate {
 interface RouteMetadata {
   isPublic: boolean;
   scopes: readonly string[];
+  /** The audience the route accepts, if any. */
+  resource: string | undefined;
 }

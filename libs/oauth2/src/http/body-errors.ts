@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpServer, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { BearerRequestError } from '../core/bearer-challenge';
+import { BearerRequestError, type ChallengeTarget } from '../core/bearer-challenge';
 import { toErrorResponse } from '../core/error-response';
 import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
 import { BearerRoutes, expressRouteHandlers, OAUTH_BEARER_ROUTE } from './bearer-routes';
@@ -29,11 +29,16 @@ export function installBodyErrorHandling(
   realm: string,
   phase: 'before-routes' | 'after-routes',
   bearerRoutes: BearerRoutes,
+  challengeOf: (routeResource: string | undefined) => ChallengeTarget = () => realm,
 ): void {
   const instance: any = adapter.getInstance();
   const write = (reply: unknown, error: OAuthError) => writeOAuthResponse(reply, toErrorResponse(error, realm));
-  const bearer = (error: OAuthError) =>
-    new BearerRequestError(realm, error.description ?? UNDECODABLE_BODY, { status: error.status, cause: error });
+  // The guard's challenge for the route, so it names the resource's metadata (RFC 9728 §5.1) as the guard would.
+  const bearer = (error: OAuthError, mark: unknown) =>
+    new BearerRequestError(challengeOf(BearerRoutes.resourceOf(mark)), error.description ?? UNDECODABLE_BODY, {
+      status: error.status,
+      cause: error,
+    });
   const fastify = typeof instance?.addHook === 'function';
   // Fastify's hook must see the routes being added; Express's error middleware must come after the
   // router (which fails on undecodable paths) and before Nest's own error handler.
@@ -47,7 +52,7 @@ export function installBodyErrorHandling(
         const own = route.errorHandler;
         route.errorHandler = function (this: unknown, error: unknown, request: unknown, reply: unknown) {
           const failure = bearerRoutes.protects(mark) ? (platformBodyError(error) ?? fastifyParserException(error)) : undefined;
-          if (failure) return write(reply, bearer(failure));
+          if (failure) return write(reply, bearer(failure, mark));
           if (typeof own === 'function') return own.call(this, error, request, reply);
           throw error;
         };
@@ -69,9 +74,12 @@ export function installBodyErrorHandling(
         return next(error);
       }
       const failure = platformBodyError(error);
-      const guarded =
-        failure && expressRouteHandlers(instance, req.method, req.path).some((h) => bearerRoutes.protects(BearerRoutes.markOf(h)));
-      if (failure && guarded) write(res, bearer(failure));
+      const mark = failure
+        ? expressRouteHandlers(instance, req.method, req.path)
+            .map((h) => BearerRoutes.markOf(h))
+            .find((m) => bearerRoutes.protects(m))
+        : undefined;
+      if (failure && mark) write(res, bearer(failure, mark));
       else next(error);
     });
   }

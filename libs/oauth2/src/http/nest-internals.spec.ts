@@ -1,12 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Body, Controller, Get, Module, Param, Post, type INestApplication, type NestModule, type OnModuleInit } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Module,
+  Post,
+  RequestMethod,
+  type INestApplication,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { mountedAt } from '../oauth.module-definition';
 import { expressRouteHandlers } from './bearer-routes';
+import { WELL_KNOWN_ROUTE } from './well-known.middleware';
 
 /**
  * What the module takes from Nest and the two HTTP platforms beyond their documented API, on both
@@ -18,8 +30,9 @@ import { expressRouteHandlers } from './bearer-routes';
  *   runs before Nest registers the routes (a Fastify `onRoute` hook added then sees every route, and
  *   Express has none yet), `onModuleInit` after them and before Nest's own error handler (an Express
  *   error middleware added then sees body-parser errors; Express's router stack is readable);
- * - the metadata controller's `:s0…:sN` routes: an array of paths with named segments binds each
- *   segment to `@Param()` on both routers.
+ * - `WellKnownMiddleware` (well-known.middleware.ts): a middleware applied with `forRoutes()` to
+ *   `WELL_KNOWN_ROUTE` runs for GET requests at any depth under `/.well-known/` that no controller
+ *   declares, sees the raw path (trailing slash and percent-encoding kept), and nothing else.
  */
 for (const platform of ['express', 'fastify'] as const) {
   describe(`the Nest and ${platform} behaviour the module relies on`, () => {
@@ -30,11 +43,6 @@ for (const platform of ['express', 'fastify'] as const) {
       @Get('ping')
       ping(): string {
         return 'pong';
-      }
-
-      @Get(['meta/:s0', 'meta/:s0/:s1', 'meta/:s0/:s1/:s2'])
-      segments(@Param() params: Record<string, string>): Record<string, string> {
-        return { ...params };
       }
 
       @Post('echo')
@@ -49,7 +57,13 @@ for (const platform of ['express', 'fastify'] as const) {
     class ProbeModule implements NestModule, OnModuleInit {
       constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-      configure(): void {
+      configure(consumer: MiddlewareConsumer): void {
+        consumer
+          .apply((req: { originalUrl?: string; url: string }, res: { setHeader(n: string, v: string): void; end(b: string): void }) => {
+            res.setHeader('Content-Type', 'text/plain');
+            res.end(`seen ${req.originalUrl ?? req.url}`);
+          })
+          .forRoutes({ path: WELL_KNOWN_ROUTE, method: RequestMethod.GET });
         const instance = this.adapterHost.httpAdapter.getInstance();
         if (platform === 'fastify') {
           instance.addHook('onRoute', (route: { url: string; errorHandler?: unknown }) => {
@@ -94,16 +108,25 @@ for (const platform of ['express', 'fastify'] as const) {
       assert.equal((await request(app.getHttpServer()).get('/one/ping')).status, 404);
     });
 
-    it('binds each :sN segment of an array of paths to @Param(), as the metadata routes need', async () => {
-      assert.deepEqual((await request(app.getHttpServer()).get('/meta/a')).body, { s0: 'a' });
-      assert.deepEqual((await request(app.getHttpServer()).get('/meta/a/b')).body, { s0: 'a', s1: 'b' });
-      assert.deepEqual((await request(app.getHttpServer()).get('/meta/a/b/c')).body, { s0: 'a', s1: 'b', s2: 'c' });
-      assert.equal((await request(app.getHttpServer()).get('/one/two/meta/x')).body.s0, 'x');
+    it('runs a forRoutes() middleware on WELL_KNOWN_ROUTE for any depth under /.well-known/, with the raw path, as the well-known documents need', async () => {
+      for (const path of [
+        '/.well-known/x',
+        '/.well-known/x/a',
+        '/.well-known/x/a/',
+        '/.well-known/x/a/b/c/d/e/f/g/h/i',
+        '/.well-known/x/a%2Fb?q=1',
+      ]) {
+        const res = await request(app.getHttpServer()).get(path);
+        assert.equal(res.status, 200, path);
+        assert.equal(res.text, `seen ${path}`, path);
+      }
+      assert.equal((await request(app.getHttpServer()).get('/ping')).text, 'pong', 'other paths never reach it');
+      assert.equal((await request(app.getHttpServer()).post('/.well-known/x/a')).status, 404, 'nor other methods');
     });
 
     if (platform === 'fastify') {
       it('runs configure() before the routes are added, so an onRoute hook sees and can handle each of them', async () => {
-        for (const url of ['/ping', '/one/two/ping', '/other/ping', '/meta/:s0/:s1']) assert.ok(seen.fastifyRoutes.includes(url), url);
+        for (const url of ['/ping', '/one/two/ping', '/other/ping']) assert.ok(seen.fastifyRoutes.includes(url), url);
         const res = await request(app.getHttpServer()).post('/echo').set('Content-Type', 'application/json').send('{"broken"');
         assert.equal(res.status, 499, res.text);
         assert.match(res.body.caught, /^FST_ERR_/);
