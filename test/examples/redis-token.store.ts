@@ -76,6 +76,7 @@ function decode(json: string): OAuthToken {
     clientId: raw.clientId,
     userId: raw.userId,
     scopes: raw.scopes,
+    resources: raw.resources ?? [],
     grantId: raw.grantId,
     parentId: raw.parentId,
     createdAt: new Date(raw.createdAt),

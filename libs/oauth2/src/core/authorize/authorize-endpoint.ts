@@ -75,7 +75,7 @@ export class AuthorizeEndpoint {
           'This approval form is invalid or has expired. Return to the application and start again.',
         );
       }
-      const request = validateAuthorizationRequest(target, req.body, this.deps.options);
+      const request = validateAuthorizationRequest(target, req.body, this.deps.options, true);
       const decision = req.body.decision;
       if (decision === 'deny') throw new AccessDeniedError('The user denied the request');
       if (decision !== 'allow') throw new InvalidRequestError('The decision must be allow or deny');
@@ -138,6 +138,7 @@ export class AuthorizeEndpoint {
       userId: user.id,
       redirectUri: request.requestedRedirectUri,
       scopes: request.scopes,
+      resources: request.resources,
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       grantId: randomId(),
