@@ -7,15 +7,16 @@ import { TokenCache } from './token-cache';
 import type { OAuthResponse } from './oauth-response';
 import { hashSecret } from './protocol/credentials';
 import { s256Challenge } from './protocol/pkce';
-import type { OAuthModuleOptions } from '../oauth-module-options.interface';
 import type { ClientRegistration } from './client-registry';
+
+type CoreOverrides = Parameters<typeof makeCore>[0];
 
 const REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'v'.repeat(50);
 const API = 'https://api.shift.example/v1/';
 const FILES = 'https://files.shift.example/';
 /** profile → the API, email → files, offline_access → server-level. */
-const RESOURCES: Partial<OAuthModuleOptions> = {
+const RESOURCES: CoreOverrides = {
   resources: {
     [API]: { scopes: ['profile'], name: 'SHIFT API', accessTokenTtl: 600 },
     [FILES]: { scopes: ['email'], name: 'SHIFT Files' },
@@ -31,7 +32,7 @@ function location(res: OAuthResponse): URL {
 }
 
 /** A core with RESOURCES (plus `overrides`), a confidential client, and helpers to authorize and exchange. */
-async function setup(overrides: Partial<OAuthModuleOptions> = RESOURCES, registration: Partial<ClientRegistration> = {}) {
+async function setup(overrides: CoreOverrides = RESOURCES, registration: Partial<ClientRegistration> = {}) {
   const core = makeCore({ rememberPublicClientConsent: true, ...overrides });
   const { client, clientSecret } = await core.registry.register({
     name: 'App',
