@@ -188,13 +188,14 @@ describe('resource indicators at the token endpoint (RFC 8707 §2.2)', () => {
     assert.equal(access!.expiresAt.getTime() - clock.now().getTime(), 600_000);
   });
 
-  it('RFC 8707 §2.2: more than one resource at the token endpoint is invalid_target, and the code stays unused', async () => {
+  it('RFC 8707 §2.2: more than one resource, or one that is no URI, is invalid_target at the token endpoint, and the code stays unused', async () => {
     const { code, exchange } = await setup();
     const value = await code({ scope: 'profile email', resource: [FILES, API] });
     const res = await exchange(value, { resource: [FILES, API] });
     assert.equal(res.status, 400);
     assert.equal(res.body.error, 'invalid_target');
     assert.match(res.body.error_description!, /exactly one audience; ask for one token per resource/);
+    assert.equal((await exchange(value, { resource: 'files.shift.example/' })).body.error, 'invalid_target');
     assert.equal((await exchange(value)).status, 200);
   });
 

@@ -8,7 +8,7 @@ import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { isPkceValue, verifyPkce } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
-import { assertOneAudience, grantAudience, resourceParams } from '../protocol/resource-targets';
+import { grantAudience, resourceParams } from '../protocol/resource-targets';
 import { hashSecret } from '../protocol/credentials';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
@@ -55,9 +55,7 @@ export class AuthorizationCodeGrant implements Grant {
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
     const params = singleValuedParams(body, ['code', 'redirect_uri', 'code_verifier']);
     if (params.code === undefined) throw new InvalidRequestError('The code parameter is required');
-    const resources = resourceParams(body);
-    assertOneAudience(resources);
-    if (resources.length && !this.deps.issuer.hasResources()) grantAudience(resources, []);
+    const resource = this.deps.issuer.resourceParam(resourceParams(body));
     if (params.code_verifier !== undefined && !isPkceValue(params.code_verifier)) {
       throw new InvalidRequestError('code_verifier must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.1)');
     }
@@ -88,7 +86,7 @@ export class AuthorizationCodeGrant implements Grant {
       throw new InvalidGrantError('This code was issued without PKCE, so no code_verifier is expected');
     }
 
-    const audience = grantAudience(resources, code.resources);
+    const audience = grantAudience(resource, code.resources);
     const minted = this.deps.issuer.mint({
       client,
       userId: code.userId,

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { UnauthorizedClientError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { randomId } from '../protocol/credentials';
-import { assertOneAudience, resourceParams, scopesFittingResources } from '../protocol/resource-targets';
+import { resourceParams, scopesFittingResources } from '../protocol/resource-targets';
 import { grantableScopes, parseScope } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant, TokenResponseBody } from './grant';
@@ -35,11 +35,10 @@ export class ClientCredentialsGrant implements Grant {
   async handle(body: Readonly<Record<string, unknown>>, { client, method }: AuthenticatedClient): Promise<TokenResponseBody> {
     if (method === 'none') throw new UnauthorizedClientError('A public client cannot use the client_credentials grant');
     const { scope } = singleValuedParams(body, ['scope']);
-    const resources = resourceParams(body);
-    assertOneAudience(resources);
+    const resource = this.deps.issuer.resourceParam(resourceParams(body));
     const requested = parseScope(scope);
     const granted = grantableScopes(requested, client.scopes, Object.keys(this.deps.options.scopes), this.deps.options.defaultScopes);
-    const audience = this.deps.issuer.audienceFor(client, resources);
+    const audience = this.deps.issuer.audienceFor(client, resource);
     const scopes = scopesFittingResources(granted, requested.length > 0, audience === undefined ? [] : [audience], this.deps.options);
     const now = this.deps.clock.now();
     const minted = this.deps.issuer.mint({

@@ -9,7 +9,7 @@ import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oa
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { hashSecret } from '../protocol/credentials';
 import type { RefreshSuccessors } from '../protocol/refresh-successor';
-import { assertOneAudience, grantAudience, resourceParams } from '../protocol/resource-targets';
+import { grantAudience, resourceParams } from '../protocol/resource-targets';
 import { formatScope, parseScope, scopesOutside } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
@@ -64,8 +64,7 @@ export class RefreshTokenGrant implements Grant {
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
     const params = singleValuedParams(body, ['refresh_token', 'scope']);
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is required');
-    const resources = resourceParams(body);
-    assertOneAudience(resources);
+    const resource = this.deps.issuer.resourceParam(resourceParams(body));
     const requested = parseScope(params.scope);
     const now = this.deps.clock.now();
     const hash = hashSecret(params.refresh_token);
@@ -79,7 +78,7 @@ export class RefreshTokenGrant implements Grant {
     }
     const wider = scopesOutside(requested, token.scopes);
     if (wider.length) throw new InvalidScopeError(`The scope may not exceed the original grant: ${wider.join(' ')} (RFC 6749 §6)`);
-    const audience = grantAudience(resources, token.resources);
+    const audience = grantAudience(resource, token.resources);
     const scopes = this.deps.issuer.scopesFor(requested.length ? requested : token.scopes, audience);
 
     // Two rounds at most: a rotation lost to a concurrent request is re-read and judged as a retry.

@@ -125,31 +125,41 @@ export function audienceScopes(granted: readonly string[], audience: string | un
 }
 
 /**
- * The audience of a token requested under a grant for `grantResources` (code exchange, refresh): the
- * one `resource` named, which must be among them, or without one the grant's first (the first the
- * authorization request named). More than one is `invalid_target`: a token has one audience. Undefined
- * for a grant without resources (none configured, or issued before they were).
+ * The one `resource` of a token request (RFC 8707 §2.2), canonical, or undefined when absent; checked
+ * before anything is consumed or rotated. More than one is `invalid_target` (a token has one
+ * audience), and so is any when no resources are configured, or a value that is not a URI.
  */
-export function grantAudience(values: readonly string[], grantResources: readonly string[]): string | undefined {
+export function tokenResourceParam(values: readonly string[], settings: ResourceSettingsView): string | undefined {
   if (values.length > 1) throw new InvalidTargetError(ONE_AUDIENCE);
-  if (!values.length) return grantResources[0];
+  if (!values.length) return undefined;
+  if (!hasResources(settings)) {
+    throw new InvalidTargetError(
+      'This server has no resources configured, so its tokens cannot be restricted to one: do not send the resource parameter',
+    );
+  }
   const canonical = canonicalResourceUri(values[0]);
   if (canonical === undefined) {
     throw new InvalidTargetError(`The resource ${JSON.stringify(values[0])} is not an absolute URI without a fragment (RFC 8707 §2)`);
   }
-  if (!grantResources.includes(canonical)) {
-    throw new InvalidTargetError(
-      grantResources.length
-        ? `The resource ${JSON.stringify(values[0])} is not one this grant was authorized for (${grantResources.join(' ')})`
-        : 'This grant was authorized without resources, so its tokens cannot be restricted to one: do not send the resource parameter',
-    );
-  }
   return canonical;
 }
 
-/** Refuses more than one `resource` at the token endpoint (RFC 8707 §2.2). */
-export function assertOneAudience(values: readonly string[]): void {
-  if (values.length > 1) throw new InvalidTargetError(ONE_AUDIENCE);
+/**
+ * The audience of a token requested under a grant for `grantResources` (code exchange, refresh): the
+ * `resource` named (see `tokenResourceParam`), which must be among them, or without one the grant's
+ * first (the first the authorization request named). Undefined for a grant without resources (none
+ * configured, or issued before they were).
+ */
+export function grantAudience(named: string | undefined, grantResources: readonly string[]): string | undefined {
+  if (named === undefined) return grantResources[0];
+  if (!grantResources.includes(named)) {
+    throw new InvalidTargetError(
+      grantResources.length
+        ? `The resource ${JSON.stringify(named)} is not one this grant was authorized for (${grantResources.join(' ')})`
+        : 'This grant was authorized without resources, so its tokens cannot be restricted to one: do not send the resource parameter',
+    );
+  }
+  return named;
 }
 
 const ONE_AUDIENCE = 'A token has exactly one audience; ask for one token per resource (RFC 8707 §2)';

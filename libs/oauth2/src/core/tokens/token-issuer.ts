@@ -1,6 +1,6 @@
 import type { ServerSettings } from '../server-settings';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
-import { accessTokenTtlFor, audienceScopes, hasResources, requestedResources } from '../protocol/resource-targets';
+import { accessTokenTtlFor, audienceScopes, requestedResources, tokenResourceParam } from '../protocol/resource-targets';
 import { formatScope } from '../protocol/scope';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import type { SuccessorValues } from '../protocol/refresh-successor';
@@ -56,9 +56,9 @@ export class TokenIssuer {
     return this.options.offlineAccessScope === false || scopes.includes(this.options.offlineAccessScope);
   }
 
-  /** Whether resources are configured (RFC 8707): only then do access tokens carry an audience. */
-  hasResources(): boolean {
-    return hasResources(this.options);
+  /** The one `resource` of a token request, canonical, or undefined (`invalid_target` for a bad one, RFC 8707 §2.2). */
+  resourceParam(values: readonly string[]): string | undefined {
+    return tokenResourceParam(values, this.options);
   }
 
   /**
@@ -70,8 +70,8 @@ export class TokenIssuer {
   }
 
   /** The audience of a request outside a grant (client_credentials): the named resource, else the defaults. */
-  audienceFor(client: OAuthClient, values: readonly string[]): string | undefined {
-    return requestedResources(values, client, this.options)[0];
+  audienceFor(client: OAuthClient, named: string | undefined): string | undefined {
+    return requestedResources(named === undefined ? [] : [named], client, this.options)[0];
   }
 
   /** New token values and their rows. */
