@@ -262,7 +262,7 @@ describe('upgrading a database that holds tokens (on the database in DATABASE_UR
 });
 
 describe('upgrading a database to resource indicators (on the database in DATABASE_URL)', () => {
-  it('RFC 8707: gives existing clients no resource restriction and existing codes and tokens no audience, then requires the lists', async () => {
+  it('RFC 8707: gives existing clients no resource restriction, codes and tokens no audience, consents no resource, then requires the lists', async () => {
     const db = await createTestDatabase();
     const before = OAUTH_MIGRATIONS.filter((m) => timestampOf(m) < 1780000500000);
     const old = await new DataSource({ ...db.options, migrations: before }).initialize();
@@ -293,6 +293,7 @@ describe('upgrading a database to resource indicators (on the database in DATABA
       });
       const token = { token_hash: hashSecret('t'), kind: 'access', client_id: 'c-1', user_id: 'nate', scopes: 'profile', grant_id: 'g-1' };
       await into('oauth_tokens', { ...token, id: 't-1', parent_id: null, created_at: 1, grant_created_at: 1, expires_at: 2 });
+      await into('oauth_consents', { user_id: 'nate', client_id: 'c-1', scopes: 'profile', created_at: 1, last_used_at: 1 });
       await old.destroy();
       const upgraded = await new DataSource({ ...db.options, migrations: OAUTH_MIGRATIONS as never }).initialize();
       try {
@@ -301,8 +302,9 @@ describe('upgrading a database to resource indicators (on the database in DATABA
         assert.deepEqual([client.resources, client.default_resource], [null, null]);
         assert.equal((await upgraded.query('SELECT resources FROM oauth_authorization_codes'))[0].resources, '[]');
         assert.equal((await upgraded.query('SELECT resources FROM oauth_tokens'))[0].resources, '[]');
+        assert.equal((await upgraded.query('SELECT resources FROM oauth_consents'))[0].resources, '[]');
         const runner = upgraded.createQueryRunner();
-        for (const table of ['oauth_authorization_codes', 'oauth_tokens']) {
+        for (const table of ['oauth_authorization_codes', 'oauth_tokens', 'oauth_consents']) {
           assert.equal((await runner.getTable(table))!.findColumnByName('resources')!.isNullable, false, table);
         }
         await runner.release();

@@ -41,7 +41,7 @@ async function setup(overrides: CoreOverrides = RESOURCES, registration: Partial
     ...registration,
   });
   const creds = { id: client.id, secret: clientSecret! };
-  await core.stores.consents.grant('u', client.id, Object.keys(SCOPES), core.clock.now());
+  await core.stores.consents.grant('u', client.id, Object.keys(SCOPES), core.clock.now(), Object.keys(overrides?.resources ?? {}));
   const authorize = (query: Record<string, unknown>) =>
     core.server.handleAuthorizationRequest(
       oauthRequest({
@@ -128,6 +128,17 @@ describe('resource indicators at the authorization endpoint (RFC 8707 §2)', () 
     assert.equal(params.get('error'), 'invalid_scope');
     assert.match(params.get('error_description')!, /email is not a scope of the requested resource/);
     assert.ok(await code({ scope: 'profile offline_access', resource: API }), 'offline_access is server-level');
+  });
+
+  it('RFC 8707 §2, RFC 6749 §10.2: a remembered consent covers only the resources it was given for', async () => {
+    const core = await setup();
+    await core.stores.consents.revoke('u', core.client.id);
+    await core.stores.consents.grant('u', core.client.id, ['profile', 'email', 'offline_access'], core.clock.now(), [API]);
+    assert.equal((await core.authorize({ scope: 'profile offline_access', resource: API })).status, 302);
+    const page = await core.authorize({ scope: 'offline_access', resource: FILES });
+    assert.equal(page.status, 200, 'a new resource asks the user again');
+    const silent = location(await core.authorize({ scope: 'offline_access', resource: FILES, prompt: 'none' })).searchParams;
+    assert.equal(silent.get('error'), 'consent_required');
   });
 
   it('RFC 8707 §2: the consent page names each resource in words, and the posted form keeps them all', async () => {

@@ -131,6 +131,11 @@ export interface Consent {
   clientId: string;
   /** Every scope the user has approved for this client. */
   scopes: string[];
+  /**
+   * Every resource (RFC 8707) the user has approved for this client: a remembered consent covers a
+   * request only when it covers its resources too. Empty when none are configured.
+   */
+  resources: string[];
   /** First approval. */
   createdAt: Date;
   /** Last time a token was issued to the client for this user. */

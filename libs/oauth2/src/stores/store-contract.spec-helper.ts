@@ -535,6 +535,7 @@ export function describeConsentStoreContract(name: string, open: () => Promise<S
         userId: 'nate',
         clientId: 'client-1',
         scopes: ['profile'],
+        resources: [],
         createdAt: at(1),
         lastUsedAt: at(1),
       });
@@ -543,6 +544,18 @@ export function describeConsentStoreContract(name: string, open: () => Promise<S
       assert.deepEqual(merged.createdAt, at(1));
       assert.deepEqual(merged.lastUsedAt, at(5));
       assert.deepEqual(await store.find('nate', 'client-1'), merged);
+    });
+
+    it('RFC 8707: records the resources an approval was for, merged with earlier ones', async () => {
+      const [store] = h().stores;
+      await store.grant('nate', 'client-1', ['profile'], at(1), ['https://api.shift.example/v1/']);
+      const merged = await store.grant('nate', 'client-1', ['email'], at(2), [
+        'https://files.shift.example/',
+        'https://api.shift.example/v1/',
+      ]);
+      assert.deepEqual(merged.resources, ['https://api.shift.example/v1/', 'https://files.shift.example/']);
+      assert.deepEqual(await store.find('nate', 'client-1'), merged);
+      assert.deepEqual((await store.grant('nate', 'client-1', ['profile'], at(3))).resources, merged.resources, 'none named, none lost');
     });
 
     it('keeps both scopes of two concurrent approvals', async () => {

@@ -55,8 +55,10 @@ export class AuthorizeEndpoint {
       // prompt=login: re-authenticate; the way back drops `login` so the next visit does not loop.
       if (request.prompt.has('login')) return redirectResponse(interaction.loginUrl(returnPath(req.url, true), req, true));
       if (!user) return redirectResponse(interaction.loginUrl(returnPath(req.url, false), req, false));
-      const approved = (await this.deps.consents.find(user.id, request.client.id))?.scopes ?? [];
-      const covered = request.scopes.every((s) => approved.includes(s));
+      const consent = await this.deps.consents.find(user.id, request.client.id);
+      const approved = consent?.scopes ?? [];
+      // An approval covers the APIs it was given for too (RFC 8707): a new resource asks again.
+      const covered = request.scopes.every((s) => approved.includes(s)) && request.resources.every((r) => consent?.resources?.includes(r));
       if (covered && this.remembersConsent(request) && !request.prompt.has('consent')) return await this.issueCode(request, user);
       if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes for this client');
       return await this.deps.consentForm.render(request, user, req, interaction, approved);
@@ -79,7 +81,7 @@ export class AuthorizeEndpoint {
       const decision = req.body.decision;
       if (decision === 'deny') throw new AccessDeniedError('The user denied the request');
       if (decision !== 'allow') throw new InvalidRequestError('The decision must be allow or deny');
-      await this.deps.consents.grant(user.id, request.client.id, request.scopes, this.deps.clock.now());
+      await this.deps.consents.grant(user.id, request.client.id, request.scopes, this.deps.clock.now(), request.resources);
       return await this.issueCode(request, user);
     });
   }
