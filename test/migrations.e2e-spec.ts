@@ -393,7 +393,7 @@ if (databaseKind() !== 'sqlite') {
         }
         // Byte-for-byte in SQL too: neither another case nor a trailing space finds the row.
         await ds.query(
-          `INSERT INTO oauth_consents (user_id, client_id, scopes, created_at, last_used_at) VALUES ('Nate', 'Client-1', 'profile', 1, 1)`,
+          `INSERT INTO oauth_consents (user_id, client_id, scopes, resources, created_at, last_used_at) VALUES ('Nate', 'Client-1', 'profile', '[]', 1, 1)`,
         );
         for (const [user, client] of [
           ['nate', 'Client-1'],
