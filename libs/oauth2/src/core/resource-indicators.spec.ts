@@ -137,6 +137,7 @@ describe('resource indicators at the authorization endpoint (RFC 8707 §2)', () 
     assert.equal((await core.authorize({ scope: 'profile offline_access', resource: API })).status, 302);
     const page = await core.authorize({ scope: 'offline_access', resource: FILES });
     assert.equal(page.status, 200, 'a new resource asks the user again');
+    assert.doesNotMatch(page.body as string, /already allowed/, 'nothing is shown as approved for the new resource');
     const silent = location(await core.authorize({ scope: 'offline_access', resource: FILES, prompt: 'none' })).searchParams;
     assert.equal(silent.get('error'), 'consent_required');
   });

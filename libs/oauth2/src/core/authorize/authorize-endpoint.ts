@@ -56,9 +56,11 @@ export class AuthorizeEndpoint {
       if (request.prompt.has('login')) return redirectResponse(interaction.loginUrl(returnPath(req.url, true), req, true));
       if (!user) return redirectResponse(interaction.loginUrl(returnPath(req.url, false), req, false));
       const consent = await this.deps.consents.find(user.id, request.client.id);
-      const approved = consent?.scopes ?? [];
-      // An approval covers the APIs it was given for too (RFC 8707): a new resource asks again.
-      const covered = request.scopes.every((s) => approved.includes(s)) && request.resources.every((r) => consent?.resources?.includes(r));
+      // An approval covers the APIs it was given for too (RFC 8707): with a new resource every scope
+      // is asked for again, and the page shows none as already approved.
+      const sameResources = request.resources.every((r) => consent?.resources?.includes(r));
+      const approved = sameResources ? (consent?.scopes ?? []) : [];
+      const covered = sameResources && request.scopes.every((s) => approved.includes(s));
       if (covered && this.remembersConsent(request) && !request.prompt.has('consent')) return await this.issueCode(request, user);
       if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes for this client');
       return await this.deps.consentForm.render(request, user, req, interaction, approved);
