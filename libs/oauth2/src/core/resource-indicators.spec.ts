@@ -252,6 +252,17 @@ describe('resource indicators at the token endpoint (RFC 8707 §2.2)', () => {
     assert.equal(again.body.access_token, rotated.body.access_token, 'the same retry still gets the same pair');
   });
 
+  it('RFC 8707 §2.2: a refresh is refused with invalid_target once the client may no longer use the resource', async () => {
+    const { code, exchange, token, registry, client } = await setup();
+    const first = await exchange(await code({ scope: 'profile email offline_access', resource: [API, FILES] }));
+    await registry.update(client.id, { resources: [API] });
+    const refresh = { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string };
+    const files = await token({ ...refresh, resource: FILES });
+    assert.equal(files.body.error, 'invalid_target');
+    assert.match(files.body.error_description!, /may no longer request tokens for the resource/);
+    assert.equal((await token({ ...refresh, resource: API })).status, 200, 'the refused request rotated nothing');
+  });
+
   it('RFC 8707 §2.2: client_credentials gets the named resource, else the defaults, else invalid_target', async () => {
     const { token, stored } = await setup({ ...RESOURCES }, { resources: [API, FILES], defaultResource: FILES });
     const named = await token({ grant_type: 'client_credentials', scope: 'profile', resource: API });

@@ -62,7 +62,7 @@ export class AuthorizeEndpoint {
       const approved = sameResources ? (consent?.scopes ?? []) : [];
       const covered = sameResources && request.scopes.every((s) => approved.includes(s));
       if (covered && this.remembersConsent(request) && !request.prompt.has('consent')) return await this.issueCode(request, user);
-      if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes for this client');
+      if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes or resources for this client');
       return await this.deps.consentForm.render(request, user, req, interaction, approved);
     });
   }

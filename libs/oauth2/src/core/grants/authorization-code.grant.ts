@@ -90,7 +90,7 @@ export class AuthorizationCodeGrant implements Grant {
     const minted = this.deps.issuer.mint({
       client,
       userId: code.userId,
-      scopes: this.deps.issuer.scopesFor(code.scopes, audience),
+      scopes: this.deps.issuer.scopesFor(client, code.scopes, audience),
       refreshScopes: code.scopes,
       audience,
       grantResources: code.resources,

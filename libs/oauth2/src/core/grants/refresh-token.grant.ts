@@ -79,7 +79,7 @@ export class RefreshTokenGrant implements Grant {
     const wider = scopesOutside(requested, token.scopes);
     if (wider.length) throw new InvalidScopeError(`The scope may not exceed the original grant: ${wider.join(' ')} (RFC 6749 §6)`);
     const audience = grantAudience(resource, token.resources);
-    const scopes = this.deps.issuer.scopesFor(requested.length ? requested : token.scopes, audience);
+    const scopes = this.deps.issuer.scopesFor(client, requested.length ? requested : token.scopes, audience);
 
     // Two rounds at most: a rotation lost to a concurrent request is re-read and judged as a retry.
     for (let round = 0; round < 2 && token; round++) {

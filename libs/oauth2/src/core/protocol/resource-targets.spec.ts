@@ -4,6 +4,7 @@ import type { OAuthClient } from '../../stores/models';
 import { InvalidRequestError, InvalidScopeError, InvalidTargetError } from '../oauth.errors';
 import {
   accessTokenTtlFor,
+  assertAudienceUsable,
   audienceScopes,
   grantAudience,
   requestedResources,
@@ -69,5 +70,12 @@ describe('resource targets (RFC 8707)', () => {
     assert.equal(grantAudience(API, [FILES, API]), API);
     assert.throws(() => grantAudience(API, [FILES]), InvalidTargetError);
     assert.equal(grantAudience(undefined, []), undefined);
+  });
+
+  it("RFC 8707 §2.2: a grant's resource stops minting tokens once it is no longer configured or allowed for the client", () => {
+    assert.throws(() => assertAudienceUsable('https://gone.example/', client(), settings), /no longer a resource of this server/);
+    assert.throws(() => assertAudienceUsable(FILES, client({ resources: [API] }), settings), /may no longer request tokens/);
+    assert.doesNotThrow(() => assertAudienceUsable(API, client({ resources: [API] }), settings));
+    assert.doesNotThrow(() => assertAudienceUsable(undefined, client(), none));
   });
 });

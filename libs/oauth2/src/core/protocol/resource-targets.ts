@@ -162,6 +162,19 @@ export function grantAudience(named: string | undefined, grantResources: readonl
   return named;
 }
 
+/**
+ * Refuses an audience taken from a grant that is no longer configured, or that the client may no
+ * longer use: the configuration or the client changed after the grant, and new tokens follow today's.
+ */
+export function assertAudienceUsable(audience: string | undefined, client: OAuthClient, settings: ResourceSettingsView): void {
+  if (audience === undefined) return;
+  if (!settings.resources[audience])
+    throw new InvalidTargetError(`The resource ${JSON.stringify(audience)} is no longer a resource of this server`);
+  if (client.resources && !client.resources.includes(audience)) {
+    throw new InvalidTargetError(`This client may no longer request tokens for the resource ${JSON.stringify(audience)}`);
+  }
+}
+
 const ONE_AUDIENCE = 'A token has exactly one audience; ask for one token per resource (RFC 8707 §2)';
 
 /** The access-token lifetime for `audience`: its own, or the server's when it has none. */

@@ -1,6 +1,12 @@
 import type { ServerSettings } from '../server-settings';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
-import { accessTokenTtlFor, audienceScopes, requestedResources, tokenResourceParam } from '../protocol/resource-targets';
+import {
+  accessTokenTtlFor,
+  assertAudienceUsable,
+  audienceScopes,
+  requestedResources,
+  tokenResourceParam,
+} from '../protocol/resource-targets';
 import { formatScope } from '../protocol/scope';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import type { SuccessorValues } from '../protocol/refresh-successor';
@@ -62,10 +68,12 @@ export class TokenIssuer {
   }
 
   /**
-   * An access token's scopes for `audience`: the granted ones that are server-level or the audience's
-   * own (`invalid_scope` when none is); all of them when there is no audience.
+   * An access token's scopes for `audience` taken from a grant: the granted ones that are server-level
+   * or the audience's own (`invalid_scope` when none is); all of them when there is no audience.
+   * `invalid_target` when the audience is no longer configured or no longer allowed for the client.
    */
-  scopesFor(granted: readonly string[], audience: string | undefined): string[] {
+  scopesFor(client: OAuthClient, granted: readonly string[], audience: string | undefined): string[] {
+    assertAudienceUsable(audience, client, this.options);
     return audienceScopes(granted, audience, this.options);
   }
 
