@@ -261,6 +261,63 @@ describe('upgrading a database that holds tokens (on the database in DATABASE_UR
   });
 });
 
+describe('upgrading a database to resource indicators (on the database in DATABASE_URL)', () => {
+  it('RFC 8707: gives existing clients no resource restriction, codes and tokens no audience, consents no resource, then requires the lists', async () => {
+    const db = await createTestDatabase();
+    const before = OAUTH_MIGRATIONS.filter((m) => timestampOf(m) < 1780000500000);
+    const old = await new DataSource({ ...db.options, migrations: before }).initialize();
+    try {
+      await old.runMigrations();
+      const into = (table: string, values: Record<string, unknown>) =>
+        old.createQueryBuilder().insert().into(table).values(values).execute();
+      await into('oauth_clients', {
+        id: 'c-1',
+        name: 'Old app',
+        secret_hash: 'a'.repeat(64),
+        redirect_uris: '["https://app.example/cb"]',
+        grant_types: 'authorization_code',
+        scopes: 'profile',
+        can_introspect: 0,
+        application_type: 'web',
+        created_at: 1,
+      });
+      await into('oauth_authorization_codes', {
+        code_hash: hashSecret('code'),
+        client_id: 'c-1',
+        user_id: 'nate',
+        redirect_uri: null,
+        scopes: 'profile',
+        grant_id: 'g-1',
+        created_at: 1,
+        expires_at: 2,
+      });
+      const token = { token_hash: hashSecret('t'), kind: 'access', client_id: 'c-1', user_id: 'nate', scopes: 'profile', grant_id: 'g-1' };
+      await into('oauth_tokens', { ...token, id: 't-1', parent_id: null, created_at: 1, grant_created_at: 1, expires_at: 2 });
+      await into('oauth_consents', { user_id: 'nate', client_id: 'c-1', scopes: 'profile', created_at: 1, last_used_at: 1 });
+      await old.destroy();
+      const upgraded = await new DataSource({ ...db.options, migrations: OAUTH_MIGRATIONS as never }).initialize();
+      try {
+        await upgraded.runMigrations();
+        const [client] = await upgraded.query('SELECT resources, default_resource FROM oauth_clients');
+        assert.deepEqual([client.resources, client.default_resource], [null, null]);
+        assert.equal((await upgraded.query('SELECT resources FROM oauth_authorization_codes'))[0].resources, '[]');
+        assert.equal((await upgraded.query('SELECT resources FROM oauth_tokens'))[0].resources, '[]');
+        assert.equal((await upgraded.query('SELECT resources FROM oauth_consents'))[0].resources, '[]');
+        const runner = upgraded.createQueryRunner();
+        for (const table of ['oauth_authorization_codes', 'oauth_tokens', 'oauth_consents']) {
+          assert.equal((await runner.getTable(table))!.findColumnByName('resources')!.isNullable, false, table);
+        }
+        await runner.release();
+      } finally {
+        await upgraded.destroy();
+      }
+    } finally {
+      if (old.isInitialized) await old.destroy();
+      await db.drop();
+    }
+  });
+});
+
 // Several instances share a PostgreSQL or MySQL/MariaDB database; a SQLite file serves one process.
 if (databaseKind() !== 'sqlite') {
   describe('reading the schema while other databases come and go (on the database in DATABASE_URL)', () => {
@@ -336,7 +393,7 @@ if (databaseKind() !== 'sqlite') {
         }
         // Byte-for-byte in SQL too: neither another case nor a trailing space finds the row.
         await ds.query(
-          `INSERT INTO oauth_consents (user_id, client_id, scopes, created_at, last_used_at) VALUES ('Nate', 'Client-1', 'profile', 1, 1)`,
+          `INSERT INTO oauth_consents (user_id, client_id, scopes, resources, created_at, last_used_at) VALUES ('Nate', 'Client-1', 'profile', '[]', 1, 1)`,
         );
         for (const [user, client] of [
           ['nate', 'Client-1'],

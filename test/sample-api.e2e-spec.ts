@@ -144,7 +144,10 @@ describe('sample SHIFT over HTTP', () => {
     const first = await tokensFor('profile files:read offline_access', { resources: [userApi, filesApi], resource: userApi });
     assert.equal(first.scope.split(' ').includes('files:read'), false, 'the user-API token carries only that API’s scopes');
     const second = await refreshFor(first.refresh_token!, filesApi);
-    assert.deepEqual(second.scope.split(' ').filter((s) => s !== 'offline_access'), ['files:read']);
+    assert.deepEqual(
+      second.scope.split(' ').filter((s) => s !== 'offline_access'),
+      ['files:read'],
+    );
     const filesGet = (token: string) => fetch(`${files}/v1/files`, { headers: { authorization: `Bearer ${token}` } });
 
     const me = await api('/v1/users/me', first.access_token);

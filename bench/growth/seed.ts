@@ -28,8 +28,8 @@ function seedSqlite(file: string, rows: GrowthRows): void {
   db.pragma('cache_size = -262144');
   db.pragma('synchronous = OFF');
   const insert = db.prepare(
-    `INSERT INTO oauth_tokens (id, token_hash, kind, client_id, user_id, scopes, grant_id, parent_id, created_at, expires_at, revoked_at, rotated_at)
-     VALUES (?, ?, 'access', 'bench-web', ?, 'profile', ?, NULL, ?, ?, NULL, NULL)`,
+    `INSERT INTO oauth_tokens (id, token_hash, kind, client_id, user_id, scopes, resources, grant_id, parent_id, created_at, expires_at, revoked_at, rotated_at)
+     VALUES (?, ?, 'access', 'bench-web', ?, 'profile', '[]', ?, NULL, ?, ?, NULL, NULL)`,
   );
   const now = Date.now();
   const chunk = db.transaction((from: number, to: number, expired: boolean) => {
@@ -62,9 +62,9 @@ async function seedPostgres(url: string, rows: GrowthRows): Promise<void> {
       const prefix = expired ? 'x' : 'l';
       for (let from = 0; from < count; from += 250_000) {
         await client.query(
-          `INSERT INTO oauth_tokens (id, token_hash, kind, client_id, user_id, scopes, grant_id, parent_id, created_at, expires_at, revoked_at, rotated_at)
+          `INSERT INTO oauth_tokens (id, token_hash, kind, client_id, user_id, scopes, resources, grant_id, parent_id, created_at, expires_at, revoked_at, rotated_at)
            SELECT $1 || i, md5(random()::text || i) || md5(i::text || random()::text), 'access', 'bench-web', 'user-' || (i % 10000),
-                  'profile', 'g' || $1 || i, NULL, $2::bigint, $3::bigint, NULL, NULL
+                  'profile', '[]', 'g' || $1 || i, NULL, $2::bigint, $3::bigint, NULL, NULL
            FROM generate_series($4::int, $5::int) AS i`,
           [prefix, now - 2 * DAY, expired ? now - DAY : now + DAY, from, Math.min(from + 250_000, count) - 1],
         );

@@ -124,6 +124,8 @@ describe('sample flow in Chromium', () => {
     await page.locator('button[name="decision"][value="allow"]').waitFor();
     assert.match(await page.locator('h1').innerText(), /CustomApp wants to use your SHIFT account/);
     assert.equal(await page.locator('button[name="decision"][value="deny"]').count(), 1);
+    // The grant covers both APIs, and the page names them in words (RFC 8707 §2).
+    assert.match(await page.getByTestId('consent-resources').innerText(), /^For SHIFT .+ and SHIFT Files .+\.$/);
     await shot('shift-consent');
     await page.setViewportSize({ width: 390, height: 800 });
     await shot('shift-consent-phone');

@@ -76,6 +76,8 @@ function decode(json: string): OAuthToken {
     clientId: raw.clientId,
     userId: raw.userId,
     scopes: raw.scopes,
+    // cjson writes an empty list back as an empty object: Lua has one table type for both.
+    resources: Array.isArray(raw.resources) ? raw.resources : [],
     grantId: raw.grantId,
     parentId: raw.parentId,
     createdAt: new Date(raw.createdAt),

@@ -116,6 +116,7 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
         assert.deepEqual(byId('planner').scopes, ['profile', 'offline_access']);
         assert.equal(byId('planner').type, 'confidential');
         assert.equal(byId('planner').application_type, 'web');
+        assert.deepEqual([byId('planner').resources, byId('planner').default_resource], [null, null], 'every resource, the server default');
         if (full) {
           assert.equal(byId('phone').type, 'public');
           assert.equal(byId('phone').application_type, 'native');
@@ -143,6 +144,7 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
         assert.equal(show.code, 0, show.stderr);
         assert.match(show.stdout, /redirect URIs: +https:\/\/planner\.example\/cb, http:\/\/127\.0\.0\.1:8080\/cb/);
         assert.match(show.stdout, /application type: +web\n/);
+        assert.match(show.stdout, /resources: +\(every configured resource\)\n {2}default resource: +\(the server's\)\n/);
       });
     });
 
@@ -169,6 +171,15 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
         const run = await runCli(['tokens', 'purge', '--json'], url);
         assert.equal(run.code, 0, run.stderr);
         assert.deepEqual(Object.keys(JSON.parse(run.stdout)), ['tokens', 'codes']);
+      });
+
+      it('RFC 8707 §2: refuses a --resource the server does not configure, naming it', async () => {
+        const run = await runCli(
+          ['clients', 'create', '--name', 'Bad', '--grant-types', 'client_credentials', '--resource', 'https://unknown.example/', '--json'],
+          url,
+        );
+        assert.equal(run.code, 2);
+        assert.match(run.stderr, /resource "https:\/\/unknown\.example\/" is not configured on this server/);
       });
 
       it('refuses a bad registration without writing anything to this database', async () => {

@@ -9,6 +9,8 @@ export interface MintOptions {
   userId?: string | null;
   kind?: TokenKind;
   scopes?: string[];
+  /** Resource indicators (RFC 8707): an access token's audience. Default none. */
+  resources?: string[];
   /** Lifetime in seconds from the app clock's now. Default 3600. */
   ttl?: number;
   /** The grant (refresh family); default a new one. */
@@ -43,6 +45,7 @@ export function buildToken(t: OAuthTestApp, options: MintOptions): MintedToken {
     clientId: options.clientId,
     userId: options.userId === undefined ? 'user-1' : options.userId,
     scopes: options.scopes ?? ['profile'],
+    resources: options.resources ?? [],
     grantId: options.grantId ?? randomUUID(),
     parentId: null,
     createdAt: now,

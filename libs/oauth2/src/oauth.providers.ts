@@ -48,7 +48,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   {
     provide: ClientRegistry,
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, clock: Clock) =>
-      new ClientRegistry({ clients, clock, knownScopes: Object.keys(options.scopes) }),
+      new ClientRegistry({ clients, clock, knownScopes: Object.keys(options.scopes), knownResources: Object.keys(options.resources) }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, Clock],
   },
   {

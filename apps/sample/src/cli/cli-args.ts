@@ -14,6 +14,8 @@ const OPTIONS = {
   public: { type: 'boolean' },
   'application-type': { type: 'string' },
   introspect: { type: 'boolean' },
+  resource: { type: 'string', multiple: true },
+  'default-resource': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -32,6 +34,8 @@ export interface CliArgs {
     public?: boolean;
     'application-type'?: string;
     introspect?: boolean;
+    resource?: string[];
+    'default-resource'?: string;
     json?: boolean;
     help?: boolean;
   };
@@ -39,7 +43,18 @@ export interface CliArgs {
 
 /** Which options each command takes; anything else is a usage error. */
 const ALLOWED: Record<string, OptionName[]> = {
-  'clients create': ['name', 'redirect-uri', 'scope', 'grant-types', 'public', 'application-type', 'introspect', 'json'],
+  'clients create': [
+    'name',
+    'redirect-uri',
+    'scope',
+    'grant-types',
+    'public',
+    'application-type',
+    'introspect',
+    'resource',
+    'default-resource',
+    'json',
+  ],
   'clients list': ['json'],
   'clients show': ['json'],
   'clients delete': ['json'],
@@ -62,12 +77,17 @@ export const USAGE = `Usage: npm run --silent oauth -- <command> [options]
   clients create --name NAME --redirect-uri URI [--redirect-uri URI2]
                  [--scope "profile offline_access"] [--public]
                  [--application-type web|native] [--grant-types client_credentials]
-                 [--introspect] [--json]
+                 [--introspect] [--resource URI [--resource URI2]]
+                 [--default-resource URI] [--json]
   clients list [--json]
   clients show ID [--json]
   clients delete ID [--json]
   clients rotate-secret ID [--json]
   tokens purge [--json]
+
+--resource limits the client to those APIs (RFC 8707 resource identifiers, each
+repeated, never split); without it the client may use every configured one.
+--default-resource is what its requests get when they name no resource.
 
 The database is DATABASE_URL (default sqlite:data/sample.sqlite); pending migrations are applied first.`;
 

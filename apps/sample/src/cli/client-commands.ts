@@ -41,6 +41,9 @@ export function registrationFrom(args: CliArgs): ClientRegistration {
     // Checked by the registry with every other field, so a bad value is refused before the database opens.
     applicationType: values['application-type'] as ApplicationType | undefined,
     canIntrospect: values.introspect ?? false,
+    // Taken as given: a URI may hold a comma, so unlike scopes these are never split.
+    resources: values.resource ?? null,
+    defaultResource: values['default-resource'] ?? null,
   };
 }
 
@@ -67,6 +70,8 @@ function describe(client: OAuthClient) {
     grant_types: client.grantTypes,
     scopes: client.scopes,
     can_introspect: client.canIntrospect,
+    resources: client.resources,
+    default_resource: client.defaultResource,
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -82,6 +87,8 @@ function details(client: OAuthClient): string[] {
     `  grant types:      ${d.grant_types.join(', ')}`,
     `  scopes:           ${d.scopes.join(' ') || '(none)'}`,
     `  introspection:    ${d.can_introspect ? 'allowed' : 'not allowed'}`,
+    `  resources:        ${d.resources ? d.resources.join(', ') || '(none)' : '(every configured resource)'}`,
+    `  default resource: ${d.default_resource ?? "(the server's)"}`,
     `  created:          ${d.created_at}`,
   ];
 }

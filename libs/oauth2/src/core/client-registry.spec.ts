@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClientRegistrationError, type ClientRegistration, type ClientUpdate } from './client-registry';
+import { ClientRegistrationError, ClientRegistry, type ClientRegistration, type ClientUpdate } from './client-registry';
 import { hashSecret } from './protocol/credentials';
 import { makeCore } from './core-test.spec-helper';
 import { OAuthError } from './oauth.errors';
@@ -167,5 +167,61 @@ describe('ClientRegistry', () => {
         return true;
       });
     });
+  });
+});
+
+describe('ClientRegistry: resources a client may use (RFC 8707 §2)', () => {
+  const API = 'https://api.shift.example/v1/';
+  const FILES = 'https://files.shift.example/';
+  const registryFor = (known?: string[]) => {
+    const { stores, clock } = makeCore();
+    return new ClientRegistry({ clients: stores.clients, clock, knownScopes: ['profile'], knownResources: known });
+  };
+  const problemsOf = async (registry: ClientRegistry, input: Partial<ClientRegistration>) =>
+    registry.register({ name: 'App', grantTypes: ['client_credentials'], ...input }).then(
+      () => [],
+      (err: ClientRegistrationError) => err.problems,
+    );
+
+  it('RFC 8707 §2: stores the resources and the default, and null for both when left out (every resource, the server default)', async () => {
+    const registry = registryFor([API, FILES]);
+    const { client } = await registry.register({
+      name: 'App',
+      grantTypes: ['client_credentials'],
+      resources: [API, FILES, API],
+      defaultResource: FILES,
+    });
+    assert.deepEqual([client.resources, client.defaultResource], [[API, FILES], FILES]);
+    const plain = await registry.register({ name: 'Plain', grantTypes: ['client_credentials'] });
+    assert.deepEqual([plain.client.resources, plain.client.defaultResource], [null, null]);
+    const updated = await registry.update(client.id, { resources: null, defaultResource: API });
+    assert.deepEqual([updated.resources, updated.defaultResource], [null, API]);
+  });
+
+  it('RFC 8707 §2: refuses identifiers not in canonical form, not configured, or a default outside the list', async () => {
+    const registry = registryFor([API, FILES]);
+    assert.deepEqual(await problemsOf(registry, { resources: ['HTTPS://api.shift.example/v1/'] }), [
+      'resource "HTTPS://api.shift.example/v1/" must be written in its canonical form "https://api.shift.example/v1/"',
+    ]);
+    assert.deepEqual(await problemsOf(registry, { resources: ['https://other.example/'] }), [
+      'resource "https://other.example/" is not configured on this server',
+    ]);
+    assert.deepEqual(await problemsOf(registry, { resources: ['/v1'] }), [
+      'resource "/v1" is not an absolute URI without a fragment (RFC 8707 §2)',
+    ]);
+    assert.deepEqual(await problemsOf(registry, { resources: [API], defaultResource: FILES }), [
+      `default resource "${FILES}" must be one of the client's resources`,
+    ]);
+    const { client } = await registry.register({ name: 'App', grantTypes: ['client_credentials'], resources: [API] });
+    await assert.rejects(registry.update(client.id, { defaultResource: FILES }), /must be one of the client's resources/);
+  });
+
+  it('RFC 8707 §2: without the configured resources (a command-line tool) checks only their form', async () => {
+    const registry = registryFor(undefined);
+    assert.deepEqual(
+      await problemsOf(registry, { resources: ['https://anything.example/'], defaultResource: 'https://anything.example/' }),
+      [],
+    );
+    assert.equal((await problemsOf(registry, { defaultResource: 'https://x.example/#f' })).length, 1);
   });
 });

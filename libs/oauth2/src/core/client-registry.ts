@@ -3,6 +3,7 @@ import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type GrantType, t
 import type { Clock } from './clock';
 import { hashSecret, randomId, randomToken } from './protocol/credentials';
 import { redirectUriProblem } from './protocol/redirect-uri';
+import { canonicalResourceUri } from './protocol/resource-indicator';
 
 /** What registering a client needs. @publicApi */
 export interface ClientRegistration {
@@ -21,6 +22,16 @@ export interface ClientRegistration {
    */
   applicationType?: ApplicationType;
   canIntrospect?: boolean;
+  /**
+   * The protected resources (RFC 8707) the client may get tokens for, as canonical identifiers
+   * (`https://api.example/v1/`, not `HTTPS://API.example:443/v1/`). Default: every configured resource.
+   */
+  resources?: string[] | null;
+  /**
+   * The resource its requests get when they name none; wins over the server's `defaultResource`. Must
+   * be one of `resources` when those are listed. Default: the server's.
+   */
+  defaultResource?: string | null;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
 }
@@ -30,7 +41,10 @@ export interface ClientRegistration {
  * client is public are not here: `rotateSecret` issues a new secret. @publicApi
  */
 export type ClientUpdate = Partial<
-  Pick<ClientRegistration, 'name' | 'redirectUris' | 'grantTypes' | 'scopes' | 'applicationType' | 'canIntrospect'>
+  Pick<
+    ClientRegistration,
+    'name' | 'redirectUris' | 'grantTypes' | 'scopes' | 'applicationType' | 'canIntrospect' | 'resources' | 'defaultResource'
+  >
 >;
 
 /** The fields the registration rules check. */
@@ -40,6 +54,8 @@ interface ClientFields {
   grantTypes: GrantType[];
   scopes: string[];
   applicationType: ApplicationType;
+  resources: string[] | null;
+  defaultResource: string | null;
 }
 
 /** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
@@ -65,6 +81,12 @@ export interface ClientRegistryDeps {
   clock: Clock;
   /** Every scope the server knows: the default of `scopes`, and what a registration may ask for. */
   knownScopes: readonly string[];
+  /**
+   * The configured resources (RFC 8707), when the registry can see them: a client's `resources` and
+   * `defaultResource` must then be among them. Left out (a command-line tool without the server's
+   * options), only their form is checked.
+   */
+  knownResources?: readonly string[];
 }
 
 /**
@@ -85,6 +107,8 @@ export class ClientRegistry {
       grantTypes: input.grantTypes ?? ['authorization_code', 'refresh_token'],
       scopes: input.scopes ?? [...this.deps.knownScopes],
       applicationType: input.applicationType ?? (input.public ? 'native' : 'web'),
+      resources: input.resources ?? null,
+      defaultResource: input.defaultResource ?? null,
     };
     const problems = this.problems(fields, Boolean(input.public));
     if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
@@ -100,6 +124,8 @@ export class ClientRegistry {
       scopes: [...new Set(fields.scopes)],
       canIntrospect: input.canIntrospect ?? false,
       applicationType: fields.applicationType,
+      resources: fields.resources && [...new Set(fields.resources)],
+      defaultResource: fields.defaultResource,
       createdAt: this.deps.clock.now(),
     };
     await this.deps.clients.save(client);
@@ -121,6 +147,8 @@ export class ClientRegistry {
       grantTypes: changes.grantTypes ?? client.grantTypes,
       scopes: changes.scopes ?? client.scopes,
       applicationType: changes.applicationType ?? client.applicationType,
+      resources: changes.resources !== undefined ? changes.resources : client.resources,
+      defaultResource: changes.defaultResource !== undefined ? changes.defaultResource : client.defaultResource,
     };
     const problems = this.problems(fields, client.secretHash === null);
     if (problems.length) throw new ClientRegistrationError(problems);
@@ -132,6 +160,8 @@ export class ClientRegistry {
       scopes: [...new Set(fields.scopes)],
       canIntrospect: changes.canIntrospect ?? client.canIntrospect,
       applicationType: fields.applicationType,
+      resources: fields.resources && [...new Set(fields.resources)],
+      defaultResource: fields.defaultResource,
     };
     await this.deps.clients.save(updated);
     return updated;
@@ -160,6 +190,31 @@ export class ClientRegistry {
     }
     for (const scope of scopes) {
       if (!this.deps.knownScopes.includes(scope)) problems.push(`scope "${scope}" is not configured on this server`);
+    }
+    problems.push(...this.resourceProblems(fields));
+    return problems;
+  }
+
+  /** RFC 8707 §2: resources in canonical form, configured when the registry knows them; the default among them. */
+  private resourceProblems({ resources, defaultResource }: ClientFields): string[] {
+    const problems: string[] = [];
+    const known = this.deps.knownResources;
+    const check = (what: string, uri: unknown) => {
+      if (typeof uri !== 'string') return problems.push(`each ${what} must be a string`);
+      const canonical = canonicalResourceUri(uri);
+      if (canonical === undefined) return problems.push(`${what} "${uri}" is not an absolute URI without a fragment (RFC 8707 §2)`);
+      if (canonical !== uri) return problems.push(`${what} "${uri}" must be written in its canonical form "${canonical}"`);
+      if (known && !known.includes(uri)) return problems.push(`${what} "${uri}" is not configured on this server`);
+      return 0;
+    };
+    if (resources !== null && !Array.isArray(resources))
+      problems.push('resources must be a list of resource identifiers, or null for every one');
+    else for (const uri of resources ?? []) check('resource', uri);
+    if (defaultResource !== null) {
+      check('default resource', defaultResource);
+      if (Array.isArray(resources) && !resources.includes(defaultResource)) {
+        problems.push(`default resource "${defaultResource}" must be one of the client's resources`);
+      }
     }
     return problems;
   }

@@ -11,6 +11,7 @@ describe('built-in HTML pages', () => {
       client: { id: 'c', name: '<script>alert(1)</script>' },
       user: { id: 'u', name: '<b>Nate</b>' },
       scopes: [{ name: 'profile', description: '<img src=x onerror=alert(1)>', alreadyApproved: false }],
+      resources: [],
       action: '/oauth2/auth',
       fields: { state: '"><script>', csrf_token: 't' },
     });
@@ -23,6 +24,7 @@ describe('built-in HTML pages', () => {
     const view = {
       client: { id: 'c', name: 'App' },
       user: { id: 'u' },
+      resources: [],
       action: '/oauth2/auth',
       fields: {},
     };
@@ -38,6 +40,24 @@ describe('built-in HTML pages', () => {
     const again = renderConsentPage({ ...view, scopes: [{ name: 'profile', description: 'Read your profile', alreadyApproved: true }] });
     assert.doesNotMatch(again, /class="new"/);
     assert.match(again, /asks again/);
+  });
+  it('RFC 8707 §2: names each resource the access is for in words, its identifier beside it, escaped like the rest', () => {
+    const html = renderConsentPage({
+      client: { id: 'c', name: 'App' },
+      user: { id: 'u' },
+      scopes: [{ name: 'profile', description: 'Read your profile', alreadyApproved: false }],
+      resources: [
+        { id: 'https://api.shift.example/v1/', name: 'SHIFT <b>API</b>' },
+        { id: 'https://files.shift.example/', name: 'https://files.shift.example/' },
+      ],
+      action: '/oauth2/auth',
+      fields: {},
+    });
+    assert.match(
+      html,
+      /<p class="resources">At each of: <strong>SHIFT &#60;b&#62;API&#60;\/b&#62;<\/strong> <small>\(https:\/\/api.shift.example\/v1\/\)<\/small>, <strong>https:\/\/files.shift.example\/<\/strong><\/p>/,
+    );
+    assert.doesNotMatch(html, /<b>API/);
   });
   it('escapes the error page', () => {
     assert.ok(!renderErrorPage('<x>', '<y>').includes('<x>'));

@@ -49,8 +49,8 @@ function page(title: string, content: string): string {
 }
 
 /**
- * The built-in consent page: names the client, lists each scope with its description, posts allow or
- * deny. Scopes approved before are listed apart from new ones, so a step-up shows what changes and a
+ * The built-in consent page: names the client, lists each scope with its description and the APIs
+ * (resources, RFC 8707) the access is for, by name with the identifier beside it, posts allow or deny. Scopes approved before are listed apart from new ones, so a step-up shows what changes and a
  * repeated request (a public client, RFC 8252 §8.6) says it is a repeat.
  */
 export function renderConsentPage(view: ConsentView): string {
@@ -74,6 +74,14 @@ export function renderConsentPage(view: ConsentView): string {
       `<ul class="new">${fresh.map((s) => item(s, ' <em>New</em>')).join('')}</ul>` +
       `<p>You already allowed:</p><ul class="approved">${approved.map((s) => item(s)).join('')}</ul>`;
   }
+  const resources = view.resources ?? [];
+  const names = (r: ConsentView['resources'][number]) =>
+    r.name === r.id
+      ? `<strong>${escapeHtml(r.id)}</strong>`
+      : `<strong>${escapeHtml(r.name)}</strong> <small>(${escapeHtml(r.id)})</small>`;
+  const apis = resources.length
+    ? `<p class="resources">${resources.length === 1 ? 'At' : 'At each of'}: ${resources.map(names).join(', ')}</p>`
+    : '';
   const hidden = Object.entries(view.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
@@ -81,6 +89,7 @@ export function renderConsentPage(view: ConsentView): string {
     `Authorize ${view.client.name}`,
     `<h1>Authorize <span class="client">${client}</span></h1>` +
       scopes +
+      apis +
       `<form method="post" action="${escapeHtml(view.action)}">${hidden}` +
       `<button type="submit" name="decision" value="allow">Allow</button>` +
       `<button type="submit" name="decision" value="deny">Deny</button></form>`,

@@ -41,7 +41,9 @@ export interface TokenIntrospectionDeps {
  *   the flag → 403 `unauthorized_client`.
  * - An active token → `active`, `scope`, `client_id`, `sub` (when a user is behind it), `token_type`
  *   (`Bearer` for access tokens; omitted for refresh tokens, which have no RFC 6749 §7.1 type), `exp`,
- *   `iat`, `iss` and `jti`. Unknown, expired, revoked, rotated, or of a deleted client →
+ *   `iat`, `iss` and `jti`, and `aud` (RFC 7662 §2.2, RFC 8707): an access token's audience as a
+ *   string; for a refresh token the grant's resources (a string for one, an array for several);
+ *   omitted when the token has none. Unknown, expired, revoked, rotated, or of a deleted client →
  *   `{"active": false}` only (§2.2).
  * - `token_type_hint` is ignored beyond a repetition check: the token is found by its hash (§2.1).
  * @publicApi
@@ -83,10 +85,17 @@ export class TokenIntrospection {
       client_id: token.clientId,
       ...(token.userId !== null ? { sub: token.userId } : {}),
       ...(token.kind === 'access' ? { token_type: 'Bearer' } : {}),
+      ...audienceClaim(token.resources),
       exp: Math.floor(token.expiresAt.getTime() / 1000),
       iat: Math.floor(token.createdAt.getTime() / 1000),
       iss: this.deps.options.issuer,
       jti: token.id,
     };
   }
+}
+
+/** `aud` (RFC 7662 §2.2 after RFC 7519 §4.1.3): one resource as a string, several as an array, none omitted. */
+function audienceClaim(resources: readonly string[]): { aud?: string | string[] } {
+  if (!resources.length) return {};
+  return { aud: resources.length === 1 ? resources[0] : [...resources] };
 }

@@ -19,6 +19,11 @@ export interface ConsentView {
    * 8252 §8.6) should say so, and set the others apart as new (step-up).
    */
   scopes: { name: string; description: string; alreadyApproved: boolean }[];
+  /**
+   * The APIs (RFC 8707 resources) the tokens will be good at: each one's `name` in words and its
+   * identifier. Empty when the server configures no resources.
+   */
+  resources: { id: string; name: string }[];
   /** Where the form posts (`POST {prefix}/auth`). */
   action: string;
   /** Hidden form fields (the pending request and its CSRF token) the form must post back unchanged. */

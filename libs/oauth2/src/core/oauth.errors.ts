@@ -15,6 +15,7 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'access_denied'
   | 'server_error'
   | 'temporarily_unavailable'
@@ -104,6 +105,14 @@ export class UnsupportedResponseTypeError extends OAuthError {
 /** RFC 6749 §4.1.2.1 / §5.2 */
 export class InvalidScopeError extends OAuthError {
   readonly code = 'invalid_scope';
+}
+/**
+ * RFC 8707 §2: a `resource` is not a valid absolute URI, not a resource of this server, not one the
+ * client may use or the grant covers, or names more than the one audience a token can have. Redirected
+ * from the authorization endpoint like `invalid_scope` (§2: "returned … to the client's redirect URI").
+ */
+export class InvalidTargetError extends OAuthError {
+  readonly code = 'invalid_target';
 }
 /** RFC 6749 §4.1.2.1: the resource owner or the server denied the request. */
 export class AccessDeniedError extends OAuthError {

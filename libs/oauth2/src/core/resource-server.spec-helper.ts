@@ -25,6 +25,8 @@ export function resourceFixture() {
       scopes: ['profile', 'email'],
       canIntrospect: false,
       applicationType: 'web',
+      resources: null,
+      defaultResource: null,
       createdAt: clock.now(),
       ...rest,
     };
@@ -41,6 +43,7 @@ export function resourceFixture() {
       kind: 'access',
       userId: 'user-1',
       scopes: ['profile'],
+      resources: [],
       grantId: randomUUID(),
       parentId: null,
       createdAt: clock.now(),

@@ -73,7 +73,7 @@ function toAuthorization(token: OAuthToken): ResourceAuthorization {
     scopes: Object.freeze([...token.scopes]),
     expiresAt: new Date(token.expiresAt.getTime()),
     tokenId: token.id,
-    // set from the token's resources once the token model has them
-    audience: null,
+    // An access token has at most one resource: its audience (RFC 8707 §2).
+    audience: token.resources[0] ?? null,
   });
 }

@@ -8,8 +8,12 @@ import type { Consent } from './models';
 export abstract class ConsentStore {
   /** The user's consent for this client, or undefined. */
   abstract find(userId: string, clientId: string): Promise<Consent | undefined>;
-  /** Record approval of `scopes`, merged with any already approved; sets `createdAt` on first approval. */
-  abstract grant(userId: string, clientId: string, scopes: string[], now: Date): Promise<Consent>;
+  /**
+   * Record approval of `scopes` at `resources` (RFC 8707), each merged with any already approved; sets
+   * `createdAt` on first approval. A store that ignores `resources` only makes the consent page show
+   * again when a request names resources.
+   */
+  abstract grant(userId: string, clientId: string, scopes: string[], now: Date, resources?: string[]): Promise<Consent>;
   /** Note that a token was issued to the client for this user. */
   abstract touch(userId: string, clientId: string, now: Date): Promise<void>;
   /** Forget the consent; resolves false when there was none. */

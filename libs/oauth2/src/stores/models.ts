@@ -38,6 +38,16 @@ export interface OAuthClient {
   canIntrospect: boolean;
   /** `web` or `native` (RFC 8252 §8.4: the server records it and matches redirect URIs by it). */
   applicationType: ApplicationType;
+  /**
+   * The protected resources (RFC 8707) this client may get tokens for, as canonical identifiers; null
+   * = every configured resource. Ignored when the server configures no resources.
+   */
+  resources: string[] | null;
+  /**
+   * The resource this client's requests get when they name none (RFC 8707 §2); wins over the server's
+   * `defaultResource`. Null = the server's.
+   */
+  defaultResource: string | null;
   createdAt: Date;
 }
 
@@ -53,6 +63,11 @@ export interface AuthorizationCode {
   /** The redirect_uri of the authorization request, or null when the request omitted it (RFC 6749 §4.1.3). */
   redirectUri: string | null;
   scopes: string[];
+  /**
+   * The grant's resources (RFC 8707 §2), canonical, in the order the authorization request named them
+   * (the first is the audience of a token request that names none); empty when none are configured.
+   */
+  resources: string[];
   /** PKCE (RFC 7636 §4.4): the challenge and its method, or null when PKCE was waived for a confidential client. */
   codeChallenge: string | null;
   codeChallengeMethod: 'S256' | 'plain' | null;
@@ -87,6 +102,12 @@ export interface OAuthToken {
   /** The resource owner; null for `client_credentials`. */
   userId: string | null;
   scopes: string[];
+  /**
+   * Resource indicators (RFC 8707). An access token: its audience, zero or one element (empty when the
+   * server configures no resources). A refresh token: every resource of the grant, in the order the
+   * authorization request gave, so it can mint an access token for any of them.
+   */
+  resources: string[];
   /** The authorization grant (family) this token belongs to. */
   grantId: string;
   /** The refresh token whose rotation produced this token, or null for tokens from the first issuance. */
@@ -110,6 +131,11 @@ export interface Consent {
   clientId: string;
   /** Every scope the user has approved for this client. */
   scopes: string[];
+  /**
+   * Every resource (RFC 8707) the user has approved for this client: a remembered consent covers a
+   * request only when it covers its resources too. Empty when none are configured.
+   */
+  resources: string[];
   /** First approval. */
   createdAt: Date;
   /** Last time a token was issued to the client for this user. */

@@ -48,6 +48,8 @@ function client(over: Partial<OAuthClient> = {}): OAuthClient {
     scopes: ['profile', 'offline_access'],
     canIntrospect: false,
     applicationType: 'web',
+    resources: null,
+    defaultResource: null,
     createdAt: T0,
     ...over,
   };
@@ -67,6 +69,7 @@ function code(raw: string, over: Partial<AuthorizationCode> = {}): Authorization
     userId: 'nate',
     redirectUri: 'https://customapp.example/oauth/redirect',
     scopes: ['profile', 'offline_access'],
+    resources: [],
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     codeChallengeMethod: 'S256',
     grantId: rid(),
@@ -86,6 +89,7 @@ function token(raw: string, over: Partial<OAuthToken> = {}): OAuthToken {
     clientId: 'client-1',
     userId: 'nate',
     scopes: ['profile'],
+    resources: [],
     grantId: 'grant-1',
     parentId: null,
     createdAt: T0,
@@ -123,6 +127,28 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
       assert.deepEqual(
         (await store.list()).map((c) => c.redirectUris),
         [saved.redirectUris],
+      );
+    });
+
+    it('RFC 8707 §2: keeps the resources a client may use and its default, telling "every resource" (null) from "none" ([])', async () => {
+      const [store] = h().stores;
+      const limited = client({
+        resources: ['https://api.shift.example/v1/', 'https://files.shift.example/'],
+        defaultResource: 'https://files.shift.example/',
+      });
+      const none = client({ resources: [] });
+      const every = client();
+      for (const saved of [limited, none, every]) await store.save(saved);
+      for (const saved of [limited, none, every]) assert.deepEqual(await store.findById(saved.id), saved);
+      assert.deepEqual(
+        (await store.list())
+          .map((c) => [c.resources, c.defaultResource])
+          .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        [
+          [['https://api.shift.example/v1/', 'https://files.shift.example/'], 'https://files.shift.example/'],
+          [[], null],
+          [null, null],
+        ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
       );
     });
 
@@ -189,6 +215,15 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.equal((await stores[0].consume(saved.codeHash, at(3), 'other-client')).outcome, 'foreign');
       assert.equal(await stores[0].isReplayed(saved.codeHash), false, 'another client records no replay');
       assert.equal((await stores[0].consume(saved.codeHash, at(4), 'client-1')).outcome, 'replayed');
+    });
+
+    it("RFC 8707 §2: returns the grant's resources in the order the request named them", async () => {
+      const [store] = h().stores;
+      const saved = code('with-resources', { resources: ['https://files.shift.example/', 'https://api.shift.example/v1/'] });
+      await store.save(saved);
+      const consumed = await store.consume(saved.codeHash, at(1));
+      assert.equal(consumed.outcome, 'consumed');
+      assert.deepEqual(consumed.outcome === 'consumed' && consumed.code.resources, saved.resources);
     });
 
     it('reports a second use of the same code as a replay, with its grant (RFC 6749 §4.1.2)', async () => {
@@ -331,6 +366,23 @@ export function describeTokenStoreContract(name: string, open: () => Promise<Sto
         assert.deepEqual(await store.revokeForUserAndClient(variant, saved.clientId, at(1)), []);
       for (const variant of variantsOf(saved.clientId)) assert.deepEqual(await store.revokeForUserAndClient('Nate', variant, at(1)), []);
       assert.deepEqual(await store.findByHash(saved.tokenHash), saved);
+    });
+
+    it("RFC 8707: keeps an access token's audience and a refresh token's resources, in order, through a rotation", async () => {
+      const [store] = h().stores;
+      const grant = ['https://files.shift.example/', 'https://api.shift.example/v1/'];
+      const [access, refresh] = pair('audience', { grantId: rid() });
+      access.resources = ['https://files.shift.example/'];
+      refresh.resources = grant;
+      await store.save([access, refresh]);
+      assert.deepEqual((await store.findByHash(access.tokenHash))?.resources, ['https://files.shift.example/']);
+      assert.deepEqual((await store.findByHash(refresh.tokenHash))?.resources, grant);
+      const [next, nextRefresh] = pair('audience-2', { grantId: refresh.grantId, parentId: refresh.id });
+      next.resources = ['https://api.shift.example/v1/'];
+      nextRefresh.resources = grant;
+      assert.equal(await store.rotate(refresh.id, [next, nextRefresh], at(1)), 'rotated');
+      assert.deepEqual(await store.findByHash(next.tokenHash), next);
+      assert.deepEqual(await store.findByHash(nextRefresh.tokenHash), nextRefresh);
     });
 
     it('keeps a client_credentials token without a user', async () => {
@@ -483,6 +535,7 @@ export function describeConsentStoreContract(name: string, open: () => Promise<S
         userId: 'nate',
         clientId: 'client-1',
         scopes: ['profile'],
+        resources: [],
         createdAt: at(1),
         lastUsedAt: at(1),
       });
@@ -491,6 +544,18 @@ export function describeConsentStoreContract(name: string, open: () => Promise<S
       assert.deepEqual(merged.createdAt, at(1));
       assert.deepEqual(merged.lastUsedAt, at(5));
       assert.deepEqual(await store.find('nate', 'client-1'), merged);
+    });
+
+    it('RFC 8707: records the resources an approval was for, merged with earlier ones', async () => {
+      const [store] = h().stores;
+      await store.grant('nate', 'client-1', ['profile'], at(1), ['https://api.shift.example/v1/']);
+      const merged = await store.grant('nate', 'client-1', ['email'], at(2), [
+        'https://files.shift.example/',
+        'https://api.shift.example/v1/',
+      ]);
+      assert.deepEqual(merged.resources, ['https://api.shift.example/v1/', 'https://files.shift.example/']);
+      assert.deepEqual(await store.find('nate', 'client-1'), merged);
+      assert.deepEqual((await store.grant('nate', 'client-1', ['profile'], at(3))).resources, merged.resources, 'none named, none lost');
     });
 
     it('keeps both scopes of two concurrent approvals', async () => {

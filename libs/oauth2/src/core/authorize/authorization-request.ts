@@ -11,6 +11,7 @@ import {
 import { isClientIdSyntax } from '../protocol/client-id';
 import { isPkceValue, type PkceMethod } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
+import { requestedResources, resourceParams, scopesFittingResources } from '../protocol/resource-targets';
 import { grantableScopes, parseScope } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 
@@ -26,8 +27,11 @@ import { singleValuedParams } from '../protocol/single-valued-params';
 /** `prompt` values this server understands (OpenID Connect Core §3.1.2.1, adopted for OAuth). */
 export type Prompt = 'none' | 'login' | 'consent';
 
-/** Parameters that make up a pending authorization request (posted back by the consent form). */
-export const REQUEST_PARAMS = [
+/**
+ * Single-valued parameters of an authorization request (RFC 6749 §3.1). `resource` is the exception
+ * (it may repeat, RFC 8707 §2) and is read apart.
+ */
+const SINGLE_VALUED_PARAMS = [
   'response_type',
   'client_id',
   'redirect_uri',
@@ -37,6 +41,13 @@ export const REQUEST_PARAMS = [
   'code_challenge_method',
   'prompt',
 ] as const;
+
+/**
+ * Parameters that make up a pending authorization request (posted back by the consent form). The
+ * consent form posts `resource` once, the named resources joined by spaces (a resource indicator
+ * never contains one, RFC 8707 §2), so every posted field stays a single string.
+ */
+export const REQUEST_PARAMS = [...SINGLE_VALUED_PARAMS, 'resource'] as const;
 
 const RESPONSE_PARAMS = new Set(['code', 'state', 'iss', 'error', 'error_description', 'error_uri']);
 
@@ -54,6 +65,8 @@ export interface RedirectTarget {
 /** A fully validated authorization request. */
 export interface AuthorizationRequest extends RedirectTarget {
   scopes: string[];
+  /** The grant's resources (RFC 8707): the named ones in request order, or the default; empty when none are configured. */
+  resources: string[];
   codeChallenge: string | null;
   codeChallengeMethod: PkceMethod | null;
   prompt: Set<Prompt>;
@@ -98,8 +111,9 @@ export function validateAuthorizationRequest(
   target: RedirectTarget,
   source: Readonly<Record<string, unknown>>,
   options: ServerSettings,
+  posted = false,
 ): AuthorizationRequest {
-  const params = singleValuedParams(source, [...REQUEST_PARAMS, ...options.passthroughParams]);
+  const params: Record<string, string | undefined> = singleValuedParams(source, [...SINGLE_VALUED_PARAMS, ...options.passthroughParams]);
   const { client } = target;
   if (params.response_type === undefined) throw new InvalidRequestError('The response_type parameter is required');
   if (params.response_type !== 'code') {
@@ -108,14 +122,30 @@ export function validateAuthorizationRequest(
   if (!client.grantTypes.includes('authorization_code')) {
     throw new UnauthorizedClientError('This client may not use the authorization_code grant');
   }
-  const scopes = grantableScopes(parseScope(params.scope), client.scopes, Object.keys(options.scopes), options.defaultScopes);
+  const requested = parseScope(params.scope);
+  const granted = grantableScopes(requested, client.scopes, Object.keys(options.scopes), options.defaultScopes);
+  const named = readResources(source, posted);
+  const resources = requestedResources(named, client, options);
+  const scopes = scopesFittingResources(granted, requested.length > 0, resources, options);
+  // The consent form posts the named resources back, canonical, as one field (see REQUEST_PARAMS).
+  params.resource = named.length ? resources.join(' ') : undefined;
   const { codeChallenge, codeChallengeMethod } = validatePkce(client, params, options);
   const passthrough: Record<string, string> = {};
   for (const name of options.passthroughParams) {
     // A passthrough parameter never overrides a protocol one of the response.
     if (params[name] !== undefined && !RESPONSE_PARAMS.has(name)) passthrough[name] = params[name];
   }
-  return { ...target, scopes, codeChallenge, codeChallengeMethod, prompt: parsePrompt(params.prompt), passthrough, params };
+  return { ...target, scopes, resources, codeChallenge, codeChallengeMethod, prompt: parsePrompt(params.prompt), passthrough, params };
+}
+
+/**
+ * The `resource` values (RFC 8707 §2): repeated on the wire; on the consent form's POST (`posted`),
+ * the one field it writes, split on spaces.
+ */
+function readResources(source: Readonly<Record<string, unknown>>, posted: boolean): string[] {
+  if (!posted) return resourceParams(source);
+  const { resource } = singleValuedParams(source, ['resource']);
+  return resource === undefined ? [] : resource.split(' ').filter(Boolean);
 }
 
 /** RFC 7636 §4.3 and OAuth 2.1: S256 by default; `plain` only when allowed; waivable only for confidential clients. */

@@ -55,10 +55,14 @@ export class AuthorizeEndpoint {
       // prompt=login: re-authenticate; the way back drops `login` so the next visit does not loop.
       if (request.prompt.has('login')) return redirectResponse(interaction.loginUrl(returnPath(req.url, true), req, true));
       if (!user) return redirectResponse(interaction.loginUrl(returnPath(req.url, false), req, false));
-      const approved = (await this.deps.consents.find(user.id, request.client.id))?.scopes ?? [];
-      const covered = request.scopes.every((s) => approved.includes(s));
+      const consent = await this.deps.consents.find(user.id, request.client.id);
+      // An approval covers the APIs it was given for too (RFC 8707): with a new resource every scope
+      // is asked for again, and the page shows none as already approved.
+      const sameResources = request.resources.every((r) => consent?.resources?.includes(r));
+      const approved = sameResources ? (consent?.scopes ?? []) : [];
+      const covered = sameResources && request.scopes.every((s) => approved.includes(s));
       if (covered && this.remembersConsent(request) && !request.prompt.has('consent')) return await this.issueCode(request, user);
-      if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes for this client');
+      if (request.prompt.has('none')) throw new ConsentRequiredError('The user has not approved these scopes or resources for this client');
       return await this.deps.consentForm.render(request, user, req, interaction, approved);
     });
   }
@@ -75,11 +79,11 @@ export class AuthorizeEndpoint {
           'This approval form is invalid or has expired. Return to the application and start again.',
         );
       }
-      const request = validateAuthorizationRequest(target, req.body, this.deps.options);
+      const request = validateAuthorizationRequest(target, req.body, this.deps.options, true);
       const decision = req.body.decision;
       if (decision === 'deny') throw new AccessDeniedError('The user denied the request');
       if (decision !== 'allow') throw new InvalidRequestError('The decision must be allow or deny');
-      await this.deps.consents.grant(user.id, request.client.id, request.scopes, this.deps.clock.now());
+      await this.deps.consents.grant(user.id, request.client.id, request.scopes, this.deps.clock.now(), request.resources);
       return await this.issueCode(request, user);
     });
   }
@@ -138,6 +142,7 @@ export class AuthorizeEndpoint {
       userId: user.id,
       redirectUri: request.requestedRedirectUri,
       scopes: request.scopes,
+      resources: request.resources,
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       grantId: randomId(),

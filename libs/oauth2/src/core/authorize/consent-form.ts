@@ -55,6 +55,7 @@ export class ConsentForm {
         description: this.deps.options.scopes[name] ?? name,
         alreadyApproved: approved.includes(name),
       })),
+      resources: request.resources.map((id) => ({ id, name: this.deps.options.resources[id]?.name ?? id })),
       action: new URL(req.url, 'http://localhost').pathname,
       fields,
     };

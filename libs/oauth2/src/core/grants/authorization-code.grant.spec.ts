@@ -18,6 +18,7 @@ async function withCode(overrides: Partial<AuthorizationCode> = {}, register: { 
     userId: 'u',
     redirectUri: null,
     scopes: ['profile'],
+    resources: [],
     codeChallenge: s256Challenge(VERIFIER),
     codeChallengeMethod: 'S256',
     grantId: 'g1',

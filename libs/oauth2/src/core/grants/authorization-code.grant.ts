@@ -8,6 +8,7 @@ import { InvalidGrantError, InvalidRequestError } from '../oauth.errors';
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { isPkceValue, verifyPkce } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
+import { grantAudience, resourceParams } from '../protocol/resource-targets';
 import { hashSecret } from '../protocol/credentials';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
@@ -38,7 +39,13 @@ export interface AuthorizationCodeGrantDeps {
  * - the code must belong to the authenticated client, and `redirect_uri` must repeat the
  *   authorization request's exactly when that request had one (§4.1.3);
  * - PKCE: the verifier must match the stored challenge (RFC 7636 §4.6); a verifier sent for a code
- *   issued without a challenge is refused too (downgrade defence, RFC 9700 §2.1.1).
+ *   issued without a challenge is refused too (downgrade defence, RFC 9700 §2.1.1);
+ * - resource indicators (RFC 8707 §2.2): at most one `resource`, one of the code's resources, is the
+ *   access token's audience; without one, the code's first resource (the first the authorization
+ *   request named). The access token carries the granted scopes that go with that audience; the
+ *   refresh token keeps every resource and scope of the grant, so it can mint a token for any of them.
+ *   A malformed or repeated `resource` is refused before the code is consumed; one the grant does not
+ *   cover is only known after, and costs the code like any other invalid_grant-class mistake.
  */
 export class AuthorizationCodeGrant implements Grant {
   readonly grantType = 'authorization_code' as const;
@@ -48,6 +55,7 @@ export class AuthorizationCodeGrant implements Grant {
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
     const params = singleValuedParams(body, ['code', 'redirect_uri', 'code_verifier']);
     if (params.code === undefined) throw new InvalidRequestError('The code parameter is required');
+    const resource = this.deps.issuer.resourceParam(resourceParams(body));
     if (params.code_verifier !== undefined && !isPkceValue(params.code_verifier)) {
       throw new InvalidRequestError('code_verifier must be 43 to 128 characters of [A-Z a-z 0-9 - . _ ~] (RFC 7636 §4.1)');
     }
@@ -78,10 +86,14 @@ export class AuthorizationCodeGrant implements Grant {
       throw new InvalidGrantError('This code was issued without PKCE, so no code_verifier is expected');
     }
 
+    const audience = grantAudience(resource, code.resources);
     const minted = this.deps.issuer.mint({
       client,
       userId: code.userId,
-      scopes: code.scopes,
+      scopes: this.deps.issuer.scopesFor(client, code.scopes, audience),
+      refreshScopes: code.scopes,
+      audience,
+      grantResources: code.resources,
       grantId: code.grantId,
       parentId: null,
       withRefresh: this.deps.issuer.mayRefresh(client, code.scopes),

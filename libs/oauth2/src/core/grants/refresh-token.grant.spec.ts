@@ -24,6 +24,7 @@ async function connected(grace: number, overrides: CoreOptions = {}) {
       clientId: client.id,
       userId: 'u',
       scopes: ['profile'],
+      resources: [],
       grantId: 'g',
       parentId: null,
       createdAt: now,

@@ -9,6 +9,7 @@ import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oa
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { hashSecret } from '../protocol/credentials';
 import type { RefreshSuccessors } from '../protocol/refresh-successor';
+import { grantAudience, resourceParams } from '../protocol/resource-targets';
 import { formatScope, parseScope, scopesOutside } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
@@ -48,7 +49,12 @@ export interface RefreshTokenGrantDeps {
  * - no rotation passes the grant's absolute deadline (`refreshTokenAbsoluteTtl`): the renewed token's
  *   expiry is capped at it, and a refresh after it is `invalid_grant`;
  * - `scope` may narrow the access token, never widen it (§6); the new refresh token keeps the
- *   original scope so later refreshes may ask for it again.
+ *   original scope so later refreshes may ask for it again;
+ * - resource indicators (RFC 8707 §2.2): the refresh token carries every resource of the grant; at
+ *   most one `resource`, among them, is the new access token's audience (without one, the grant's
+ *   first), so a client holding a multi-resource grant gets a token per resource by refreshing with
+ *   each. The access token keeps the (narrowed) scopes that go with its audience; the new refresh token
+ *   keeps the grant's resources and scopes.
  */
 export class RefreshTokenGrant implements Grant {
   readonly grantType = 'refresh_token' as const;
@@ -58,6 +64,7 @@ export class RefreshTokenGrant implements Grant {
   async handle(body: Readonly<Record<string, unknown>>, { client }: AuthenticatedClient): Promise<TokenResponseBody> {
     const params = singleValuedParams(body, ['refresh_token', 'scope']);
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is required');
+    const resource = this.deps.issuer.resourceParam(resourceParams(body));
     const requested = parseScope(params.scope);
     const now = this.deps.clock.now();
     const hash = hashSecret(params.refresh_token);
@@ -71,7 +78,8 @@ export class RefreshTokenGrant implements Grant {
     }
     const wider = scopesOutside(requested, token.scopes);
     if (wider.length) throw new InvalidScopeError(`The scope may not exceed the original grant: ${wider.join(' ')} (RFC 6749 §6)`);
-    const scopes = requested.length ? requested : token.scopes;
+    const audience = grantAudience(resource, token.resources);
+    const scopes = this.deps.issuer.scopesFor(client, requested.length ? requested : token.scopes, audience);
 
     // Two rounds at most: a rotation lost to a concurrent request is re-read and judged as a retry.
     for (let round = 0; round < 2 && token; round++) {
@@ -87,6 +95,8 @@ export class RefreshTokenGrant implements Grant {
           userId: token.userId,
           scopes,
           refreshScopes: token.scopes,
+          audience,
+          grantResources: token.resources,
           grantId: token.grantId,
           parentId: token.id,
           withRefresh: true,
@@ -98,7 +108,7 @@ export class RefreshTokenGrant implements Grant {
         token = await this.deps.tokens.findByHash(hash);
         continue;
       }
-      if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, now);
+      if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, audience, now);
       await revokeFamily(this.deps.tokens, this.deps.cache, token.grantId, now);
       throw new InvalidGrantError(REUSED);
     }
@@ -109,7 +119,7 @@ export class RefreshTokenGrant implements Grant {
    * A retry of the rotation of `parent` (rotated, within the grace period): the same successor pair,
    * if it is still the unused child of `parent`. Writes nothing unless it detects reuse.
    */
-  private async retried(parent: OAuthToken, presented: string, now: Date): Promise<TokenResponseBody> {
+  private async retried(parent: OAuthToken, presented: string, audience: string | undefined, now: Date): Promise<TokenResponseBody> {
     const values = this.deps.successors.derive(presented);
     const [refresh, access] = await Promise.all([
       this.deps.tokens.findByHash(hashSecret(values.refresh)),
@@ -124,6 +134,17 @@ export class RefreshTokenGrant implements Grant {
     if (refresh.rotatedAt || refresh.revokedAt) {
       await revokeFamily(this.deps.tokens, this.deps.cache, parent.grantId, now);
       throw new InvalidGrantError(REUSED);
+    }
+    // One rotation has exactly one successor pair (derived from the presented token alone), and its
+    // access token has the audience the first request asked for. Answering a retry that names another
+    // resource with that pair would hand out a token for the wrong audience; minting a second pair
+    // would branch the grant. So it is refused, and not as reuse: a client whose response was lost may
+    // well change its mind about the resource, which proves no theft, so nothing is revoked. Retrying
+    // with the first request's resource returns the pair; its refresh token then serves the other one.
+    if ((access.resources[0] ?? undefined) !== audience) {
+      throw new InvalidGrantError(
+        `The refresh token was already rotated for ${access.resources.length ? `the resource ${JSON.stringify(access.resources[0])}` : 'no resource'}: retry with that resource to receive its successor, then refresh for another`,
+      );
     }
     return {
       access_token: values.access,

@@ -1,5 +1,12 @@
 import type { ServerSettings } from '../server-settings';
 import type { OAuthClient, OAuthToken } from '../../stores/models';
+import {
+  accessTokenTtlFor,
+  assertAudienceUsable,
+  audienceScopes,
+  requestedResources,
+  tokenResourceParam,
+} from '../protocol/resource-targets';
 import { formatScope } from '../protocol/scope';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import type { SuccessorValues } from '../protocol/refresh-successor';
@@ -14,6 +21,10 @@ export interface TokenIssue {
   scopes: string[];
   /** Scopes of the refresh token, when one is issued (RFC 6749 §6: a rotated one keeps the original scope). */
   refreshScopes?: string[];
+  /** The access token's audience (RFC 8707), which also sets its lifetime; undefined = none. */
+  audience?: string;
+  /** Every resource of the grant, kept on the refresh token so it can mint a token for any of them. */
+  grantResources?: string[];
   /** The grant (refresh family) the tokens belong to. */
   grantId: string;
   /** The refresh token being rotated, or null for a first issuance. */
@@ -51,19 +62,42 @@ export class TokenIssuer {
     return this.options.offlineAccessScope === false || scopes.includes(this.options.offlineAccessScope);
   }
 
+  /** The one `resource` of a token request, canonical, or undefined (`invalid_target` for a bad one, RFC 8707 §2.2). */
+  resourceParam(values: readonly string[]): string | undefined {
+    return tokenResourceParam(values, this.options);
+  }
+
+  /**
+   * An access token's scopes for `audience` taken from a grant: the granted ones that are server-level
+   * or the audience's own (`invalid_scope` when none is); all of them when there is no audience.
+   * `invalid_target` when the audience is no longer configured or no longer allowed for the client.
+   */
+  scopesFor(client: OAuthClient, granted: readonly string[], audience: string | undefined): string[] {
+    assertAudienceUsable(audience, client, this.options);
+    return audienceScopes(granted, audience, this.options);
+  }
+
+  /** The audience of a request outside a grant (client_credentials): the named resource, else the defaults. */
+  audienceFor(client: OAuthClient, named: string | undefined): string | undefined {
+    return requestedResources(named === undefined ? [] : [named], client, this.options)[0];
+  }
+
   /** New token values and their rows. */
   mint(issue: TokenIssue): MintedTokens {
     const access = issue.values?.access ?? randomToken();
-    const tokens: OAuthToken[] = [this.row(issue, 'access', access, issue.scopes, this.accessExpiry(issue))];
+    const ttl = accessTokenTtlFor(issue.audience, this.options);
+    const audience = issue.audience === undefined ? [] : [issue.audience];
+    const tokens: OAuthToken[] = [this.row(issue, 'access', access, issue.scopes, audience, this.accessExpiry(issue, ttl))];
     const response: TokenResponseBody = {
       access_token: access,
       token_type: 'Bearer',
-      expires_in: this.options.accessTokenTtl,
+      expires_in: ttl,
       scope: formatScope(issue.scopes),
     };
     if (issue.withRefresh) {
       const refresh = issue.values?.refresh ?? randomToken();
-      tokens.push(this.row(issue, 'refresh', refresh, issue.refreshScopes ?? issue.scopes, this.refreshExpiry(issue)));
+      const resources = issue.grantResources ?? audience;
+      tokens.push(this.row(issue, 'refresh', refresh, issue.refreshScopes ?? issue.scopes, resources, this.refreshExpiry(issue)));
       response.refresh_token = refresh;
     }
     return { tokens, response };
@@ -78,8 +112,8 @@ export class TokenIssuer {
     return ttl > 0 ? new Date(grantCreatedAt.getTime() + ttl * 1000) : undefined;
   }
 
-  private accessExpiry(issue: TokenIssue): Date {
-    return new Date(issue.now.getTime() + this.options.accessTokenTtl * 1000);
+  private accessExpiry(issue: TokenIssue, ttl: number): Date {
+    return new Date(issue.now.getTime() + ttl * 1000);
   }
 
   private refreshExpiry(issue: TokenIssue): Date {
@@ -88,7 +122,14 @@ export class TokenIssuer {
     return deadline && deadline < renewed ? deadline : renewed;
   }
 
-  private row(issue: TokenIssue, kind: OAuthToken['kind'], value: string, scopes: string[], expiresAt: Date): OAuthToken {
+  private row(
+    issue: TokenIssue,
+    kind: OAuthToken['kind'],
+    value: string,
+    scopes: string[],
+    resources: string[],
+    expiresAt: Date,
+  ): OAuthToken {
     return {
       id: randomId(),
       tokenHash: hashSecret(value),
@@ -96,6 +137,7 @@ export class TokenIssuer {
       clientId: issue.client.id,
       userId: issue.userId,
       scopes: [...scopes],
+      resources: [...resources],
       grantId: issue.grantId,
       parentId: issue.parentId,
       createdAt: issue.now,

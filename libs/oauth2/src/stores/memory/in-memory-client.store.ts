@@ -28,6 +28,7 @@ function copyOf(client: OAuthClient): OAuthClient {
     redirectUris: [...client.redirectUris],
     grantTypes: [...client.grantTypes],
     scopes: [...client.scopes],
+    resources: client.resources && [...client.resources],
     createdAt: new Date(client.createdAt.getTime()),
   };
 }

@@ -9,11 +9,16 @@ export class InMemoryConsentStore extends ConsentStore {
     const consent = this.consents.get(key(userId, clientId));
     return consent && structuredClone(consent);
   }
-  async grant(userId: string, clientId: string, scopes: string[], now: Date): Promise<Consent> {
+  async grant(userId: string, clientId: string, scopes: string[], now: Date, resources: string[] = []): Promise<Consent> {
     const existing = this.consents.get(key(userId, clientId));
     const consent: Consent = existing
-      ? { ...existing, scopes: [...new Set([...existing.scopes, ...scopes])], lastUsedAt: now }
-      : { userId, clientId, scopes: [...new Set(scopes)], createdAt: now, lastUsedAt: now };
+      ? {
+          ...existing,
+          scopes: [...new Set([...existing.scopes, ...scopes])],
+          resources: [...new Set([...existing.resources, ...resources])],
+          lastUsedAt: now,
+        }
+      : { userId, clientId, scopes: [...new Set(scopes)], resources: [...new Set(resources)], createdAt: now, lastUsedAt: now };
     this.consents.set(key(userId, clientId), consent);
     return structuredClone(consent);
   }

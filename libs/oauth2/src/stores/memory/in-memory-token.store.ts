@@ -11,7 +11,7 @@ export class InMemoryTokenStore extends TokenStore {
   }
   async findByHash(tokenHash: string): Promise<OAuthToken | undefined> {
     const token = this.byHash.get(tokenHash);
-    return token && { ...token, scopes: [...token.scopes] };
+    return token && { ...token, scopes: [...token.scopes], resources: [...token.resources] };
   }
   async rotate(refreshId: string, issued: OAuthToken[], now: Date): Promise<RotationOutcome> {
     const old = this.byId.get(refreshId);
@@ -60,7 +60,7 @@ export class InMemoryTokenStore extends TokenStore {
   private insert(tokens: OAuthToken[]): void {
     this.assertNew(tokens);
     for (const token of tokens) {
-      const copy = { ...token, scopes: [...token.scopes] };
+      const copy = { ...token, scopes: [...token.scopes], resources: [...token.resources] };
       this.byId.set(copy.id, copy);
       this.byHash.set(copy.tokenHash, copy);
     }

@@ -1,8 +1,9 @@
 import type { ApplicationType, GrantType, OAuthClient } from '../models';
-import { epochMillis, parseStringList, spaceSeparated } from './column-transformers';
+import { epochMillis, nullableJsonStringList, parseStringList, spaceSeparated } from './column-transformers';
 
 /** The columns of `oauth_clients` a lookup reads. */
-export const CLIENT_COLUMNS = 'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, created_at';
+export const CLIENT_COLUMNS =
+  'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, created_at';
 
 /** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
 export interface OAuthClientRow {
@@ -14,6 +15,8 @@ export interface OAuthClientRow {
   scopes: string | null;
   can_introspect: boolean | number | string;
   application_type: string;
+  resources: string | null;
+  default_resource: string | null;
   created_at: string | number;
 }
 
@@ -28,6 +31,8 @@ export function clientFromRow(row: OAuthClientRow): OAuthClient {
     scopes: spaceSeparated.from(row.scopes),
     canIntrospect: row.can_introspect === true || Number(row.can_introspect) === 1,
     applicationType: row.application_type as ApplicationType,
+    resources: nullableJsonStringList.from(row.resources) as string[] | null,
+    defaultResource: row.default_resource,
     createdAt: epochMillis.from(row.created_at),
   };
 }

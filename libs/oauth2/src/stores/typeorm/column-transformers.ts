@@ -22,17 +22,31 @@ export const spaceSeparated: ValueTransformer = {
 };
 
 /**
- * Lists stored as a JSON array of strings: redirect URIs. A space-separated column once read one
- * registered value with a space in it back as two URIs, the second never checked against the
- * registration rules; JSON keeps every list exactly as saved, as the in-memory store does.
+ * Lists stored as a JSON array of strings: redirect URIs and resource indicators. A space-separated
+ * column once read one registered value with a space in it back as two URIs, the second never checked
+ * against the registration rules; JSON keeps every list exactly as saved, as the in-memory store does.
  */
-export const jsonStringList: ValueTransformer = {
-  to: (value: string[] | undefined) => (value === undefined ? value : JSON.stringify(value)),
-  from: (value: string | null) => parseStringList(value),
+export const jsonStringList = jsonListOf('oauth_clients.redirect_uris');
+
+/** A JSON list column (see `jsonStringList`); `column` names it in the error a malformed value raises. */
+export function jsonListOf(column: string): ValueTransformer {
+  return {
+    to: (value: string[] | undefined) => (value === undefined ? value : JSON.stringify(value)),
+    from: (value: string | null) => parseStringList(value, column),
+  };
+}
+
+/**
+ * A JSON list column that may hold null: `oauth_clients.resources`, where null means "every configured
+ * resource", which an empty list ("none") must never be mistaken for.
+ */
+export const nullableJsonStringList: ValueTransformer = {
+  to: (value: string[] | null | undefined) => (value == null ? value : JSON.stringify(value)),
+  from: (value: string | null) => (value === null ? null : parseStringList(value, 'oauth_clients.resources')),
 };
 
 /** The list in a JSON column; a value that is not a JSON array of strings is a schema error, not an empty list. */
-export function parseStringList(value: string | null): string[] {
+export function parseStringList(value: string | null, column = 'oauth_clients.redirect_uris'): string[] {
   if (value === null) return [];
   let parsed: unknown;
   try {
@@ -41,7 +55,7 @@ export function parseStringList(value: string | null): string[] {
     parsed = undefined;
   }
   if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
-    throw new Error('oauth_clients.redirect_uris does not hold a JSON array of strings: run the pending migrations');
+    throw new Error(`${column} does not hold a JSON array of strings: run the pending migrations`);
   }
   return parsed;
 }

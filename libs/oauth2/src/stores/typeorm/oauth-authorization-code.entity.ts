@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { AuthorizationCode } from '../models';
-import { epochMillis, spaceSeparated } from './column-transformers';
+import { epochMillis, jsonListOf, spaceSeparated } from './column-transformers';
 
 /**
  * Row of `oauth_authorization_codes` (RFC 6749 §4.1.2). The primary key is the code's SHA-256, so the
@@ -24,6 +24,10 @@ export class OAuthAuthorizationCodeEntity {
 
   @Column({ type: 'text', transformer: spaceSeparated })
   scopes!: string[];
+
+  /** A JSON array of the grant's resource indicators (RFC 8707), in request order. */
+  @Column({ type: 'text', transformer: jsonListOf('oauth_authorization_codes.resources') })
+  resources!: string[];
 
   @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
   codeChallenge!: string | null;
@@ -53,7 +57,7 @@ export class OAuthAuthorizationCodeEntity {
 
   /** The domain code of this row. */
   toModel(): AuthorizationCode {
-    const { codeHash, clientId, userId, redirectUri, scopes, codeChallenge, codeChallengeMethod } = this;
+    const { codeHash, clientId, userId, redirectUri, scopes, resources, codeChallenge, codeChallengeMethod } = this;
     const { grantId, createdAt, expiresAt, consumedAt, replayedAt } = this;
     return {
       codeHash,
@@ -61,6 +65,7 @@ export class OAuthAuthorizationCodeEntity {
       userId,
       redirectUri,
       scopes,
+      resources,
       codeChallenge,
       codeChallengeMethod,
       grantId,

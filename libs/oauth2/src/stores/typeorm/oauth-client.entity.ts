@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ApplicationType, GrantType, OAuthClient } from '../models';
-import { epochMillis, jsonStringList, spaceSeparated } from './column-transformers';
+import { epochMillis, jsonStringList, nullableJsonStringList, spaceSeparated } from './column-transformers';
 
 /** Row of `oauth_clients`: a registered client (RFC 6749 §2). Looked up by primary key on every request. @publicApi */
 @Entity({ name: 'oauth_clients' })
@@ -32,6 +32,13 @@ export class OAuthClientEntity {
   @Column({ name: 'application_type', type: 'varchar', length: 16 })
   applicationType!: ApplicationType;
 
+  /** A JSON array of resource indicators (RFC 8707), or null for every configured resource. */
+  @Column({ type: 'text', nullable: true, transformer: nullableJsonStringList })
+  resources!: string[] | null;
+
+  @Column({ name: 'default_resource', type: 'text', nullable: true })
+  defaultResource!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
@@ -43,6 +50,19 @@ export class OAuthClientEntity {
   /** The domain client of this row. */
   toModel(): OAuthClient {
     const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, applicationType, createdAt } = this;
-    return { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect: Boolean(canIntrospect), applicationType, createdAt };
+    const { resources, defaultResource } = this;
+    return {
+      id,
+      name,
+      secretHash,
+      redirectUris,
+      grantTypes,
+      scopes,
+      canIntrospect: Boolean(canIntrospect),
+      applicationType,
+      resources,
+      defaultResource,
+      createdAt,
+    };
   }
 }

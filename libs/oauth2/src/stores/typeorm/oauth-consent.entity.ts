@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Consent } from '../models';
-import { epochMillis, spaceSeparated } from './column-transformers';
+import { epochMillis, jsonListOf, spaceSeparated } from './column-transformers';
 
 /**
  * Row of `oauth_consents`: one per (user, client), which is the primary key — so it is unique, and
@@ -18,6 +18,10 @@ export class OAuthConsentEntity {
   @Column({ type: 'text', transformer: spaceSeparated })
   scopes!: string[];
 
+  /** A JSON array of the approved resource indicators (RFC 8707). */
+  @Column({ type: 'text', transformer: jsonListOf('oauth_consents.resources') })
+  resources!: string[];
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
@@ -26,7 +30,7 @@ export class OAuthConsentEntity {
 
   /** The domain consent of this row. */
   toModel(): Consent {
-    const { userId, clientId, scopes, createdAt, lastUsedAt } = this;
-    return { userId, clientId, scopes, createdAt, lastUsedAt };
+    const { userId, clientId, scopes, resources, createdAt, lastUsedAt } = this;
+    return { userId, clientId, scopes, resources, createdAt, lastUsedAt };
   }
 }

@@ -9,6 +9,7 @@ import { StoreRedirectUrisAsJson1780000100000 } from './migrations/1780000100000
 import { AddClientApplicationType1780000200000 } from './migrations/1780000200000-add-client-application-type';
 import { BinaryIdentifiersOnMySql1780000300000 } from './migrations/1780000300000-binary-identifiers-on-mysql';
 import { AddTokenGrantCreatedAt1780000400000 } from './migrations/1780000400000-add-token-grant-created-at';
+import { AddResourceIndicators1780000500000 } from './migrations/1780000500000-add-resource-indicators';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -40,6 +41,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   AddClientApplicationType1780000200000,
   BinaryIdentifiersOnMySql1780000300000,
   AddTokenGrantCreatedAt1780000400000,
+  AddResourceIndicators1780000500000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */

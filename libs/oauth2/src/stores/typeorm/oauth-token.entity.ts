@@ -1,6 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { OAuthToken, TokenKind } from '../models';
-import { epochMillis, spaceSeparated } from './column-transformers';
+import { epochMillis, jsonListOf, spaceSeparated } from './column-transformers';
+
+const tokenResources = jsonListOf('oauth_tokens.resources');
 
 /**
  * Row of `oauth_tokens`: access and refresh tokens in one table (`kind`), so a grant's whole family
@@ -35,6 +37,10 @@ export class OAuthTokenEntity {
   @Column({ type: 'text', transformer: spaceSeparated })
   scopes!: string[];
 
+  /** A JSON array of resource indicators (RFC 8707): an access token's audience, a refresh token's grant resources. */
+  @Column({ type: 'text', transformer: tokenResources })
+  resources!: string[];
+
   @Column({ name: 'grant_id', type: 'varchar', length: 64 })
   grantId!: string;
 
@@ -64,8 +70,23 @@ export class OAuthTokenEntity {
 
   /** The domain token of this row. */
   toModel(): OAuthToken {
-    const { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, grantCreatedAt, expiresAt, revokedAt, rotatedAt } =
-      this;
-    return { id, tokenHash, kind, clientId, userId, scopes, grantId, parentId, createdAt, grantCreatedAt, expiresAt, revokedAt, rotatedAt };
+    const { id, tokenHash, kind, clientId, userId, scopes, resources, grantId, parentId, createdAt, grantCreatedAt } = this;
+    const { expiresAt, revokedAt, rotatedAt } = this;
+    return {
+      id,
+      tokenHash,
+      kind,
+      clientId,
+      userId,
+      scopes,
+      resources,
+      grantId,
+      parentId,
+      createdAt,
+      grantCreatedAt,
+      expiresAt,
+      revokedAt,
+      rotatedAt,
+    };
   }
 }

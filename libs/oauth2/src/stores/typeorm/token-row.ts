@@ -1,9 +1,9 @@
 import type { OAuthToken, TokenKind } from '../models';
-import { epochMillis, spaceSeparated } from './column-transformers';
+import { epochMillis, parseStringList, spaceSeparated } from './column-transformers';
 
 /** The columns of `oauth_tokens`, in the order of `tokenRowValues`. */
 export const TOKEN_COLUMNS =
-  'id, token_hash, kind, client_id, user_id, scopes, grant_id, parent_id, created_at, grant_created_at, expires_at, revoked_at, rotated_at';
+  'id, token_hash, kind, client_id, user_id, scopes, resources, grant_id, parent_id, created_at, grant_created_at, expires_at, revoked_at, rotated_at';
 
 /** A raw `oauth_tokens` row as the drivers return it: `bigint` comes back as a string from pg and mysql2. */
 export interface OAuthTokenRow {
@@ -13,6 +13,7 @@ export interface OAuthTokenRow {
   client_id: string;
   user_id: string | null;
   scopes: string | null;
+  resources: string | null;
   grant_id: string;
   parent_id: string | null;
   created_at: string | number;
@@ -31,6 +32,7 @@ export function tokenFromRow(row: OAuthTokenRow): OAuthToken {
     clientId: row.client_id,
     userId: row.user_id,
     scopes: spaceSeparated.from(row.scopes),
+    resources: parseStringList(row.resources, 'oauth_tokens.resources'),
     grantId: row.grant_id,
     parentId: row.parent_id,
     createdAt: epochMillis.from(row.created_at),
@@ -50,6 +52,7 @@ export function tokenRowValues(token: OAuthToken): unknown[] {
     token.clientId,
     token.userId,
     spaceSeparated.to(token.scopes),
+    JSON.stringify(token.resources),
     token.grantId,
     token.parentId,
     epochMillis.to(token.createdAt),

@@ -17,7 +17,7 @@ export class TypeOrmConsentStore extends ConsentStore {
     return (await this.rows.findOneBy({ userId, clientId }))?.toModel();
   }
 
-  async grant(userId: string, clientId: string, scopes: string[], now: Date): Promise<Consent> {
+  async grant(userId: string, clientId: string, scopes: string[], now: Date, resources: string[] = []): Promise<Consent> {
     const dataSource = this.rows.manager.connection;
     return inTransaction(dataSource, async (manager) => {
       // Insert-if-absent, then merge under a row lock: two concurrent approvals of different scopes
@@ -26,7 +26,7 @@ export class TypeOrmConsentStore extends ConsentStore {
         .createQueryBuilder()
         .insert()
         .into(OAuthConsentEntity)
-        .values({ userId, clientId, scopes: [], createdAt: now, lastUsedAt: now })
+        .values({ userId, clientId, scopes: [], resources: [], createdAt: now, lastUsedAt: now })
         .orIgnore()
         .execute();
       const query = manager
@@ -35,8 +35,9 @@ export class TypeOrmConsentStore extends ConsentStore {
       if (!isSqlite(dataSource)) query.setLock('pessimistic_write');
       const row = await query.getOneOrFail();
       row.scopes = [...new Set([...row.scopes, ...scopes])];
+      row.resources = [...new Set([...row.resources, ...resources])];
       row.lastUsedAt = now;
-      await manager.update(OAuthConsentEntity, { userId, clientId }, { scopes: row.scopes, lastUsedAt: now });
+      await manager.update(OAuthConsentEntity, { userId, clientId }, { scopes: row.scopes, resources: row.resources, lastUsedAt: now });
       return row.toModel();
     });
   }
