@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Controller, Get, Module, Post, UseGuards, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -59,13 +60,31 @@ interface ResourceApp {
   close(): Promise<void>;
 }
 
-/** A Nest app with OAuthResourceModule, listening on its own port (HTTP_ADAPTER decides the platform). */
+/**
+ * A Nest app with OAuthResourceModule, listening on its own port (HTTP_ADAPTER decides the platform).
+ * Its identifier names that port, so the port is chosen before the app exists; when another process
+ * takes it in between, it tries another.
+ */
 async function startResourceApp(
-  as: StandInAuthorizationServer,
+  as: { issuer: string },
   options: Partial<OAuthResourceModuleOptions> = {},
   setup: { async?: boolean } = {},
 ): Promise<ResourceApp> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startResourceAppOn(await freePort(), as, options, setup);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt === 5) throw error;
+    }
+  }
+}
+
+async function startResourceAppOn(
+  port: number,
+  as: { issuer: string },
+  options: Partial<OAuthResourceModuleOptions>,
+  setup: { async?: boolean },
+): Promise<ResourceApp> {
   const url = `http://127.0.0.1:${port}`;
   const resource = `${url}/files/`;
   const clock = new ManualClock(NOW);
@@ -96,7 +115,12 @@ async function startResourceApp(
     httpAdapterKind() === 'fastify'
       ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: logs })
       : moduleRef.createNestApplication({ logger: logs });
-  await app.listen(port, '127.0.0.1');
+  try {
+    await app.listen(port, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return {
     app,
     url,
@@ -317,15 +341,18 @@ describe('discovering the authorization server (RFC 8414)', () => {
   });
 
   it('RFC 6749 §4.1.2.1: answers 503 when the authorization server cannot be reached', async () => {
-    const gone = await new StandInAuthorizationServer(CLIENT).start();
-    await gone.stop();
-    const orphan = await startResourceApp(gone);
+    // A host that drops every connection: unreachable, whatever else runs on this machine.
+    const dropper = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const orphan = await startResourceApp({ issuer: `http://127.0.0.1:${(dropper.address() as AddressInfo).port}` });
     try {
       const res = await orphan.get('/files', 'tok');
       assert.equal(res.status, 503);
       assert.equal((await json(res)).error, 'temporarily_unavailable');
+      assert.ok(orphan.logs.output.some((line) => /Token introspection failed: GET .* failed/.test(line)));
     } finally {
       await orphan.close();
+      await new Promise<void>((resolve) => dropper.close(() => resolve()));
     }
   });
 });

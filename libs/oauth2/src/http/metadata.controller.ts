@@ -1,11 +1,3 @@
-/**
- * Design note: RFC 8414 §3 puts an issuer's path after the well-known segment, and the two routers
- * share no multi-segment wildcard (Express 5 wants `*name`, Fastify's find-my-way a bare trailing
- * `*`), so this registers one route per issuer depth, `:s0` to `:s7`, which both read the same way.
- * It relies on Nest registering an array of paths for one handler and binding each named segment to
- * `@Param()` on both platforms (checked by `nest-internals.spec.ts`). What breaks it: an issuer with
- * more than eight path segments (answered 404), or a router that stops accepting `:name` segments.
- */
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { AuthorizationServerMetadata } from '../core/metadata';
 import { toOAuthRequest, writeOAuthResponse } from './http-bridge';
