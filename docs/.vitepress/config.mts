@@ -1,16 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 import { SITE_FILES } from './site-files.mjs';
 
 const docs = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(docs, '..');
-
-/** Sidebar entries for the pages that exist, so a group can list pages that other changes add. */
-function pages(items: DefaultTheme.SidebarItem[]): DefaultTheme.SidebarItem[] {
-  return items.filter((item) => !item.link || existsSync(join(docs, `${item.link}.md`)));
-}
 
 const guide: DefaultTheme.SidebarItem[] = [
   {
@@ -26,11 +20,11 @@ const guide: DefaultTheme.SidebarItem[] = [
   },
   {
     text: 'Resources and audiences',
-    items: pages([
-      { text: 'Resources', link: '/guides/resources' },
-      { text: 'A resource server on another host', link: '/guides/remote-resource-server' },
-      { text: 'Protected resource metadata', link: '/guides/protected-resource-metadata' },
-    ]),
+    items: [
+      { text: 'Resources', link: '/guide/resources' },
+      { text: 'A resource server on another host', link: '/guide/remote-resource-server' },
+      { text: 'Protected resource metadata', link: '/guide/protected-resource-metadata' },
+    ],
   },
   {
     text: 'Production',

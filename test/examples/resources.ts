@@ -34,14 +34,14 @@ export class ShiftModule {}
 // #endregion authorization-server
 
 // #region per-controller
-@Controller('v2/reports')
+@Controller('files')
 @UseGuards(BearerGuard)
-@Resource('https://shift.example/v2/') // this controller serves another configured resource
-export class ReportsController {
+@Resource('https://files.shift.example/') // this controller serves another configured resource
+export class FilesOnShiftController {
   @Get()
-  @Scopes('reports:read')
+  @Scopes('files:read')
   list(@OAuthAuthorization() auth: ResourceAuthorization) {
-    return { audience: auth.audience, user: auth.userId };
+    return { audience: auth.audience, owner: auth.userId }; // audience: 'https://files.shift.example/'
   }
 }
 // #endregion per-controller
