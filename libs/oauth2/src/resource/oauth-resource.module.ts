@@ -1,9 +1,7 @@
-import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { ResourceServer } from '../core/resource-server';
-import { BearerRoutes, markBearerRoutes } from '../http/bearer-routes';
-import { installBodyErrorHandling } from '../http/body-errors';
-import { WELL_KNOWN_ROUTE, WellKnownMiddleware } from '../http/well-known.middleware';
+import { PlatformSetup } from '../http/platform-setup';
 import { RESOLVED_OAUTH_RESOURCE_OPTIONS } from './oauth-resource.constants';
 import { OAuthResourceConfigurableModuleClass } from './oauth-resource.module-definition';
 import type { ResolvedOAuthResourceOptions } from './oauth-resource-options';
@@ -27,36 +25,25 @@ import type { ResolvedOAuthResourceOptions } from './oauth-resource-options';
  */
 @Module({})
 export class OAuthResourceModule extends OAuthResourceConfigurableModuleClass implements NestModule, OnModuleInit {
+  private readonly platform: PlatformSetup;
+
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly modules: ModulesContainer,
-    private readonly appConfig: ApplicationConfig,
-    private readonly resources: ResourceServer,
-    @Inject(RESOLVED_OAUTH_RESOURCE_OPTIONS) private readonly options: ResolvedOAuthResourceOptions,
+    adapterHost: HttpAdapterHost,
+    modules: ModulesContainer,
+    appConfig: ApplicationConfig,
+    resources: ResourceServer,
+    @Inject(RESOLVED_OAUTH_RESOURCE_OPTIONS) options: ResolvedOAuthResourceOptions,
   ) {
     super();
+    // No endpoints of its own but the well-known documents, which take no body.
+    this.platform = new PlatformSetup({ adapterHost, modules, appConfig, resources, realm: options.realm, endpoints: () => () => false });
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    markBearerRoutes(this.modules);
-    this.installBodyErrorHandling('before-routes');
-    consumer.apply(WellKnownMiddleware).forRoutes({ path: WELL_KNOWN_ROUTE, method: RequestMethod.GET });
+    this.platform.configure(consumer);
   }
 
   onModuleInit(): void {
-    this.installBodyErrorHandling('after-routes');
-  }
-
-  private installBodyErrorHandling(phase: 'before-routes' | 'after-routes'): void {
-    const adapter = this.adapterHost.httpAdapter;
-    if (!adapter) return; // an application context without HTTP
-    installBodyErrorHandling(
-      adapter,
-      () => false, // no endpoints of its own but the well-known documents, which take no body
-      this.options.realm,
-      phase,
-      new BearerRoutes(this.appConfig),
-      (resource) => this.resources.challengeFor(resource),
-    );
+    this.platform.finish();
   }
 }
