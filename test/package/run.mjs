@@ -4,7 +4,8 @@
 // token and reads a BearerGuard-protected route, and loads the three entry points (root, /typeorm,
 // /testing). A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
 // in-memory stores must compile, boot and answer without them. Any type error in our declarations fails it.
-import { execFileSync, spawnSync } from 'node:child_process';
+// It also runs `npm publish --dry-run`: the same files, the registry metadata present, no warning.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,17 +25,18 @@ function run(cmd, args, cwd, env = {}) {
   return result.stdout;
 }
 
-execFileSync('npm', ['run', '--silent', 'build:lib'], { cwd: root, stdio: 'inherit' });
 const work = mkdtempSync(join(tmpdir(), 'oauth-package-'));
 let failures = 0;
 try {
+  // The library's prepack script builds it from clean first, so no output of a deleted source is packed.
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], lib))[0];
   const tarball = join(work, packed.filename);
   const size = statSync(tarball).size;
   console.log(`packed ${packed.filename}: ${(size / 1024).toFixed(1)} kB, ${packed.entryCount} files`);
-  const stray = packed.files.map((f) => f.path).filter((p) => /\.spec\.|spec-helper|(^|\/)(sample|test)\//.test(p));
+  const stray = packed.files.map((f) => f.path).filter(isStray);
   check(size < 200 * 1024, `tarball under 200 kB (got ${(size / 1024).toFixed(1)} kB)`);
-  check(stray.length === 0, `no test or sample files in the tarball (found ${stray.join(', ')})`);
+  check(stray.length === 0, `no test, sample or build-state files in the tarball (found ${stray.join(', ')})`);
+  publishDryRun(packed);
 
   // One install serves both host flavours: each is a folder with its own package.json "type",
   // resolving its packages from the shared node_modules above it, as a monorepo host would.
@@ -150,6 +152,43 @@ try {
 }
 console.log(`${failures === 0 ? 'package test passed' : 'package test FAILED'}`);
 process.exit(failures === 0 ? 0 : 1);
+
+function isStray(path) {
+  return /\.spec\.|spec-helper|\.tsbuildinfo$|(^|\/)(sample|test)\//.test(path);
+}
+
+// What `npm publish` would send, sent nowhere: the packed files, the fields the registry page and
+// provenance read, and no warning (npm warns when it has to fix a field such as repository).
+function publishDryRun(packed) {
+  const result = spawnSync('npm', ['publish', '--dry-run', '--json', '--ignore-scripts'], { cwd: lib, encoding: 'utf8' });
+  check(result.status === 0, `npm publish --dry-run succeeds (exit ${result.status})`);
+  if (result.status !== 0) return console.error(result.stderr);
+  const output = JSON.parse(result.stdout);
+  const report = output[libPkg.name] ?? output;
+  const files = report.files.map((f) => f.path).sort();
+  const packedFiles = packed.files.map((f) => f.path).sort();
+  check(
+    report.id === `${libPkg.name}@${libPkg.version}` && files.join('\n') === packedFiles.join('\n'),
+    `npm publish --dry-run sends ${report.id}, the ${files.length} files npm pack packs`,
+  );
+  check(files.filter(isStray).length === 0, 'npm publish --dry-run sends no test, sample or build-state files');
+  // Being logged in is the one thing a dry run may lack; any other warning fails.
+  const warnings = result.stderr.split('\n').filter((l) => /^npm warn/i.test(l) && !/requires you to be logged in/.test(l));
+  check(warnings.length === 0, `npm publish --dry-run prints no warning${warnings.length ? ` (got ${warnings.join(' | ')})` : ''}`);
+
+  const project = 'https://github.com/nest-oauth2-provider/nest-oauth2-provider';
+  const { repository, homepage, bugs, publishConfig, keywords = [], engines } = libPkg;
+  check(
+    repository?.type === 'git' && repository.url === `git+${project}.git` && repository.directory === 'libs/oauth2',
+    'repository names the project and its libs/oauth2 folder',
+  );
+  check(homepage?.startsWith(project) && bugs?.url === `${project}/issues`, 'homepage and bugs point at the project');
+  check(publishConfig?.access === 'public', 'publishConfig.access is public');
+  const wanted = ['rfc6749', 'rfc6750', 'rfc7009', 'rfc7636', 'rfc7662', 'rfc8414', 'rfc8707', 'rfc9728', 'resource-server', 'mcp'];
+  const missing = wanted.filter((k) => !keywords.includes(k));
+  check(missing.length === 0, `keywords name the RFCs and roles (missing ${missing.join(', ') || 'none'})`);
+  check(engines?.node && engines.node === rootPkg.engines?.node, `engines.node matches the workspace's (${engines?.node})`);
+}
 
 function check(ok, what) {
   console.log(`${ok ? 'ok    ' : 'FAILED'} ${what}`);

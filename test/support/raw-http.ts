@@ -84,6 +84,11 @@ export class RawHttpClient {
         // body even after HEAD, and the connection closed: the bytes after the head are no response.
         const status = received?.().status;
         if (req.method === 'HEAD' && (status === 400 || status === 431) && error.code?.startsWith('HPE_')) return resolve(received!());
+        // Node 24's client also reports the reset when the server answered with `Connection: close`
+        // and closed before reading the rest of the request (431 over a 1 MB request line); Node 20
+        // and 22 end the response instead. The answer had arrived: it is the result.
+        const closed = received?.().headers.connection === 'close';
+        if (closed && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return resolve(received!());
         const stale = outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
         reject(stale ? new StaleSocketError(error) : error);
       });
