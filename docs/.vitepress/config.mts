@@ -50,6 +50,8 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'Benchmark results', link: '/benchmark-results' },
       { text: 'Contributing', link: '/contributing' },
+      { text: 'Node versions and builds', link: '/node-versions' },
+      { text: 'Releasing', link: '/releasing' },
     ],
   },
 ];
