@@ -2,7 +2,8 @@
 // into a fresh Nest app in a temporary folder (no links into this repo), compiles a small host app
 // with tsc in strict mode — as CommonJS and as an ES module — starts it, issues a client_credentials
 // token and reads a BearerGuard-protected route, and loads the three entry points (root, /typeorm,
-// /testing). A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
+// /testing). The package's `nest-oauth2` bin registers a client in the host's database that the host
+// then issues a token to. A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
 // in-memory stores must compile, boot and answer without them. Any type error in our declarations fails it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -64,6 +65,7 @@ try {
       result.denied === 401 && /^Bearer realm=/.test(result.challenge ?? ''),
       `${flavour}: guarded route refuses a request without a token (status ${result.denied})`,
     );
+    if (flavour === 'commonjs') adminCli(app);
   }
 
   const memory = join(work, 'memory');
@@ -83,6 +85,36 @@ try {
       `${flavour}: memory host without TypeORM guards its route (status ${result.reports}, ${result.denied})`,
     );
     console.log(`info   ${flavour}: memory host RSS at rest after one request: ${(result.rss / 1024 / 1024).toFixed(1)} MB`);
+  }
+
+  // The package's bin registers a client in the database the host app migrated, validated against
+  // the host's settings in a JSON file; the host app then issues a token to it.
+  function adminCli(app) {
+    const database = { DATABASE_URL: `sqlite:${join(app, 'app.sqlite')}` };
+    const config = join(app, 'oauth.config.json');
+    writeFileSync(config, JSON.stringify({ issuer: 'http://127.0.0.1', scopes: { 'reports:read': 'Read your reports' } }));
+    const cli = (args) => run('npx', ['--no-install', 'nest-oauth2', ...args, '--config', config, '--json'], full, database);
+    const created = JSON.parse(
+      cli(['clients', 'create', '--name', 'Nightly export', '--grant-types', 'client_credentials', '--scope', 'reports:read']),
+    );
+    check(/^[A-Za-z0-9_-]{43}$/.test(created.client_secret ?? ''), "npx nest-oauth2 clients create prints the new client's credentials");
+    const listed = JSON.parse(cli(['clients', 'list']));
+    check(
+      listed.some((c) => c.client_id === created.client_id && c.name === 'Nightly export'),
+      'npx nest-oauth2 clients list shows the client it registered',
+    );
+    const result = JSON.parse(
+      run('node', ['dist/main.js'], app, {
+        ...database,
+        DB_FILE: join(app, 'app.sqlite'),
+        CLIENT_ID: created.client_id,
+        CLIENT_SECRET: created.client_secret,
+      })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
+    check(result.token === 200 && result.reports === 200, `the host app issues a token to the CLI's client (status ${result.token})`);
   }
 
   function install(dir, withPeers, sqlite) {
