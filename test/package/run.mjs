@@ -76,6 +76,15 @@ try {
   );
   const absent = ['typeorm', '@nestjs/typeorm'].filter((p) => !existsSync(join(memory, 'node_modules', p)));
   check(absent.length === 2, `memory host: neither typeorm nor @nestjs/typeorm is installed (absent: ${absent.join(', ')})`);
+  const withoutTypeorm = spawnSync('npx', ['--no-install', 'nest-oauth2', 'clients', 'list'], {
+    cwd: memory,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: `sqlite:${join(memory, 'none.sqlite')}` },
+  });
+  check(
+    withoutTypeorm.status === 1 && /^error: the CLI needs the "typeorm" package .*npm install typeorm\n$/.test(withoutTypeorm.stderr),
+    `memory host: the bin names the missing typeorm package in one line (${withoutTypeorm.stderr.trim()})`,
+  );
   for (const flavour of ['commonjs', 'module']) {
     const app = hostApp(memory, flavour, { 'main.ts': 'memory-host-app.ts' });
     const result = JSON.parse(run('node', ['dist/main.js'], app).trim().split('\n').pop());
