@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CLI_PATH, type CliRun } from './support/run-cli';
+import { createTestDatabase, databaseKind } from './support/test-database';
 
 /** Runs the package's `nest-oauth2` bin with nothing but its own arguments and environment, as a host would. */
 function bin(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
@@ -127,5 +128,23 @@ describe('the nest-oauth2 bin on a host database', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^error: /);
     assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+  });
+});
+
+describe('the nest-oauth2 bin with --migrate on a fresh database of the kind in DATABASE_URL', () => {
+  it('applies the library migrations once, under a lock, when two runs start at once on a database server', async () => {
+    const db = await createTestDatabase();
+    try {
+      const runs = databaseKind() === 'sqlite' ? 1 : 2;
+      const results = await Promise.all(
+        Array.from({ length: runs }, () => bin(['tokens', 'purge', '--migrate', '--json'], { DATABASE_URL: db.url })),
+      );
+      for (const run of results) assert.equal(run.code, 0, run.stderr);
+      const listed = await bin(['clients', 'list', '--json'], { DATABASE_URL: db.url });
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual(JSON.parse(listed.stdout), []);
+    } finally {
+      await db.drop();
+    }
   });
 });
