@@ -32,5 +32,5 @@ export default tseslint.config(
     ignores: ['libs/oauth2/src/core/**/*.spec-helper.ts'],
     rules: { 'no-restricted-imports': ['error', { ...frameworkFree, patterns: [...frameworkFree.patterns, coreOwnsSettings] }] },
   },
-  { files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', 'apps/sample/src/cli/**/*.ts'], rules: { 'no-console': 'off' } },
+  { files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', 'libs/oauth2/src/cli/**/*.ts'], rules: { 'no-console': 'off' } },
 );

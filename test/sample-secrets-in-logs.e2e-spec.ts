@@ -234,9 +234,9 @@ describe('the admin CLI prints a client secret only where it is shown, once (iss
     assert.equal(created.stdout.split(secret).length, 2, 'the secret is printed exactly once');
     assert.equal(created.stderr, '');
 
-    // The table the registration writes to is gone: the secret exists in memory, the write fails.
+    // The table the registration writes to refuses every new row: the secret exists in memory, the write fails.
     const db = new Database(join(dir, 'admin.sqlite'));
-    db.exec('ALTER TABLE oauth_clients RENAME TO oauth_clients_away');
+    db.exec("CREATE TRIGGER refuse_clients BEFORE INSERT ON oauth_clients BEGIN SELECT RAISE(ABORT, 'no new clients'); END");
     db.close();
     const failed = await runCli(['clients', 'create', '--name', 'Reports', '--redirect-uri', 'https://reports.example/cb', '--json'], url);
     assert.equal(failed.code, 1);

@@ -15,6 +15,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Authorization server', link: '/guide/authorization-server' },
       { text: 'Protect an API', link: '/guide/protect-an-api' },
       { text: 'Storage and migrations', link: '/guide/stores' },
+      { text: 'Admin CLI', link: '/guide/cli' },
       { text: 'Fastify', link: '/guide/fastify' },
     ],
   },

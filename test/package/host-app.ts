@@ -33,9 +33,12 @@ class AppModule {}
 async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
-  const { client, clientSecret } = await app
-    .get(ClientRegistry)
-    .register({ name: 'Reports job', grantTypes: ['client_credentials'], scopes: ['reports:read'] });
+  // A client registered beforehand with the package's CLI, or one registered here.
+  const { CLIENT_ID, CLIENT_SECRET } = process.env;
+  const { client, clientSecret } =
+    CLIENT_ID && CLIENT_SECRET
+      ? { client: { id: CLIENT_ID }, clientSecret: CLIENT_SECRET }
+      : await app.get(ClientRegistry).register({ name: 'Reports job', grantTypes: ['client_credentials'], scopes: ['reports:read'] });
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const token = await fetch(`${base}/oauth2/token`, {
     method: 'POST',

@@ -2,7 +2,8 @@
 // into a fresh Nest app in a temporary folder (no links into this repo), compiles a small host app
 // with tsc in strict mode — as CommonJS and as an ES module — starts it, issues a client_credentials
 // token and reads a BearerGuard-protected route, and loads the three entry points (root, /typeorm,
-// /testing). A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
+// /testing). The package's `nest-oauth2` bin registers a client in the host's database that the host
+// then issues a token to. A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
 // in-memory stores must compile, boot and answer without them. Any type error in our declarations fails it.
 // It also runs `npm publish --dry-run`: the same files, the registry metadata present, no warning.
 import { spawnSync } from 'node:child_process';
@@ -66,6 +67,7 @@ try {
       result.denied === 401 && /^Bearer realm=/.test(result.challenge ?? ''),
       `${flavour}: guarded route refuses a request without a token (status ${result.denied})`,
     );
+    if (flavour === 'commonjs') adminCli(app);
   }
 
   const memory = join(work, 'memory');
@@ -76,6 +78,15 @@ try {
   );
   const absent = ['typeorm', '@nestjs/typeorm'].filter((p) => !existsSync(join(memory, 'node_modules', p)));
   check(absent.length === 2, `memory host: neither typeorm nor @nestjs/typeorm is installed (absent: ${absent.join(', ')})`);
+  const withoutTypeorm = spawnSync('npx', ['--no-install', 'nest-oauth2', 'clients', 'list'], {
+    cwd: memory,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: `sqlite:${join(memory, 'none.sqlite')}` },
+  });
+  check(
+    withoutTypeorm.status === 1 && /^error: the CLI needs the "typeorm" package .*npm install typeorm\n$/.test(withoutTypeorm.stderr),
+    `memory host: the bin names the missing typeorm package in one line (${withoutTypeorm.stderr.trim()})`,
+  );
   for (const flavour of ['commonjs', 'module']) {
     const app = hostApp(memory, flavour, { 'main.ts': 'memory-host-app.ts' });
     const result = JSON.parse(run('node', ['dist/main.js'], app).trim().split('\n').pop());
@@ -85,6 +96,36 @@ try {
       `${flavour}: memory host without TypeORM guards its route (status ${result.reports}, ${result.denied})`,
     );
     console.log(`info   ${flavour}: memory host RSS at rest after one request: ${(result.rss / 1024 / 1024).toFixed(1)} MB`);
+  }
+
+  // The package's bin registers a client in the database the host app migrated, validated against
+  // the host's settings in a JSON file; the host app then issues a token to it.
+  function adminCli(app) {
+    const database = { DATABASE_URL: `sqlite:${join(app, 'app.sqlite')}` };
+    const config = join(app, 'oauth.config.json');
+    writeFileSync(config, JSON.stringify({ issuer: 'http://127.0.0.1', scopes: { 'reports:read': 'Read your reports' } }));
+    const cli = (args) => run('npx', ['--no-install', 'nest-oauth2', ...args, '--config', config, '--json'], full, database);
+    const created = JSON.parse(
+      cli(['clients', 'create', '--name', 'Nightly export', '--grant-types', 'client_credentials', '--scope', 'reports:read']),
+    );
+    check(/^[A-Za-z0-9_-]{43}$/.test(created.client_secret ?? ''), "npx nest-oauth2 clients create prints the new client's credentials");
+    const listed = JSON.parse(cli(['clients', 'list']));
+    check(
+      listed.some((c) => c.client_id === created.client_id && c.name === 'Nightly export'),
+      'npx nest-oauth2 clients list shows the client it registered',
+    );
+    const result = JSON.parse(
+      run('node', ['dist/main.js'], app, {
+        ...database,
+        DB_FILE: join(app, 'app.sqlite'),
+        CLIENT_ID: created.client_id,
+        CLIENT_SECRET: created.client_secret,
+      })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
+    check(result.token === 200 && result.reports === 200, `the host app issues a token to the CLI's client (status ${result.token})`);
   }
 
   function install(dir, withPeers, sqlite) {

@@ -8,15 +8,25 @@ export interface CliRun {
   stderr: string;
 }
 
-/** The compiled admin CLI (`npm run oauth` runs this file). */
-export const CLI_PATH = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'cli', 'main.js');
+const ROOT = join(__dirname, '..', '..', '..');
 
-/** Runs the real admin CLI as a child process against `databaseUrl`. */
+/** The package's compiled `nest-oauth2` bin. */
+export const CLI_PATH = join(ROOT, 'libs', 'oauth2', 'dist', 'cli', 'main.js');
+
+/** What `npm run oauth` adds: SHIFT's settings and the sample's database (see apps/sample/src/cli). */
+const SAMPLE_CLI_ARGS = [
+  '--config',
+  join(ROOT, 'dist', 'apps', 'sample', 'src', 'cli', 'oauth-options.js'),
+  '--data-source',
+  join(ROOT, 'dist', 'apps', 'sample', 'src', 'cli', 'data-source.js'),
+];
+
+/** Runs the real admin CLI as a child process against `databaseUrl`, as `npm run oauth` does. */
 export function runCli(args: string[], databaseUrl: string): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI_PATH, ...args],
+      [CLI_PATH, ...SAMPLE_CLI_ARGS, ...args],
       { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

@@ -1,25 +1,26 @@
-import {
-  ClientRegistry,
-  ClientStore,
-  CodeStore,
-  OAUTH_DEFAULTS,
-  SystemClock,
-  TokenStore,
-  type ApplicationType,
-  type ClientRegistration,
-  type GrantType,
-  type OAuthClient,
-} from 'nest-oauth2-provider';
-import { InMemoryClientStore } from 'nest-oauth2-provider/testing';
-import { SHIFT_SCOPES } from '../shift/shift-oauth.options';
+import { ClientRegistry, type ClientRegistration } from '../core/client-registry';
+import { SystemClock } from '../core/clock';
+import type { ApplicationType, GrantType, OAuthClient } from '../stores/models';
+import type { ClientStore } from '../stores/client.store';
+import type { CodeStore } from '../stores/code.store';
+import type { TokenStore } from '../stores/token.store';
+import { InMemoryClientStore } from '../stores/memory/in-memory-client.store';
 import { listOption, UsageError, type CliArgs } from './cli-args';
+import type { CliSettings } from './cli-config';
 
-/** What the commands use, from the CLI's application context. */
+/** What the commands use: the registry and the stores on the host's database. */
 export interface CliServices {
   registry: ClientRegistry;
   clients: ClientStore;
   tokens: TokenStore;
   codes: CodeStore;
+  /** Seconds consumed authorization codes are kept (the server's `consumedCodeRetention`). */
+  consumedCodeRetention: number;
+}
+
+/** The registry over `clients`, validating against the server's scopes and resources. */
+export function registryFor(clients: ClientStore, settings: CliSettings): ClientRegistry {
+  return new ClientRegistry({ clients, clock: new SystemClock(), knownScopes: settings.scopes, knownResources: settings.resources });
 }
 
 /** A command's result: what to print on stdout, and the exit code. */
@@ -51,12 +52,8 @@ export function registrationFrom(args: CliArgs): ClientRegistration {
  * Runs the registration against an in-memory store first, so bad input is refused before the
  * database is even opened (nothing is written, not even a new SQLite file).
  */
-export async function validateRegistration(registration: ClientRegistration): Promise<void> {
-  await new ClientRegistry({
-    clients: new InMemoryClientStore(),
-    clock: new SystemClock(),
-    knownScopes: Object.keys(SHIFT_SCOPES),
-  }).register(registration);
+export async function validateRegistration(registration: ClientRegistration, settings: CliSettings): Promise<void> {
+  await registryFor(new InMemoryClientStore(), settings).register(registration);
 }
 
 /** The client as the CLI shows it: never the secret hash. */
@@ -102,7 +99,7 @@ function withSecret(client: OAuthClient, secret: string | undefined): string[] {
     `  client_secret:    ${secret}`,
     ...rest,
     '',
-    'The client secret is shown only once: store it now. SHIFT keeps only a hash of it.',
+    'The client secret is shown only once: store it now. The server keeps only a hash of it.',
   ];
 }
 
@@ -167,11 +164,11 @@ export async function rotateSecret(services: CliServices, id: string, json: bool
 
 /**
  * `tokens purge`: deletes expired tokens and codes, in batches, until none is left. Consumed codes
- * stay for SHIFT's retention window (the library default), as the scheduled purge keeps them.
+ * stay for the server's retention window, as the scheduled purge keeps them.
  */
 export async function purgeTokens(services: CliServices, json: boolean): Promise<CommandResult> {
   const now = new Date();
-  const keepConsumedSince = new Date(now.getTime() - OAUTH_DEFAULTS.consumedCodeRetention * 1000);
+  const keepConsumedSince = new Date(now.getTime() - services.consumedCodeRetention * 1000);
   const batch = 1000;
   let tokens = 0;
   let codes = 0;

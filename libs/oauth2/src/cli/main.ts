@@ -1,54 +1,64 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { ClientRegistrationError, ClientRegistry, ClientStore, CodeStore, TokenStore } from 'nest-oauth2-provider';
-import { dataSourceOptionsFromUrl } from '../database/database-url';
-import { validateSampleEnv } from '../sample-config';
+import { ClientRegistrationError } from '../core/client-registry';
 import { parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
+import { loadSettings } from './cli-config';
 import {
   createClient,
   deleteClient,
   listClients,
   purgeTokens,
   registrationFrom,
+  registryFor,
   rotateSecret,
   showClient,
   validateRegistration,
   type CliServices,
   type CommandResult,
 } from './client-commands';
-import { CliModule } from './cli.module';
 
-/** The admin CLI: `npm run --silent oauth -- clients create …` (see USAGE). */
+/** The admin CLI, the package's `nest-oauth2` bin (see USAGE). */
 async function run(argv: string[]): Promise<number> {
   const args = parseCli(argv);
   if (args.command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  const settings = await loadSettings(args.values.config ?? process.env.NEST_OAUTH2_CONFIG, args.command === 'clients create');
   // Check a registration before opening the database, so bad input writes nothing at all.
   const registration = args.command === 'clients create' ? registrationFrom(args) : undefined;
-  if (registration) await validateRegistration(registration);
+  if (registration) await validateRegistration(registration, settings);
 
-  const sample = validateSampleEnv(process.env).sample;
-  const context = await NestFactory.createApplicationContext(
-    CliModule.forRoot(dataSourceOptionsFromUrl(), sample.issuer, sample.filesUrl),
-    {
-      logger: false,
-      abortOnError: false,
-    },
-  );
+  const { openDatabase } = await loadDatabaseSupport();
+  const database = await openDatabase({
+    dataSourceFile: args.values['data-source'],
+    url: process.env.DATABASE_URL,
+    migrate: args.values.migrate ?? false,
+  });
   try {
     const services: CliServices = {
-      registry: context.get(ClientRegistry),
-      clients: context.get(ClientStore),
-      tokens: context.get(TokenStore),
-      codes: context.get(CodeStore),
+      registry: registryFor(database.clients, settings),
+      clients: database.clients,
+      tokens: database.tokens,
+      codes: database.codes,
+      consumedCodeRetention: settings.consumedCodeRetention,
     };
     const result = await dispatch(args, services, registration);
     process.stdout.write(`${result.output}\n`);
     return result.exitCode ?? 0;
   } finally {
-    await context.close();
+    await database.close();
+  }
+}
+
+/** TypeORM and @nestjs/typeorm are optional peers: loaded only here, with the package to install when missing. */
+async function loadDatabaseSupport(): Promise<typeof import('./cli-database.js')> {
+  try {
+    return await import('./cli-database.js');
+  } catch (err) {
+    const missing = /Cannot find (?:module|package) '([^']+)'/.exec((err as Error).message)?.[1];
+    if (missing) throw new Error(`the CLI needs the "${missing}" package beside nest-oauth2-provider: npm install ${missing}`);
+    throw err;
   }
 }
 

@@ -18,9 +18,15 @@ const OPTIONS = {
   'default-resource': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  config: { type: 'string' },
+  'data-source': { type: 'string' },
+  migrate: { type: 'boolean' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
+
+/** Where the database and the server's settings come from: every command takes these. */
+const GLOBAL: OptionName[] = ['config', 'data-source', 'migrate', 'json'];
 
 /** A parsed command line. */
 export interface CliArgs {
@@ -38,6 +44,9 @@ export interface CliArgs {
     'default-resource'?: string;
     json?: boolean;
     help?: boolean;
+    config?: string;
+    'data-source'?: string;
+    migrate?: boolean;
   };
 }
 
@@ -53,13 +62,12 @@ const ALLOWED: Record<string, OptionName[]> = {
     'introspect',
     'resource',
     'default-resource',
-    'json',
   ],
-  'clients list': ['json'],
-  'clients show': ['json'],
-  'clients delete': ['json'],
-  'clients rotate-secret': ['json'],
-  'tokens purge': ['json'],
+  'clients list': [],
+  'clients show': [],
+  'clients delete': [],
+  'clients rotate-secret': [],
+  'tokens purge': [],
 };
 
 /** The number of positional arguments (after the command) each command takes. */
@@ -72,7 +80,7 @@ const POSITIONALS: Record<string, number> = {
   'tokens purge': 0,
 };
 
-export const USAGE = `Usage: npm run --silent oauth -- <command> [options]
+export const USAGE = `Usage: nest-oauth2 <command> [options]
 
   clients create --name NAME --redirect-uri URI [--redirect-uri URI2]
                  [--scope "profile offline_access"] [--public]
@@ -89,7 +97,18 @@ export const USAGE = `Usage: npm run --silent oauth -- <command> [options]
 repeated, never split); without it the client may use every configured one.
 --default-resource is what its requests get when they name no resource.
 
-The database is DATABASE_URL (default sqlite:data/sample.sqlite); pending migrations are applied first.`;
+Every command takes:
+  --config FILE       the server's settings: a JSON file of OAuthModuleOptions, or a
+                      JavaScript module exporting them (default export or oauthOptions);
+                      default NEST_OAUTH2_CONFIG. clients create needs it.
+  --data-source FILE  a JavaScript module exporting a TypeORM DataSource that includes
+                      OAUTH_ENTITIES; otherwise DATABASE_URL (sqlite:<path>,
+                      postgres://…, mysql://…, mariadb://…).
+  --migrate           apply pending migrations first (with DATABASE_URL, the library's);
+                      without it a database lacking the OAuth tables is refused.
+  --json              machine-readable output.
+
+Exit codes: 0 done, 2 bad input (nothing written), 1 anything else.`;
 
 /** Parses argv (without node and the script) with node's util.parseArgs, strictly. */
 export function parseCli(argv: string[]): CliArgs {
@@ -104,7 +123,9 @@ export function parseCli(argv: string[]): CliArgs {
   const command = [group, action].filter(Boolean).join(' ');
   if (parsed.values.help || !command) return { command: 'help', positionals: [], values: parsed.values };
   if (!(command in ALLOWED)) throw new UsageError(`unknown command "${command}" (run with --help for the list)`);
-  const extra = Object.keys(parsed.values).filter((option) => !ALLOWED[command].includes(option as OptionName));
+  const extra = Object.keys(parsed.values).filter(
+    (option) => !ALLOWED[command].includes(option as OptionName) && !GLOBAL.includes(option as OptionName),
+  );
   if (extra.length) throw new UsageError(`"${command}" does not take --${extra[0]}`);
   if (rest.length !== POSITIONALS[command]) {
     throw new UsageError(POSITIONALS[command] ? `"${command}" needs a client id` : `unexpected argument "${rest[0]}"`);
