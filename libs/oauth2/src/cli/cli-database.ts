@@ -10,7 +10,7 @@ import { TypeOrmClientStore } from '../stores/typeorm/typeorm-client.store';
 import { TypeOrmCodeStore } from '../stores/typeorm/typeorm-code.store';
 import { TypeOrmTokenStore } from '../stores/typeorm/typeorm-token.store';
 import { UsageError } from './cli-args';
-import { runMigrationsLocked } from './migration-lock';
+import { runMigrationsLocked } from '../stores/typeorm/migration-lock';
 
 /** Where the CLI finds the database, from its options and the environment. */
 export interface DatabaseChoice {

@@ -10,3 +10,4 @@ export { TypeOrmCodeStore } from '../stores/typeorm/typeorm-code.store';
 export { TypeOrmTokenStore } from '../stores/typeorm/typeorm-token.store';
 export { TypeOrmConsentStore } from '../stores/typeorm/typeorm-consent.store';
 export type { TypeOrmStoreOptions } from '../stores/typeorm/typeorm-store-options';
+export { runMigrationsLocked } from '../stores/typeorm/migration-lock';

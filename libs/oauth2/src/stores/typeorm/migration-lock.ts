@@ -16,9 +16,15 @@ const LOCKS = {
 };
 
 /**
- * Applies the pending migrations while this process holds a lock in the database, so a CLI run and
- * a server starting at the same moment against a new PostgreSQL or MySQL/MariaDB database migrate it
- * once. A SQLite file serves one writer at a time and needs no lock.
+ * Applies the data source's pending migrations while this process holds a lock in the database, so
+ * instances (and a `nest-oauth2 --migrate` run) starting at the same moment against a new PostgreSQL
+ * or MySQL/MariaDB database migrate it once: with TypeORM's `migrationsRun` alone each finds nothing
+ * applied, and all but one fail on CREATE TABLE. A SQLite file serves one writer at a time and needs
+ * no lock.
+ * @publicApi
+ * @example
+ * const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+ * await runMigrationsLocked(dataSource);
  */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
   const type = dataSource.options.type;
