@@ -6,7 +6,7 @@ import { CHROMIUM_ARGS, startPagesHost } from './support/pages-host';
 
 /**
  * `npm run docs:screenshots`: the built-in consent and error pages, light and dark, as
- * docs/guide/pages.md shows them. 800×600 PNGs, so each stays small enough to commit.
+ * docs/guide/pages.md shows them: 800 px wide, the whole page, so each stays small enough to commit.
  */
 async function main(): Promise<void> {
   const out = join(__dirname, '..', '..', '..', 'docs', 'public', 'screenshots');
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       ]) {
         await page.goto(url);
         const path = join(out, `${name}-${colorScheme}.png`);
-        await page.screenshot({ path });
+        await page.screenshot({ path, fullPage: true });
         console.log(`wrote ${path}`);
       }
       await context.close();

@@ -51,6 +51,7 @@ export async function startPagesHost(): Promise<PagesHost> {
   const client = await t.register({
     name: 'CustomApp',
     redirectUris: [CALLBACK],
+    clientUri: 'https://customapp.example/',
     scopes: ['profile', 'email', 'teams:read'],
   });
   const { verifier, challenge } = pkcePair();

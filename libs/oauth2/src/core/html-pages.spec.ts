@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, htmlHeaders, renderConsentPage, renderErrorPage } from './html-pages';
+import { escapeHtml, htmlHeaders, htmlResponse, renderConsentPage, renderErrorPage } from './html-pages';
 
 describe('built-in HTML pages', () => {
   it('escapes the characters that could open markup or leave an attribute', () => {
@@ -120,6 +120,32 @@ describe('built-in HTML pages', () => {
     assert.match(html, /@media \(prefers-color-scheme:dark\)\{:root\{--oauth-accent:#c7d2fe;[^}]*--oauth-radius:4px/);
     assert.match(html, /<header class="brand"><img src="https:\/\/cdn.shift.example\/logo.svg" alt=""><span>SHIFT<\/span><\/header>/);
     assert.match(html, /<title>Authorize App – SHIFT<\/title>/);
+  });
+  it("RFC 7591 §2: shows the client's logo and links its home page, escaped; the error page links back to it", () => {
+    const html = renderConsentPage({
+      client: { id: 'c', name: 'App', logoUri: 'https://app.example/logo.png?a="b', clientUri: 'https://app.example/' },
+      user: { id: 'u' },
+      scopes: [],
+      resources: [],
+      action: '/a',
+      fields: {},
+    });
+    assert.match(html, /<h1><img class="client-logo" src="https:\/\/app.example\/logo.png\?a=&#34;b" alt="">Authorize/);
+    assert.match(html, /<a href="https:\/\/app.example\/">app.example<\/a>/);
+    const error = renderErrorPage({
+      status: 403,
+      title: 'Signed out',
+      message: 'Sign in again.',
+      retryUrl: '/oauth2/auth?x=1',
+      client: { id: 'c', name: '<App>', clientUri: 'https://app.example/' },
+    });
+    assert.match(error, /Try again<\/a><a class="button secondary" href="https:\/\/app.example\/">Back to &#60;App&#62;<\/a>/);
+  });
+  it('admits the images of both logos in the CSP of a built-in page, by origin, and none on a host page', () => {
+    const res = htmlResponse(200, '', true, {}, ['https://cdn.shift.example/l.svg', 'https://app.example/logo.png', undefined]);
+    assert.match(res.headers['Content-Security-Policy'] as string, /img-src https:\/\/cdn.shift.example https:\/\/app.example;/);
+    const host = htmlResponse(200, '', false, {}, ['https://app.example/logo.png']);
+    assert.doesNotMatch(host.headers['Content-Security-Policy'] as string, /img-src/);
   });
   it('sends anti-framing headers and a strict CSP on built-in pages (RFC 6749 §10.13)', () => {
     const h = htmlHeaders(true);

@@ -17,11 +17,11 @@ export function escapeHtml(value: string): string {
 /**
  * Headers of every HTML page: never framed (clickjacking, RFC 6749 §10.13), never cached, no
  * Referer leaking the authorization request. `strict` adds a CSP that forbids every resource the
- * built-in pages do not use (images only from the configured logo's origin); a host-rendered page
+ * built-in pages do not use (images only from the origins of the product's and the client's logos); a host-rendered page
  * gets `default-src 'self'` so its own assets load.
  */
-export function htmlHeaders(strict: boolean, imageOrigin?: string): Record<string, string> {
-  const images = imageOrigin ? `; img-src ${imageOrigin}` : '';
+export function htmlHeaders(strict: boolean, imageOrigins?: string): Record<string, string> {
+  const images = imageOrigins ? `; img-src ${imageOrigins}` : '';
   const csp = strict
     ? `default-src 'none'; style-src 'unsafe-inline'${images}; base-uri 'none'; frame-ancestors 'none'`
     : "default-src 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -42,10 +42,11 @@ export function htmlResponse(
   html: string,
   strict = true,
   extra: Record<string, string | string[]> = {},
-  settings: PageSettings = DEFAULT_PAGE_SETTINGS,
+  images: readonly (string | undefined)[] = [],
 ): OAuthResponse {
-  const imageOrigin = strict && settings.logoUrl ? new URL(settings.logoUrl).origin : undefined;
-  return { status, headers: { ...htmlHeaders(strict, imageOrigin), ...extra }, body: html };
+  const origins = [...new Set(images.filter((url) => url !== undefined).map((url) => new URL(url).origin))];
+  const imageOrigins = strict && origins.length ? origins.join(' ') : undefined;
+  return { status, headers: { ...htmlHeaders(strict, imageOrigins), ...extra }, body: html };
 }
 
 function page(title: string, content: string, settings: PageSettings): string {
@@ -109,13 +110,18 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
   const hidden = Object.entries(view.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
+  const logo = view.client.logoUri ? `<img class="client-logo" src="${escapeHtml(view.client.logoUri)}" alt="">` : '';
+  const home = view.client.clientUri
+    ? `<p class="muted">About ${escapeHtml(view.client.name)}: <a href="${escapeHtml(view.client.clientUri)}">${escapeHtml(hostOf(view.client.clientUri))}</a></p>`
+    : '';
   return page(
     `Authorize ${view.client.name}`,
-    `<h1>Authorize ${client}</h1>` +
+    `<h1>${logo}Authorize ${client}</h1>` +
       `<p class="user">Signed in as <strong>${user}</strong>.${switchLink}</p>` +
       scopes +
       apis +
       redirect +
+      home +
       `<form method="post" action="${escapeHtml(view.action)}">${hidden}<div class="actions">` +
       `<button type="submit" class="primary" name="decision" value="allow">Allow</button>` +
       `<button type="submit" class="secondary" name="decision" value="deny">Deny</button></div></form>`,
@@ -129,8 +135,23 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
  * to do so. Never the error's internals.
  */
 export function renderErrorPage(view: ErrorView, settings: PageSettings = DEFAULT_PAGE_SETTINGS): string {
-  const retry = view.retryUrl
-    ? `<div class="actions"><a class="button primary" href="${escapeHtml(view.retryUrl)}">Try again</a></div>`
+  const links = [
+    view.retryUrl ? `<a class="button primary" href="${escapeHtml(view.retryUrl)}">Try again</a>` : '',
+    view.client?.clientUri
+      ? `<a class="button secondary" href="${escapeHtml(view.client.clientUri)}">Back to ${escapeHtml(view.client.name)}</a>`
+      : '',
+  ].join('');
+  const retry = links
+    ? `<div class="actions">${links}</div>`
     : `<p class="muted">Close this page and return to the application you came from.</p>`;
   return page(view.title, `<h1>${escapeHtml(view.title)}</h1><p>${escapeHtml(view.message)}</p>${retry}`, settings);
+}
+
+/** The host of an https URL, for link text. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

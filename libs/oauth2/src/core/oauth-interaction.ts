@@ -11,7 +11,8 @@ export interface OAuthUser {
 
 /** What the consent page shows and posts back. @publicApi */
 export interface ConsentView {
-  client: Pick<OAuthClient, 'id' | 'name'>;
+  /** The client: its name, and its logo and home page (RFC 7591 §2) when registered. */
+  client: Pick<OAuthClient, 'id' | 'name' | 'logoUri' | 'clientUri'>;
   user: OAuthUser;
   /**
    * The scopes asked for, with their configured descriptions. `alreadyApproved` marks the ones the
@@ -44,6 +45,8 @@ export interface ErrorView {
   message: string;
   /** A path on this server that starts the authorization request again, when it can be. */
   retryUrl?: string;
+  /** The client, once it is known and its redirect URI trusted: a way back to its home page when it registered one. */
+  client?: Pick<OAuthClient, 'id' | 'name' | 'clientUri'>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ServerSettings } from '../server-settings';
 import type { ClientStore } from '../../stores/client.store';
+import type { OAuthClient } from '../../stores/models';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
@@ -79,6 +80,7 @@ export class AuthorizeEndpoint {
           title: 'Signed out',
           message: 'Your session ended before you answered. Sign in again to continue.',
           retryUrl: this.retryUrl(req),
+          client: pick(target.client),
         });
       }
       if (!this.deps.consentForm.verify(req, user.id)) {
@@ -87,6 +89,7 @@ export class AuthorizeEndpoint {
           title: 'Request refused',
           message: 'This approval form is invalid or has expired. Start again to see a fresh one.',
           retryUrl: this.retryUrl(req),
+          client: pick(target.client),
         });
       }
       const request = validateAuthorizationRequest(target, req.body, this.deps.options, true);
@@ -143,7 +146,7 @@ export class AuthorizeEndpoint {
     } catch (error) {
       this.deps.reportError?.(error);
     }
-    return htmlResponse(view.status, custom ?? renderErrorPage(view, pages), custom === undefined, {}, pages);
+    return htmlResponse(view.status, custom ?? renderErrorPage(view, pages), custom === undefined, {}, [pages.logoUrl]);
   }
 
   /**
@@ -204,4 +207,9 @@ function returnPath(url: string, dropLoginPrompt: boolean): string {
     else parsed.searchParams.delete('prompt');
   }
   return parsed.pathname + parsed.search;
+}
+
+/** What an error page may show of a trusted client. */
+function pick(client: OAuthClient): ErrorView['client'] {
+  return { id: client.id, name: client.name, clientUri: client.clientUri };
 }

@@ -50,7 +50,7 @@ export class ConsentForm {
     fields[CSRF_FIELD] = this.deps.csrf.token(cookie, user.id, this.canonical(request.params)!, this.deps.clock.now());
     const url = new URL(req.url, 'http://localhost');
     const view: ConsentView = {
-      client: { id: request.client.id, name: request.client.name },
+      client: { id: request.client.id, name: request.client.name, logoUri: request.client.logoUri, clientUri: request.client.clientUri },
       user,
       scopes: request.scopes.map((name) => ({
         name,
@@ -66,7 +66,10 @@ export class ConsentForm {
     const custom = await interaction.renderConsent(view, req);
     const setCookie = `${CONSENT_COOKIE}=${cookie}; Path=${view.action}; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`;
     const pages = this.deps.options.pages ?? DEFAULT_PAGE_SETTINGS;
-    return htmlResponse(200, custom ?? renderConsentPage(view, pages), custom === undefined, { 'Set-Cookie': setCookie }, pages);
+    return htmlResponse(200, custom ?? renderConsentPage(view, pages), custom === undefined, { 'Set-Cookie': setCookie }, [
+      pages.logoUrl,
+      view.client.logoUri,
+    ]);
   }
 
   /** True when the posted form carries a valid token for this browser, this user and exactly these parameters. */

@@ -89,11 +89,12 @@ function declarations(theme: OAuthPageTheme): string {
 const RULES =
   '*{box-sizing:border-box}' +
   'body{margin:0;min-height:100vh;background:var(--oauth-bg);color:var(--oauth-text);font-family:var(--oauth-font);' +
-  'font-size:1rem;line-height:1.5;display:flex;justify-content:center;align-items:flex-start;padding:3rem 1rem}' +
+  'font-size:1rem;line-height:1.5;display:flex;justify-content:center;align-items:flex-start;padding:2rem 1rem}' +
   'main{width:100%;max-width:30rem;background:var(--oauth-surface);border:1px solid var(--oauth-border);' +
   'border-radius:var(--oauth-radius);padding:2rem}' +
   '.brand{display:flex;align-items:center;gap:.6rem;margin:0 0 1.25rem;font-weight:600;color:var(--oauth-muted)}' +
   '.brand img{height:2rem;width:auto}' +
+  '.client-logo{display:block;height:3rem;width:auto;max-width:12rem;margin:0 0 .75rem}' +
   'h1{font-size:1.4rem;line-height:1.3;margin:0 0 .75rem}' +
   'p{margin:.75rem 0}' +
   'a{color:var(--oauth-accent);text-underline-offset:2px}' +
