@@ -35,8 +35,8 @@ describe('consent page and decision (RFC 6749 §10.2, §10.12, §10.13)', () => 
     assert.match(page.text, /CustomApp/);
     assert.match(page.text, /Read your profile/);
     assert.match(page.text, /Read your email address/);
-    assert.match(page.text, /<button type="submit" name="decision" value="allow">/);
-    assert.match(page.text, /<button type="submit" name="decision" value="deny">/);
+    assert.match(page.text, /<button type="submit" class="primary" name="decision" value="allow">/);
+    assert.match(page.text, /<button type="submit" class="secondary" name="decision" value="deny">/);
   });
 
   it('forbids framing, sniffing, caching and referrers on the consent page (RFC 6749 §10.13)', async () => {
@@ -200,7 +200,7 @@ describe('consent for public clients (RFC 8252 §8.6, RFC 6749 §10.2)', () => {
     const again = await authorize(t, query(publicId, 'profile'), 'gina');
     assert.equal(again.status, 200, 'any local process can bind the loopback port: no code without the user seeing it');
     assert.match(again.text, /You already allowed/);
-    assert.doesNotMatch(again.text, /class="new"/);
+    assert.doesNotMatch(again.text, /class="scopes new"/);
     assert.ok(redirectParams(await decide(t, again, 'gina', 'allow')).get('code'));
   });
 
@@ -216,8 +216,8 @@ describe('consent for public clients (RFC 8252 §8.6, RFC 6749 §10.2)', () => {
     await decide(t, first, 'ivy', 'allow');
     const more = await authorize(t, query(publicId, 'profile email'), 'ivy');
     assert.equal(more.status, 200);
-    assert.match(more.text, /<ul class="new"><li><strong>email<\/strong>/);
-    assert.match(more.text, /You already allowed[^]*<strong>profile<\/strong>/);
+    assert.match(more.text, /<ul class="scopes new"><li><span class="scope">[^<]*<\/span> <em class="badge">New<\/em> <code>email<\/code>/);
+    assert.match(more.text, /You already allowed[^]*<code>profile<\/code>/);
   });
 
   it('keeps remembered consent for a confidential client (RFC 6749 §10.2)', async () => {

@@ -13,6 +13,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Getting started', link: '/guide/getting-started' },
       { text: 'The sample: SHIFT and CustomApp', link: '/guide/sample' },
       { text: 'Authorization server', link: '/guide/authorization-server' },
+      { text: 'Consent and error pages', link: '/guide/pages' },
       { text: 'Protect an API', link: '/guide/protect-an-api' },
       { text: 'Storage and migrations', link: '/guide/stores' },
       { text: 'Admin CLI', link: '/guide/cli' },

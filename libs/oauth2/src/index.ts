@@ -13,13 +13,15 @@ export type {
   OAuthRateLimitOptions,
   OAuthRateLimitStorage,
   OAuthResourceOptions,
+  OAuthPagesOptions,
 } from './oauth-module-options.interface';
 export { OAUTH_DEFAULTS, OAuthConfigurationError } from './oauth-options';
 export { OAuthRateLimiter } from './http/oauth-rate-limiter';
 export { OAuthPurgeService, type OAuthPurgeResult } from './oauth-purge.service';
 export * from './core/oauth.errors';
 export { Clock, SystemClock } from './core/clock';
-export { OAuthInteraction, type OAuthUser, type ConsentView } from './core/oauth-interaction';
+export { OAuthInteraction, type OAuthUser, type ConsentView, type ErrorView } from './core/oauth-interaction';
+export type { OAuthPageTheme, PageSettings } from './core/pages/page-theme';
 export type { OAuthRequest } from './core/oauth-request';
 export {
   ClientRegistry,

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { TypeOrmStoreOptions } from './stores/typeorm/typeorm-store-options';
 import type { OAuthInteraction } from './core/oauth-interaction';
+import type { OAuthPageTheme } from './core/pages/page-theme';
 import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';
 import type { ConsentStore } from './stores/consent.store';
@@ -167,6 +168,24 @@ export interface OAuthModuleOptions {
   realm?: string;
   /** Rate limits (429 + `Retry-After`); false turns them all off. Default: on, see `OAuthRateLimitOptions`. */
   rateLimit?: OAuthRateLimitOptions | false;
+  /** The look of the built-in consent and error pages. Default: the built-in light and dark themes. */
+  pages?: OAuthPagesOptions;
+}
+
+/**
+ * The look of the built-in consent and error pages, checked at start-up: colours must be CSS colour
+ * strings (`#4f46e5`, `rgb(79 70 229)`, `indigo`), so nothing else reaches the style sheet.
+ * @publicApi
+ */
+export interface OAuthPagesOptions {
+  /** CSS custom properties for the light scheme, and the radius and font of both. */
+  theme?: OAuthPageTheme;
+  /** CSS custom properties for `prefers-color-scheme: dark`; unset colours take the built-in dark ones. */
+  darkTheme?: OAuthPageTheme;
+  /** The product shown at the top of each page and in its title, e.g. "SHIFT". */
+  productName?: string;
+  /** An https URL of the product's logo, shown beside the product name (the page's CSP admits its origin). */
+  logoUrl?: string;
 }
 
 /**

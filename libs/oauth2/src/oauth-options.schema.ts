@@ -8,6 +8,7 @@ import {
   Matches,
   Max,
   Min,
+  MaxLength,
   MinLength,
   ValidateBy,
   ValidateIf,
@@ -19,6 +20,7 @@ import {
 } from 'class-validator';
 import { isLoopbackHost } from './core/protocol/redirect-uri';
 import { configuredResourceProblem } from './core/protocol/resource-indicator';
+import { CSS_COLOR, CSS_FONT, CSS_LENGTH, THEME_KEYS, type OAuthPageTheme } from './core/pages/page-theme';
 
 /** A class-validator message that shows the offending value: `must be … (got 0)`. */
 const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
@@ -141,6 +143,64 @@ function IsConfiguredResource(options?: ValidationOptions): PropertyDecorator {
     },
     options,
   );
+}
+
+const colour = { message: got('must be a CSS colour such as #4f46e5, rgb(79 70 229) or indigo') };
+const optional = (key: keyof OAuthPageTheme) => ValidateIf((o: PageThemeSchema) => o[key] !== undefined);
+
+/** One theme of the built-in pages (`pages.theme`, `pages.darkTheme`): values that cannot leave their declaration. */
+export class PageThemeSchema implements OAuthPageTheme {
+  @optional('accent') @Matches(CSS_COLOR, colour) accent?: string;
+  @optional('accentText') @Matches(CSS_COLOR, colour) accentText?: string;
+  @optional('bg') @Matches(CSS_COLOR, colour) bg?: string;
+  @optional('surface') @Matches(CSS_COLOR, colour) surface?: string;
+  @optional('text') @Matches(CSS_COLOR, colour) text?: string;
+  @optional('muted') @Matches(CSS_COLOR, colour) muted?: string;
+  @optional('border') @Matches(CSS_COLOR, colour) border?: string;
+  @optional('radius') @Matches(CSS_LENGTH, { message: got('must be a CSS length such as 8px, 0.5rem or 0') }) radius?: string;
+  @optional('font') @Matches(CSS_FONT, { message: got('must be a font stack of names, quotes and commas') }) font?: string;
+}
+
+/** `pages`: the built-in pages' look. Unknown theme keys are refused so a typo does not pass silently. */
+export class PagesSchema {
+  @ValidateNested()
+  @ValidateBy({ name: 'themeKeys', validator: { validate: knownThemeKeys, defaultMessage: unknownThemeKeys } })
+  theme!: PageThemeSchema;
+
+  @ValidateNested()
+  @ValidateBy({ name: 'themeKeys', validator: { validate: knownThemeKeys, defaultMessage: unknownThemeKeys } })
+  darkTheme!: PageThemeSchema;
+
+  @ValidateIf((o: PagesSchema) => o.productName !== undefined)
+  @MaxLength(80, { message: got('must be at most 80 characters') })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @IsString({ message: got('must be a string') })
+  productName?: string;
+
+  @ValidateIf((o: PagesSchema) => o.logoUrl !== undefined)
+  @ValidateBy({ name: 'httpsUrl', validator: { validate: isHttpsUrl, defaultMessage: got('must be an https URL') } })
+  logoUrl?: string;
+}
+
+function knownThemeKeys(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).every((key) => THEME_KEYS.includes(key));
+}
+
+function unknownThemeKeys(args?: ValidationArguments): string {
+  const value = args?.value as unknown;
+  if (typeof value !== 'object' || value === null) return got('must be an object')(args!);
+  const unknown = Object.keys(value).filter((key) => !THEME_KEYS.includes(key));
+  return `has unknown keys ${unknown.join(', ')} (known: ${THEME_KEYS.join(', ')})`;
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }
 
 /** The in-process bearer cache (`bearer.cache`). */
@@ -320,6 +380,9 @@ export class OAuthOptionsSchema {
 
   @ValidateNested()
   rateLimit!: RateLimitOptionsSchema;
+
+  @ValidateNested()
+  pages!: PagesSchema;
 }
 
 /** Every problem of `schema`, one `path: message` line each (the first failed check per property). */

@@ -1,9 +1,20 @@
 import type { ResourceSettings, ServerSettings } from './core/server-settings';
 import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit, OAuthResourceOptions } from './oauth-module-options.interface';
-import { BearerCacheSchema, BearerSchema, OAuthOptionsSchema, optionProblems, rateLimitSchema } from './oauth-options.schema';
+import { THEME_KEYS, type OAuthPageTheme, type PageSettings } from './core/pages/page-theme';
+import type { OAuthPagesOptions } from './oauth-module-options.interface';
+import {
+  BearerCacheSchema,
+  BearerSchema,
+  OAuthOptionsSchema,
+  PageThemeSchema,
+  PagesSchema,
+  optionProblems,
+  rateLimitSchema,
+} from './oauth-options.schema';
 
 /** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
 export interface ResolvedOAuthOptions extends ServerSettings {
+  pages: PageSettings;
   purgeInterval: number | false;
   consumedCodeRetention: number;
   rateLimit: { token: ResolvedEndpointRateLimit | false; clientAuthentication: ResolvedEndpointRateLimit | false };
@@ -81,6 +92,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     realm: raw.realm ?? raw.issuer,
     secret: raw.secret ?? raw.csrfSecret,
     rateLimit: resolveRateLimits(raw.rateLimit),
+    pages: resolvePages(raw.pages),
   } as ResolvedOAuthOptions;
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
@@ -89,10 +101,39 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     csrfSecret: raw.csrfSecret,
     bearer: Object.assign(new BearerSchema(), resolved.bearer, { cache: cache && Object.assign(new BearerCacheSchema(), cache) }),
     rateLimit: rateLimitSchema(resolved.rateLimit),
+    pages: Object.assign(new PagesSchema(), {
+      ...resolved.pages,
+      theme: themeSchema(raw.pages?.theme),
+      darkTheme: themeSchema(raw.pages?.darkTheme),
+    }),
   });
   const problems = optionProblems(schema);
   if (problems.length) throw new OAuthConfigurationError(problems);
   return Object.freeze(resolved);
+}
+
+/** `pages` with its defaults; only the known theme keys are kept (the schema reports the others). */
+function resolvePages(input: OAuthPagesOptions | undefined): PageSettings {
+  const given = (input ?? {}) as Partial<OAuthPagesOptions>;
+  const pick = (theme: unknown): OAuthPageTheme => {
+    const picked: Record<string, unknown> = {};
+    if (typeof theme === 'object' && theme !== null) {
+      for (const [key, value] of Object.entries(theme)) if (THEME_KEYS.includes(key) && value !== undefined) picked[key] = value;
+    }
+    return Object.freeze(picked) as OAuthPageTheme;
+  };
+  return Object.freeze({
+    theme: pick(given.theme),
+    darkTheme: pick(given.darkTheme),
+    productName: given.productName,
+    logoUrl: given.logoUrl,
+  });
+}
+
+/** A theme as given, for the schema to check every key and value. */
+function themeSchema(theme: OAuthPageTheme | undefined): PageThemeSchema {
+  if (theme !== undefined && (typeof theme !== 'object' || theme === null)) return theme as never;
+  return Object.assign(new PageThemeSchema(), theme ?? {});
 }
 
 /** `resources` with each one's defaults filled in; the schema checks identifiers, scopes and TTLs. */

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, ModuleRef } from '@nestjs/core';
 import { Clock, SystemClock } from './core/clock';
-import { OAuthInteraction, type ConsentView, type OAuthUser } from './core/oauth-interaction';
+import { OAuthInteraction, type ConsentView, type ErrorView, type OAuthUser } from './core/oauth-interaction';
 import type { OAuthRequest } from './core/oauth-request';
 import { BearerGuard } from './http/bearer.guard';
 import { ClientAuthenticationRateLimit } from './http/client-authentication-rate-limit';
@@ -170,6 +170,14 @@ class HostInteraction extends OAuthInteraction implements OnModuleInit {
 
   override renderConsent(view: ConsentView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
     return this.resolved().renderConsent(view, req);
+  }
+
+  override renderError(view: ErrorView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
+    return this.resolved().renderError(view, req);
+  }
+
+  override switchAccountUrl(returnTo: string, req: OAuthRequest): string | undefined {
+    return this.resolved().switchAccountUrl(returnTo, req);
   }
 }
 

@@ -193,7 +193,7 @@ describe('remembered consent and public clients (RFC 8252 §8.6, RFC 6749 §10.2
           ['email', false],
         ],
       );
-      assert.match(page.body as string, /class="new"/);
+      assert.match(page.body as string, /class="scopes new"/);
     }
   });
 

@@ -59,6 +59,33 @@ describe('ClientRegistry', () => {
     assert.equal(spa.client.applicationType, 'web');
   });
 
+  it('RFC 7591 §2: takes logo_uri and client_uri as https URLs only, and changes or removes them by update', async () => {
+    const { problems, stored } = await refused({
+      name: 'App',
+      redirectUris: ['https://app.example/cb'],
+      logoUri: 'http://app.example/logo.png',
+      clientUri: 'javascript:alert(1)',
+    });
+    assert.deepEqual(problems, [
+      'logo URI "http://app.example/logo.png" must be an https URL',
+      'client URI "javascript:alert(1)" must be an https URL',
+    ]);
+    assert.equal(stored, 0);
+    const { registry, stores } = makeCore();
+    const { client } = await registry.register({
+      name: 'App',
+      redirectUris: ['https://app.example/cb'],
+      logoUri: 'https://app.example/logo.png',
+      clientUri: 'https://app.example/',
+    });
+    assert.equal(client.logoUri, 'https://app.example/logo.png');
+    assert.equal(client.clientUri, 'https://app.example/');
+    const updated = await registry.update(client.id, { logoUri: null });
+    assert.equal('logoUri' in updated, false);
+    assert.equal(updated.clientUri, 'https://app.example/');
+    assert.deepEqual(await stores.clients.findById(client.id), updated);
+  });
+
   it('refuses an unknown application_type (RFC 7591 §2)', async () => {
     const { problems, stored } = await refused({
       name: 'App',

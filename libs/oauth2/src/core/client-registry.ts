@@ -32,6 +32,10 @@ export interface ClientRegistration {
    * be one of `resources` when those are listed. Default: the server's.
    */
   defaultResource?: string | null;
+  /** An https URL of the client's logo (RFC 7591 §2 `logo_uri`), shown on the consent page. */
+  logoUri?: string | null;
+  /** An https URL of the client's home page (RFC 7591 §2 `client_uri`), offered as the way back from an error page. */
+  clientUri?: string | null;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
 }
@@ -43,7 +47,16 @@ export interface ClientRegistration {
 export type ClientUpdate = Partial<
   Pick<
     ClientRegistration,
-    'name' | 'redirectUris' | 'grantTypes' | 'scopes' | 'applicationType' | 'canIntrospect' | 'resources' | 'defaultResource'
+    | 'name'
+    | 'redirectUris'
+    | 'grantTypes'
+    | 'scopes'
+    | 'applicationType'
+    | 'canIntrospect'
+    | 'resources'
+    | 'defaultResource'
+    | 'logoUri'
+    | 'clientUri'
   >
 >;
 
@@ -56,6 +69,8 @@ interface ClientFields {
   applicationType: ApplicationType;
   resources: string[] | null;
   defaultResource: string | null;
+  logoUri: string | null;
+  clientUri: string | null;
 }
 
 /** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
@@ -109,6 +124,8 @@ export class ClientRegistry {
       applicationType: input.applicationType ?? (input.public ? 'native' : 'web'),
       resources: input.resources ?? null,
       defaultResource: input.defaultResource ?? null,
+      logoUri: input.logoUri ?? null,
+      clientUri: input.clientUri ?? null,
     };
     const problems = this.problems(fields, Boolean(input.public));
     if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
@@ -126,6 +143,7 @@ export class ClientRegistry {
       applicationType: fields.applicationType,
       resources: fields.resources && [...new Set(fields.resources)],
       defaultResource: fields.defaultResource,
+      ...pageUris(fields),
       createdAt: this.deps.clock.now(),
     };
     await this.deps.clients.save(client);
@@ -149,11 +167,14 @@ export class ClientRegistry {
       applicationType: changes.applicationType ?? client.applicationType,
       resources: changes.resources !== undefined ? changes.resources : client.resources,
       defaultResource: changes.defaultResource !== undefined ? changes.defaultResource : client.defaultResource,
+      logoUri: changes.logoUri !== undefined ? changes.logoUri : (client.logoUri ?? null),
+      clientUri: changes.clientUri !== undefined ? changes.clientUri : (client.clientUri ?? null),
     };
     const problems = this.problems(fields, client.secretHash === null);
     if (problems.length) throw new ClientRegistrationError(problems);
+    const { logoUri: _logo, clientUri: _home, ...rest } = client;
     const updated: OAuthClient = {
-      ...client,
+      ...rest,
       name: fields.name.trim(),
       redirectUris: [...fields.redirectUris],
       grantTypes: [...new Set(fields.grantTypes)],
@@ -162,6 +183,7 @@ export class ClientRegistry {
       applicationType: fields.applicationType,
       resources: fields.resources && [...new Set(fields.resources)],
       defaultResource: fields.defaultResource,
+      ...pageUris(fields),
     };
     await this.deps.clients.save(updated);
     return updated;
@@ -192,6 +214,13 @@ export class ClientRegistry {
       if (!this.deps.knownScopes.includes(scope)) problems.push(`scope "${scope}" is not configured on this server`);
     }
     problems.push(...this.resourceProblems(fields));
+    // Shown to users on the server's own pages: only https, so a page never links to script or plain http.
+    for (const [label, value] of [
+      ['logo URI', fields.logoUri],
+      ['client URI', fields.clientUri],
+    ] as const) {
+      if (value !== null && !isHttpsUrl(value)) problems.push(`${label} "${String(value)}" must be an https URL`);
+    }
     return problems;
   }
 
@@ -228,5 +257,20 @@ export class ClientRegistry {
     const updated = { ...client, secretHash: hashSecret(clientSecret) };
     await this.deps.clients.save(updated);
     return { client: updated, clientSecret };
+  }
+}
+
+/** The logo and home page of a client, present only when set (stores keep an absent one absent). */
+function pageUris(fields: ClientFields): Pick<OAuthClient, 'logoUri' | 'clientUri'> {
+  return { ...(fields.logoUri ? { logoUri: fields.logoUri } : {}), ...(fields.clientUri ? { clientUri: fields.clientUri } : {}) };
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
   }
 }

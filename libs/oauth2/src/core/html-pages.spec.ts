@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, htmlHeaders, renderConsentPage, renderErrorPage } from './html-pages';
+import { escapeHtml, htmlHeaders, htmlResponse, renderConsentPage, renderErrorPage } from './html-pages';
 
 describe('built-in HTML pages', () => {
   it('escapes the characters that could open markup or leave an attribute', () => {
@@ -35,10 +35,16 @@ describe('built-in HTML pages', () => {
         { name: 'email', description: 'Read your email', alreadyApproved: false },
       ],
     });
-    assert.match(stepUp, /<ul class="new"><li><strong>email<\/strong>: Read your email <em>New<\/em><\/li><\/ul>/);
-    assert.match(stepUp, /You already allowed:<\/p><ul class="approved"><li><strong>profile<\/strong>/);
+    assert.match(
+      stepUp,
+      /<ul class="scopes new"><li><span class="scope">Read your email<\/span> <em class="badge">New<\/em> <code>email<\/code><\/li><\/ul>/,
+    );
+    assert.match(
+      stepUp,
+      /You already allowed:<\/p><ul class="scopes approved"><li><span class="scope">Read your profile<\/span> <code>profile<\/code>/,
+    );
     const again = renderConsentPage({ ...view, scopes: [{ name: 'profile', description: 'Read your profile', alreadyApproved: true }] });
-    assert.doesNotMatch(again, /class="new"/);
+    assert.doesNotMatch(again, /class="scopes new"/);
     assert.match(again, /asks again/);
   });
   it('RFC 8707 §2: names each resource the access is for in words, its identifier beside it, escaped like the rest', () => {
@@ -59,13 +65,98 @@ describe('built-in HTML pages', () => {
     );
     assert.doesNotMatch(html, /<b>API/);
   });
-  it('escapes the error page', () => {
-    assert.ok(!renderErrorPage('<x>', '<y>').includes('<x>'));
+  it('escapes the error page, its retry link included', () => {
+    const html = renderErrorPage({ status: 400, title: '<x>', message: '<y>', retryUrl: '/oauth2/auth?a="><script>' });
+    assert.ok(!/<x>|<y>|<script/.test(html));
+    assert.match(html, /<a class="button primary" href="\/oauth2\/auth\?a=&#34;&#62;&#60;script&#62;">Try again<\/a>/);
+  });
+  it('offers no retry link when the request cannot be started again, only the way back to the application', () => {
+    const html = renderErrorPage({ status: 400, title: 'Invalid request', message: 'redirect_uri is not registered' });
+    assert.doesNotMatch(html, /<a /);
+    assert.match(html, /return to the application/);
+  });
+  it('RFC 6749 §10.12: both decisions are buttons of the one form, Allow first and primary, Deny secondary', () => {
+    const html = renderConsentPage({
+      client: { id: 'c', name: 'App' },
+      user: { id: 'u' },
+      scopes: [{ name: 'profile', description: 'Read your profile', alreadyApproved: false }],
+      resources: [],
+      action: '/oauth2/auth',
+      fields: {},
+    });
+    assert.match(
+      html,
+      /<form method="post" action="\/oauth2\/auth"><div class="actions"><button type="submit" class="primary" name="decision" value="allow">Allow<\/button><button type="submit" class="secondary" name="decision" value="deny">Deny<\/button><\/div><\/form>/,
+    );
+    assert.match(html, /<main>/);
+    assert.doesNotMatch(html, /<script|\son\w+=/i);
+  });
+  it('names the destination and links "Not you?" only when the host gives a switch-account URL, escaped', () => {
+    const view = {
+      client: { id: 'c', name: 'App' },
+      user: { id: 'u', name: 'Nate' },
+      scopes: [],
+      resources: [],
+      action: '/oauth2/auth',
+      fields: {},
+      redirectHost: 'customapp.example',
+    };
+    assert.match(renderConsentPage(view), /You will be sent back to <strong>customapp.example<\/strong>/);
+    assert.doesNotMatch(renderConsentPage(view), /Not you\?/);
+    const withSwitch = renderConsentPage({ ...view, switchAccountUrl: '/logout?return_to="x' });
+    assert.match(withSwitch, /<a href="\/logout\?return_to=&#34;x">Not you\?<\/a>/);
+  });
+  it('puts the theme into the style sheet and the product name and logo on the page', () => {
+    const html = renderConsentPage(
+      { client: { id: 'c', name: 'App' }, user: { id: 'u' }, scopes: [], resources: [], action: '/a', fields: {} },
+      {
+        theme: { accent: '#4f46e5', radius: '4px' },
+        darkTheme: { accent: '#c7d2fe' },
+        productName: 'SHIFT',
+        logoUrl: 'https://cdn.shift.example/logo.svg',
+      },
+    );
+    assert.match(html, /:root\{color-scheme:light dark;--oauth-accent:#4f46e5;[^}]*--oauth-radius:4px/);
+    assert.match(html, /@media \(prefers-color-scheme:dark\)\{:root\{--oauth-accent:#c7d2fe;[^}]*--oauth-radius:4px/);
+    assert.match(html, /<header class="brand"><img src="https:\/\/cdn.shift.example\/logo.svg" alt=""><span>SHIFT<\/span><\/header>/);
+    assert.match(html, /<title>Authorize App – SHIFT<\/title>/);
+  });
+  it("RFC 7591 §2: shows the client's logo and links its home page, escaped; the error page links back to it", () => {
+    const html = renderConsentPage({
+      client: { id: 'c', name: 'App', logoUri: 'https://app.example/logo.png?a="b', clientUri: 'https://app.example/' },
+      user: { id: 'u' },
+      scopes: [],
+      resources: [],
+      action: '/a',
+      fields: {},
+    });
+    assert.match(html, /<h1><img class="client-logo" src="https:\/\/app.example\/logo.png\?a=&#34;b" alt="">Authorize/);
+    assert.match(html, /<a href="https:\/\/app.example\/">app.example<\/a>/);
+    const error = renderErrorPage({
+      status: 403,
+      title: 'Signed out',
+      message: 'Sign in again.',
+      retryUrl: '/oauth2/auth?x=1',
+      client: { id: 'c', name: '<App>', clientUri: 'https://app.example/' },
+    });
+    assert.match(error, /Try again<\/a><a class="button secondary" href="https:\/\/app.example\/">Back to &#60;App&#62;<\/a>/);
+  });
+  it('admits the images of both logos in the CSP of a built-in page, by origin, and none on a host page', () => {
+    const res = htmlResponse(200, '', true, {}, ['https://cdn.shift.example/l.svg', 'https://app.example/logo.png', undefined]);
+    assert.match(res.headers['Content-Security-Policy'] as string, /img-src https:\/\/cdn.shift.example https:\/\/app.example;/);
+    const host = htmlResponse(200, '', false, {}, ['https://app.example/logo.png']);
+    assert.doesNotMatch(host.headers['Content-Security-Policy'] as string, /img-src/);
   });
   it('sends anti-framing headers and a strict CSP on built-in pages (RFC 6749 §10.13)', () => {
     const h = htmlHeaders(true);
     assert.match(h['Content-Security-Policy'], /default-src 'none'.*frame-ancestors 'none'/);
     assert.equal(h['X-Frame-Options'], 'DENY');
     assert.match(htmlHeaders(false)['Content-Security-Policy'], /frame-ancestors 'none'/);
+    assert.doesNotMatch(h['Content-Security-Policy'], /script-src|img-src/);
+  });
+  it('admits images from the configured logo origin only, and no script', () => {
+    const csp = htmlHeaders(true, 'https://cdn.shift.example')['Content-Security-Policy'];
+    assert.match(csp, /^default-src 'none'; style-src 'unsafe-inline'; img-src https:\/\/cdn.shift.example; base-uri 'none'/);
+    assert.doesNotMatch(csp, /script-src/);
   });
 });

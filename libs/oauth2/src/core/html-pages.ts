@@ -1,10 +1,12 @@
-import type { ConsentView } from './oauth-interaction';
+import type { ConsentView, ErrorView } from './oauth-interaction';
 import type { OAuthResponse } from './oauth-response';
+import { DEFAULT_PAGE_SETTINGS, pageStyle, type PageSettings } from './pages/page-theme';
 
 /**
  * The built-in HTML of the authorization endpoint: the consent page and the error page shown when
  * the client or its redirect URI cannot be trusted (RFC 6749 §4.1.2.1). Every interpolated string
- * goes through `escapeHtml` — client names come from registrations and must render as text.
+ * goes through `escapeHtml` — client names come from registrations and must render as text. The
+ * pages run no script; their look comes from one inline style sheet themed by `pages`.
  */
 
 /** Escape text for an HTML element body or a double-quoted attribute. */
@@ -15,11 +17,13 @@ export function escapeHtml(value: string): string {
 /**
  * Headers of every HTML page: never framed (clickjacking, RFC 6749 §10.13), never cached, no
  * Referer leaking the authorization request. `strict` adds a CSP that forbids every resource the
- * built-in pages do not use; a host-rendered page gets `default-src 'self'` so its own assets load.
+ * built-in pages do not use (images only from the origins of the product's and the client's logos); a host-rendered page
+ * gets `default-src 'self'` so its own assets load.
  */
-export function htmlHeaders(strict: boolean): Record<string, string> {
+export function htmlHeaders(strict: boolean, imageOrigins?: string): Record<string, string> {
+  const images = imageOrigins ? `; img-src ${imageOrigins}` : '';
   const csp = strict
-    ? "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'"
+    ? `default-src 'none'; style-src 'unsafe-inline'${images}; base-uri 'none'; frame-ancestors 'none'`
     : "default-src 'self'; base-uri 'none'; frame-ancestors 'none'";
   return {
     'Content-Type': 'text/html; charset=utf-8',
@@ -33,46 +37,64 @@ export function htmlHeaders(strict: boolean): Record<string, string> {
 }
 
 /** An HTML response with the page headers (plus `extra`, e.g. the CSRF cookie). */
-export function htmlResponse(status: number, html: string, strict = true, extra: Record<string, string | string[]> = {}): OAuthResponse {
-  return { status, headers: { ...htmlHeaders(strict), ...extra }, body: html };
+export function htmlResponse(
+  status: number,
+  html: string,
+  strict = true,
+  extra: Record<string, string | string[]> = {},
+  images: readonly (string | undefined)[] = [],
+): OAuthResponse {
+  const origins = [...new Set(images.filter((url) => url !== undefined).map((url) => new URL(url).origin))];
+  const imageOrigins = strict && origins.length ? origins.join(' ') : undefined;
+  return { status, headers: { ...htmlHeaders(strict, imageOrigins), ...extra }, body: html };
 }
 
-const STYLE =
-  'body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}' +
-  'button{font-size:1rem;padding:.5rem 1.25rem;margin-right:.5rem}li{margin:.35rem 0}';
-
-function page(title: string, content: string): string {
+function page(title: string, content: string, settings: PageSettings): string {
+  const logo = settings.logoUrl ? `<img src="${escapeHtml(settings.logoUrl)}" alt="">` : '';
+  const brand =
+    logo || settings.productName
+      ? `<header class="brand">${logo}${settings.productName ? `<span>${escapeHtml(settings.productName)}</span>` : ''}</header>`
+      : '';
+  const suffix = settings.productName ? ` – ${settings.productName}` : '';
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${content}</body></html>`
+    `<meta name="color-scheme" content="light dark"><title>${escapeHtml(title + suffix)}</title>` +
+    `<style>${pageStyle(settings)}</style></head><body><main>${brand}${content}</main></body></html>`
   );
 }
 
+/** One scope: its description in words, the identifier beside it as code. */
+function scopeItem(scope: ConsentView['scopes'][number], mark = ''): string {
+  return `<li><span class="scope">${escapeHtml(scope.description)}</span>${mark} <code>${escapeHtml(scope.name)}</code></li>`;
+}
+
 /**
- * The built-in consent page: names the client, lists each scope with its description and the APIs
- * (resources, RFC 8707) the access is for, by name with the identifier beside it, posts allow or deny. Scopes approved before are listed apart from new ones, so a step-up shows what changes and a
- * repeated request (a public client, RFC 8252 §8.6) says it is a repeat.
+ * The built-in consent page: names the client and who is signed in (with a way to switch account
+ * when the host has one), lists each scope by its description with its identifier beside it, the
+ * APIs (resources, RFC 8707) the access is for, where the browser goes next, and posts allow or deny
+ * — Allow the primary action, first in tab order. Scopes approved before are listed apart from new
+ * ones, so a step-up shows what changes and a repeated request (a public client, RFC 8252 §8.6)
+ * says it is a repeat.
  */
-export function renderConsentPage(view: ConsentView): string {
-  const client = escapeHtml(view.client.name);
+export function renderConsentPage(view: ConsentView, settings: PageSettings = DEFAULT_PAGE_SETTINGS): string {
+  const client = `<strong class="client">${escapeHtml(view.client.name)}</strong>`;
   const user = escapeHtml(view.user.name ?? view.user.id);
-  const item = (s: ConsentView['scopes'][number], mark = '') =>
-    `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}${mark}</li>`;
+  const switchLink = view.switchAccountUrl ? ` <a href="${escapeHtml(view.switchAccountUrl)}">Not you?</a>` : '';
   const fresh = view.scopes.filter((s) => !s.alreadyApproved);
   const approved = view.scopes.filter((s) => s.alreadyApproved);
   let scopes: string;
   if (!approved.length) {
-    scopes = `<p>Signed in as ${user}. <span class="client">${client}</span> asks to:</p><ul>${fresh.map((s) => item(s)).join('')}</ul>`;
+    scopes = `<p>${client} asks to:</p><ul class="scopes">${fresh.map((s) => scopeItem(s)).join('')}</ul>`;
   } else if (!fresh.length) {
     scopes =
-      `<p>Signed in as ${user}. You already allowed <span class="client">${client}</span> to:</p>` +
-      `<ul class="approved">${approved.map((s) => item(s)).join('')}</ul>` +
-      `<p>It asks again: allow only if you just started signing in to <span class="client">${client}</span> yourself.</p>`;
+      `<p>You already allowed ${client} to:</p>` +
+      `<ul class="scopes approved">${approved.map((s) => scopeItem(s)).join('')}</ul>` +
+      `<p>It asks again: allow only if you just started signing in to ${client} yourself.</p>`;
   } else {
     scopes =
-      `<p>Signed in as ${user}. <span class="client">${client}</span> asks for more access:</p>` +
-      `<ul class="new">${fresh.map((s) => item(s, ' <em>New</em>')).join('')}</ul>` +
-      `<p>You already allowed:</p><ul class="approved">${approved.map((s) => item(s)).join('')}</ul>`;
+      `<p>${client} asks for more access:</p>` +
+      `<ul class="scopes new">${fresh.map((s) => scopeItem(s, ' <em class="badge">New</em>')).join('')}</ul>` +
+      `<p>You already allowed:</p><ul class="scopes approved">${approved.map((s) => scopeItem(s)).join('')}</ul>`;
   }
   const resources = view.resources ?? [];
   const names = (r: ConsentView['resources'][number]) =>
@@ -82,21 +104,54 @@ export function renderConsentPage(view: ConsentView): string {
   const apis = resources.length
     ? `<p class="resources">${resources.length === 1 ? 'At' : 'At each of'}: ${resources.map(names).join(', ')}</p>`
     : '';
+  const redirect = view.redirectHost
+    ? `<p class="redirect muted">You will be sent back to <strong>${escapeHtml(view.redirectHost)}</strong>.</p>`
+    : '';
   const hidden = Object.entries(view.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('');
+  const logo = view.client.logoUri ? `<img class="client-logo" src="${escapeHtml(view.client.logoUri)}" alt="">` : '';
+  const home = view.client.clientUri
+    ? `<p class="muted">About ${escapeHtml(view.client.name)}: <a href="${escapeHtml(view.client.clientUri)}">${escapeHtml(hostOf(view.client.clientUri))}</a></p>`
+    : '';
   return page(
     `Authorize ${view.client.name}`,
-    `<h1>Authorize <span class="client">${client}</span></h1>` +
+    `<h1>${logo}Authorize ${client}</h1>` +
+      `<p class="user">Signed in as <strong>${user}</strong>.${switchLink}</p>` +
       scopes +
       apis +
-      `<form method="post" action="${escapeHtml(view.action)}">${hidden}` +
-      `<button type="submit" name="decision" value="allow">Allow</button>` +
-      `<button type="submit" name="decision" value="deny">Deny</button></form>`,
+      redirect +
+      home +
+      `<form method="post" action="${escapeHtml(view.action)}">${hidden}<div class="actions">` +
+      `<button type="submit" class="primary" name="decision" value="allow">Allow</button>` +
+      `<button type="submit" class="secondary" name="decision" value="deny">Deny</button></div></form>`,
+    settings,
   );
 }
 
-/** The error page for requests that must not be redirected (bad client or redirect URI, CSRF failure). */
-export function renderErrorPage(title: string, message: string): string {
-  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+/**
+ * The error page for requests that must not be redirected (bad client or redirect URI, ended
+ * session, CSRF failure): what happened in words and, when the request can be started again, a way
+ * to do so. Never the error's internals.
+ */
+export function renderErrorPage(view: ErrorView, settings: PageSettings = DEFAULT_PAGE_SETTINGS): string {
+  const links = [
+    view.retryUrl ? `<a class="button primary" href="${escapeHtml(view.retryUrl)}">Try again</a>` : '',
+    view.client?.clientUri
+      ? `<a class="button secondary" href="${escapeHtml(view.client.clientUri)}">Back to ${escapeHtml(view.client.name)}</a>`
+      : '',
+  ].join('');
+  const retry = links
+    ? `<div class="actions">${links}</div>`
+    : `<p class="muted">Close this page and return to the application you came from.</p>`;
+  return page(view.title, `<h1>${escapeHtml(view.title)}</h1><p>${escapeHtml(view.message)}</p>${retry}`, settings);
+}
+
+/** The host of an https URL, for link text. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }

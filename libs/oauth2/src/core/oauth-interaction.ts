@@ -11,7 +11,8 @@ export interface OAuthUser {
 
 /** What the consent page shows and posts back. @publicApi */
 export interface ConsentView {
-  client: Pick<OAuthClient, 'id' | 'name'>;
+  /** The client: its name, and its logo and home page (RFC 7591 §2) when registered. */
+  client: Pick<OAuthClient, 'id' | 'name' | 'logoUri' | 'clientUri'>;
   user: OAuthUser;
   /**
    * The scopes asked for, with their configured descriptions. `alreadyApproved` marks the ones the
@@ -28,6 +29,24 @@ export interface ConsentView {
   action: string;
   /** Hidden form fields (the pending request and its CSRF token) the form must post back unchanged. */
   fields: Record<string, string>;
+  /** The host (or, for a native app's custom scheme, the scheme) of the redirect URI the browser goes to next. */
+  redirectHost?: string;
+  /** Where "Not you?" leads, from `OAuthInteraction.switchAccountUrl`; undefined when the host has no such page. */
+  switchAccountUrl?: string;
+}
+
+/** What an error page of the authorization endpoint shows (a request that cannot be redirected). @publicApi */
+export interface ErrorView {
+  /** The HTTP status the page is sent with. */
+  status: number;
+  /** What happened, in a few words (e.g. "Request refused"). */
+  title: string;
+  /** What happened and what to do, in a sentence; never internals. */
+  message: string;
+  /** A path on this server that starts the authorization request again, when it can be. */
+  retryUrl?: string;
+  /** The client, once it is known and its redirect URI trusted: a way back to its home page when it registered one. */
+  client?: Pick<OAuthClient, 'id' | 'name' | 'clientUri'>;
 }
 
 /**
@@ -58,6 +77,23 @@ export abstract class OAuthInteraction {
    * must HTML-escape every string of `view` and post every entry of `view.fields` unchanged.
    */
   renderConsent(_view: ConsentView, _req: OAuthRequest): Promise<string | undefined> | string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Render an error page of the authorization endpoint as HTML. Return undefined to use the
+   * built-in page. Whatever renders it must HTML-escape every string of `view`.
+   */
+  renderError(_view: ErrorView, _req: OAuthRequest): Promise<string | undefined> | string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Where "Not you?" on the consent page leads: a page that signs the user out or lets them pick
+   * another account, then returns to `returnTo` (the authorization request, a path on this server).
+   * Undefined (the default) shows no such link.
+   */
+  switchAccountUrl(_returnTo: string, _req: OAuthRequest): string | undefined {
     return undefined;
   }
 }

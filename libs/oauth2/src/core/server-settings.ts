@@ -1,3 +1,5 @@
+import type { PageSettings } from './pages/page-theme';
+
 /**
  * The settings the core works with, after the module has applied the defaults and validated them.
  * The core owns this shape so that it never loads the option schema (and its validation library):
@@ -38,6 +40,8 @@ export interface ServerSettings {
   resource: string | undefined;
   /** The server key (CSRF tokens, refresh successors); undefined = a random key per process. */
   secret: string | undefined;
+  /** The look of the built-in consent and error pages; undefined = the built-in defaults. */
+  pages?: PageSettings;
 }
 
 /** One configured resource (RFC 8707), after defaults. @publicApi */

@@ -48,6 +48,10 @@ export interface OAuthClient {
    * `defaultResource`. Null = the server's.
    */
   defaultResource: string | null;
+  /** An https URL of the client's logo (RFC 7591 §2 `logo_uri`), shown on the consent page; absent = none. */
+  logoUri?: string;
+  /** An https URL of the client's home page (RFC 7591 §2 `client_uri`), the way back from an error page; absent = none. */
+  clientUri?: string;
   createdAt: Date;
 }
 

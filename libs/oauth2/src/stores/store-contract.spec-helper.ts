@@ -152,6 +152,18 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
       );
     });
 
+    it('RFC 7591 §2: keeps a logo_uri and client_uri when set, and none when absent', async () => {
+      const [store] = h().stores;
+      const branded = client({ logoUri: 'https://customapp.example/logo.png', clientUri: 'https://customapp.example/' });
+      const plain = client();
+      for (const saved of [branded, plain]) await store.save(saved);
+      assert.deepEqual(await store.findById(branded.id), branded);
+      assert.deepEqual(await store.findById(plain.id), plain);
+      const { logoUri: _logo, ...withoutLogo } = branded;
+      await store.save(withoutLogo);
+      assert.deepEqual(await store.findById(branded.id), withoutLogo);
+    });
+
     it('finds a client by its exact id only: another case or a trailing space is an unknown client (RFC 6749 §2.2)', async () => {
       const [store] = h().stores;
       const saved = client({ id: `Client-${rid()}` });

@@ -1,17 +1,20 @@
 import type { ServerSettings } from '../server-settings';
 import type { ClientStore } from '../../stores/client.store';
+import type { OAuthClient } from '../../stores/models';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
 import { htmlResponse, renderErrorPage } from '../html-pages';
 import { asOAuthError } from '../error-response';
-import type { OAuthInteraction, OAuthUser } from '../oauth-interaction';
+import type { ErrorView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
+import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
 import type { OAuthRequest } from '../oauth-request';
 import { redirectResponse, type OAuthResponse } from '../oauth-response';
 import { AccessDeniedError, ConsentRequiredError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import {
+  REQUEST_PARAMS,
   resolveRedirectTarget,
   validateAuthorizationRequest,
   type AuthorizationRequest,
@@ -71,13 +74,23 @@ export class AuthorizeEndpoint {
   handleDecision(req: OAuthRequest): Promise<OAuthResponse> {
     return this.respond(req, req.body, async (target, interaction) => {
       const user = await interaction.currentUser(req);
-      if (!user) return errorPage(403, 'Not signed in', 'Your session has ended. Return to the application and start again.');
+      if (!user) {
+        return this.errorPage(req, interaction, {
+          status: 403,
+          title: 'Signed out',
+          message: 'Your session ended before you answered. Sign in again to continue.',
+          retryUrl: this.retryUrl(req),
+          client: pick(target.client),
+        });
+      }
       if (!this.deps.consentForm.verify(req, user.id)) {
-        return errorPage(
-          403,
-          'Request refused',
-          'This approval form is invalid or has expired. Return to the application and start again.',
-        );
+        return this.errorPage(req, interaction, {
+          status: 403,
+          title: 'Request refused',
+          message: 'This approval form is invalid or has expired. Start again to see a fresh one.',
+          retryUrl: this.retryUrl(req),
+          client: pick(target.client),
+        });
       }
       const request = validateAuthorizationRequest(target, req.body, this.deps.options, true);
       const decision = req.body.decision;
@@ -100,15 +113,15 @@ export class AuthorizeEndpoint {
     handle: (target: RedirectTarget, interaction: OAuthInteraction) => Promise<OAuthResponse>,
   ): Promise<OAuthResponse> {
     let target: RedirectTarget | undefined;
+    const interaction = this.deps.interaction;
     try {
       assertSecureTransport(req, this.deps.options.requireHttps);
-      const interaction = this.deps.interaction;
       if (!interaction) {
-        return errorPage(
-          500,
-          'Server configuration error',
-          'The authorization endpoint has no OAuthInteraction: pass `interaction` to OAuthModule.forRoot().',
-        );
+        return await this.errorPage(req, undefined, {
+          status: 500,
+          title: 'Server configuration error',
+          message: 'The authorization endpoint has no OAuthInteraction: pass `interaction` to OAuthModule.forRoot().',
+        });
       }
       target = await resolveRedirectTarget(source, this.deps.clients);
       return await handle(target, interaction);
@@ -116,10 +129,40 @@ export class AuthorizeEndpoint {
       const oauth = asOAuthError(error);
       if (oauth.status >= 500) this.deps.reportError?.(error);
       if (oauth.redirectable && target) return errorRedirect(target, this.deps.options.issuer, oauth);
-      return oauth.status >= 500
-        ? errorPage(oauth.status, 'Service unavailable', oauth.description ?? 'Try again later')
-        : errorPage(oauth.status, 'Invalid request', oauth.description ?? 'The request is not valid');
+      const view: ErrorView =
+        oauth.status >= 500
+          ? { status: oauth.status, title: 'Service unavailable', message: oauth.description ?? 'Try again later.' }
+          : { status: oauth.status, title: 'Invalid request', message: oauth.description ?? 'The request is not valid.' };
+      return this.errorPage(req, interaction, view);
     }
+  }
+
+  /** An error page: the host's `renderError`, or the built-in page when it returns undefined or fails. */
+  private async errorPage(req: OAuthRequest, interaction: OAuthInteraction | undefined, view: ErrorView): Promise<OAuthResponse> {
+    const pages = this.deps.options.pages ?? DEFAULT_PAGE_SETTINGS;
+    let custom: string | undefined;
+    try {
+      custom = await interaction?.renderError(view, req);
+    } catch (error) {
+      this.deps.reportError?.(error);
+    }
+    return htmlResponse(view.status, custom ?? renderErrorPage(view, pages), custom === undefined, {}, [pages.logoUrl]);
+  }
+
+  /**
+   * The authorization request a failed decision came from, as a path on this server, so the user can
+   * start it again. Only reached once the client and redirect URI are trusted.
+   */
+  private retryUrl(req: OAuthRequest): string {
+    const query = new URLSearchParams();
+    for (const name of [...REQUEST_PARAMS, ...this.deps.options.passthroughParams]) {
+      const value = req.body[name];
+      if (typeof value !== 'string' || value === '') continue;
+      // The form carries the resources as one space-separated field; a request names each apart (RFC 8707 §2).
+      if (name === 'resource') for (const resource of value.split(' ')) query.append(name, resource);
+      else query.set(name, value);
+    }
+    return `${new URL(req.url, 'http://localhost').pathname}?${query}`;
   }
 
   /**
@@ -155,10 +198,6 @@ export class AuthorizeEndpoint {
   }
 }
 
-function errorPage(status: number, title: string, message: string): OAuthResponse {
-  return htmlResponse(status, renderErrorPage(title, message));
-}
-
 /** The authorization request's path and query, to come back to after login; optionally without `prompt=login`. */
 function returnPath(url: string, dropLoginPrompt: boolean): string {
   const parsed = new URL(url, 'http://localhost');
@@ -168,4 +207,9 @@ function returnPath(url: string, dropLoginPrompt: boolean): string {
     else parsed.searchParams.delete('prompt');
   }
   return parsed.pathname + parsed.search;
+}
+
+/** What an error page may show of a trusted client. */
+function pick(client: OAuthClient): ErrorView['client'] {
+  return { id: client.id, name: client.name, clientUri: client.clientUri };
 }

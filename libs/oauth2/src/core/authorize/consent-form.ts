@@ -5,6 +5,7 @@ import type { ConsentView, OAuthInteraction, OAuthUser } from '../oauth-interact
 import type { OAuthRequest } from '../oauth-request';
 import type { OAuthResponse } from '../oauth-response';
 import type { ConsentCsrf } from '../protocol/csrf';
+import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
 import { REQUEST_PARAMS, type AuthorizationRequest } from './authorization-request';
 
 /** Name of the cookie that binds a consent form to the browser that was shown it. */
@@ -47,8 +48,9 @@ export class ConsentForm {
       if (value !== undefined) fields[name] = value;
     }
     fields[CSRF_FIELD] = this.deps.csrf.token(cookie, user.id, this.canonical(request.params)!, this.deps.clock.now());
+    const url = new URL(req.url, 'http://localhost');
     const view: ConsentView = {
-      client: { id: request.client.id, name: request.client.name },
+      client: { id: request.client.id, name: request.client.name, logoUri: request.client.logoUri, clientUri: request.client.clientUri },
       user,
       scopes: request.scopes.map((name) => ({
         name,
@@ -56,12 +58,18 @@ export class ConsentForm {
         alreadyApproved: approved.includes(name),
       })),
       resources: request.resources.map((id) => ({ id, name: this.deps.options.resources[id]?.name ?? id })),
-      action: new URL(req.url, 'http://localhost').pathname,
+      action: url.pathname,
       fields,
+      redirectHost: redirectHost(request.redirectUri),
+      switchAccountUrl: interaction.switchAccountUrl(url.pathname + url.search, req),
     };
     const custom = await interaction.renderConsent(view, req);
     const setCookie = `${CONSENT_COOKIE}=${cookie}; Path=${view.action}; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`;
-    return htmlResponse(200, custom ?? renderConsentPage(view), custom === undefined, { 'Set-Cookie': setCookie });
+    const pages = this.deps.options.pages ?? DEFAULT_PAGE_SETTINGS;
+    return htmlResponse(200, custom ?? renderConsentPage(view, pages), custom === undefined, { 'Set-Cookie': setCookie }, [
+      pages.logoUrl,
+      view.client.logoUri,
+    ]);
   }
 
   /** True when the posted form carries a valid token for this browser, this user and exactly these parameters. */
@@ -87,5 +95,16 @@ export class ConsentForm {
       else return undefined;
     }
     return JSON.stringify(values);
+  }
+}
+
+/** What the page names as the destination: the redirect URI's host, or a native app's scheme (RFC 8252 §7.1). */
+function redirectHost(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  try {
+    const parsed = new URL(uri);
+    return parsed.host || parsed.protocol.replace(/:$/, '');
+  } catch {
+    return undefined;
   }
 }

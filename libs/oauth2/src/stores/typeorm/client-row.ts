@@ -3,7 +3,7 @@ import { epochMillis, nullableJsonStringList, parseStringList, spaceSeparated } 
 
 /** The columns of `oauth_clients` a lookup reads. */
 export const CLIENT_COLUMNS =
-  'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, created_at';
+  'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, logo_uri, client_uri, created_at';
 
 /** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
 export interface OAuthClientRow {
@@ -17,6 +17,8 @@ export interface OAuthClientRow {
   application_type: string;
   resources: string | null;
   default_resource: string | null;
+  logo_uri: string | null;
+  client_uri: string | null;
   created_at: string | number;
 }
 
@@ -33,6 +35,8 @@ export function clientFromRow(row: OAuthClientRow): OAuthClient {
     applicationType: row.application_type as ApplicationType,
     resources: nullableJsonStringList.from(row.resources) as string[] | null,
     defaultResource: row.default_resource,
+    ...(row.logo_uri ? { logoUri: row.logo_uri } : {}),
+    ...(row.client_uri ? { clientUri: row.client_uri } : {}),
     createdAt: epochMillis.from(row.created_at),
   };
 }

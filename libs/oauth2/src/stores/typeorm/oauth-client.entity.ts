@@ -39,18 +39,24 @@ export class OAuthClientEntity {
   @Column({ name: 'default_resource', type: 'text', nullable: true })
   defaultResource!: string | null;
 
+  @Column({ name: 'logo_uri', type: 'text', nullable: true })
+  logoUri!: string | null;
+
+  @Column({ name: 'client_uri', type: 'text', nullable: true })
+  clientUri!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
   /** The row for a domain client. */
   static fromModel(client: OAuthClient): OAuthClientEntity {
-    return Object.assign(new OAuthClientEntity(), client);
+    return Object.assign(new OAuthClientEntity(), client, { logoUri: client.logoUri ?? null, clientUri: client.clientUri ?? null });
   }
 
   /** The domain client of this row. */
   toModel(): OAuthClient {
     const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, applicationType, createdAt } = this;
-    const { resources, defaultResource } = this;
+    const { resources, defaultResource, logoUri, clientUri } = this;
     return {
       id,
       name,
@@ -62,6 +68,8 @@ export class OAuthClientEntity {
       applicationType,
       resources,
       defaultResource,
+      ...(logoUri ? { logoUri } : {}),
+      ...(clientUri ? { clientUri } : {}),
       createdAt,
     };
   }

@@ -10,6 +10,7 @@ import { AddClientApplicationType1780000200000 } from './migrations/178000020000
 import { BinaryIdentifiersOnMySql1780000300000 } from './migrations/1780000300000-binary-identifiers-on-mysql';
 import { AddTokenGrantCreatedAt1780000400000 } from './migrations/1780000400000-add-token-grant-created-at';
 import { AddResourceIndicators1780000500000 } from './migrations/1780000500000-add-resource-indicators';
+import { AddClientLogoAndHomePage1780000600000 } from './migrations/1780000600000-add-client-logo-and-home-page';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -42,6 +43,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   BinaryIdentifiersOnMySql1780000300000,
   AddTokenGrantCreatedAt1780000400000,
   AddResourceIndicators1780000500000,
+  AddClientLogoAndHomePage1780000600000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */
