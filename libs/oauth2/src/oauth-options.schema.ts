@@ -21,6 +21,7 @@ import {
 import { isLoopbackHost } from './core/protocol/redirect-uri';
 import { configuredResourceProblem } from './core/protocol/resource-indicator';
 import { CSS_COLOR, CSS_FONT, CSS_LENGTH, THEME_KEYS, type OAuthPageTheme } from './core/pages/page-theme';
+import { isHttpsUrl } from './core/protocol/https-url';
 
 /** A class-validator message that shows the offending value: `must be … (got 0)`. */
 const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
@@ -191,16 +192,6 @@ function unknownThemeKeys(args?: ValidationArguments): string {
   if (typeof value !== 'object' || value === null) return got('must be an object')(args!);
   const unknown = Object.keys(value).filter((key) => !THEME_KEYS.includes(key));
   return `has unknown keys ${unknown.join(', ')} (known: ${THEME_KEYS.join(', ')})`;
-}
-
-function isHttpsUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
 }
 
 /** The in-process bearer cache (`bearer.cache`). */

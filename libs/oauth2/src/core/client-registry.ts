@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import { hashSecret, randomId, randomToken } from './protocol/credentials';
 import { redirectUriProblem } from './protocol/redirect-uri';
 import { canonicalResourceUri } from './protocol/resource-indicator';
+import { isHttpsUrl } from './protocol/https-url';
 
 /** What registering a client needs. @publicApi */
 export interface ClientRegistration {
@@ -263,14 +264,4 @@ export class ClientRegistry {
 /** The logo and home page of a client, present only when set (stores keep an absent one absent). */
 function pageUris(fields: ClientFields): Pick<OAuthClient, 'logoUri' | 'clientUri'> {
   return { ...(fields.logoUri ? { logoUri: fields.logoUri } : {}), ...(fields.clientUri ? { clientUri: fields.clientUri } : {}) };
-}
-
-function isHttpsUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' && url.username === '' && url.password === '';
-  } catch {
-    return false;
-  }
 }
