@@ -28,9 +28,32 @@ export function resourceParams(source: Readonly<Record<string, unknown>>): strin
   return values.filter((v) => v !== '');
 }
 
+/** What the settings say about resources as a whole, derived once per settings object. */
+interface ResourceLayout {
+  any: boolean;
+  /** Configured scopes no resource lists: they go with every resource. */
+  serverLevel: ReadonlySet<string>;
+}
+
+// The settings are frozen for the life of the server, and every token request asks: derive once.
+const layouts = new WeakMap<ResourceSettingsView, ResourceLayout>();
+
+function layoutOf(settings: ResourceSettingsView): ResourceLayout {
+  let layout = layouts.get(settings);
+  if (!layout) {
+    const listed = new Set(Object.values(settings.resources).flatMap((r) => r.scopes));
+    layout = {
+      any: Object.keys(settings.resources).length > 0,
+      serverLevel: new Set(Object.keys(settings.scopes).filter((s) => !listed.has(s))),
+    };
+    layouts.set(settings, layout);
+  }
+  return layout;
+}
+
 /** Whether resources are configured: only then do tokens carry an audience. */
 export function hasResources(settings: ResourceSettingsView): boolean {
-  return Object.keys(settings.resources).length > 0;
+  return layoutOf(settings).any;
 }
 
 /**
@@ -84,9 +107,9 @@ export function requestedResources(values: readonly string[], client: OAuthClien
  * no resources are configured (every scope goes everywhere).
  */
 export function scopesForResources(resources: readonly string[], settings: ResourceSettingsView): Set<string> | undefined {
-  if (!hasResources(settings)) return undefined;
-  const listed = new Set(Object.values(settings.resources).flatMap((r) => r.scopes));
-  const fit = new Set(Object.keys(settings.scopes).filter((s) => !listed.has(s)));
+  const layout = layoutOf(settings);
+  if (!layout.any) return undefined;
+  const fit = new Set(layout.serverLevel);
   for (const resource of resources) for (const scope of settings.resources[resource]?.scopes ?? []) fit.add(scope);
   return fit;
 }
