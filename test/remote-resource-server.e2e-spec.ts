@@ -146,17 +146,25 @@ function activeAnswer(rs: ResourceApp, overrides: Record<string, unknown> = {}):
   };
 }
 
-describe('a resource server on another host, validating by introspection (RFC 7662)', () => {
-  let as: StandInAuthorizationServer;
-  let rs: ResourceApp;
+/** A stand-in authorization server and a resource app trusting it, for the whole `describe`. */
+function withResourceApp(): { readonly as: StandInAuthorizationServer; readonly rs: ResourceApp } {
+  const apps = {} as { as: StandInAuthorizationServer; rs: ResourceApp };
   before(async () => {
-    as = await new StandInAuthorizationServer(CLIENT).start();
-    rs = await startResourceApp(as);
+    apps.as = await new StandInAuthorizationServer(CLIENT).start();
+    apps.rs = await startResourceApp(apps.as);
   });
   after(async () => {
-    await rs?.close();
-    await as?.stop();
+    await apps.rs?.close();
+    await apps.as?.stop();
   });
+  return apps;
+}
+
+describe('a resource server on another host, validating by introspection (RFC 7662)', () => {
+  const apps = withResourceApp();
+  let as: StandInAuthorizationServer;
+  let rs: ResourceApp;
+  before(() => ({ as, rs } = apps));
   beforeEach(() => {
     as.answers.clear();
     as.introspectionCalls = 0;
@@ -358,16 +366,10 @@ describe('discovering the authorization server (RFC 8414)', () => {
 });
 
 describe('the remote resource server’s metadata (RFC 9728)', () => {
+  const apps = withResourceApp();
   let as: StandInAuthorizationServer;
   let rs: ResourceApp;
-  before(async () => {
-    as = await new StandInAuthorizationServer(CLIENT).start();
-    rs = await startResourceApp(as);
-  });
-  after(async () => {
-    await rs?.close();
-    await as?.stop();
-  });
+  before(() => ({ as, rs } = apps));
 
   it('RFC 9728 §3: serves a document oauth4webapi discovers and accepts for this resource', async () => {
     const resource = new URL(rs.resource);
