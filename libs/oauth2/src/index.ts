@@ -14,6 +14,7 @@ export type {
   OAuthRateLimitStorage,
   OAuthResourceOptions,
   OAuthPagesOptions,
+  OAuthJwtOptions,
 } from './oauth-module-options.interface';
 export { OAUTH_DEFAULTS, OAuthConfigurationError } from './oauth-options';
 export { OAuthRateLimiter } from './http/oauth-rate-limiter';
@@ -36,6 +37,10 @@ export { ClientStore } from './stores/client.store';
 export { CodeStore, type CodeConsumption } from './stores/code.store';
 export { TokenStore, type RotationOutcome } from './stores/token.store';
 export { ConsentStore } from './stores/consent.store';
+export { SigningKeyStore } from './stores/signing-key.store';
+// JWT access tokens (RFC 9068) and their signing keys.
+export { SigningKeys, type SigningKeySettings, type KeyRotationStep } from './core/keys/signing-keys';
+export { KeySigner, LocalKeySigner, type CreatedKey } from './core/keys/key-signer';
 // Resource server (RFC 6750) and connected apps.
 export type { ResourceAuthorization } from './core/resource-authorization';
 export { ConnectedApps, type ConnectedApp } from './core/connected-apps';

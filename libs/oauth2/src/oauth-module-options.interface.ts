@@ -6,6 +6,8 @@ import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';
 import type { ConsentStore } from './stores/consent.store';
 import type { TokenStore } from './stores/token.store';
+import type { SigningAlgorithm } from './stores/models';
+import type { SigningKeyStore } from './stores/signing-key.store';
 
 /** Store classes to use instead of the built-in ones; each is optional. @publicApi */
 export interface OAuthStoreClasses {
@@ -13,6 +15,8 @@ export interface OAuthStoreClasses {
   codes?: Type<CodeStore>;
   tokens?: Type<TokenStore>;
   consents?: Type<ConsentStore>;
+  /** The signing keys of JWT access tokens. */
+  signingKeys?: Type<SigningKeyStore>;
 }
 
 /** 'typeorm' (default, needs `TypeOrmModule.forRoot` with `OAUTH_ENTITIES`) or 'memory' (tests and demos). @publicApi */
@@ -75,6 +79,45 @@ export interface OAuthResourceOptions {
   accessTokenTtl?: number;
   /** What the consent page and the metadata (`resource_name`, RFC 9728 §2) call it. Default: the identifier. */
   name?: string;
+  /**
+   * `'opaque'` (default): random tokens stored hashed, checked against the store or by introspection.
+   * `'jwt'`: RFC 9068 JWTs signed with the server's rotating keys and verified by the API with no call
+   * home; not stored unless `jwt.recordTokens`, so such a token lives until it expires (keep
+   * `accessTokenTtl` short: it defaults to 300 seconds for a JWT resource).
+   */
+  accessTokenFormat?: 'opaque' | 'jwt';
+  /** The JWS algorithm of this resource's JWT access tokens. Default: `jwt.algorithm` (ES256). */
+  signingAlgorithm?: SigningAlgorithm;
+}
+
+/**
+ * JWT access tokens (RFC 9068): how they are signed and how the signing keys rotate.
+ * @publicApi
+ */
+export interface OAuthJwtOptions {
+  /** The default JWS algorithm: `'ES256'` (default), `'EdDSA'` or `'RS256'`. */
+  algorithm?: SigningAlgorithm;
+  /**
+   * Record each JWT access token's `jti`, so introspection answers for it and revocation (of the token
+   * or its grant) stops it at every `BearerGuard` of this server. Default false: JWTs are not stored.
+   */
+  recordTokens?: boolean;
+  /**
+   * 32 random bytes, base64 or hex (`openssl rand -base64 32`), that seal the private signing keys at
+   * rest with AES-256-GCM. Required when `NODE_ENV=production`; elsewhere one is generated into
+   * `keyEncryptionKeyFile` (beside the SQLite file by default) with a warning.
+   */
+  keyEncryptionKey?: string;
+  /** Where a generated key-encryption key is kept outside production. */
+  keyEncryptionKeyFile?: string;
+  /** `Cache-Control: max-age` of the JWKS in seconds. Default 600. A new key waits this long, plus one `keyRefreshInterval`, before it signs. */
+  jwksMaxAge?: number;
+  /** Seconds between re-reads of the key store by each instance. Default 60. */
+  keyRefreshInterval?: number;
+  /** Seconds an active key signs before it is rotated automatically; 0 = only by `nest-oauth2 keys rotate`. Default 30 days. */
+  rotationInterval?: number;
+  /** Seconds of clock difference tolerated on `exp`, `nbf` and `iat`. Default 30. */
+  clockTolerance?: number;
 }
 
 /**
@@ -164,6 +207,8 @@ export interface OAuthModuleOptions {
    * serving another resource says so with `@Resource('…')`.
    */
   resource?: string;
+  /** JWT access tokens and their signing keys (used by resources with `accessTokenFormat: 'jwt'`). */
+  jwt?: OAuthJwtOptions;
   /** `realm` of `WWW-Authenticate` challenges. Default: the issuer. */
   realm?: string;
   /** Rate limits (429 + `Retry-After`); false turns them all off. Default: on, see `OAuthRateLimitOptions`. */

@@ -22,6 +22,7 @@ import { isLoopbackHost } from './core/protocol/redirect-uri';
 import { configuredResourceProblem } from './core/protocol/resource-indicator';
 import { CSS_COLOR, CSS_FONT, CSS_LENGTH, THEME_KEYS, type OAuthPageTheme } from './core/pages/page-theme';
 import { isHttpsUrl } from './core/protocol/https-url';
+import { SIGNING_ALGORITHMS } from './core/keys/key-material';
 
 /** A class-validator message that shows the offending value: `must be … (got 0)`. */
 const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
@@ -95,7 +96,9 @@ function resourceMapProblem(value: unknown, scopes: unknown): string | undefined
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of resource identifier → settings';
   const known = typeof scopes === 'object' && scopes !== null ? Object.keys(scopes) : [];
   const problems: string[] = [];
-  for (const [uri, resource] of Object.entries(value as Record<string, { scopes: unknown; accessTokenTtl: unknown; name: unknown }>)) {
+  for (const [uri, resource] of Object.entries(
+    value as Record<string, Record<'scopes' | 'accessTokenTtl' | 'name' | 'accessTokenFormat' | 'signingAlgorithm', unknown>>,
+  )) {
     const identifier = configuredResourceProblem(uri);
     if (identifier) problems.push(identifier);
     if (!Array.isArray(resource.scopes)) {
@@ -113,6 +116,16 @@ function resourceMapProblem(value: unknown, scopes: unknown): string | undefined
       );
     }
     if (typeof resource.name !== 'string' || !resource.name.trim()) problems.push(`${JSON.stringify(uri)}.name must be a non-empty string`);
+    if (!['opaque', 'jwt'].includes(resource.accessTokenFormat as string)) {
+      problems.push(
+        `${JSON.stringify(uri)}.accessTokenFormat must be 'opaque' or 'jwt' (got ${JSON.stringify(resource.accessTokenFormat)})`,
+      );
+    }
+    if (!SIGNING_ALGORITHMS.includes(resource.signingAlgorithm as never)) {
+      problems.push(
+        `${JSON.stringify(uri)}.signingAlgorithm must be one of ${SIGNING_ALGORITHMS.join(', ')} (got ${JSON.stringify(resource.signingAlgorithm)})`,
+      );
+    }
   }
   return problems.length ? problems.join('; ') : undefined;
 }
@@ -163,6 +176,48 @@ export class PageThemeSchema implements OAuthPageTheme {
 }
 
 /** `pages`: the built-in pages' look. Unknown theme keys are refused so a typo does not pass silently. */
+/** `jwt`: each given value checked, whether or not a resource uses JWTs yet. */
+export class JwtSchema {
+  @ValidateIf((o: JwtSchema) => o.algorithm !== undefined)
+  @IsIn(SIGNING_ALGORITHMS, { message: got(`must be one of ${SIGNING_ALGORITHMS.join(', ')} (never none or HS*)`) })
+  algorithm?: string;
+
+  @ValidateIf((o: JwtSchema) => o.recordTokens !== undefined)
+  @IsBoolean({ message: got('must be a boolean') })
+  recordTokens?: boolean;
+
+  @ValidateIf((o: JwtSchema) => o.keyEncryptionKey !== undefined)
+  @Matches(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, { message: 'must be 32 random bytes as base64 or hex (openssl rand -base64 32)' })
+  @IsString({ message: 'must be 32 random bytes as base64 or hex (openssl rand -base64 32)' })
+  keyEncryptionKey?: string;
+
+  @ValidateIf((o: JwtSchema) => o.keyEncryptionKeyFile !== undefined)
+  @IsNotEmpty({ message: 'must not be empty' })
+  @IsString({ message: got('must be a file path') })
+  keyEncryptionKeyFile?: string;
+
+  @ValidateIf((o: JwtSchema) => o.jwksMaxAge !== undefined)
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  jwksMaxAge?: number;
+
+  @ValidateIf((o: JwtSchema) => o.keyRefreshInterval !== undefined)
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  keyRefreshInterval?: number;
+
+  @ValidateIf((o: JwtSchema) => o.rotationInterval !== undefined)
+  @Min(0, { message: got('must be a non-negative integer of seconds') })
+  @IsInt({ message: got('must be a non-negative integer of seconds') })
+  rotationInterval?: number;
+
+  @ValidateIf((o: JwtSchema) => o.clockTolerance !== undefined)
+  @Max(300, { message: got('must not exceed 300 seconds') })
+  @Min(0, { message: got('must be a non-negative integer of seconds') })
+  @IsInt({ message: got('must be a non-negative integer of seconds') })
+  clockTolerance?: number;
+}
+
 export class PagesSchema {
   @ValidateNested()
   @ValidateBy({ name: 'themeKeys', validator: { validate: knownThemeKeys, defaultMessage: unknownThemeKeys } })
@@ -374,6 +429,9 @@ export class OAuthOptionsSchema {
 
   @ValidateNested()
   pages!: PagesSchema;
+
+  @ValidateNested()
+  jwt!: JwtSchema;
 }
 
 /** Every problem of `schema`, one `path: message` line each (the first failed check per property). */

@@ -147,10 +147,57 @@ describe('resolveOAuthOptions', () => {
         resources: { [api]: { scopes: ['profile'] }, [files]: { scopes: ['files:read'], accessTokenTtl: 300, name: 'SHIFT Files' } },
         defaultResource: api,
       });
-      assert.deepEqual(resolved.resources[api], { scopes: ['profile'], accessTokenTtl: 900, name: api });
-      assert.deepEqual(resolved.resources[files], { scopes: ['files:read'], accessTokenTtl: 300, name: 'SHIFT Files' });
+      assert.deepEqual(resolved.resources[api], {
+        scopes: ['profile'],
+        accessTokenTtl: 900,
+        name: api,
+        accessTokenFormat: 'opaque',
+        signingAlgorithm: 'ES256',
+      });
+      assert.deepEqual(resolved.resources[files], {
+        scopes: ['files:read'],
+        accessTokenTtl: 300,
+        name: 'SHIFT Files',
+        accessTokenFormat: 'opaque',
+        signingAlgorithm: 'ES256',
+      });
+      assert.equal(resolved.jwt, undefined, 'no JWT resource: no signing keys, no JWKS');
       assert.equal(resolved.resource, api);
       assert.ok(Object.isFrozen(resolved.resources[api]));
+    });
+
+    it('RFC 9068: a JWT resource defaults to 5-minute tokens and turns on the signing keys for its algorithm', () => {
+      const resolved = resolveOAuthOptions({
+        ...valid,
+        scopes,
+        resources: {
+          [api]: { scopes: ['profile'], accessTokenFormat: 'jwt' },
+          [files]: { scopes: ['files:read'], accessTokenFormat: 'jwt', signingAlgorithm: 'RS256', accessTokenTtl: 120 },
+        },
+        defaultResource: api,
+      });
+      assert.equal(resolved.resources[api]!.accessTokenTtl, 300);
+      assert.deepEqual(resolved.jwt?.keys.algorithms, ['ES256', 'RS256']);
+      assert.equal(resolved.jwt?.keys.maxTokenLifetime, 300);
+      assert.equal(resolved.jwt?.recordTokens, false);
+    });
+
+    it('refuses an unknown token format and the algorithms RFC 8725 rules out (none, HS256)', () => {
+      assert.throws(
+        () =>
+          resolveOAuthOptions({
+            ...valid,
+            scopes,
+            resources: { [api]: { scopes: ['profile'], accessTokenFormat: 'paseto' as never, signingAlgorithm: 'none' as never } },
+            defaultResource: api,
+            jwt: { algorithm: 'HS256' as never, keyEncryptionKey: 'short' },
+          }),
+        (error: Error) =>
+          /accessTokenFormat must be 'opaque' or 'jwt'/.test(error.message) &&
+          /signingAlgorithm must be one of ES256, EdDSA, RS256/.test(error.message) &&
+          /jwt\.algorithm: must be one of ES256, EdDSA, RS256/.test(error.message) &&
+          /jwt\.keyEncryptionKey: must be 32 random bytes/.test(error.message),
+      );
     });
 
     it('has no resources, and no audience, by default', () => {

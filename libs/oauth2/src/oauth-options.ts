@@ -1,10 +1,12 @@
-import type { ResourceSettings, ServerSettings } from './core/server-settings';
+import type { JwtSettings, ResourceSettings, ServerSettings } from './core/server-settings';
+import type { SigningAlgorithm } from './stores/models';
 import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit, OAuthResourceOptions } from './oauth-module-options.interface';
 import { THEME_KEYS, type OAuthPageTheme, type PageSettings } from './core/pages/page-theme';
-import type { OAuthPagesOptions } from './oauth-module-options.interface';
+import type { OAuthJwtOptions, OAuthPagesOptions } from './oauth-module-options.interface';
 import {
   BearerCacheSchema,
   BearerSchema,
+  JwtSchema,
   OAuthOptionsSchema,
   PageThemeSchema,
   PagesSchema,
@@ -43,6 +45,16 @@ export const OAUTH_DEFAULTS = Object.freeze({
   purgeInterval: 3600,
   consumedCodeRetention: 24 * 3600,
   bearerCache: { maxEntries: 10_000, ttl: 30 },
+  /** A JWT resource's access tokens live 5 minutes unless it says otherwise: they cannot be revoked. */
+  jwtAccessTokenTtl: 300,
+  jwt: {
+    algorithm: 'ES256' as const,
+    recordTokens: false,
+    jwksMaxAge: 600,
+    keyRefreshInterval: 60,
+    rotationInterval: 30 * 24 * 3600,
+    clockTolerance: 30,
+  },
   // Generous: secrets, codes and tokens carry 256 bits, so these bound load, not guessing.
   tokenRateLimit: { perClient: { limit: 600, ttl: 60 }, perIp: { limit: 300, ttl: 60 } },
 });
@@ -86,7 +98,11 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     purgeInterval: raw.purgeInterval ?? OAUTH_DEFAULTS.purgeInterval,
     consumedCodeRetention: raw.consumedCodeRetention ?? OAUTH_DEFAULTS.consumedCodeRetention,
     bearer: { allowQueryToken: raw.bearer?.allowQueryToken ?? false, cache },
-    resources: resolveResources(raw.resources, raw.accessTokenTtl ?? OAUTH_DEFAULTS.accessTokenTtl),
+    resources: resolveResources(
+      raw.resources,
+      raw.accessTokenTtl ?? OAUTH_DEFAULTS.accessTokenTtl,
+      raw.jwt?.algorithm ?? OAUTH_DEFAULTS.jwt.algorithm,
+    ),
     defaultResource: raw.defaultResource,
     resource: raw.resource ?? raw.defaultResource,
     realm: raw.realm ?? raw.issuer,
@@ -94,6 +110,7 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     rateLimit: resolveRateLimits(raw.rateLimit),
     pages: resolvePages(raw.pages),
   } as ResolvedOAuthOptions;
+  resolved.jwt = resolveJwt(raw.jwt, resolved.resources);
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
     // Each given key is checked under its own name, not only the one that won.
@@ -101,6 +118,8 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     csrfSecret: raw.csrfSecret,
     bearer: Object.assign(new BearerSchema(), resolved.bearer, { cache: cache && Object.assign(new BearerCacheSchema(), cache) }),
     rateLimit: rateLimitSchema(resolved.rateLimit),
+    jwt:
+      raw.jwt !== undefined && (typeof raw.jwt !== 'object' || raw.jwt === null) ? raw.jwt : Object.assign(new JwtSchema(), raw.jwt ?? {}),
     pages: Object.assign(new PagesSchema(), {
       ...resolved.pages,
       theme: themeSchema(raw.pages?.theme),
@@ -137,7 +156,11 @@ function themeSchema(theme: OAuthPageTheme | undefined): PageThemeSchema {
 }
 
 /** `resources` with each one's defaults filled in; the schema checks identifiers, scopes and TTLs. */
-function resolveResources(input: OAuthModuleOptions['resources'], accessTokenTtl: number): ServerSettings['resources'] {
+function resolveResources(
+  input: OAuthModuleOptions['resources'],
+  accessTokenTtl: number,
+  algorithm: SigningAlgorithm,
+): ServerSettings['resources'] {
   if (input === undefined) return Object.freeze({});
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input as never;
   const resources: Record<string, ResourceSettings> = {};
@@ -145,11 +168,38 @@ function resolveResources(input: OAuthModuleOptions['resources'], accessTokenTtl
     const given = (resource ?? {}) as Partial<OAuthResourceOptions>;
     resources[uri] = Object.freeze({
       scopes: Object.freeze(Array.isArray(given.scopes) ? [...given.scopes] : (given.scopes as never)),
-      accessTokenTtl: given.accessTokenTtl ?? accessTokenTtl,
+      accessTokenTtl: given.accessTokenTtl ?? (given.accessTokenFormat === 'jwt' ? OAUTH_DEFAULTS.jwtAccessTokenTtl : accessTokenTtl),
       name: given.name ?? uri,
+      accessTokenFormat: given.accessTokenFormat ?? 'opaque',
+      signingAlgorithm: given.signingAlgorithm ?? algorithm,
     });
   }
   return Object.freeze(resources);
+}
+
+/**
+ * JWT settings when some resource issues JWT access tokens, with the algorithms those resources use;
+ * undefined otherwise (no key is made, no JWKS is served).
+ */
+function resolveJwt(input: OAuthJwtOptions | undefined, resources: ServerSettings['resources']): JwtSettings | undefined {
+  const given = (input ?? {}) as Partial<OAuthJwtOptions>;
+  if (typeof resources !== 'object' || resources === null) return undefined;
+  const jwtResources = Object.values(resources).filter((r) => r?.accessTokenFormat === 'jwt');
+  if (!jwtResources.length) return undefined;
+  const d = OAUTH_DEFAULTS.jwt;
+  return Object.freeze({
+    keys: Object.freeze({
+      algorithms: Object.freeze([...new Set(jwtResources.map((r) => r.signingAlgorithm))]),
+      jwksMaxAge: given.jwksMaxAge ?? d.jwksMaxAge,
+      keyRefreshInterval: given.keyRefreshInterval ?? d.keyRefreshInterval,
+      rotationInterval: given.rotationInterval ?? d.rotationInterval,
+      maxTokenLifetime: Math.max(...jwtResources.map((r) => (Number.isInteger(r.accessTokenTtl) ? r.accessTokenTtl : 0))),
+      clockTolerance: given.clockTolerance ?? d.clockTolerance,
+    }),
+    recordTokens: given.recordTokens ?? d.recordTokens,
+    keyEncryptionKey: given.keyEncryptionKey,
+    keyEncryptionKeyFile: given.keyEncryptionKeyFile,
+  });
 }
 
 /** A copy of a list option, or the value itself when it is not a list (the schema reports it). */

@@ -10,3 +10,8 @@ export const OAUTH_SKIP_BEARER_METADATA = 'oauth:public';
 export const OAUTH_RATE_LIMIT_STORAGE = 'OAUTH:RATE_LIMIT_STORAGE';
 /** Metadata key of `@Resource()`. */
 export const OAUTH_RESOURCE_METADATA = 'oauth:resource';
+/**
+ * DI token of the file a generated key-encryption key is kept in when `jwt.keyEncryptionKey` is not
+ * set outside production (the TypeORM storage puts it beside an SQLite file); undefined = per process.
+ */
+export const OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE = 'OAUTH:DEFAULT_KEY_ENCRYPTION_KEY_FILE';

@@ -31,6 +31,8 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
+import { SigningKeyStore } from './stores/signing-key.store';
+import { InMemorySigningKeyStore } from './stores/memory/in-memory-signing-key.store';
 import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/typeorm-store-options';
 
 /**
@@ -60,7 +62,9 @@ export const {
   .setExtras<OAuthModuleExtras>(EXTRAS, (definition, extras) => withOAuthProviders(definition, extras))
   .build();
 
-const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore] as const;
+const STORE_TOKENS = [ClientStore, CodeStore, TokenStore, ConsentStore, SigningKeyStore] as const;
+/** The slots whose overriding decides whether the TypeORM storage loads at all. */
+const DATA_STORE_SLOTS = 4;
 
 /** The module's providers, controllers and imports, as its extras decide them. */
 function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras): DynamicModule {
@@ -70,7 +74,9 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
   // Only a store slot left to the default TypeORM storage loads `typeorm` and `@nestjs/typeorm`; a host
   // that hands over a TypeORM store itself has loaded them already, and its store needs the repositories.
   const typeOrm =
-    (storage === 'typeorm' && overridden.length < STORE_TOKENS.length) || typeOrmStorageLoaded() ? loadTypeOrmStorage() : undefined;
+    (storage === 'typeorm' && overridden.filter(([slot]) => slot !== 'signingKeys').length < DATA_STORE_SLOTS) || typeOrmStorageLoaded()
+      ? loadTypeOrmStorage()
+      : undefined;
   const defaults = storage === 'typeorm' && typeOrm ? typeOrm.stores : IN_MEMORY_STORES;
   const chosen: Record<string, Type> = { ...defaults, ...Object.fromEntries(overridden) };
   const needsTypeOrm = typeOrm !== undefined && Object.values(chosen).some((store) => Object.values(typeOrm.stores).includes(store));
@@ -79,6 +85,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     { provide: CodeStore, useClass: chosen.codes },
     { provide: TokenStore, useClass: chosen.tokens },
     { provide: ConsentStore, useClass: chosen.consents },
+    { provide: SigningKeyStore, useClass: chosen.signingKeys ?? InMemorySigningKeyStore },
   ];
   const hostInteraction = extras.interaction;
   const interaction: Provider[] = hostInteraction
@@ -186,6 +193,7 @@ const IN_MEMORY_STORES: Record<string, Type> = {
   codes: InMemoryCodeStore,
   tokens: InMemoryTokenStore,
   consents: InMemoryConsentStore,
+  signingKeys: InMemorySigningKeyStore,
 };
 
 /**

@@ -18,6 +18,14 @@ import { ClientStore } from './stores/client.store';
 import { CodeStore } from './stores/code.store';
 import { ConsentStore } from './stores/consent.store';
 import { TokenStore } from './stores/token.store';
+import { SigningKeyStore } from './stores/signing-key.store';
+import { JwksEndpoint } from './core/jwks-endpoint';
+import { JwtAccessTokenVerifier } from './core/jwt/jwt-access-token-verifier';
+import { resolveKeyEncryptionKey } from './core/keys/key-encryption-key';
+import { KeySigner, LocalKeySigner } from './core/keys/key-signer';
+import { SigningKeys } from './core/keys/signing-keys';
+import { hashSecret } from './core/protocol/credentials';
+import { OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE } from './oauth.constants';
 
 /** Extra metadata fields (RFC 8414) contributed by other endpoints, e.g. revocation and introspection. */
 const METADATA_EXTENSIONS: MetadataExtension[] = [
@@ -26,8 +34,19 @@ const METADATA_EXTENSIONS: MetadataExtension[] = [
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     introspection_endpoint: endpointUrl(options, 'introspect'),
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    ...(options.jwt ? { jwks_uri: endpointUrl(options, 'jwks') } : {}),
   }),
 ];
+
+/** No JWT resource: the key manager holds no algorithm, makes no key and publishes an empty set. */
+const NO_JWT_KEYS = {
+  algorithms: [],
+  jwksMaxAge: 600,
+  keyRefreshInterval: 60,
+  rotationInterval: 0,
+  maxTokenLifetime: 0,
+  clockTolerance: 0,
+};
 
 const logger = new Logger('OAuth');
 /** Unexpected errors: name and message only (a stack may quote request data). */
@@ -61,6 +80,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       consents: ConsentStore,
       clock: Clock,
       cache: TokenCache,
+      signingKeys: SigningKeys,
       interaction?: OAuthInteraction,
     ) =>
       new AuthorizationServer({
@@ -71,6 +91,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
         consents,
         clock,
         cache,
+        signingKeys,
         interaction,
         reportError,
         reportSecurityEvent,
@@ -83,6 +104,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       ConsentStore,
       Clock,
       TokenCache,
+      SigningKeys,
       { token: OAuthInteraction, optional: true },
     ],
   },
@@ -98,11 +120,58 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
     useFactory: (options: ResolvedOAuthOptions) => new TokenCache(options.bearer.cache),
     inject: [RESOLVED_OAUTH_OPTIONS],
   },
+  // JWT access tokens (RFC 9068): the private keys sealed under the key-encryption key, the keys'
+  // life in the store, and the JWKS.
+  {
+    provide: KeySigner,
+    useFactory: (options: ResolvedOAuthOptions, defaultFile: string | undefined) =>
+      new LocalKeySigner(
+        resolveKeyEncryptionKey({
+          configured: options.jwt?.keyEncryptionKey,
+          file: options.jwt?.keyEncryptionKeyFile ?? defaultFile,
+          production: options.jwt !== undefined && process.env.NODE_ENV === 'production',
+          warn: (message) => logger.warn(message),
+        }),
+      ),
+    inject: [RESOLVED_OAUTH_OPTIONS, { token: OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE, optional: true }],
+  },
+  {
+    provide: SigningKeys,
+    useFactory: (options: ResolvedOAuthOptions, store: SigningKeyStore, signer: KeySigner, clock: Clock) =>
+      new SigningKeys({ store, signer, clock, settings: options.jwt?.keys ?? NO_JWT_KEYS }),
+    inject: [RESOLVED_OAUTH_OPTIONS, SigningKeyStore, KeySigner, Clock],
+  },
+  {
+    provide: JwksEndpoint,
+    useFactory: (options: ResolvedOAuthOptions, keys: SigningKeys) =>
+      new JwksEndpoint(keys, { maxAge: options.jwt?.keys.jwksMaxAge ?? 0, realm: options.realm, reportError }),
+    inject: [RESOLVED_OAUTH_OPTIONS, SigningKeys],
+  },
   {
     provide: AccessTokenVerifier,
-    useFactory: (tokens: TokenStore, clients: ClientStore, clock: Clock, cache: TokenCache) =>
-      new StoreAccessTokenVerifier({ tokens, clients, clock, cache }),
-    inject: [TokenStore, ClientStore, Clock, TokenCache],
+    useFactory: (
+      options: ResolvedOAuthOptions,
+      tokens: TokenStore,
+      clients: ClientStore,
+      clock: Clock,
+      cache: TokenCache,
+      keys: SigningKeys,
+    ) => {
+      const opaque = new StoreAccessTokenVerifier({ tokens, clients, clock, cache });
+      const jwt = options.jwt;
+      if (!jwt) return opaque;
+      return new JwtAccessTokenVerifier({
+        issuer: options.issuer,
+        keys,
+        algorithms: jwt.keys.algorithms,
+        clock,
+        clockTolerance: jwt.keys.clockTolerance,
+        cache,
+        opaque,
+        isRevoked: jwt.recordTokens ? async (jti) => (await tokens.findByHash(hashSecret(jti)))?.revokedAt != null : undefined,
+      });
+    },
+    inject: [RESOLVED_OAUTH_OPTIONS, TokenStore, ClientStore, Clock, TokenCache, SigningKeys],
   },
   {
     provide: ResourceServer,

@@ -19,6 +19,7 @@ import type { OAuthResponse } from './oauth-response';
 import { ConsentCsrf } from './protocol/csrf';
 import { RefreshSuccessors } from './protocol/refresh-successor';
 import type { SecurityEventReporter } from './security-events';
+import type { SigningKeys } from './keys/signing-keys';
 
 /** Everything the authorization server works with. */
 export interface AuthorizationServerDeps {
@@ -36,6 +37,8 @@ export interface AuthorizationServerDeps {
   cache?: TokenCache;
   /** Receives refused cross-client presentations of codes and refresh tokens (ids and hash prefixes only). */
   reportSecurityEvent?: SecurityEventReporter;
+  /** The keys that sign JWT access tokens; required when a resource has `accessTokenFormat: 'jwt'`. */
+  signingKeys?: SigningKeys;
 }
 
 /**
@@ -67,7 +70,7 @@ export class AuthorizationServer {
       interaction: deps.interaction,
       reportError: deps.reportError,
     });
-    const issuer = new TokenIssuer(options);
+    const issuer = new TokenIssuer(options, deps.signingKeys);
     const { cache, reportSecurityEvent } = deps;
     this.token = new TokenEndpoint({
       options,

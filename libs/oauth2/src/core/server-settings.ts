@@ -1,3 +1,5 @@
+import type { SigningAlgorithm } from '../stores/models';
+import type { SigningKeySettings } from './keys/signing-keys';
 import type { PageSettings } from './pages/page-theme';
 
 /**
@@ -42,6 +44,20 @@ export interface ServerSettings {
   secret: string | undefined;
   /** The look of the built-in consent and error pages; undefined = the built-in defaults. */
   pages?: PageSettings;
+  /** JWT access tokens (RFC 9068) and their signing keys; undefined = no resource uses them. */
+  jwt?: JwtSettings;
+}
+
+/** JWT access tokens after defaults. @publicApi */
+export interface JwtSettings {
+  /** Rotation and publication of the signing keys; `algorithms` lists those the JWT resources use. */
+  keys: SigningKeySettings;
+  /** Record each JWT's `jti` (a `jwt_access` token row) for introspection and revocation. */
+  recordTokens: boolean;
+  /** The key-encryption key (32 bytes, base64 or hex) sealing private keys at rest. */
+  keyEncryptionKey: string | undefined;
+  /** Where a generated key-encryption key is kept when none is configured outside production. */
+  keyEncryptionKeyFile: string | undefined;
 }
 
 /** One configured resource (RFC 8707), after defaults. @publicApi */
@@ -52,4 +68,8 @@ export interface ResourceSettings {
   accessTokenTtl: number;
   /** Its name in words (consent page, RFC 9728 `resource_name`). */
   name: string;
+  /** Opaque access tokens (stored hashed) or RFC 9068 JWTs verified locally. */
+  accessTokenFormat: 'opaque' | 'jwt';
+  /** The JWS algorithm of its JWT access tokens. */
+  signingAlgorithm: SigningAlgorithm;
 }

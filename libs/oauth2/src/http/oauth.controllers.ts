@@ -1,12 +1,19 @@
 import type { Type } from '@nestjs/common';
 import { AuthorizeController } from './authorize.controller';
 import { IntrospectionController } from './introspection.controller';
+import { JwksController } from './jwks.controller';
 import { MetadataController } from './metadata.controller';
 import { RevocationController } from './revocation.controller';
 import { TokenController } from './token.controller';
 
 /** Controllers mounted under the `prefix` option (`{prefix}/auth`, `/token`, …). */
-export const PREFIXED_CONTROLLERS: Type[] = [AuthorizeController, TokenController, RevocationController, IntrospectionController];
+export const PREFIXED_CONTROLLERS: Type[] = [
+  AuthorizeController,
+  TokenController,
+  RevocationController,
+  IntrospectionController,
+  JwksController,
+];
 
 /** Controllers mounted at the root (`/.well-known/…`). */
 export const ROOT_CONTROLLERS: Type[] = [MetadataController];

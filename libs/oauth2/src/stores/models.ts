@@ -89,8 +89,14 @@ export interface AuthorizationCode {
   replayedAt: Date | null;
 }
 
-/** An access token (presented to APIs) or a refresh token (presented only to the token endpoint). @publicApi */
-export type TokenKind = 'access' | 'refresh';
+/**
+ * An access token (presented to APIs), a refresh token (presented only to the token endpoint), or the
+ * record of a JWT access token (RFC 9068) kept when `jwt.recordTokens` is on. A `jwt_access` row is
+ * stored under the SHA-256 of the token's `jti`, which is public: it is never accepted as a bearer
+ * token itself, only consulted for introspection and revocation of the JWT that carries that `jti`.
+ * @publicApi
+ */
+export type TokenKind = 'access' | 'refresh' | 'jwt_access';
 
 /**
  * An access or refresh token. Tokens issued under one authorization grant share `grantId` (the
@@ -144,4 +150,51 @@ export interface Consent {
   createdAt: Date;
   /** Last time a token was issued to the client for this user. */
   lastUsedAt: Date;
+}
+
+/** A JWS algorithm the server signs access tokens with (RFC 7518 §3.1, RFC 8037). Never `none`, never HS*. @publicApi */
+export type SigningAlgorithm = 'ES256' | 'EdDSA' | 'RS256';
+
+/**
+ * Where a signing key is in its life: `next` is published in the JWKS but signs nothing yet, `active`
+ * signs, `retired` signs nothing and stays published until the last token it signed has expired.
+ * @publicApi
+ */
+export type SigningKeyState = 'next' | 'active' | 'retired';
+
+/** The public half of a signing key as a JWK (RFC 7517), with `kid`, `alg` and `use`. @publicApi */
+export interface PublicJwk {
+  kty: string;
+  kid: string;
+  alg: SigningAlgorithm;
+  use: 'sig';
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+}
+
+/**
+ * A key that signs JWT access tokens (and later ID tokens). The private half is stored sealed under
+ * the key-encryption key (AES-256-GCM), or it lives outside (a KMS or HSM) and `privateKey` holds the
+ * `KeySigner`'s reference to it.
+ * @publicApi
+ */
+export interface SigningKey {
+  /** The JWK thumbprint of the public key (RFC 7638, SHA-256, base64url). */
+  kid: string;
+  alg: SigningAlgorithm;
+  state: SigningKeyState;
+  publicJwk: PublicJwk;
+  /** The sealed private key, or the external signer's reference to it. */
+  privateKey: string;
+  /** When it was stored, which is when it was first published. */
+  createdAt: Date;
+  /** When it started signing, or null while `next`. */
+  activatedAt: Date | null;
+  /** When it stopped signing, or null unless `retired`. */
+  retiredAt: Date | null;
+  /** When a retired key may leave the JWKS: no token it signed is valid after that. Null unless retired. */
+  expiresAt: Date | null;
 }

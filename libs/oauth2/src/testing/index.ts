@@ -4,3 +4,4 @@ export { InMemoryClientStore } from '../stores/memory/in-memory-client.store';
 export { InMemoryCodeStore } from '../stores/memory/in-memory-code.store';
 export { InMemoryTokenStore } from '../stores/memory/in-memory-token.store';
 export { InMemoryConsentStore } from '../stores/memory/in-memory-consent.store';
+export { InMemorySigningKeyStore } from '../stores/memory/in-memory-signing-key.store';

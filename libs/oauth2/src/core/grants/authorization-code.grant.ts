@@ -87,7 +87,7 @@ export class AuthorizationCodeGrant implements Grant {
     }
 
     const audience = grantAudience(resource, code.resources);
-    const minted = this.deps.issuer.mint({
+    const minted = await this.deps.issuer.mint({
       client,
       userId: code.userId,
       scopes: this.deps.issuer.scopesFor(client, code.scopes, audience),

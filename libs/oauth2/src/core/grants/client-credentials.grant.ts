@@ -41,7 +41,7 @@ export class ClientCredentialsGrant implements Grant {
     const audience = this.deps.issuer.audienceFor(client, resource);
     const scopes = scopesFittingResources(granted, requested.length > 0, audience === undefined ? [] : [audience], this.deps.options);
     const now = this.deps.clock.now();
-    const minted = this.deps.issuer.mint({
+    const minted = await this.deps.issuer.mint({
       client,
       userId: null,
       scopes,

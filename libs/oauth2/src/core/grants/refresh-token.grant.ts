@@ -1,6 +1,6 @@
 import type { ServerSettings } from '../server-settings';
 import type { ConsentStore } from '../../stores/consent.store';
-import type { OAuthToken } from '../../stores/models';
+import type { OAuthClient, OAuthToken } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
 import type { Clock } from '../clock';
 import type { TokenCache } from '../token-cache';
@@ -9,7 +9,7 @@ import { InvalidGrantError, InvalidRequestError, InvalidScopeError } from '../oa
 import type { AuthenticatedClient } from '../protocol/client-authentication';
 import { hashSecret } from '../protocol/credentials';
 import type { RefreshSuccessors } from '../protocol/refresh-successor';
-import { grantAudience, resourceParams } from '../protocol/resource-targets';
+import { accessTokenTtlFor, grantAudience, resourceParams } from '../protocol/resource-targets';
 import { formatScope, parseScope, scopesOutside } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
@@ -90,7 +90,7 @@ export class RefreshTokenGrant implements Grant {
         if (deadline && deadline <= now) {
           throw new InvalidGrantError('The grant has reached its absolute lifetime; the user must authorize again');
         }
-        const minted = this.deps.issuer.mint({
+        const minted = await this.deps.issuer.mint({
           client,
           userId: token.userId,
           scopes,
@@ -108,7 +108,7 @@ export class RefreshTokenGrant implements Grant {
         token = await this.deps.tokens.findByHash(hash);
         continue;
       }
-      if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, audience, now);
+      if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, { audience, scopes, client }, now);
       await revokeFamily(this.deps.tokens, this.deps.cache, token.grantId, now);
       throw new InvalidGrantError(REUSED);
     }
@@ -119,13 +119,19 @@ export class RefreshTokenGrant implements Grant {
    * A retry of the rotation of `parent` (rotated, within the grace period): the same successor pair,
    * if it is still the unused child of `parent`. Writes nothing unless it detects reuse.
    */
-  private async retried(parent: OAuthToken, presented: string, audience: string | undefined, now: Date): Promise<TokenResponseBody> {
+  private async retried(
+    parent: OAuthToken,
+    presented: string,
+    wanted: { audience: string | undefined; scopes: string[]; client: OAuthClient },
+    now: Date,
+  ): Promise<TokenResponseBody> {
+    const { audience } = wanted;
     const values = this.deps.successors.derive(presented);
     const [refresh, access] = await Promise.all([
       this.deps.tokens.findByHash(hashSecret(values.refresh)),
       this.deps.tokens.findByHash(hashSecret(values.access)),
     ]);
-    if (!refresh || refresh.kind !== 'refresh' || refresh.parentId !== parent.id || !access || access.parentId !== parent.id) {
+    if (!refresh || refresh.kind !== 'refresh' || refresh.parentId !== parent.id || (access && access.parentId !== parent.id)) {
       // Derived under another key (a per-process key on another instance), or from before this rule.
       throw new InvalidGrantError(
         'The refresh token was already rotated and its successor cannot be derived here: retry on the instance that rotated it or configure a shared secret',
@@ -135,6 +141,7 @@ export class RefreshTokenGrant implements Grant {
       await revokeFamily(this.deps.tokens, this.deps.cache, parent.grantId, now);
       throw new InvalidGrantError(REUSED);
     }
+    if (!access) return this.retriedUnrecordedJwt(parent, values, wanted, now);
     // One rotation has exactly one successor pair (derived from the presented token alone), and its
     // access token has the audience the first request asked for. Answering a retry that names another
     // resource with that pair would hand out a token for the wrong audience; minting a second pair
@@ -146,12 +153,48 @@ export class RefreshTokenGrant implements Grant {
         `The refresh token was already rotated for ${access.resources.length ? `the resource ${JSON.stringify(access.resources[0])}` : 'no resource'}: retry with that resource to receive its successor, then refresh for another`,
       );
     }
+    const accessToken =
+      access.kind === 'jwt_access'
+        ? await this.deps.issuer.signJwt(
+            { ...wanted, userId: access.userId, scopes: access.scopes },
+            values.access,
+            access.createdAt,
+            access.expiresAt,
+          )
+        : values.access;
     return {
-      access_token: values.access,
+      access_token: accessToken,
       token_type: 'Bearer',
       expires_in: Math.max(0, Math.ceil((access.expiresAt.getTime() - now.getTime()) / 1000)),
       refresh_token: values.refresh,
       scope: formatScope(access.scopes),
+    };
+  }
+
+  /**
+   * The retry of a rotation whose access token was a JWT that was not recorded: the same `jti`, issued
+   * at the rotation, signed again. Nothing records which resource the lost response was for, so the
+   * retry gets the resource it names now, as its successor refresh token could have obtained anyway.
+   */
+  private async retriedUnrecordedJwt(
+    parent: OAuthToken,
+    values: { access: string; refresh: string },
+    wanted: { audience: string | undefined; scopes: string[]; client: OAuthClient },
+    now: Date,
+  ): Promise<TokenResponseBody> {
+    if (!this.deps.issuer.isJwtAudience(wanted.audience) || !parent.rotatedAt) {
+      throw new InvalidGrantError(
+        'The refresh token was already rotated for a resource with JWT access tokens: retry with that resource to receive its successor, then refresh for another',
+      );
+    }
+    const issuedAt = parent.rotatedAt;
+    const expiresAt = new Date(issuedAt.getTime() + accessTokenTtlFor(wanted.audience, this.deps.options) * 1000);
+    return {
+      access_token: await this.deps.issuer.signJwt({ ...wanted, userId: parent.userId }, values.access, issuedAt, expiresAt),
+      token_type: 'Bearer',
+      expires_in: Math.max(0, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000)),
+      refresh_token: values.refresh,
+      scope: formatScope(wanted.scopes),
     };
   }
 

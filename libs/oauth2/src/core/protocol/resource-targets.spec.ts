@@ -18,8 +18,20 @@ const FILES = 'https://files.example/';
 const settings = {
   scopes: { profile: 'p', email: 'e', offline_access: 'o' },
   resources: {
-    [API]: { scopes: ['profile'], accessTokenTtl: 600, name: 'API' },
-    [FILES]: { scopes: ['email'], accessTokenTtl: 300, name: 'Files' },
+    [API]: {
+      scopes: ['profile'],
+      accessTokenTtl: 600,
+      name: 'API',
+      accessTokenFormat: 'opaque' as const,
+      signingAlgorithm: 'ES256' as const,
+    },
+    [FILES]: {
+      scopes: ['email'],
+      accessTokenTtl: 300,
+      name: 'Files',
+      accessTokenFormat: 'opaque' as const,
+      signingAlgorithm: 'ES256' as const,
+    },
   },
   defaultResource: undefined,
   accessTokenTtl: 3600,

@@ -11,6 +11,8 @@ import { formatScope } from '../protocol/scope';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import type { SuccessorValues } from '../protocol/refresh-successor';
 import type { TokenResponseBody } from '../grants/grant';
+import { ACCESS_TOKEN_TYP, accessTokenClaims } from '../jwt/access-token-jwt';
+import type { SigningKeys } from '../keys/signing-keys';
 
 /** What one issuance is for. */
 export interface TokenIssue {
@@ -44,14 +46,25 @@ export interface MintedTokens {
 }
 
 /**
- * Mints opaque access and refresh tokens (256-bit values, random or derived under the server key,
- * stored only as SHA-256, RFC 6749 §10.3/§10.4) and decides who gets a refresh token. Minting writes
- * nothing: the grant stores the rows with `TokenStore.save` or inside a rotation, so a failed request
- * stores nothing. A refresh token never outlives its grant's absolute deadline
- * (`refreshTokenAbsoluteTtl` from the first issuance).
+ * Mints access and refresh tokens and decides who gets a refresh token. Opaque tokens are 256-bit
+ * values, random or derived under the server key, stored only as SHA-256 (RFC 6749 §10.3/§10.4).
+ * An access token for a resource with `accessTokenFormat: 'jwt'` is an RFC 9068 JWT signed with the
+ * active key; its `jti` is the 256-bit value an opaque token would have had, so a rotation's retry
+ * re-signs the same token. It is stored only when `jwt.recordTokens` is on, as a `jwt_access` row
+ * whose id is the `jti`. Minting writes nothing: the grant stores the rows with `TokenStore.save` or
+ * inside a rotation, so a failed request stores nothing. A refresh token never outlives its grant's
+ * absolute deadline (`refreshTokenAbsoluteTtl` from the first issuance).
  */
 export class TokenIssuer {
-  constructor(private readonly options: ServerSettings) {}
+  constructor(
+    private readonly options: ServerSettings,
+    private readonly keys?: SigningKeys,
+  ) {}
+
+  /** Whether access tokens for `audience` are JWTs. */
+  isJwtAudience(audience: string | undefined): boolean {
+    return audience !== undefined && this.options.resources[audience]?.accessTokenFormat === 'jwt';
+  }
 
   /**
    * A refresh token is issued only to a client allowed the refresh_token grant and, when
@@ -83,13 +96,22 @@ export class TokenIssuer {
   }
 
   /** New token values and their rows. */
-  mint(issue: TokenIssue): MintedTokens {
+  async mint(issue: TokenIssue): Promise<MintedTokens> {
     const access = issue.values?.access ?? randomToken();
     const ttl = accessTokenTtlFor(issue.audience, this.options);
     const audience = issue.audience === undefined ? [] : [issue.audience];
-    const tokens: OAuthToken[] = [this.row(issue, 'access', access, issue.scopes, audience, this.accessExpiry(issue, ttl))];
+    const expiresAt = this.accessExpiry(issue, ttl);
+    const tokens: OAuthToken[] = [];
+    let accessToken = access;
+    if (this.isJwtAudience(issue.audience)) {
+      accessToken = await this.signJwt(issue, access, issue.now, expiresAt);
+      if (this.options.jwt?.recordTokens)
+        tokens.push({ ...this.row(issue, 'jwt_access', access, issue.scopes, audience, expiresAt), id: access });
+    } else {
+      tokens.push(this.row(issue, 'access', access, issue.scopes, audience, expiresAt));
+    }
     const response: TokenResponseBody = {
-      access_token: access,
+      access_token: accessToken,
       token_type: 'Bearer',
       expires_in: ttl,
       scope: formatScope(issue.scopes),
@@ -101,6 +123,31 @@ export class TokenIssuer {
       response.refresh_token = refresh;
     }
     return { tokens, response };
+  }
+
+  /**
+   * The JWT access token with `jti`, issued at `issuedAt` (RFC 9068 §2): also how a rotation's retry
+   * hands back the token the lost response carried, with the same claims.
+   */
+  async signJwt(
+    issue: Pick<TokenIssue, 'client' | 'userId' | 'scopes' | 'audience'>,
+    jti: string,
+    issuedAt: Date,
+    expiresAt: Date,
+  ): Promise<string> {
+    const resource = issue.audience === undefined ? undefined : this.options.resources[issue.audience];
+    if (!this.keys || !resource || issue.audience === undefined) throw new Error('JWT access tokens need signing keys and a JWT resource');
+    const claims = accessTokenClaims({
+      issuer: this.options.issuer,
+      audience: issue.audience,
+      clientId: issue.client.id,
+      userId: issue.userId,
+      scopes: issue.scopes,
+      jti,
+      issuedAt,
+      expiresAt,
+    });
+    return this.keys.sign(resource.signingAlgorithm, { typ: ACCESS_TOKEN_TYP }, claims);
   }
 
   /**

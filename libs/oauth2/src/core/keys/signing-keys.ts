@@ -1,0 +1,268 @@
+/**
+ * The signing keys of JWT access tokens (RFC 9068) across their life, `next → active → retired`,
+ * kept in the `SigningKeyStore` so every instance signs with the same key and publishes the same set.
+ *
+ * Rotation keeps three promises:
+ * - a key is published before it signs: a `next` key becomes `active` only after it has been in the
+ *   store for `publishAhead` = the JWKS cache lifetime plus one store refresh, so any JWKS a resource
+ *   server still caches already holds it;
+ * - a retired key stays published until the last token it signed has expired: `expiresAt` =
+ *   retirement + one store refresh (an instance may sign with it until it re-reads the store) + the
+ *   longest token lifetime + the clock tolerance;
+ * - instances agree: the active key of an algorithm is the most recently activated one, each state
+ *   change is conditional on the state it leaves, and each instance re-reads the store every
+ *   `keyRefreshInterval` seconds.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { PublicJwk, SigningAlgorithm, SigningKey } from '../../stores/models';
+import type { SigningKeyStore } from '../../stores/signing-key.store';
+import type { Clock } from '../clock';
+import { signingInput, type JwsHeader } from '../jwt/jws';
+import type { KeySigner } from './key-signer';
+import { publicKeyFromJwk } from './key-material';
+
+/** How keys rotate and are published. @publicApi */
+export interface SigningKeySettings {
+  /** The algorithms tokens are signed with; each has its own active key. */
+  algorithms: readonly SigningAlgorithm[];
+  /** `Cache-Control: max-age` of the JWKS, in seconds. */
+  jwksMaxAge: number;
+  /** Seconds between re-reads of the key store by each instance. */
+  keyRefreshInterval: number;
+  /** Seconds an active key signs before the scheduled rotation replaces it; 0 = only on command. */
+  rotationInterval: number;
+  /** The longest lifetime, in seconds, of a token these keys sign. */
+  maxTokenLifetime: number;
+  /** Seconds of clock difference tolerated between servers. */
+  clockTolerance: number;
+}
+
+/** What one rotation did for one algorithm. @publicApi */
+export interface KeyRotationStep {
+  alg: SigningAlgorithm;
+  /** The key that now signs, when this rotation promoted one. */
+  activated?: string;
+  /** The keys that stopped signing. */
+  retired: string[];
+  /** The key published to sign next. */
+  published?: string;
+  /** When a `next` key was too young to sign: the earliest time it may. */
+  waitUntil?: Date;
+}
+
+export interface SigningKeysDeps {
+  store: SigningKeyStore;
+  signer: KeySigner;
+  clock: Clock;
+  settings: SigningKeySettings;
+}
+
+interface KeyView {
+  keys: SigningKey[];
+  publicKeys: Map<string, KeyObject>;
+  active: Map<SigningAlgorithm, SigningKey>;
+  jwks: { keys: PublicJwk[] };
+  readAt: number;
+}
+
+/** The minimum wait between two re-reads caused by an unknown `kid`, so bad tokens cannot hammer the store. */
+const UNKNOWN_KID_COOLDOWN_MS = 5_000;
+
+/** @publicApi */
+export class SigningKeys {
+  private view?: KeyView;
+  private loading?: Promise<KeyView>;
+  private lastUnknownKidRead = -Infinity;
+  private ensuring?: Promise<void>;
+
+  constructor(private readonly deps: SigningKeysDeps) {}
+
+  /** Seconds a `next` key waits in the JWKS before it may sign. */
+  get publishAhead(): number {
+    return this.deps.settings.jwksMaxAge + this.deps.settings.keyRefreshInterval;
+  }
+
+  /** Seconds a retired key stays published. */
+  get retiredKeyHold(): number {
+    const s = this.deps.settings;
+    return s.keyRefreshInterval + s.maxTokenLifetime + s.clockTolerance;
+  }
+
+  /**
+   * At start-up: every algorithm gets an active key (a first key signs at once: nothing can have cached
+   * a JWKS without it) and a published next key. Safe when several instances start together.
+   */
+  async ensure(): Promise<void> {
+    const now = this.deps.clock.now();
+    let keys = await this.deps.store.list();
+    for (const alg of this.deps.settings.algorithms) {
+      if (!keys.some((k) => k.alg === alg && k.state === 'active')) await this.insert(alg, 'active', now);
+      if (!keys.some((k) => k.alg === alg && k.state === 'next')) await this.insert(alg, 'next', now);
+    }
+    keys = await this.deps.store.list();
+    // Two instances that started together may each have made an active key: the most recent wins.
+    for (const alg of this.deps.settings.algorithms) await this.retireAllBut(keys, alg, activeOf(keys, alg), now);
+    await this.reload();
+  }
+
+  /**
+   * Rotates every algorithm now: the oldest `next` key signs from now on if it has been published for
+   * `publishAhead` (otherwise nothing changes and `waitUntil` says when it may), the keys it replaces
+   * retire, and a new `next` key is published.
+   */
+  async rotate(): Promise<KeyRotationStep[]> {
+    const now = this.deps.clock.now();
+    const keys = await this.deps.store.list();
+    const steps: KeyRotationStep[] = [];
+    for (const alg of this.deps.settings.algorithms) steps.push(await this.rotateOne(keys, alg, now));
+    await this.reload();
+    return steps;
+  }
+
+  /**
+   * The scheduled work: drops retired keys past their hold, keeps a `next` key published, and rotates
+   * an algorithm whose active key has signed for `rotationInterval`.
+   */
+  async maintain(): Promise<{ deleted: string[]; steps: KeyRotationStep[] }> {
+    const now = this.deps.clock.now();
+    const deleted = await this.deps.store.deleteRetiredBefore(now);
+    const keys = await this.deps.store.list();
+    const steps: KeyRotationStep[] = [];
+    const interval = this.deps.settings.rotationInterval;
+    for (const alg of this.deps.settings.algorithms) {
+      const active = activeOf(keys, alg);
+      const due = !active || (interval > 0 && (active.activatedAt ?? active.createdAt).getTime() + interval * 1000 <= now.getTime());
+      if (due) steps.push(await this.rotateOne(keys, alg, now));
+      else if (!keys.some((k) => k.alg === alg && k.state === 'next')) {
+        steps.push({ alg, retired: [], published: (await this.insert(alg, 'next', now)).kid });
+      }
+    }
+    await this.reload();
+    return { deleted, steps };
+  }
+
+  /** Signs a compact JWS with the active key of `alg`; the header gets `alg` and `kid`. */
+  async sign(alg: SigningAlgorithm, header: Omit<JwsHeader, 'alg' | 'kid'>, payload: object): Promise<string> {
+    const key = (await this.ready()).active.get(alg);
+    if (!key) throw new Error(`No active ${alg} signing key: the key store has none and none could be made`);
+    const input = signingInput({ ...header, alg, kid: key.kid }, payload);
+    const signature = await this.deps.signer.sign(key, Buffer.from(input));
+    return `${input}.${Buffer.from(signature).toString('base64url')}`;
+  }
+
+  /** The JWKS (RFC 7517 §5): every next, active and retired key still held. */
+  async jwks(): Promise<{ keys: PublicJwk[] }> {
+    return (await this.ready()).jwks;
+  }
+
+  /** The public key of `kid` as this instance last read the store; an unknown kid re-reads it, at most every few seconds. */
+  async verificationKey(kid: string): Promise<KeyObject | undefined> {
+    const view = await this.current();
+    const known = view.publicKeys.get(kid);
+    if (known) return known;
+    const now = this.deps.clock.now().getTime();
+    if (now - this.lastUnknownKidRead < UNKNOWN_KID_COOLDOWN_MS) return undefined;
+    this.lastUnknownKidRead = now;
+    return (await this.reload()).publicKeys.get(kid);
+  }
+
+  /** Every key as stored, for the CLI's listing. */
+  list(): Promise<SigningKey[]> {
+    return this.deps.store.list();
+  }
+
+  private async rotateOne(keys: SigningKey[], alg: SigningAlgorithm, now: Date): Promise<KeyRotationStep> {
+    const next = keys.filter((k) => k.alg === alg && k.state === 'next').sort(byCreation)[0];
+    if (!next) return { alg, retired: [], published: (await this.insert(alg, 'next', now)).kid };
+    const ready = next.createdAt.getTime() + this.publishAhead * 1000;
+    if (ready > now.getTime() && activeOf(keys, alg)) return { alg, retired: [], waitUntil: new Date(ready) };
+    if (!(await this.deps.store.transition(next.kid, 'next', 'active', now))) {
+      // Another instance promoted it first; its rotation stands.
+      return { alg, retired: [] };
+    }
+    const promoted = { ...next, state: 'active' as const, activatedAt: now };
+    const retired = await this.retireAllBut([...keys.filter((k) => k.kid !== next.kid), promoted], alg, promoted, now);
+    const published = await this.insert(alg, 'next', now);
+    return { alg, activated: next.kid, retired, published: published.kid };
+  }
+
+  private async retireAllBut(keys: SigningKey[], alg: SigningAlgorithm, keep: SigningKey | undefined, now: Date): Promise<string[]> {
+    const retired: string[] = [];
+    const until = new Date(now.getTime() + this.retiredKeyHold * 1000);
+    for (const key of keys) {
+      if (key.alg !== alg || key.state !== 'active' || key.kid === keep?.kid) continue;
+      if (await this.deps.store.transition(key.kid, 'active', 'retired', now, until)) retired.push(key.kid);
+    }
+    return retired;
+  }
+
+  private async insert(alg: SigningAlgorithm, state: 'next' | 'active', now: Date): Promise<SigningKey> {
+    const created = await this.deps.signer.create(alg);
+    const key: SigningKey = {
+      kid: created.kid,
+      alg,
+      state,
+      publicJwk: created.publicJwk,
+      privateKey: created.privateKey,
+      createdAt: now,
+      activatedAt: state === 'active' ? now : null,
+      retiredAt: null,
+      expiresAt: null,
+    };
+    await this.deps.store.insert(key);
+    return key;
+  }
+
+  /**
+   * The current view, after making the first keys if an algorithm has no active one. Done on first
+   * use rather than at boot, so a host that runs its migrations after creating the app still works.
+   */
+  private async ready(): Promise<KeyView> {
+    const view = await this.current();
+    if (this.deps.settings.algorithms.every((alg) => view.active.has(alg))) return view;
+    this.ensuring ??= this.ensure().finally(() => (this.ensuring = undefined));
+    await this.ensuring;
+    return this.current();
+  }
+
+  private async current(): Promise<KeyView> {
+    const view = this.view;
+    const now = this.deps.clock.now().getTime();
+    if (view && now - view.readAt < this.deps.settings.keyRefreshInterval * 1000) return view;
+    return this.reload();
+  }
+
+  private reload(): Promise<KeyView> {
+    this.loading ??= this.read().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async read(): Promise<KeyView> {
+    const now = this.deps.clock.now();
+    const keys = (await this.deps.store.list()).filter((k) => k.state !== 'retired' || (k.expiresAt !== null && k.expiresAt > now));
+    const publicKeys = new Map<string, KeyObject>();
+    for (const key of keys) {
+      const publicKey = publicKeyFromJwk(key.publicJwk);
+      if (publicKey) publicKeys.set(key.kid, publicKey);
+    }
+    const active = new Map<SigningAlgorithm, SigningKey>();
+    for (const alg of this.deps.settings.algorithms) {
+      const key = activeOf(keys, alg);
+      if (key) active.set(alg, key);
+    }
+    const jwks = Object.freeze({ keys: keys.sort(byCreation).map((k) => Object.freeze({ ...k.publicJwk })) });
+    this.view = { keys, publicKeys, active, jwks, readAt: now.getTime() };
+    return this.view;
+  }
+}
+
+/** The key that signs for `alg`: the most recently activated active key (ties: the greater kid). */
+function activeOf(keys: readonly SigningKey[], alg: SigningAlgorithm): SigningKey | undefined {
+  return keys
+    .filter((k) => k.alg === alg && k.state === 'active')
+    .sort((a, b) => (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0) || (a.kid < b.kid ? 1 : -1))[0];
+}
+
+function byCreation(a: SigningKey, b: SigningKey): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.kid < b.kid ? -1 : 1);
+}
