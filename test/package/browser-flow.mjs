@@ -47,6 +47,11 @@ export async function browserFlow({ issuer, client: credentials, redirectUri, us
       `an authorization request without a session lands on the app's login page (${page.url()})`,
     );
     await page.fill('input[name="username"]', user.username);
+    await page.fill('input[name="password"]', `${user.password}!`);
+    await page.click('button[type="submit"]');
+    await page.getByRole('alert').waitFor();
+    check(new URL(page.url()).pathname === '/login', 'a wrong password keeps the user on the login page, with the request to return to');
+    await page.fill('input[name="username"]', user.username);
     await page.fill('input[name="password"]', user.password);
     await page.click('button[type="submit"]');
     const allow = page.locator('button[name="decision"][value="allow"]');
