@@ -1,19 +1,13 @@
-// The code of README.md's and docs/guide/getting-started.md's "Use it in your app", region by region
-// (test/docs-snippets.e2e-spec.ts checks that the pages show these lines verbatim). The build compiles
-// this file in strict mode, so the snippets stay correct as the library's API changes. What a host app
-// would have elsewhere (its users, migrations, session fields) is declared first.
+// The smaller snippets of docs/guide/getting-started.md and README.md, region by region
+// (test/docs-snippets.e2e-spec.ts checks that the pages show these lines verbatim); the app the
+// guide builds step by step is getting-started-app/. The build compiles this file in strict mode,
+// so the snippets stay correct as the library's API changes. What they take from the host app
+// around them is declared first.
 import type { INestApplicationContext } from '@nestjs/common';
-import { Column, Entity, PrimaryColumn, type MigrationInterface } from 'typeorm';
-import { ClientRegistry } from 'nest-oauth2-provider';
+import { Injectable, Module } from '@nestjs/common';
+import { ClientRegistry, OAuthModule } from 'nest-oauth2-provider';
+import { AppInteraction } from './getting-started-app/src/app.interaction';
 
-// What the snippets take from the host app around them.
-@Entity('users')
-class User {
-  @PrimaryColumn() id!: string;
-  @Column() displayName!: string;
-}
-
-declare const appMigrations: (new () => MigrationInterface)[];
 declare const issuer: string;
 declare const scopes: Record<string, string>;
 declare const options: { issuer: string; scopes: Record<string, string> };
@@ -28,62 +22,6 @@ class UsersService {
 
 @Module({ providers: [UsersService], exports: [UsersService] })
 class UsersModule {}
-
-declare module 'express-session' {
-  interface SessionData {
-    userId?: string;
-    displayName?: string;
-  }
-}
-
-// #region interaction
-import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import { OAuthInteraction, type OAuthRequest, type OAuthUser } from 'nest-oauth2-provider';
-
-@Injectable()
-export class AppInteraction extends OAuthInteraction {
-  currentUser(req: OAuthRequest): OAuthUser | undefined {
-    const session = (req.raw as Request).session; // your session, read from the framework's request
-    return session.userId ? { id: session.userId, name: session.displayName } : undefined;
-  }
-
-  loginUrl(returnTo: string): string {
-    return `/login?return_to=${encodeURIComponent(returnTo)}`; // only ever redirect to a local path
-  }
-
-  // Optional: render the consent page with your own templates (escape every string, post every
-  // entry of view.fields back unchanged). Return undefined to use the built-in page.
-  // renderConsent(view: ConsentView) { return this.views.render('consent', view); }
-}
-// #endregion interaction
-
-// #region app-module
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { OAuthModule } from 'nest-oauth2-provider';
-import { OAUTH_ENTITIES, OAUTH_MIGRATIONS } from 'nest-oauth2-provider/typeorm';
-
-@Module({
-  imports: [
-    TypeOrmModule.forRoot({
-      type: 'postgres',
-      url: process.env.DATABASE_URL,
-      entities: [...OAUTH_ENTITIES, User],
-      migrations: [...OAUTH_MIGRATIONS, ...appMigrations],
-      migrationsRun: true,
-    }),
-    OAuthModule.forRoot({
-      issuer: 'https://auth.example.com',
-      prefix: 'v1/oauth2', // → /v1/oauth2/auth, /token, /revoke, /introspect
-      scopes: { profile: 'Read your profile', offline_access: 'Stay connected when you are away' },
-      interaction: AppInteraction,
-      secret: process.env.OAUTH_SECRET, // same value on every instance
-    }),
-  ],
-})
-export class AppModule {}
-// #endregion app-module
 
 // #region for-root-async
 import { ConfigModule, ConfigService } from '@nestjs/config';
@@ -119,23 +57,6 @@ export async function registerCustomApp(app: INestApplicationContext) {
   // #endregion register-client
   return { clientId: client.id, clientSecret };
 }
-
-// #region guarded-controller
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { BearerGuard, OAuthAuthorization, Scopes, type ResourceAuthorization } from 'nest-oauth2-provider';
-
-@Controller('v1/users')
-export class UsersController {
-  constructor(private readonly users: UsersService) {}
-
-  @Get('me')
-  @UseGuards(BearerGuard)
-  @Scopes('profile')
-  me(@OAuthAuthorization() auth: ResourceAuthorization) {
-    return this.users.profile(auth.userId!);
-  }
-}
-// #endregion guarded-controller
 
 // #region swap-store
 import { Inject } from '@nestjs/common';

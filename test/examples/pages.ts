@@ -2,7 +2,7 @@
 // against the page by test/docs-snippets.e2e-spec.ts.
 import { Injectable, Module } from '@nestjs/common';
 import type { Request } from 'express';
-import { OAuthInteraction, OAuthModule, type ErrorView, type OAuthRequest, type OAuthUser } from 'nest-oauth2-provider';
+import { ClientRegistry, OAuthInteraction, OAuthModule, type ErrorView, type OAuthRequest, type OAuthUser } from 'nest-oauth2-provider';
 
 /** Stands for the host's own templates (Handlebars, JSX, …), which escape what they print. */
 declare function renderTemplate(name: string, data: object): string;
@@ -50,3 +50,14 @@ export class ShiftInteraction extends OAuthInteraction {
 })
 export class ShiftModule {}
 // #endregion theme
+
+export async function registerWithLogo(registry: ClientRegistry) {
+  // #region client-logo
+  await registry.register({
+    name: 'CustomApp',
+    redirectUris: ['https://customapp.example/oauth/redirect'],
+    logoUri: 'https://customapp.example/logo.png',
+    clientUri: 'https://customapp.example/',
+  });
+  // #endregion client-logo
+}

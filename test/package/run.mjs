@@ -6,28 +6,20 @@
 // then issues a token to. A second install leaves out the optional peers typeorm and @nestjs/typeorm: a host on
 // in-memory stores must compile, boot and answer without them. Any type error in our declarations fails it.
 // It also runs `npm publish --dry-run`: the same files, the registry metadata present, no warning.
+// Last, a stranger's app is built from the getting-started guide alone and a browser runs the
+// authorization code flow through it (stranger-app.mjs).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { strangerApp } from './stranger-app.mjs';
+import { check, failed, install as installPackages, installed, lastJsonLine, root, run } from './support.mjs';
 
-const root = new URL('../..', import.meta.url).pathname;
 const lib = join(root, 'libs/oauth2');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const libPkg = JSON.parse(readFileSync(join(lib, 'package.json'), 'utf8'));
-const installed = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-
-function run(cmd, args, cwd, env = {}) {
-  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-  if (result.status !== 0) {
-    console.error(`\n$ ${cmd} ${args.join(' ')}\n${result.stdout}\n${result.stderr}`);
-    throw new Error(`${cmd} ${args[0]} failed in ${cwd}`);
-  }
-  return result.stdout;
-}
 
 const work = mkdtempSync(join(tmpdir(), 'oauth-package-'));
-let failures = 0;
 try {
   // The library's prepack script builds it from clean first, so no output of a deleted source is packed.
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], lib))[0];
@@ -49,15 +41,10 @@ try {
   install(full, peers, true);
   for (const flavour of ['commonjs', 'module']) {
     const app = hostApp(full, flavour, { 'main.ts': 'host-app.ts', 'entry-points.ts': 'entry-points.ts' });
-    const entries = JSON.parse(run('node', ['dist/entry-points.js'], app).trim().split('\n').pop());
+    const entries = lastJsonLine(run('node', ['dist/entry-points.js'], app));
     check(entries.root && entries.typeorm && entries.testing, `${flavour}: the root, /typeorm and /testing entry points load`);
     check(entries.internalsHidden, `${flavour}: internals and the TypeORM storage stay out of the root entry point`);
-    const result = JSON.parse(
-      run('node', ['dist/main.js'], app, { DB_FILE: join(app, 'app.sqlite') })
-        .trim()
-        .split('\n')
-        .pop(),
-    );
+    const result = lastJsonLine(run('node', ['dist/main.js'], app, { DB_FILE: join(app, 'app.sqlite') }));
     check(result.token === 200, `${flavour}: client_credentials token issued (status ${result.token})`);
     check(
       result.reports === 200 && result.body.scopes.includes('reports:read'),
@@ -89,7 +76,7 @@ try {
   );
   for (const flavour of ['commonjs', 'module']) {
     const app = hostApp(memory, flavour, { 'main.ts': 'memory-host-app.ts' });
-    const result = JSON.parse(run('node', ['dist/main.js'], app).trim().split('\n').pop());
+    const result = lastJsonLine(run('node', ['dist/main.js'], app));
     check(result.token === 200, `${flavour}: memory host without TypeORM issues a token (status ${result.token})`);
     check(
       result.reports === 200 && result.denied === 401,
@@ -97,6 +84,8 @@ try {
     );
     console.log(`info   ${flavour}: memory host RSS at rest after one request: ${(result.rss / 1024 / 1024).toFixed(1)} MB`);
   }
+
+  await strangerApp({ tarball, work });
 
   // The package's bin registers a client in the database the host app migrated, validated against
   // the host's settings in a JSON file; the host app then issues a token to it.
@@ -114,52 +103,31 @@ try {
       listed.some((c) => c.client_id === created.client_id && c.name === 'Nightly export'),
       'npx nest-oauth2 clients list shows the client it registered',
     );
-    const result = JSON.parse(
+    const result = lastJsonLine(
       run('node', ['dist/main.js'], app, {
         ...database,
         DB_FILE: join(app, 'app.sqlite'),
         CLIENT_ID: created.client_id,
         CLIENT_SECRET: created.client_secret,
-      })
-        .trim()
-        .split('\n')
-        .pop(),
+      }),
     );
     check(result.token === 200 && result.reports === 200, `the host app issues a token to the CLI's client (status ${result.token})`);
   }
 
   function install(dir, withPeers, sqlite) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify(
-        {
-          name: 'host-apps',
-          private: true,
-          dependencies: Object.fromEntries([
-            ['nest-oauth2-provider', `file:${tarball}`],
-            ...withPeers.map((p) => [p, installed(p)]),
-            ['@nestjs/platform-express', installed('@nestjs/platform-express')],
-            ...(sqlite ? [['better-sqlite3', installed('better-sqlite3')]] : []),
-          ]),
-          devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
-          allowScripts: { 'better-sqlite3': true },
-        },
-        null,
-        2,
-      ),
-    );
     console.log(
       `installing the tarball and ${withPeers.length} peers from the registry into a fresh host app (${sqlite ? 'TypeORM' : 'memory'})…`,
     );
-    // --ignore-scripts skips compiling better-sqlite3 from source (minutes on a small machine, since its
-    // prebuilt binaries come from outside the registry); the binary this workspace already built for the
-    // same version and Node ABI is copied in instead. Our own package has no install scripts.
-    run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], dir);
-    if (!sqlite) return;
-    const binary = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
-    mkdirSync(join(dir, dirname(binary)), { recursive: true });
-    copyFileSync(join(root, binary), join(dir, binary));
+    installPackages(dir, {
+      tarball,
+      name: 'host-apps',
+      dependencies: Object.fromEntries([
+        ...withPeers.map((p) => [p, installed(p)]),
+        ['@nestjs/platform-express', installed('@nestjs/platform-express')],
+        ...(sqlite ? [['better-sqlite3', installed('better-sqlite3')]] : []),
+      ]),
+      devDependencies: { typescript: installed('typescript'), '@types/node': installed('@types/node') },
+    });
   }
 
   function hostApp(dir, flavour, sources) {
@@ -191,8 +159,8 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`${failures === 0 ? 'package test passed' : 'package test FAILED'}`);
-process.exit(failures === 0 ? 0 : 1);
+console.log(`${failed() === 0 ? 'package test passed' : 'package test FAILED'}`);
+process.exit(failed() === 0 ? 0 : 1);
 
 function isStray(path) {
   return /\.spec\.|spec-helper|\.tsbuildinfo$|(^|\/)(sample|test)\//.test(path);
@@ -229,9 +197,4 @@ function publishDryRun(packed) {
   const missing = wanted.filter((k) => !keywords.includes(k));
   check(missing.length === 0, `keywords name the RFCs and roles (missing ${missing.join(', ') || 'none'})`);
   check(engines?.node && engines.node === rootPkg.engines?.node, `engines.node matches the workspace's (${engines?.node})`);
-}
-
-function check(ok, what) {
-  console.log(`${ok ? 'ok    ' : 'FAILED'} ${what}`);
-  if (!ok) failures++;
 }
