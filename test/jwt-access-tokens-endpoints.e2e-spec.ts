@@ -23,7 +23,7 @@ function claimsOf(jwt: string): Record<string, unknown> {
 }
 
 function tampered(jwt: string): string {
-  const [h, p, s] = jwt.split('.');
+  const [h, , s] = jwt.split('.');
   const claims = claimsOf(jwt);
   return `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'mallory' })).toString('base64url')}.${s}`;
 }
