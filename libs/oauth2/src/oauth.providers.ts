@@ -25,6 +25,7 @@ import { resolveKeyEncryptionKey } from './core/keys/key-encryption-key';
 import { KeySigner, LocalKeySigner } from './core/keys/key-signer';
 import { SigningKeys } from './core/keys/signing-keys';
 import { hashSecret } from './core/protocol/credentials';
+import type { IssuedJwtSettings } from './core/jwt/issued-jwt';
 import { OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE } from './oauth.constants';
 
 /** Extra metadata fields (RFC 8414) contributed by other endpoints, e.g. revocation and introspection. */
@@ -47,6 +48,19 @@ const NO_JWT_KEYS = {
   maxTokenLifetime: 0,
   clockTolerance: 0,
 };
+
+/** How introspection and revocation recognise this server's JWT access tokens; undefined without a JWT resource. */
+function issuedJwtSettings(options: ResolvedOAuthOptions, keys: SigningKeys): IssuedJwtSettings | undefined {
+  const jwt = options.jwt;
+  if (!jwt) return undefined;
+  return {
+    issuer: options.issuer,
+    keys,
+    algorithms: jwt.keys.algorithms,
+    clockTolerance: jwt.keys.clockTolerance,
+    recordTokens: jwt.recordTokens,
+  };
+}
 
 const logger = new Logger('OAuth');
 /** Unexpected errors: name and message only (a stack may quote request data). */
@@ -218,14 +232,26 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       cache: TokenCache,
       clock: Clock,
       consents: ConsentStore,
-    ) => new TokenRevocation({ options, clients, tokens, consents, cache, clock, reportError, reportSecurityEvent }),
-    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock, ConsentStore],
+      keys: SigningKeys,
+    ) =>
+      new TokenRevocation({
+        options,
+        clients,
+        tokens,
+        consents,
+        cache,
+        clock,
+        jwt: issuedJwtSettings(options, keys),
+        reportError,
+        reportSecurityEvent,
+      }),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, TokenCache, Clock, ConsentStore, SigningKeys],
   },
   {
     provide: TokenIntrospection,
-    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock) =>
-      new TokenIntrospection({ options, clients, tokens, clock, reportError }),
-    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock],
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock, keys: SigningKeys) =>
+      new TokenIntrospection({ options, clients, tokens, clock, jwt: issuedJwtSettings(options, keys), reportError }),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock, SigningKeys],
   },
   {
     provide: ConnectedApps,

@@ -10,6 +10,7 @@ import { authenticateClient } from './protocol/client-authentication';
 import { hashSecret } from './protocol/credentials';
 import { singleValuedParams } from './protocol/single-valued-params';
 import { requireFormBody } from './revocation';
+import { readIssuedJwt, type IssuedJwtClaims, type IssuedJwtSettings } from './jwt/issued-jwt';
 import type { ServerSettings } from './server-settings';
 
 /** An authenticated client without the introspection permission: 403, since its credentials were fine (RFC 7662 §2.1, §4). */
@@ -28,6 +29,8 @@ export interface TokenIntrospectionDeps {
   clients: ClientStore;
   tokens: TokenStore;
   clock: Clock;
+  /** This server's JWT access tokens (RFC 9068); undefined when no resource uses them. */
+  jwt?: IssuedJwtSettings;
   /** Told about unexpected errors (the client sees only a generic `server_error`). */
   reportError?: (error: unknown) => void;
 }
@@ -45,6 +48,10 @@ export interface TokenIntrospectionDeps {
  *   string; for a refresh token the grant's resources (a string for one, an array for several);
  *   omitted when the token has none. Unknown, expired, revoked, rotated, or of a deleted client →
  *   `{"active": false}` only (§2.2).
+ * - A JWT access token (RFC 9068) is verified, not looked up: this server's signature, `typ`, `iss`
+ *   and `exp`, any audience. With `jwt.recordTokens` it is active only while its `jwt_access` row
+ *   exists unrevoked; without, while it is valid. Its client must still exist, and the answer is
+ *   read from its claims. A `jwt_access` row's own `jti` is not a bearer credential: inactive.
  * - `token_type_hint` is ignored beyond a repetition check: the token is found by its hash (§2.1).
  * @publicApi
  */
@@ -68,14 +75,26 @@ export class TokenIntrospection {
     if (!client.canIntrospect) throw new IntrospectionNotAllowedError('This client is not allowed to introspect tokens');
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7662 section 2.1)');
 
+    const jwt = this.deps.jwt && (await readIssuedJwt(params.token, this.deps.jwt, this.deps.clock));
+    if (jwt) return jsonResponse(200, (await this.isActiveJwt(jwt)) ? describeJwt(jwt) : INACTIVE);
+
     const token = await this.deps.tokens.findByHash(hashSecret(params.token));
-    if (!token || !this.isActive(token) || !(await this.deps.clients.findById(token.clientId))) return jsonResponse(200, INACTIVE);
+    if (!token || token.kind === 'jwt_access' || !this.isActive(token) || !(await this.deps.clients.findById(token.clientId)))
+      return jsonResponse(200, INACTIVE);
     return jsonResponse(200, this.describe(token));
   }
 
   private isActive(token: OAuthToken): boolean {
     // A rotated refresh token can no longer be exchanged: reporting it active would be a lie.
     return !token.revokedAt && !token.rotatedAt && token.expiresAt.getTime() > this.deps.clock.now().getTime();
+  }
+
+  private async isActiveJwt(claims: IssuedJwtClaims): Promise<boolean> {
+    if (this.deps.jwt?.recordTokens) {
+      const row = await this.deps.tokens.findByHash(hashSecret(claims.jti));
+      if (!row || row.kind !== 'jwt_access' || row.revokedAt || row.clientId !== claims.client_id) return false;
+    }
+    return (await this.deps.clients.findById(claims.client_id)) !== undefined;
   }
 
   private describe(token: OAuthToken): Record<string, unknown> {
@@ -92,6 +111,22 @@ export class TokenIntrospection {
       jti: token.id,
     };
   }
+}
+
+/** An active JWT access token described from its own claims; `sub` only when a user is behind it (RFC 9068 §2.2). */
+function describeJwt(claims: IssuedJwtClaims): Record<string, unknown> {
+  return {
+    active: true,
+    scope: claims.scope ?? '',
+    client_id: claims.client_id,
+    ...(claims.sub !== claims.client_id ? { sub: claims.sub } : {}),
+    token_type: 'Bearer',
+    aud: claims.aud,
+    exp: claims.exp,
+    iat: claims.iat,
+    iss: claims.iss,
+    jti: claims.jti,
+  };
 }
 
 /** `aud` (RFC 7662 §2.2 after RFC 7519 §4.1.3): one resource as a string, several as an array, none omitted. */

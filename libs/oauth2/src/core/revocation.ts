@@ -3,7 +3,8 @@ import type { ConsentStore } from '../stores/consent.store';
 import type { TokenStore } from '../stores/token.store';
 import type { Clock } from './clock';
 import { respondOrError } from './error-response';
-import { InvalidRequestError } from './oauth.errors';
+import { InvalidRequestError, UnsupportedTokenTypeError } from './oauth.errors';
+import { readIssuedJwt, type IssuedJwtClaims, type IssuedJwtSettings } from './jwt/issued-jwt';
 import type { OAuthRequest } from './oauth-request';
 import { NO_STORE_HEADERS, type OAuthResponse } from './oauth-response';
 import { authenticateClient } from './protocol/client-authentication';
@@ -26,6 +27,8 @@ export interface TokenRevocationDeps {
   /** This instance's bearer cache: revoked tokens are evicted from it at once. */
   cache: TokenCache;
   clock: Clock;
+  /** This server's JWT access tokens (RFC 9068); undefined when no resource uses them. */
+  jwt?: IssuedJwtSettings;
   /** Told about unexpected errors (the client sees only a generic `server_error`). */
   reportError?: (error: unknown) => void;
   /** Told about another client's live token presented for revocation (ids and a hash prefix only). */
@@ -52,6 +55,11 @@ export interface TokenRevocationDeps {
  *   difference would tell one client whether another client's token exists). Another client's live
  *   token is also reported as a security event (ids and a hash prefix only).
  * - Revoked tokens are evicted from this instance's bearer cache at once.
+ * - A JWT access token (RFC 9068) is verified as this server's, then: with `jwt.recordTokens`, its
+ *   `jwt_access` row is revoked (same client rules as above), so `BearerGuard` refuses it; without,
+ *   nothing records it, so nothing can stop it before `exp`: 400 `unsupported_token_type` (§2.2.1)
+ *   says so, rather than a 200 the client would take for a revocation. A `jwt_access` row's own
+ *   `jti` is not a bearer credential: presented as a token, it is unknown.
  * @publicApi
  */
 export class TokenRevocation {
@@ -71,8 +79,15 @@ export class TokenRevocation {
     const { client } = await authenticateClient(request, this.deps.clients);
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7009 section 2.1)');
 
+    const jwt = this.deps.jwt && (await readIssuedJwt(params.token, this.deps.jwt, this.deps.clock));
+    if (jwt) {
+      await this.revokeJwt(params.token, jwt, client.id);
+      return { status: 200, headers: { ...NO_STORE_HEADERS } };
+    }
+
     const hash = hashSecret(params.token);
-    const token = await this.deps.tokens.findByHash(hash);
+    const found = await this.deps.tokens.findByHash(hash);
+    const token = found?.kind === 'jwt_access' ? undefined : found;
     if (token && token.clientId !== client.id && !token.revokedAt) {
       this.deps.reportSecurityEvent?.(
         `${token.kind} token ${hashPrefix(hash)}… of client ${token.clientId} presented for revocation by client ${client.id}: refused, grant unchanged`,
@@ -90,6 +105,27 @@ export class TokenRevocation {
       }
     }
     return { status: 200, headers: { ...NO_STORE_HEADERS } };
+  }
+
+  /** Revokes a valid JWT access token of this server through its record; see the class comment. */
+  private async revokeJwt(presented: string, claims: IssuedJwtClaims, clientId: string): Promise<void> {
+    if (claims.client_id !== clientId) {
+      this.deps.reportSecurityEvent?.(
+        `JWT access token ${hashPrefix(hashSecret(presented))}… of client ${claims.client_id} presented for revocation by client ${clientId}: refused, grant unchanged`,
+      );
+      return;
+    }
+    const row = this.deps.jwt?.recordTokens ? await this.deps.tokens.findByHash(hashSecret(claims.jti)) : undefined;
+    if (!row || row.kind !== 'jwt_access' || row.clientId !== clientId) {
+      throw new UnsupportedTokenTypeError(
+        this.deps.jwt?.recordTokens
+          ? 'This JWT access token was issued before tokens were recorded and cannot be revoked: it stays valid until exp; revoke the refresh token to end the grant (RFC 7009 section 2.2.1)'
+          : 'JWT access tokens are not recorded, so they cannot be revoked: one stays valid until exp; revoke the refresh token to end the grant (RFC 7009 section 2.2.1)',
+      );
+    }
+    if (row.revokedAt) return;
+    await this.deps.tokens.revoke(row.id, this.deps.clock.now());
+    this.deps.cache.evictTokens([row.id]);
   }
 }
 

@@ -60,7 +60,9 @@ export class StoreAccessTokenVerifier extends AccessTokenVerifier {
 function problemWith(token: OAuthToken, now: Date): string | undefined {
   // A refresh token is for the token endpoint only (RFC 6749 §1.5); accepting it here would let a
   // long-lived credential act as an access token.
-  if (token.kind !== 'access') return 'A refresh token cannot be used as an access token';
+  if (token.kind === 'refresh') return 'A refresh token cannot be used as an access token';
+  // A `jwt_access` row's hash is that of a JWT's `jti`: the claim is not a bearer credential.
+  if (token.kind !== 'access') return 'The access token is not recognized';
   if (token.revokedAt) return 'The access token has been revoked';
   if (token.expiresAt.getTime() <= now.getTime()) return 'The access token expired';
   return undefined;
