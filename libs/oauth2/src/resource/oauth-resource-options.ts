@@ -108,11 +108,11 @@ export function resolveOAuthResourceOptions(input: OAuthResourceModuleOptions): 
 
 function resolveJwks(input: OAuthResourceModuleOptions['jwks'], problems: string[]): ResolvedRemoteJwksOptions | false {
   if (input === false) return false;
+  const defaults = OAUTH_RESOURCE_DEFAULTS.jwks;
   if (input !== undefined && (typeof input !== 'object' || input === null)) {
     problems.push('jwks: must be false or an object');
-    return false;
+    return { uri: undefined, ...defaults };
   }
-  const defaults = OAUTH_RESOURCE_DEFAULTS.jwks;
   const given = input ?? {};
   const maxAge = { ...defaults.maxAge, ...given.maxAge };
   const resolved = { uri: given.uri, cooldown: given.cooldown ?? defaults.cooldown, maxAge };
