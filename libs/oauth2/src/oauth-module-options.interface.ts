@@ -8,6 +8,7 @@ import type { ConsentStore } from './stores/consent.store';
 import type { TokenStore } from './stores/token.store';
 import type { SigningAlgorithm } from './stores/models';
 import type { SigningKeyStore } from './stores/signing-key.store';
+import type { KeySigner } from './core/keys/key-signer';
 
 /** Store classes to use instead of the built-in ones; each is optional. @publicApi */
 export interface OAuthStoreClasses {
@@ -254,6 +255,12 @@ export interface OAuthModuleExtras {
    * instance shares one count). Default: `FixedWindowRateLimitStorage`, in this process only.
    */
   rateLimitStorage?: Type<OAuthRateLimitStorage>;
+  /**
+   * Where the private signing keys of JWT access tokens live and sign: a `KeySigner` class (a KMS or
+   * HSM, say) that creates keys there and signs with them. Default: keys generated in this process and
+   * stored sealed under `jwt.keyEncryptionKey`, which is then not needed.
+   */
+  keySigner?: Type<KeySigner>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */
   isGlobal?: boolean;
 }
