@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { validateSampleEnv } from '../sample-config';
 import { stopOnSignal } from '../stop-on-signal';
+import { listenOn } from '../web/http-platform';
 import { createFilesApp } from './files.app';
 
 /**
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     throw new Error('set FILES_CLIENT_ID and FILES_CLIENT_SECRET to a SHIFT client allowed to introspect (see the README)');
   }
   const files = await createFilesApp(config, config.filesCredentials);
-  await (config.host ? files.listen(config.filesPort, config.host) : files.listen(config.filesPort));
+  await listenOn(files, config.filesPort, config.host);
   const { port } = files.getHttpServer().address() as { port: number };
   process.stdout.write(`SHIFT Files listening on port ${port}, trusting tokens from ${config.issuer}\n`);
   stopOnSignal(() => files.close());
