@@ -88,8 +88,14 @@ export function regenerateSession(req: PageRequest): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
 }
 
-/** Promisified `session.save`, before a redirect that the next request depends on. */
+/**
+ * Promisified `session.save`, before a redirect that the next request depends on. Only Express
+ * needs it: @fastify/session writes a changed session before the response goes out (its `onSend`
+ * hook), and a save of its own after a new session id would add a Set-Cookie clearing the cookie
+ * ahead of the one setting it.
+ */
 export function saveSession(req: PageRequest): Promise<void> {
+  if (typeof (req.session as { isModified?: unknown }).isModified === 'function') return Promise.resolve();
   return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
 }
 
