@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ClientRegistrationError, ClientRegistry } from 'nest-oauth2-provider';
 import { startSample, type RunningSample } from '../apps/sample/src/sample';
+import { httpAdapterKind } from './fixtures/oauth-app.fixture';
 import { CookieClient, filesAt, freePort, pkcePair, readForm } from './support/sample-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -379,6 +380,13 @@ describe('sample SHIFT over HTTP', () => {
       /<li class="scope-new">[^<]*<span[^>]*>\+<\/span> See the teams you belong to <code>teams:read<\/code> <span class="tag">New<\/span>/,
     );
     assert.match(more.text, /You already allowed:[^]*See your name and email address <code>profile<\/code>/);
+  });
+
+  it('runs SHIFT, CustomApp and SHIFT Files on the HTTP platform HTTP_ADAPTER names', () => {
+    for (const app of [sample.shift, sample.customApp, sample.files]) {
+      assert.equal(app.getHttpAdapter().getType(), httpAdapterKind());
+    }
+    assert.equal(sample.config.httpAdapter, httpAdapterKind());
   });
 
   it('registered CustomApp as a confidential client on first start', async () => {

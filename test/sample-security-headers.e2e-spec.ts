@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { CustomAppSession, ShiftSession, type SessionRow } from '../apps/sample/src/database/session.entities';
+import { CUSTOMAPP_DATA_SOURCE } from '../apps/sample/src/customapp/customapp.config';
 import { CookieClient, readForm } from './support/sample-harness';
 import { logInWithShift, startTestSample, type TestSample } from './support/sample-story';
 
@@ -140,5 +144,34 @@ describe('security headers on every page of the sample, SHIFT and CustomApp (iss
     assert.equal(deniedPage.status, 400);
     assert.match(deniedPage.text, /You chose not to let CustomApp use your SHIFT account/);
     assertPageHeaders(deniedPage, 'callback page for a denied consent');
+  });
+
+  it('a session the database cannot read gets the "try again" page on SHIFT and CustomApp: 503 with Retry-After, never a 500', async () => {
+    const apps = [
+      { url: t.shift, opens: '/login', rows: t.sample.shift.get<Repository<SessionRow>>(getRepositoryToken(ShiftSession)) },
+      {
+        url: t.customApp,
+        opens: '/oauth/start',
+        rows: t.sample.customApp.get<Repository<SessionRow>>(getRepositoryToken(CustomAppSession, CUSTOMAPP_DATA_SOURCE)),
+      },
+    ];
+    for (const { url, opens, rows } of apps) {
+      const browser = new CookieClient();
+      await browser.request(`${url}${opens}`);
+      assert.ok(browser.cookies.size > 0, `${url}: a session cookie`);
+      // The session table stops answering, as when the database is cut.
+      Object.assign(rows, { findOneBy: () => Promise.reject(new Error('connection refused')) });
+      try {
+        const res = await browser.request(`${url}/`);
+        assert.equal(res.status, 503, `${url}: ${res.status} ${res.text.slice(0, 200)}`);
+        assert.equal(res.headers.get('retry-after'), '5');
+        assert.match(res.text, /Temporarily unavailable/);
+        assert.doesNotMatch(res.text, /connection refused|at .*\.js:\d+/, 'the cause is never shown');
+        assertPageHeaders(res, `${url}: session store unavailable page`);
+      } finally {
+        delete (rows as { findOneBy?: unknown }).findOneBy;
+      }
+      assert.notEqual((await browser.request(`${url}/`)).status, 503, `${url}: serves again once the database answers`);
+    }
   });
 });

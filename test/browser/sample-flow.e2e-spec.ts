@@ -20,9 +20,17 @@ const TTL = 3;
  * SHIFT login → consent → profile in CustomApp → silent refresh → revoke on SHIFT → disconnected,
  * the deny path, and CustomApp's own "Disconnect" withdrawing the consent. CustomApp also reads SHIFT
  * Files, the second API on its own port, with a token minted for it alone (RFC 8707). The three apps
- * run as `npm start` runs them, on free ports and a fresh SQLite file.
+ * run as `npm start` runs them, on free ports and a fresh SQLite file, once on each HTTP platform
+ * (`HTTP_ADAPTER`): Express, the default, then Fastify, whose screenshots go to a subfolder.
  */
-describe('sample flow in Chromium', () => {
+for (const platform of ['express', 'fastify'] as const) {
+  describe(`sample flow in Chromium on ${platform === 'express' ? 'Express' : 'Fastify'} (HTTP_ADAPTER=${platform})`, () => {
+    sampleFlow(platform);
+  });
+}
+
+function sampleFlow(platform: 'express' | 'fastify'): void {
+  const shots = platform === 'express' ? SHOTS : join(SHOTS, platform);
   let dir: string;
   let dbFile: string;
   let server: ChildProcess;
@@ -36,7 +44,7 @@ describe('sample flow in Chromium', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-browser-'));
     dbFile = join(dir, 'sample.sqlite');
-    mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(shots, { recursive: true });
     const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
     shift = `http://localhost:${shiftPort}`;
     customApp = `http://localhost:${customAppPort}`;
@@ -55,6 +63,7 @@ describe('sample flow in Chromium', () => {
         CUSTOMAPP_URL: '',
         CUSTOMAPP_CLIENT_ID: '',
         CUSTOMAPP_CLIENT_SECRET: '',
+        HTTP_ADAPTER: platform,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -64,6 +73,7 @@ describe('sample flow in Chromium', () => {
       if (i > 300 || server.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
       await sleep(100);
     }
+    assert.match(output, new RegExp(`served by ${platform === 'express' ? 'Express' : 'Fastify'}`), 'the platform HTTP_ADAPTER names');
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
@@ -88,7 +98,7 @@ describe('sample flow in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   const query = <T>(sql: string): T => {
     const db = new Database(dbFile, { readonly: true });
     try {
@@ -229,4 +239,4 @@ describe('sample flow in Chromium', () => {
     await page.click('button[name="decision"][value="allow"]');
     await page.getByText('Nate Rivera').waitFor();
   });
-});
+}

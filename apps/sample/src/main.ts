@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { startSample } from './sample';
 import { stopOnSignal } from './stop-on-signal';
 
+const PLATFORM_NAMES = { express: 'Express', fastify: 'Fastify' };
+
 /** `npm start`: SHIFT on PORT (3000), CustomApp on CUSTOMAPP_PORT (3001) and SHIFT Files on FILES_PORT (3002), in one process. */
 async function main(): Promise<void> {
   const sample = await startSample();
@@ -18,7 +20,7 @@ async function main(): Promise<void> {
       `  SHIFT      ${config.issuer}   (demo user: nate, password in the README)`,
       `  CustomApp  ${config.customAppUrl}   ← open this and click "Log in with SHIFT"`,
       `  SHIFT Files ${config.filesUrl}  (an API on its own host; it accepts only tokens minted for it)`,
-      `  ${registration}; access tokens last ${config.accessTokenTtl} s`,
+      `  ${registration}; access tokens last ${config.accessTokenTtl} s; served by ${PLATFORM_NAMES[config.httpAdapter]}`,
       '',
       '',
     ].join('\n'),

@@ -57,6 +57,19 @@ describe('validateSampleEnv (the settings every SHIFT instance reads)', () => {
     }
   });
 
+  it('runs on Express unless HTTP_ADAPTER says fastify, and names any other platform as a bad value', () => {
+    assert.equal(settingsFrom({}).httpAdapter, 'express');
+    assert.equal(settingsFrom({ HTTP_ADAPTER: 'express' }).httpAdapter, 'express');
+    assert.equal(settingsFrom({ HTTP_ADAPTER: 'fastify' }).httpAdapter, 'fastify');
+    for (const bad of ['koa', 'Fastify', 'express,fastify']) {
+      assert.throws(
+        () => settingsFrom({ HTTP_ADAPTER: bad }),
+        new RegExp(`HTTP_ADAPTER must be "express" or "fastify" \\(got "${bad}"\\)`),
+        bad,
+      );
+    }
+  });
+
   it('reads the session secret and CustomApp’s credentials only as a complete pair', () => {
     const config = settingsFrom({ SESSION_SECRET: 's', CUSTOMAPP_CLIENT_ID: 'id', CUSTOMAPP_ENCRYPTION_KEY: 'k' });
     assert.equal(config.sessionSecret, 's');

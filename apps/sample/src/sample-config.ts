@@ -9,6 +9,9 @@ import type { DynamicModule } from '@nestjs/common';
  */
 export type TrustProxy = false | number | string[];
 
+/** The HTTP platform the apps run on: `@nestjs/platform-express` or `@nestjs/platform-fastify`. */
+export type HttpPlatform = 'express' | 'fastify';
+
 /**
  * The sample's settings, read once from the environment by `ConfigModule` and validated by
  * `validateSampleEnv` (see the README's "Running the sample").
@@ -28,6 +31,8 @@ export interface SampleConfig {
   filesUrl: string;
   /** Access-token lifetime in seconds (`ACCESS_TOKEN_TTL`, default 3600); a few seconds shows refresh at work. */
   accessTokenTtl: number;
+  /** The HTTP platform of the three apps (`HTTP_ADAPTER`: `express`, the default, or `fastify`). */
+  httpAdapter: HttpPlatform;
   /** Where the two apps listen (`HOST`); unset means every interface, as Node does by default. */
   host?: string;
   /**
@@ -119,6 +124,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   const secretName = env.OAUTH_SECRET ? 'OAUTH_SECRET' : 'OAUTH_CSRF_SECRET';
   const secret = env[secretName] || undefined;
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  const httpAdapter = parseHttpAdapter(env.HTTP_ADAPTER, problems);
   if (secret && secret.length < 32) problems.push(`${secretName} must be at least 32 characters`);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
   const { CUSTOMAPP_CLIENT_ID: clientId, CUSTOMAPP_CLIENT_SECRET: clientSecret } = env;
@@ -131,6 +137,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       filesPort,
       filesUrl,
       accessTokenTtl,
+      httpAdapter,
       host: env.HOST || undefined,
       loginRateLimit,
       secret,
@@ -156,6 +163,14 @@ function parseLoginRateLimit(raw: string | undefined, problems: string[]): Sampl
     return false;
   }
   return { perUser, perIp };
+}
+
+function parseHttpAdapter(raw: string | undefined, problems: string[]): HttpPlatform {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'express') return 'express';
+  if (value === 'fastify') return 'fastify';
+  problems.push(`HTTP_ADAPTER must be "express" or "fastify" (got "${raw}")`);
+  return 'express';
 }
 
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);

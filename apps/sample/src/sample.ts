@@ -1,6 +1,5 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CustomAppSettings } from './customapp/storage/customapp-settings.service';
 import { createCustomApp } from './customapp/customapp.app';
 import { CUSTOMAPP_CONFIG, type CustomAppConfig } from './customapp/customapp.config';
@@ -9,13 +8,14 @@ import { createFilesApp } from './files/files.app';
 import { provisionCustomApp, type ProvisionOutcome } from './provision-customapp';
 import type { SampleConfig, SampleConfigService } from './sample-config';
 import { createShiftApp } from './shift/shift.app';
+import { listenOn } from './web/http-platform';
 
-/** The three apps, listening. */
+/** The three apps, listening, on Express or Fastify (HTTP_ADAPTER). */
 export interface RunningSample {
-  shift: NestExpressApplication;
-  customApp: NestExpressApplication;
+  shift: INestApplication;
+  customApp: INestApplication;
   /** SHIFT Files, the second API: a resource server that knows SHIFT only over HTTP. */
-  files: NestExpressApplication;
+  files: INestApplication;
   provisioned: ProvisionOutcome;
   /** The settings both apps run with: the validated environment and the overrides. */
   config: SampleConfig;
@@ -35,17 +35,16 @@ export async function startSample(
   const database = dataSourceOptionsFromUrl(databaseUrl);
   const shift = await createShiftApp(overrides, database, logger);
   const config = shift.get<SampleConfigService>(ConfigService).get('sample', { infer: true });
-  let customApp: NestExpressApplication | undefined;
-  let files: NestExpressApplication | undefined;
+  let customApp: INestApplication | undefined;
+  let files: INestApplication | undefined;
   try {
     customApp = await createCustomApp(overrides, { ...database, migrationsRun: false }, logger);
     const customConfig = customApp.get<CustomAppConfig>(CUSTOMAPP_CONFIG);
     const provisioned = await provisionCustomApp(shift, customApp.get(CustomAppSettings), customConfig);
     files = await createFilesApp(config, logger);
-    const listen = (app: NestExpressApplication, port: number) => (config.host ? app.listen(port, config.host) : app.listen(port));
-    await listen(shift, config.shiftPort);
-    await listen(customApp, config.customAppPort);
-    await listen(files, config.filesPort);
+    await listenOn(shift, config.shiftPort, config.host);
+    await listenOn(customApp, config.customAppPort, config.host);
+    await listenOn(files, config.filesPort, config.host);
     const apps = { shift, customApp, files };
     const close = async () => void (await Promise.all([apps.customApp.close(), apps.files.close(), apps.shift.close()]));
     return { ...apps, provisioned, config, close };

@@ -1,34 +1,33 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { DataSourceOptions, Repository } from 'typeorm';
 import { CustomAppSession } from '../database/session.entities';
 import { setUpWebApp } from '../web/app-setup';
-import { sampleConfigModule, type SampleConfig, type SampleConfigService } from '../sample-config';
+import { createPlatformApp } from '../web/http-platform';
+import { sampleConfigModule, validateSampleEnv, type SampleConfig } from '../sample-config';
 import { CUSTOMAPP_CONFIG, CUSTOMAPP_DATA_SOURCE, type CustomAppConfig } from './customapp.config';
 import { CustomAppModule } from './customapp.module';
 
-/** Builds CustomApp (not yet listening) on the validated environment with `overrides` on top. */
+/** Builds CustomApp (not yet listening) on the validated environment with `overrides` on top, on the HTTP platform they name. */
 export async function createCustomApp(
   overrides: Partial<SampleConfig>,
   database: DataSourceOptions,
   logger?: LoggerService | LogLevel[] | false,
-): Promise<NestExpressApplication> {
+): Promise<INestApplication> {
   const settings = await sampleConfigModule(overrides);
-  const app = await NestFactory.create<NestExpressApplication>(CustomAppModule.forRoot(settings, database), {
-    logger: logger ?? ['warn', 'error'],
+  const sample = { ...validateSampleEnv(process.env).sample, ...overrides };
+  const app = await createPlatformApp(CustomAppModule.forRoot(settings, database), {
+    platform: sample.httpAdapter,
+    trustProxy: sample.trustProxy ?? false,
+    logger,
   });
   const config = app.get<CustomAppConfig>(CUSTOMAPP_CONFIG);
-  const { sessionSecret } = app.get<SampleConfigService>(ConfigService).get('sample', { infer: true });
-  setUpWebApp(app, {
+  await setUpWebApp(app, {
     name: 'customapp',
     publicUrl: config.publicUrl,
     sessions: app.get<Repository<CustomAppSession>>(getRepositoryToken(CustomAppSession, CUSTOMAPP_DATA_SOURCE)),
     sessionTtlSeconds: 30 * 24 * 3600,
-    trustProxy: config.trustProxy,
-    sessionSecret,
+    sessionSecret: sample.sessionSecret,
   });
   await app.init();
   return app;

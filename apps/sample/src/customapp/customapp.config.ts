@@ -1,4 +1,4 @@
-import type { SampleConfig, TrustProxy } from '../sample-config';
+import type { SampleConfig } from '../sample-config';
 import { shiftResources, type ShiftResources } from '../shift/shift-oauth.options';
 
 /** What CustomApp knows about itself and about SHIFT: only public URLs. */
@@ -16,8 +16,6 @@ export interface CustomAppConfig {
    * Files. One grant covers both; each access token is good at one of them only.
    */
   resources: ShiftResources;
-  /** The reverse proxies in front of it (TRUST_PROXY, shared with SHIFT). */
-  trustProxy: TrustProxy;
 }
 
 export const CUSTOMAPP_CONFIG = 'customapp:config';
@@ -33,6 +31,5 @@ export function customAppConfig(config: SampleConfig): CustomAppConfig {
     redirectUri: `${config.customAppUrl}/oauth/redirect`,
     scope: 'profile offline_access teams:read files:read',
     resources: shiftResources(config.issuer, config.filesUrl),
-    trustProxy: config.trustProxy ?? false,
   };
 }

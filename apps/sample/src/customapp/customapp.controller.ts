@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { PageExceptionFilter } from '../web/page-exception.filter';
-import { assertCsrf, csrfToken, regenerateSession, saveSession, takeNotice } from '../web/web-security';
+import { redirect, regenerateSession, render, saveSession, type PageRequest, type PageResponse } from '../web/page-response';
+import { assertCsrf, csrfToken, takeNotice } from '../web/web-security';
 import { ConnectionLostError, ConnectionsService } from './connections.service';
 import { OAuthCallbackHandler } from './oauth-callback.handler';
 import { friendlyShiftError } from './friendly-errors';
@@ -21,14 +21,14 @@ export class CustomAppController {
   ) {}
 
   @Get()
-  async home(@Req() req: Request, @Res() res: Response, @Query('shift_team_id') teamId?: string): Promise<void> {
+  async home(@Req() req: PageRequest, @Res() res: PageResponse, @Query('shift_team_id') teamId?: string): Promise<void> {
     const notice = takeNotice(req);
     const connectionId = req.session.connectionId;
     if (connectionId) {
       try {
         const view = await this.connections.load(connectionId);
         const team = view.teams?.find((t) => t.id === view.shiftTeamId);
-        return res.render('profile', {
+        return await render(res, 'profile', {
           title: 'Your profile',
           notice,
           csrf: csrfToken(req),
@@ -47,19 +47,19 @@ export class CustomAppController {
       } catch (err) {
         if (!(err instanceof ConnectionLostError)) return this.renderShiftError(res, err);
         delete req.session.connectionId;
-        return res.render('home', {
+        return await render(res, 'home', {
           title: 'Disconnected',
           disconnected: true,
           startUrl: startUrl(teamId),
         });
       }
     }
-    res.render('home', { title: 'Welcome', notice, startUrl: startUrl(teamId) });
+    await render(res, 'home', { title: 'Welcome', notice, startUrl: startUrl(teamId) });
   }
 
   /** Step 1: a fresh state and PKCE verifier in the session, then off to SHIFT's authorization endpoint. */
   @Get('oauth/start')
-  async start(@Req() req: Request, @Res() res: Response, @Query('shift_team_id') teamId?: string): Promise<void> {
+  async start(@Req() req: PageRequest, @Res() res: PageResponse, @Query('shift_team_id') teamId?: string): Promise<void> {
     const state = createState();
     const { codeVerifier, codeChallenge } = createPkcePair();
     const shiftTeamId = typeof teamId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(teamId) ? teamId : undefined;
@@ -71,42 +71,42 @@ export class CustomAppController {
     }
     req.session.pending = { state, codeVerifier, shiftTeamId, startedAt: Date.now() };
     await saveSession(req);
-    res.redirect(303, url);
+    redirect(res, url, 303);
   }
 
   /** Steps 3–8: SHIFT sends the browser back here with a code (or an error). */
   @Get('oauth/redirect')
-  async redirect(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async redirect(@Req() req: PageRequest, @Res() res: PageResponse): Promise<void> {
     const pending = req.session.pending;
     delete req.session.pending;
     const outcome = await this.callback.handle(req.query, pending);
     if (outcome.kind === 'error') {
       await saveSession(req);
-      return res.status(outcome.status).render('error', outcome.page);
+      return render(res, 'error', outcome.page, outcome.status);
     }
     // A new session id once connected: a session id planted before login is worth nothing (session fixation).
     await regenerateSession(req);
     req.session.connectionId = outcome.connectionId;
     req.session.notice = 'You are connected to SHIFT.';
     await saveSession(req);
-    res.redirect(303, '/');
+    redirect(res, '/', 303);
   }
 
   /** "Disconnect": revoke at SHIFT and forget the tokens. */
   @Post('disconnect')
-  async disconnect(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async disconnect(@Req() req: PageRequest, @Res() res: PageResponse): Promise<void> {
     assertCsrf(req);
     const id = req.session.connectionId;
     if (id) await this.connections.disconnect(id);
     delete req.session.connectionId;
     req.session.notice = 'CustomApp is no longer connected to your SHIFT account.';
     await saveSession(req);
-    res.redirect(303, '/');
+    redirect(res, '/', 303);
   }
 
-  private renderShiftError(res: Response, err: unknown): void {
+  private renderShiftError(res: PageResponse, err: unknown): Promise<void> {
     const { status, page } = friendlyShiftError(err);
-    res.status(status).render('error', page);
+    return render(res, 'error', page, status);
   }
 }
 

@@ -1,18 +1,20 @@
-import type { LoggerService, LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import type { SampleConfig } from '../sample-config';
+import { createPlatformApp } from '../web/http-platform';
 import { shiftResources } from '../shift/shift-oauth.options';
 import { FilesModule } from './files.module';
 
-/** Builds SHIFT Files (not yet listening): an API only, with no pages, sessions or database of its own. */
-export async function createFilesApp(config: SampleConfig, logger?: LoggerService | LogLevel[] | false): Promise<NestExpressApplication> {
+/**
+ * Builds SHIFT Files (not yet listening) on the HTTP platform `config` names: an API only, with no
+ * pages, sessions or database of its own.
+ */
+export async function createFilesApp(config: SampleConfig, logger?: LoggerService | LogLevel[] | false): Promise<INestApplication> {
   const resource = shiftResources(config.issuer, config.filesUrl).files;
-  const app = await NestFactory.create<NestExpressApplication>(FilesModule.forRoot({ issuer: config.issuer, resource }), {
-    logger: logger ?? ['warn', 'error'],
+  const app = await createPlatformApp(FilesModule.forRoot({ issuer: config.issuer, resource }), {
+    platform: config.httpAdapter,
+    trustProxy: config.trustProxy ?? false,
+    logger,
   });
-  app.disable('x-powered-by');
-  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   await app.init();
   return app;
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { validateSampleEnv } from '../sample-config';
 import { stopOnSignal } from '../stop-on-signal';
+import { listenOn } from '../web/http-platform';
 import { createFilesApp } from './files.app';
 
 /**
@@ -10,7 +11,7 @@ import { createFilesApp } from './files.app';
 async function main(): Promise<void> {
   const config = validateSampleEnv(process.env).sample;
   const files = await createFilesApp(config);
-  await (config.host ? files.listen(config.filesPort, config.host) : files.listen(config.filesPort));
+  await listenOn(files, config.filesPort, config.host);
   const { port } = files.getHttpServer().address() as { port: number };
   process.stdout.write(`SHIFT Files listening on port ${port}, trusting tokens from ${config.issuer}\n`);
   stopOnSignal(() => files.close());

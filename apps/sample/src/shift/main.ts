@@ -3,6 +3,7 @@ import { dataSourceOptionsFromUrl } from '../database/database-url';
 import { ConfigService } from '@nestjs/config';
 import type { SampleConfigService } from '../sample-config';
 import { stopOnSignal } from '../stop-on-signal';
+import { listenOn } from '../web/http-platform';
 import { createShiftApp } from './shift.app';
 
 /**
@@ -13,7 +14,7 @@ import { createShiftApp } from './shift.app';
 async function main(): Promise<void> {
   const shift = await createShiftApp({}, dataSourceOptionsFromUrl());
   const config = shift.get<SampleConfigService>(ConfigService).get('sample', { infer: true });
-  await (config.host ? shift.listen(config.shiftPort, config.host) : shift.listen(config.shiftPort));
+  await listenOn(shift, config.shiftPort, config.host);
   // PORT=0 picks a free port: say which one.
   const { port } = shift.getHttpServer().address() as { port: number };
   process.stdout.write(`SHIFT listening on port ${port}, issuer ${config.issuer}\n`);

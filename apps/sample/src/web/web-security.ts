@@ -1,16 +1,16 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { ForbiddenException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import './session-data';
+import type { PageRequest } from './page-response';
 
 /** The session's CSRF token, created on first use. */
-export function csrfToken(req: Request): string {
+export function csrfToken(req: PageRequest): string {
   req.session.csrf ??= randomBytes(32).toString('base64url');
   return req.session.csrf;
 }
 
 /** Rejects a form post whose `_csrf` field does not match the session's token. */
-export function assertCsrf(req: Request): void {
+export function assertCsrf(req: PageRequest): void {
   const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
   const expected = req.session.csrf ?? '';
   const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -20,7 +20,7 @@ export function assertCsrf(req: Request): void {
 }
 
 /** Takes the one-time notice out of the session. */
-export function takeNotice(req: Request): string | undefined {
+export function takeNotice(req: PageRequest): string | undefined {
   const notice = req.session.notice;
   delete req.session.notice;
   return notice;
@@ -50,21 +50,16 @@ const PAGE_POLICY = [
  * (CustomApp's callback URL carries the code, so must its page's links and assets not send it),
  * and no caching: pages hold CSRF tokens, personal data, or a code in their URL.
  */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': PAGE_POLICY,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** `SECURITY_HEADERS` as Express middleware. */
 export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Content-Security-Policy', PAGE_POLICY);
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   next();
-}
-
-/** Promisified `req.session.regenerate`: a new session id at login stops session fixation. */
-export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-}
-
-/** Promisified `req.session.save`, before a redirect that the next request depends on. */
-export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ConnectedApps } from 'nest-oauth2-provider';
-import type { Request, Response } from 'express';
 import { PageExceptionFilter } from '../../web/page-exception.filter';
+import { redirect, render, type PageRequest, type PageResponse } from '../../web/page-response';
 import { assertCsrf, csrfToken, takeNotice } from '../../web/web-security';
 import { SHIFT_SCOPES } from '../shift-oauth.options';
 import { UsersService } from '../users/users.service';
@@ -18,28 +18,28 @@ export class ConnectedAppsController {
   ) {}
 
   @Get()
-  async list(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async list(@Req() req: PageRequest, @Res() res: PageResponse): Promise<void> {
     const user = req.session.userId ? await this.users.findById(req.session.userId) : null;
-    if (!user) return res.redirect(`/login?return_to=${encodeURIComponent('/account/apps')}`);
+    if (!user) return redirect(res, `/login?return_to=${encodeURIComponent('/account/apps')}`);
     const apps = (await this.apps.listForUser(user.id)).map((app) => ({
       ...app,
       scopes: app.scopes.map((scope) => SHIFT_SCOPES[scope] ?? scope),
       firstUsed: DATE.format(app.firstUsedAt),
       lastUsed: DATE.format(app.lastUsedAt),
     }));
-    res.render('connected-apps', { title: 'Connected apps', user, apps, csrf: csrfToken(req), notice: takeNotice(req) });
+    await render(res, 'connected-apps', { title: 'Connected apps', user, apps, csrf: csrfToken(req), notice: takeNotice(req) });
   }
 
   @Post('revoke')
-  async revoke(@Req() req: Request, @Res() res: Response, @Body('client_id') clientId: unknown): Promise<void> {
+  async revoke(@Req() req: PageRequest, @Res() res: PageResponse, @Body('client_id') clientId: unknown): Promise<void> {
     assertCsrf(req);
     const userId = req.session.userId;
-    if (!userId) return res.redirect(303, '/login');
+    if (!userId) return redirect(res, '/login', 303);
     if (typeof clientId === 'string' && clientId) {
       const app = (await this.apps.listForUser(userId)).find((a) => a.clientId === clientId);
       await this.apps.revoke(userId, clientId);
       if (app) req.session.notice = `${app.clientName} can no longer access your SHIFT account.`;
     }
-    res.redirect(303, '/account/apps');
+    redirect(res, '/account/apps', 303);
   }
 }

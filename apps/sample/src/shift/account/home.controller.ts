@@ -1,8 +1,8 @@
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Request, Response } from 'express';
 import type { SampleSettings } from '../../sample-config';
 import { PageExceptionFilter } from '../../web/page-exception.filter';
+import { redirect, render, type PageRequest, type PageResponse } from '../../web/page-response';
 import { csrfToken, takeNotice } from '../../web/web-security';
 import { UsersService } from '../users/users.service';
 
@@ -16,14 +16,14 @@ export class HomeController {
   ) {}
 
   @Get()
-  async home(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async home(@Req() req: PageRequest, @Res() res: PageResponse): Promise<void> {
     const user = req.session.userId ? await this.users.findById(req.session.userId) : null;
-    if (!user) return res.redirect('/login');
+    if (!user) return redirect(res, '/login');
     const teams = (await this.users.teamsOf(user.id)).map((team) => ({
       ...team,
       customAppUrl: `${this.config.get('sample.customAppUrl', { infer: true })}/?shift_team_id=${encodeURIComponent(team.id)}`,
     }));
-    res.render('home', {
+    await render(res, 'home', {
       title: 'Home',
       user,
       teams,

@@ -1,10 +1,20 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Request, Response } from 'express';
 import { OAuthRateLimiter, TooManyRequestsError } from 'nest-oauth2-provider';
 import type { SampleSettings } from '../../sample-config';
 import { PageExceptionFilter } from '../../web/page-exception.filter';
-import { assertCsrf, csrfToken, regenerateSession, safeReturnPath, saveSession, takeNotice } from '../../web/web-security';
+import {
+  clearCookie,
+  destroySession,
+  redirect,
+  regenerateSession,
+  render,
+  saveSession,
+  setHeader,
+  type PageRequest,
+  type PageResponse,
+} from '../../web/page-response';
+import { assertCsrf, csrfToken, safeReturnPath, takeNotice } from '../../web/web-security';
 import { normalizeUsername } from '../users/username';
 import { UsersService } from '../users/users.service';
 
@@ -19,38 +29,43 @@ export class LoginController {
   ) {}
 
   @Get('login')
-  page(@Req() req: Request, @Res() res: Response, @Query('return_to') returnTo?: string, @Query('prompt') prompt?: string): void {
+  async page(
+    @Req() req: PageRequest,
+    @Res() res: PageResponse,
+    @Query('return_to') returnTo?: string,
+    @Query('prompt') prompt?: string,
+  ): Promise<void> {
     const back = safeReturnPath(returnTo);
-    if (req.session.userId && prompt !== 'login') return res.redirect(back ?? '/');
-    res.render('login', { title: 'Log in', csrf: csrfToken(req), returnTo: back, notice: takeNotice(req) });
+    if (req.session.userId && prompt !== 'login') return redirect(res, back ?? '/');
+    await render(res, 'login', { title: 'Log in', csrf: csrfToken(req), returnTo: back, notice: takeNotice(req) });
   }
 
   @Post('login')
   @HttpCode(200)
-  async login(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async login(@Req() req: PageRequest, @Res() res: PageResponse): Promise<void> {
     assertCsrf(req);
-    const username = typeof req.body.username === 'string' ? req.body.username : '';
-    const password = typeof req.body.password === 'string' ? req.body.password : '';
-    const back = safeReturnPath(req.body.return_to);
+    const body = req.body ?? {};
+    const username = typeof body.username === 'string' ? body.username : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const back = safeReturnPath(body.return_to);
     // Normalised once: the rate-limit key and the lookup must name the same account.
     const account = normalizeUsername(username);
     if (!(await this.withinRateLimit(req, res, account, username, back))) return;
     const user = account && password ? await this.users.authenticate(account, password) : undefined;
     if (!user) {
       // One message for an unknown user and a wrong password, so the form does not reveal who has an account.
-      res.status(401).render('login', {
-        title: 'Log in',
-        csrf: csrfToken(req),
-        returnTo: back,
-        username,
-        error: 'Wrong username or password.',
-      });
+      await render(
+        res,
+        'login',
+        { title: 'Log in', csrf: csrfToken(req), returnTo: back, username, error: 'Wrong username or password.' },
+        401,
+      );
       return;
     }
     await regenerateSession(req);
     req.session.userId = user.id;
     await saveSession(req);
-    res.redirect(303, back ?? '/');
+    redirect(res, back ?? '/', 303);
   }
 
   /**
@@ -58,8 +73,8 @@ export class LoginController {
    * 429 past either limit. `req.ip` honours X-Forwarded-For only from the hops TRUST_PROXY names.
    */
   private async withinRateLimit(
-    req: Request,
-    res: Response,
+    req: PageRequest,
+    res: PageResponse,
     account: string,
     username: string,
     back: string | undefined,
@@ -72,23 +87,18 @@ export class LoginController {
       return true;
     } catch (error) {
       if (!(error instanceof TooManyRequestsError)) throw error;
-      res.setHeader('Retry-After', String(error.retryAfterSeconds));
-      res.status(429).render('login', {
-        title: 'Log in',
-        csrf: csrfToken(req),
-        returnTo: back,
-        username,
-        error: `Too many attempts. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minute(s).`,
-      });
+      setHeader(res, 'Retry-After', String(error.retryAfterSeconds));
+      const wait = `Too many attempts. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minute(s).`;
+      await render(res, 'login', { title: 'Log in', csrf: csrfToken(req), returnTo: back, username, error: wait }, 429);
       return false;
     }
   }
 
   @Post('logout')
-  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async logout(@Req() req: PageRequest, @Res() res: PageResponse): Promise<void> {
     assertCsrf(req);
-    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
-    res.clearCookie('shift_sid', { path: '/' });
-    res.redirect(303, '/login');
+    await destroySession(req);
+    clearCookie(res, 'shift_sid');
+    redirect(res, '/login', 303);
   }
 }

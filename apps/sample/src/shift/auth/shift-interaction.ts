@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthInteraction, type ConsentView, type OAuthRequest, type OAuthUser } from 'nest-oauth2-provider';
-import type { Request } from 'express';
 import { UsersService } from '../users/users.service';
-import '../../web/session-data';
+import { renderToString, type PageRequest } from '../../web/page-response';
 
 /** Tells the authorization endpoint who is logged in to SHIFT (the session) and renders consent in SHIFT's look. */
 @Injectable()
@@ -12,7 +11,7 @@ export class ShiftInteraction extends OAuthInteraction {
   }
 
   async currentUser(req: OAuthRequest): Promise<OAuthUser | undefined> {
-    const userId = (req.raw as Request).session?.userId;
+    const userId = (req.raw as Partial<PageRequest>).session?.userId;
     const user = userId ? await this.users.findById(userId) : null;
     return user ? { id: user.id, name: `${user.firstName} ${user.lastName}` } : undefined;
   }
@@ -23,7 +22,6 @@ export class ShiftInteraction extends OAuthInteraction {
 
   /** The consent page through SHIFT's own templates; Handlebars escapes every value, and every field is posted back. */
   override async renderConsent(view: ConsentView, req: OAuthRequest): Promise<string> {
-    const raw = req.raw as Request;
     const teamId = typeof req.query.shift_team_id === 'string' ? req.query.shift_team_id : undefined;
     const team = teamId ? (await this.users.teamsOf(view.user.id)).find((t) => t.id === teamId) : undefined;
     const locals = {
@@ -36,8 +34,6 @@ export class ShiftInteraction extends OAuthInteraction {
       approvedScopes: view.scopes.filter((s) => s.alreadyApproved),
       team,
     };
-    return new Promise((resolve, reject) =>
-      raw.app.render('consent', locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ''))),
-    );
+    return renderToString(req.raw, 'consent', locals);
   }
 }
