@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ClientRegistrationError, ClientRegistry } from 'nest-oauth2-provider';
 import { startSample, type RunningSample } from '../apps/sample/src/sample';
@@ -173,6 +174,31 @@ describe('sample SHIFT over HTTP', () => {
       userApiWithFilesToken.headers.get('www-authenticate') ?? '',
       new RegExp(`resource_metadata="${shift}/\\.well-known/oauth-protected-resource/v1/"`),
     );
+  });
+
+  it('RFC 9068 §4: SHIFT Files verifies its JWT access tokens with SHIFT’s published keys, never calling SHIFT’s introspection endpoint', async () => {
+    const seen: string[] = [];
+    const record = (req: IncomingMessage) => seen.push((req.url ?? '').split('?')[0]!);
+    const server = sample.shift.getHttpServer();
+    server.on('request', record);
+    try {
+      const { access_token } = await tokensFor('files:read', { resources: [`${files}/`], resource: `${files}/` });
+      assert.equal(access_token.split('.').length, 3, 'SHIFT mints a JWT for SHIFT Files');
+      const filesGet = () => fetch(`${files}/v1/files`, { headers: { authorization: `Bearer ${access_token}` } });
+      const before = seen.length;
+      assert.equal((await filesGet()).status, 200);
+      const firstCall = seen.slice(before);
+      assert.ok(
+        firstCall.every((path) => path === '/.well-known/oauth-authorization-server' || path === '/v1/oauth2/jwks'),
+        `the first call may read SHIFT’s metadata and JWK Set, nothing else: ${firstCall.join(', ')}`,
+      );
+      const afterFirst = seen.length;
+      for (let i = 0; i < 5; i++) assert.equal((await filesGet()).status, 200);
+      assert.deepEqual(seen.slice(afterFirst), [], 'no request reaches SHIFT per call');
+      assert.ok(!seen.some((path) => path.includes('introspect')));
+    } finally {
+      server.off('request', record);
+    }
   });
 
   it('RFC 9728 §3: SHIFT and SHIFT Files each publish their protected-resource metadata, naming SHIFT as the authorization server', async () => {

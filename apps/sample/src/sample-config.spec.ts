@@ -26,6 +26,11 @@ describe('validateSampleEnv (the settings every SHIFT instance reads)', () => {
     assert.throws(() => settingsFrom({ OAUTH_SECRET: 'short' }), /OAUTH_SECRET must be at least 32 characters/);
   });
 
+  it('reads the key-encryption key of SHIFT’s signing keys from OAUTH_KEY_ENCRYPTION_KEY, and leaves it to the library when unset', () => {
+    assert.equal(settingsFrom({}).keyEncryptionKey, undefined);
+    assert.equal(settingsFrom({ OAUTH_KEY_ENCRYPTION_KEY: 'a'.repeat(64) }).keyEncryptionKey, 'a'.repeat(64));
+  });
+
   it('names every bad value in one error', () => {
     assert.throws(
       () => settingsFrom({ OAUTH_CSRF_SECRET: 'short', REFRESH_TOKEN_GRACE_PERIOD: '-1' }),

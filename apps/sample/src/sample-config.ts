@@ -26,11 +26,6 @@ export interface SampleConfig {
   filesPort: number;
   /** SHIFT Files' public base URL (`FILES_URL`, default http://localhost:<FILES_PORT>); its resource identifier is this URL with a trailing slash. */
   filesUrl: string;
-  /**
-   * The client SHIFT Files introspects tokens with at SHIFT (`FILES_CLIENT_ID` and `FILES_CLIENT_SECRET`,
-   * used only when both are set). `npm start` registers one itself; `npm run start:files` needs them.
-   */
-  filesCredentials?: { clientId: string; clientSecret: string };
   /** Access-token lifetime in seconds (`ACCESS_TOKEN_TTL`, default 3600); a few seconds shows refresh at work. */
   accessTokenTtl: number;
   /** Where the two apps listen (`HOST`); unset means every interface, as Node does by default. */
@@ -62,6 +57,11 @@ export interface SampleConfig {
   sessionSecret?: string;
   /** CustomApp's client credentials at SHIFT (`CUSTOMAPP_CLIENT_ID` and `CUSTOMAPP_CLIENT_SECRET`, used only when both are set). */
   customAppCredentials?: { clientId: string; clientSecret: string };
+  /**
+   * The key-encryption key SHIFT seals its token-signing keys with (`OAUTH_KEY_ENCRYPTION_KEY`; unset =
+   * the library's default for development, which production refuses).
+   */
+  keyEncryptionKey?: string;
   /** The key CustomApp encrypts tokens and its client secret with (`CUSTOMAPP_ENCRYPTION_KEY`; unset = one kept in its database). */
   customAppEncryptionKey?: string;
 }
@@ -122,7 +122,6 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   if (secret && secret.length < 32) problems.push(`${secretName} must be at least 32 characters`);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
   const { CUSTOMAPP_CLIENT_ID: clientId, CUSTOMAPP_CLIENT_SECRET: clientSecret } = env;
-  const { FILES_CLIENT_ID: filesClientId, FILES_CLIENT_SECRET: filesClientSecret } = env;
   return {
     sample: {
       shiftPort,
@@ -131,7 +130,6 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       customAppUrl,
       filesPort,
       filesUrl,
-      filesCredentials: filesClientId && filesClientSecret ? { clientId: filesClientId, clientSecret: filesClientSecret } : undefined,
       accessTokenTtl,
       host: env.HOST || undefined,
       loginRateLimit,
@@ -141,6 +139,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       sessionSecret: env.SESSION_SECRET || undefined,
       customAppCredentials: clientId && clientSecret ? { clientId, clientSecret } : undefined,
       customAppEncryptionKey: env.CUSTOMAPP_ENCRYPTION_KEY || undefined,
+      keyEncryptionKey: env.OAUTH_KEY_ENCRYPTION_KEY || undefined,
     },
   };
 }

@@ -7,7 +7,6 @@ import { CUSTOMAPP_CONFIG, type CustomAppConfig } from './customapp/customapp.co
 import { dataSourceOptionsFromUrl } from './database/database-url';
 import { createFilesApp } from './files/files.app';
 import { provisionCustomApp, type ProvisionOutcome } from './provision-customapp';
-import { provisionFiles } from './provision-files';
 import type { SampleConfig, SampleConfigService } from './sample-config';
 import { createShiftApp } from './shift/shift.app';
 
@@ -25,7 +24,7 @@ export interface RunningSample {
 
 /**
  * Starts SHIFT (its database connection applies pending migrations first), then CustomApp and SHIFT
- * Files, registers CustomApp and SHIFT Files at SHIFT when needed, and opens the three ports. Both read the environment, validated, through
+ * Files, registers CustomApp at SHIFT when needed, and opens the three ports. Both read the environment, validated, through
  * `ConfigService`; `overrides` replace single settings (tests choose ports and URLs this way).
  */
 export async function startSample(
@@ -42,7 +41,7 @@ export async function startSample(
     customApp = await createCustomApp(overrides, { ...database, migrationsRun: false }, logger);
     const customConfig = customApp.get<CustomAppConfig>(CUSTOMAPP_CONFIG);
     const provisioned = await provisionCustomApp(shift, customApp.get(CustomAppSettings), customConfig);
-    files = await createFilesApp(config, config.filesCredentials ?? (await provisionFiles(shift)), logger);
+    files = await createFilesApp(config, logger);
     const listen = (app: NestExpressApplication, port: number) => (config.host ? app.listen(port, config.host) : app.listen(port));
     await listen(shift, config.shiftPort);
     await listen(customApp, config.customAppPort);

@@ -5,17 +5,10 @@ import type { SampleConfig } from '../sample-config';
 import { shiftResources } from '../shift/shift-oauth.options';
 import { FilesModule } from './files.module';
 
-/**
- * Builds SHIFT Files (not yet listening): an API only, with no pages, sessions or database of its
- * own. `credentials` is its introspection client at SHIFT.
- */
-export async function createFilesApp(
-  config: SampleConfig,
-  credentials: { clientId: string; clientSecret: string },
-  logger?: LoggerService | LogLevel[] | false,
-): Promise<NestExpressApplication> {
+/** Builds SHIFT Files (not yet listening): an API only, with no pages, sessions or database of its own. */
+export async function createFilesApp(config: SampleConfig, logger?: LoggerService | LogLevel[] | false): Promise<NestExpressApplication> {
   const resource = shiftResources(config.issuer, config.filesUrl).files;
-  const app = await NestFactory.create<NestExpressApplication>(FilesModule.forRoot({ issuer: config.issuer, resource, credentials }), {
+  const app = await NestFactory.create<NestExpressApplication>(FilesModule.forRoot({ issuer: config.issuer, resource }), {
     logger: logger ?? ['warn', 'error'],
   });
   app.disable('x-powered-by');

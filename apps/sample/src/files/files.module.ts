@@ -2,19 +2,19 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { OAuthResourceModule } from 'nest-oauth2-provider';
 import { FilesController } from './files.controller';
 
-/** How SHIFT Files finds SHIFT and proves who it is when it introspects tokens there. */
+/** How SHIFT Files finds SHIFT and which tokens are its own. */
 export interface FilesSettings {
-  /** SHIFT's issuer: SHIFT Files reads its metadata (RFC 8414) to find the introspection endpoint. */
+  /** SHIFT's issuer: SHIFT Files reads its metadata (RFC 8414) to find its JWK Set. */
   issuer: string;
   /** SHIFT Files' resource identifier: the audience its tokens must carry (RFC 8707). */
   resource: string;
-  /** Its client at SHIFT, allowed to introspect (RFC 7662 §2.1). */
-  credentials: { clientId: string; clientSecret: string };
 }
 
 /**
  * SHIFT Files: a resource server on another host. It does not run the authorization server and shares
- * no database with SHIFT; everything it knows about a token comes from SHIFT over HTTP.
+ * no database with SHIFT. Its tokens are JWTs (RFC 9068) it verifies with SHIFT's public keys, fetched
+ * once and kept per SHIFT's caching headers, so no request waits on SHIFT; it needs no credentials at
+ * SHIFT, and refuses any token that is not such a JWT.
  */
 @Module({})
 export class FilesModule {
@@ -25,7 +25,6 @@ export class FilesModule {
         OAuthResourceModule.forRoot({
           issuer: settings.issuer,
           resource: settings.resource,
-          introspection: settings.credentials,
           scopes: ['files:read'],
           resourceName: 'SHIFT Files',
         }),

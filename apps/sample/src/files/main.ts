@@ -4,16 +4,12 @@ import { stopOnSignal } from '../stop-on-signal';
 import { createFilesApp } from './files.app';
 
 /**
- * `npm run start:files`: SHIFT Files alone, on another host than SHIFT. It needs a SHIFT client allowed
- * to introspect, e.g. `npm run --silent oauth -- clients create --name "SHIFT Files" --introspect
- * --grant-types "" --json`, passed as FILES_CLIENT_ID and FILES_CLIENT_SECRET.
+ * `npm run start:files`: SHIFT Files alone, on another host than SHIFT. It needs only SHIFT's issuer
+ * (`OAUTH_ISSUER`): it verifies its JWT access tokens with SHIFT's published keys.
  */
 async function main(): Promise<void> {
   const config = validateSampleEnv(process.env).sample;
-  if (!config.filesCredentials) {
-    throw new Error('set FILES_CLIENT_ID and FILES_CLIENT_SECRET to a SHIFT client allowed to introspect (see the README)');
-  }
-  const files = await createFilesApp(config, config.filesCredentials);
+  const files = await createFilesApp(config);
   await (config.host ? files.listen(config.filesPort, config.host) : files.listen(config.filesPort));
   const { port } = files.getHttpServer().address() as { port: number };
   process.stdout.write(`SHIFT Files listening on port ${port}, trusting tokens from ${config.issuer}\n`);

@@ -25,6 +25,9 @@ export function shiftResources(issuer: string, filesUrl: string): ShiftResources
   return { userApi: `${new URL(issuer).origin}/v1/`, files: files.endsWith('/') ? files : `${files}/` };
 }
 
+/** The longest a SHIFT Files token lives: a JWT cannot be recalled once issued, so it is kept short. */
+const FILES_TOKEN_TTL = 300;
+
 /** SHIFT's OAuth settings; the admin CLI uses the same ones so it validates clients the same way. */
 export function shiftOAuthOptions(issuer: string, filesUrl: string, accessTokenTtl = 3600): OAuthModuleOptions {
   const { userApi, files } = shiftResources(issuer, filesUrl);
@@ -37,7 +40,13 @@ export function shiftOAuthOptions(issuer: string, filesUrl: string, accessTokenT
     accessTokenTtl,
     resources: {
       [userApi]: { scopes: ['profile', 'teams:read'], name: 'SHIFT' },
-      [files]: { scopes: ['files:read'], name: 'SHIFT Files' },
+      // SHIFT Files verifies these tokens itself from SHIFT's JWK Set (RFC 9068): no call to SHIFT per request.
+      [files]: {
+        scopes: ['files:read'],
+        name: 'SHIFT Files',
+        accessTokenFormat: 'jwt',
+        accessTokenTtl: Math.min(accessTokenTtl, FILES_TOKEN_TTL),
+      },
     },
     // Apps registered before SHIFT Files existed send no `resource`: they keep getting user-API tokens.
     defaultResource: userApi,

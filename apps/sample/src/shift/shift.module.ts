@@ -38,6 +38,8 @@ export class ShiftModule {
               ...shiftOAuthOptions(config.issuer, config.filesUrl, config.accessTokenTtl),
               secret: config.secret,
               refreshTokenGracePeriod: config.refreshTokenGracePeriod,
+              // Unset: the library's default applies (a key it keeps for development; refused in production).
+              jwt: config.keyEncryptionKey ? { keyEncryptionKey: config.keyEncryptionKey } : undefined,
             };
           },
           prefix: SHIFT_OAUTH_PREFIX,

@@ -1,7 +1,10 @@
+import type { SigningAlgorithm } from '../stores/models';
+
 /**
  * Options of `OAuthResourceModule.forRoot()` / `forRootAsync()`: a resource server on another host
- * than the authorization server, validating tokens by introspection (RFC 7662). Validated at
- * start-up, with one line per problem.
+ * than the authorization server. A token shaped as a JWT is verified locally against the
+ * authorization server's JWK Set (RFC 9068 §4); any other token is introspected (RFC 7662) when
+ * `introspection` is set, and refused otherwise. Validated at start-up, with one line per problem.
  * @publicApi
  */
 export interface OAuthResourceModuleOptions {
@@ -12,23 +15,41 @@ export interface OAuthResourceModuleOptions {
    * the `resource` of the RFC 9728 document this module serves.
    */
   resource: string;
-  /** This resource server's credentials as a client of the authorization server allowed to introspect. */
-  introspection: { clientId: string; clientSecret: string };
+  /**
+   * This resource server's credentials as a client of the authorization server allowed to introspect.
+   * Leave it out when every token is a JWT: opaque tokens are then refused with `invalid_token`.
+   */
+  introspection?: { clientId: string; clientSecret: string };
+  /**
+   * Where and how long to keep the authorization server's keys, for JWT access tokens (RFC 9068).
+   * Fetched on the first JWT from `uri` (default: `jwks_uri` of the metadata, RFC 8414 §2), kept for
+   * the answer's `Cache-Control: max-age` clamped to `maxAge.min`..`maxAge.max` (`maxAge.fallback`
+   * without one), fetched again when stale or when a token names an unknown `kid`, never twice within
+   * `cooldown` seconds. A failed fetch keeps the keys held. `false`: no local verification, every
+   * token is introspected (revocation seen at once; needs `introspection`).
+   * Default: `{ cooldown: 30, maxAge: { min: 30, max: 86400, fallback: 300 } }`.
+   */
+  jwks?: { uri?: string; cooldown?: number; maxAge?: { min?: number; max?: number; fallback?: number } } | false;
+  /** The algorithms a JWT may be signed with (RFC 8725 §3.1). Default: `['ES256', 'EdDSA', 'RS256']`. */
+  algorithms?: SigningAlgorithm[];
+  /** Seconds of clock difference tolerated on a JWT's `exp`, `nbf` and `iat`. Default: 30. */
+  clockTolerance?: number;
   /** The scopes of this API, published as `scopes_supported` (RFC 9728 §2); left out when not given. */
   scopes?: string[];
   /** This API's name in words (`resource_name`, RFC 9728 §2). */
   resourceName?: string;
   /**
-   * Cache of active introspection answers, keyed by the token's SHA-256. An entry lives at most `ttl`
-   * seconds and never past the token's `exp`, so a token revoked at the authorization server is still
-   * accepted here for up to `ttl` seconds. `false` asks on every request. Default: `{ maxEntries: 10000, ttl: 30 }`.
+   * Cache of accepted tokens (introspection answers, verified JWTs), keyed by the token's SHA-256. An
+   * entry lives at most `ttl` seconds and never past the token's `exp`, so a token revoked at the
+   * authorization server is still accepted here for up to `ttl` seconds. `false` asks (or verifies the
+   * signature) on every request. Default: `{ maxEntries: 10000, ttl: 30 }`.
    */
   cache?: { maxEntries?: number; ttl?: number } | false;
   /** `realm` of the `WWW-Authenticate` challenges. Default: the resource identifier. */
   realm?: string;
   /** Accept `?access_token=` (RFC 6750 §2.3). Default: false. */
   allowQueryToken?: boolean;
-  /** Seconds to wait for the authorization server (metadata and introspection). Default: 5. */
+  /** Seconds to wait for the authorization server (metadata, JWK Set and introspection). Default: 5. */
   timeout?: number;
 }
 

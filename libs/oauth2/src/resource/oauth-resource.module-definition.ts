@@ -18,7 +18,7 @@ export const { ConfigurableModuleClass: OAuthResourceConfigurableModuleClass, MO
     .setExtras<OAuthResourceModuleExtras>(EXTRAS, (definition, extras) => withResourceProviders(definition, extras))
     .build();
 
-/** Everything `BearerGuard` needs, validating by introspection, plus the RFC 9728 document. */
+/** Everything `BearerGuard` needs, verifying JWTs from the JWK Set and introspecting the rest, plus the RFC 9728 document. */
 function withResourceProviders(definition: DynamicModule, extras: OAuthResourceModuleExtras): DynamicModule {
   return {
     ...definition,

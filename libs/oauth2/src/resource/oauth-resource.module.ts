@@ -8,9 +8,10 @@ import type { ResolvedOAuthResourceOptions } from './oauth-resource-options';
 
 /**
  * Makes the host app a resource server of an authorization server on another host: `BearerGuard`,
- * `@Scopes()` and `@OAuthAuthorization()` work as with `OAuthModule`, validating tokens by
- * introspection (RFC 7662) at the authorization server found from its metadata (RFC 8414), and the
- * app serves its protected resource metadata (RFC 9728). No database and no TypeORM.
+ * `@Scopes()` and `@OAuthAuthorization()` work as with `OAuthModule`. A JWT access token (RFC 9068)
+ * is verified locally against the authorization server's JWK Set, with no request per call; any other
+ * token is introspected (RFC 7662) at the authorization server found from its metadata (RFC 8414).
+ * The app serves its protected resource metadata (RFC 9728). No database and no TypeORM.
  *
  * Like `OAuthModule`, it answers a body the platform cannot parse on a guarded route with the
  * guard's challenge, relying on the same Nest init order (see the header of `oauth.module.ts`).
@@ -19,8 +20,9 @@ import type { ResolvedOAuthResourceOptions } from './oauth-resource-options';
  * OAuthResourceModule.forRoot({
  *   issuer: 'https://shift.example',
  *   resource: 'https://files.shift.example/',
- *   introspection: { clientId: process.env.INTROSPECTION_CLIENT_ID, clientSecret: process.env.INTROSPECTION_CLIENT_SECRET },
  *   scopes: ['files:read'],
+ *   // only for opaque tokens; without it, only JWT access tokens are accepted
+ *   introspection: { clientId: process.env.INTROSPECTION_CLIENT_ID, clientSecret: process.env.INTROSPECTION_CLIENT_SECRET },
  * })
  */
 @Module({})

@@ -1,12 +1,15 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { AccessTokenVerifier } from '../core/access-token-verifier';
 import { Clock } from '../core/clock';
+import { JwtAccessTokenVerifier } from '../core/jwt/jwt-access-token-verifier';
 import { ProtectedResourceMetadata } from '../core/protected-resource-metadata';
 import { AuthorizationServerDiscovery } from '../core/remote/authorization-server-discovery';
 import type { FetchFunction } from '../core/remote/http-json';
 import { IntrospectionCache } from '../core/remote/introspection-cache';
 import { IntrospectionTokenVerifier } from '../core/remote/introspection-token-verifier';
+import { RemoteJwks } from '../core/remote/remote-jwks';
 import { ResourceServer } from '../core/resource-server';
+import { TokenCache } from '../core/token-cache';
 import { RESOLVED_OAUTH_RESOURCE_OPTIONS } from './oauth-resource.constants';
 import type { ResolvedOAuthResourceOptions } from './oauth-resource-options';
 
@@ -21,23 +24,58 @@ export const OAUTH_RESOURCE_PROVIDERS: Provider[] = [
   {
     provide: AuthorizationServerDiscovery,
     useFactory: (options: ResolvedOAuthResourceOptions, fetcher: FetchFunction) =>
-      new AuthorizationServerDiscovery({ issuer: options.issuer, fetch: fetcher, timeoutMs: options.timeout * 1000 }),
+      new AuthorizationServerDiscovery({
+        issuer: options.issuer,
+        fetch: fetcher,
+        timeoutMs: options.timeout * 1000,
+        // Only what this configuration will ask for: a JWT-only server needs no introspection endpoint.
+        requires: [
+          ...(options.introspection ? (['introspection_endpoint'] as const) : []),
+          ...(options.jwks && !options.jwks.uri && !options.introspection ? (['jwks_uri'] as const) : []),
+        ],
+      }),
     inject: [RESOLVED_OAUTH_RESOURCE_OPTIONS, OAUTH_RESOURCE_FETCH],
   },
   {
     provide: AccessTokenVerifier,
-    useFactory: (options: ResolvedOAuthResourceOptions, discovery: AuthorizationServerDiscovery, clock: Clock, fetcher: FetchFunction) =>
-      new IntrospectionTokenVerifier({
-        resource: options.resource,
-        clientId: options.introspection.clientId,
-        clientSecret: options.introspection.clientSecret,
-        discovery,
-        cache: new IntrospectionCache(options.cache),
-        clock,
+    useFactory: (options: ResolvedOAuthResourceOptions, discovery: AuthorizationServerDiscovery, clock: Clock, fetcher: FetchFunction) => {
+      const timeoutMs = options.timeout * 1000;
+      const introspection = options.introspection
+        ? new IntrospectionTokenVerifier({
+            resource: options.resource,
+            clientId: options.introspection.clientId,
+            clientSecret: options.introspection.clientSecret,
+            discovery,
+            cache: new IntrospectionCache(options.cache),
+            clock,
+            fetch: fetcher,
+            timeoutMs,
+            report: (message) => logger.error(message),
+          })
+        : undefined;
+      const jwks = options.jwks;
+      if (!jwks) return introspection!;
+      const keys = new RemoteJwks({
+        uri: jwks.uri ? async () => jwks.uri : () => discovery.jwksUri(),
         fetch: fetcher,
-        timeoutMs: options.timeout * 1000,
+        timeoutMs,
+        clock,
+        algorithms: options.algorithms,
+        settings: { cooldown: jwks.cooldown, maxAge: jwks.maxAge },
         report: (message) => logger.error(message),
-      }),
+      });
+      return new JwtAccessTokenVerifier({
+        issuer: options.issuer,
+        resource: options.resource,
+        keys,
+        algorithms: options.algorithms,
+        clock,
+        clockTolerance: options.clockTolerance,
+        cache: new TokenCache(options.cache),
+        // Without introspection credentials, a token that is not a JWT is refused as unrecognized.
+        opaque: introspection,
+      });
+    },
     inject: [RESOLVED_OAUTH_RESOURCE_OPTIONS, AuthorizationServerDiscovery, Clock, OAUTH_RESOURCE_FETCH],
   },
   {

@@ -68,10 +68,15 @@ export function accessTokenProblem(jws: ParsedJws, expect: AccessTokenExpectatio
   return undefined;
 }
 
-/** What a validated token tells the resource server. A `sub` equal to `client_id` means no user (RFC 9068 §2.2). */
-export function authorizationFromClaims(claims: Record<string, unknown>): ResourceAuthorization {
+/**
+ * What a validated token tells the resource server. A `sub` equal to `client_id` means no user (RFC
+ * 9068 §2.2). The audience is `resource` when `aud` lists it (RFC 9068 §4: `aud` contains the
+ * resource), else the first entry, for the resource server to refuse.
+ */
+export function authorizationFromClaims(claims: Record<string, unknown>, resource?: string): ResourceAuthorization {
   const clientId = claims.client_id as string;
-  const audiences = Array.isArray(claims.aud) ? (claims.aud as string[]) : [claims.aud as string];
+  const listed = Array.isArray(claims.aud) ? (claims.aud as string[]) : [claims.aud as string];
+  const audiences = resource !== undefined && listed.includes(resource) ? [resource] : listed;
   return Object.freeze({
     clientId,
     userId: claims.sub === clientId ? null : (claims.sub as string),

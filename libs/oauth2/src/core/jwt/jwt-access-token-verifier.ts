@@ -24,6 +24,8 @@ export interface JwtAccessTokenVerifierDeps {
   clockTolerance: number;
   /** Verified tokens by hash, never served past `exp`; evicted by revocations on this instance. */
   cache: TokenCache;
+  /** The resource this server protects: named as the audience when a token's `aud` list holds it. */
+  resource?: string;
   /** Tokens that are not JWTs (opaque ones) go here; without it they are refused. */
   opaque?: AccessTokenVerifier;
   /** Consulted when tokens are recorded: whether the token with this `jti` was revoked. */
@@ -64,7 +66,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
       if (!key || !verifyJws(jws, key, this.deps.algorithms)) throw new InvalidTokenError('The access token signature is not valid');
       const problem = accessTokenProblem(jws, { issuer: this.deps.issuer, now, clockTolerance: this.deps.clockTolerance });
       if (problem) throw new InvalidTokenError(problem);
-      const authorization = authorizationFromClaims(jws.payload);
+      const authorization = authorizationFromClaims(jws.payload, this.deps.resource);
       if (this.deps.isRevoked && (await this.deps.isRevoked(authorization.tokenId))) {
         throw new InvalidTokenError('The access token has been revoked');
       }

@@ -30,4 +30,22 @@ describe('AuthorizationServerDiscovery', () => {
     assert.equal(await discovery.introspectionEndpoint(), 'https://as.example/i');
     assert.equal(calls, 4);
   });
+
+  it('RFC 8414 §2: answers jwks_uri when present, and a resource server verifying JWTs alone needs no introspection_endpoint', async () => {
+    const answers = [
+      () => Response.json({ issuer: 'https://as.example' }),
+      () => Response.json({ issuer: 'https://as.example', jwks_uri: 'https://as.example/jwks' }),
+    ];
+    let calls = 0;
+    const discovery = new AuthorizationServerDiscovery({
+      issuer: 'https://as.example',
+      fetch: async () => answers[calls++]!(),
+      timeoutMs: 1000,
+      requires: ['jwks_uri'],
+    });
+    await assert.rejects(discovery.jwksUri(), /has no jwks_uri/);
+    assert.equal(await discovery.jwksUri(), 'https://as.example/jwks');
+    await assert.rejects(discovery.introspectionEndpoint(), /has no introspection_endpoint/);
+    assert.equal(calls, 2, 'the document is remembered once it holds what is required');
+  });
 });

@@ -15,9 +15,10 @@ export class AuthorizationServerUnavailable extends Error {
   }
 }
 
-/** Status and JSON body of a response (the body is undefined when it is not JSON). */
+/** Status, headers and JSON body of a response (the body is undefined when it is not JSON). */
 export interface JsonAnswer {
   status: number;
+  headers: Headers;
   body: unknown;
 }
 
@@ -40,7 +41,7 @@ export async function fetchJson(fetcher: FetchFunction, url: string, init: Reque
   } catch {
     body = undefined;
   }
-  return { status: response.status, body };
+  return { status: response.status, headers: response.headers, body };
 }
 
 function describe(error: unknown): string {
