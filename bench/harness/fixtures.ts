@@ -26,8 +26,8 @@ export interface BenchFixtures {
   purgePath?: string;
   /** The format of the access tokens the token endpoint issues (and of `bearerTokens`); opaque when absent. */
   accessTokenFormat?: 'opaque' | 'jwt';
-  /** For JWT access tokens: the issuer, the audience and the JWKS path to verify them against (RFC 9068 §4). */
-  jwt?: { issuer: string; audience: string; jwksPath: string };
+  /** For JWT access tokens: the issuer, the audience and the JWKS (a path on the server, or a URL) to verify them against (RFC 9068 §4). */
+  jwt?: { issuer: string; audience: string; jwks: string };
   /** GET here answers `{ rows }`: the number of rows in the token table, to prove what issuance writes. */
   tokenRowsPath?: string;
   /** Anything the server wants printed beside its results (package versions, settings). */

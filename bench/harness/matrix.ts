@@ -47,6 +47,17 @@ function withResource(format: 'opaque' | 'jwt', cache: boolean, scenarios: Scena
   };
 }
 
+/** The remote resource server verifying JWT access tokens from the authorization server's JWK Set. */
+function remoteJwt(cache: boolean): ServerSpec {
+  const base = remote('fastify', cache);
+  return {
+    ...base,
+    id: `ours-remote-jwt-fastify-cache-${cache ? 'on' : 'off'}`,
+    label: `ours, remote resource server (JWT from the JWKS), Fastify, cache ${cache ? 'on' : 'off'}`,
+    args: [...base.args, '--tokens', 'jwt'],
+  };
+}
+
 function remote(adapter: 'express' | 'fastify', cache: boolean, extended = false): ServerSpec {
   return {
     id: `ours-remote-${adapter}-cache-${cache ? 'on' : 'off'}`,
@@ -130,6 +141,8 @@ export const SERVERS: ServerSpec[] = [
   withResource('jwt', true, ['get', 'token']),
   withResource('jwt', false, ['get']),
   withResource('opaque', false, ['token']),
+  remoteJwt(true),
+  remoteJwt(false),
   remote('express', true),
   remote('express', false),
   remote('fastify', true, true),

@@ -106,7 +106,8 @@ async function verifyJwt(server: RunningServer, token: string): Promise<void> {
   const header = decodeProtectedHeader(token);
   if (header.alg !== 'ES256' || header.typ !== 'at+jwt')
     throw new Error(`the JWT header is ${JSON.stringify(header)}, expected ES256 and at+jwt`);
-  const jwks = (await expect2xx(await fetch(server.baseUrl + jwt.jwksPath), `GET ${jwt.jwksPath}`)) as { keys: any[] };
+  const url = new URL(jwt.jwks, server.baseUrl);
+  const jwks = (await expect2xx(await fetch(url), `GET ${url}`)) as { keys: any[] };
   const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
     issuer: jwt.issuer,
     audience: jwt.audience,

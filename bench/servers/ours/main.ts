@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     fixtures.database = { kind: db.kind, location: db.location };
     fixtures.tokenRowsPath = '/bench/token-rows';
   }
-  if (format === 'jwt') fixtures.jwt = { issuer: ISSUER, audience: RESOURCE, jwksPath: `/${PREFIX}/jwks` };
+  if (format === 'jwt') fixtures.jwt = { issuer: ISSUER, audience: RESOURCE, jwks: `/${PREFIX}/jwks` };
   fixtures.purgePath = '/bench/purge';
   fixtures.notes =
     `${adapter}, ${store}${store === 'sqlite' ? ' (WAL)' : ''}, bearer cache ${cache ? 'on (maxEntries 10000, ttl 30 s)' : 'off'}` +

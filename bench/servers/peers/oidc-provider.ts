@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       ccClient: { id: 'bench-cc', secret: CC_SECRET },
       introspectClient: { id: 'bench-rs', secret: RS_SECRET },
       bearerTokens,
-      ...(jwt ? { accessTokenFormat: 'jwt' as const, jwt: { issuer: ISSUER, audience: RESOURCE, jwksPath: '/jwks' } } : {}),
+      ...(jwt ? { accessTokenFormat: 'jwt' as const, jwt: { issuer: ISSUER, audience: RESOURCE, jwks: '/jwks' } } : {}),
       notes: jwt
         ? `client_credentials issues JWT access tokens (ES256) for ${RESOURCE} (features.resourceIndicators), not stored`
         : 'opaque tokens in an unbounded in-memory adapter',
