@@ -24,6 +24,12 @@ export interface BenchFixtures {
   database?: { kind: 'sqlite' | 'postgres'; location: string };
   /** POST `{ batchSize }` here to purge expired tokens in batches through `TokenStore.purgeExpired`. */
   purgePath?: string;
+  /** The format of the access tokens the token endpoint issues (and of `bearerTokens`); opaque when absent. */
+  accessTokenFormat?: 'opaque' | 'jwt';
+  /** For JWT access tokens: the issuer, the audience and the JWKS (a path on the server, or a URL) to verify them against (RFC 9068 §4). */
+  jwt?: { issuer: string; audience: string; jwks: string };
+  /** GET here answers `{ rows }`: the number of rows in the token table, to prove what issuance writes. */
+  tokenRowsPath?: string;
   /** Anything the server wants printed beside its results (package versions, settings). */
   notes?: string;
 }

@@ -36,6 +36,28 @@ function ours(adapter: 'express' | 'fastify', store: StoreKind, cache: boolean, 
   };
 }
 
+/** Ours with the API configured as a resource (RFC 8707) whose access tokens have this format; on Fastify and SQLite. */
+function withResource(format: 'opaque' | 'jwt', cache: boolean, scenarios: ScenarioId[]): ServerSpec {
+  const base = ours('fastify', 'sqlite', cache, scenarios);
+  return {
+    ...base,
+    id: `ours-fastify-sqlite-${format}-resource-cache-${cache ? 'on' : 'off'}`,
+    label: `ours, Fastify, SQLite, ${format === 'jwt' ? 'JWT access tokens (ES256)' : 'opaque tokens for a resource'}, cache ${cache ? 'on' : 'off'}`,
+    args: [...base.args, '--resource', format],
+  };
+}
+
+/** The remote resource server verifying JWT access tokens from the authorization server's JWK Set. */
+function remoteJwt(cache: boolean): ServerSpec {
+  const base = remote('fastify', cache);
+  return {
+    ...base,
+    id: `ours-remote-jwt-fastify-cache-${cache ? 'on' : 'off'}`,
+    label: `ours, remote resource server (JWT from the JWKS), Fastify, cache ${cache ? 'on' : 'off'}`,
+    args: [...base.args, '--tokens', 'jwt'],
+  };
+}
+
 function remote(adapter: 'express' | 'fastify', cache: boolean, extended = false): ServerSpec {
   return {
     id: `ours-remote-${adapter}-cache-${cache ? 'on' : 'off'}`,
@@ -93,6 +115,15 @@ export const SERVERS: ServerSpec[] = [
     args: [],
     scenarios: ['token', 'get', 'introspect'],
   },
+  {
+    id: 'oidc-provider-jwt',
+    label: 'oidc-provider (Koa), JWT access tokens (ES256)',
+    kind: 'peer',
+    adapter: 'koa',
+    script: 'peers/oidc-provider.js',
+    args: ['--format', 'jwt'],
+    scenarios: ['token'],
+  },
   // The GET runs first in each process, so its RSS is not that of a process still holding the
   // tens of thousands of tokens the token load just issued (the memory store keeps them all).
   ours('express', 'sqlite', false, ['get', 'token', 'introspect', 'code']),
@@ -105,6 +136,13 @@ export const SERVERS: ServerSpec[] = [
   { ...ours('fastify', 'sqlite', false, ['get', 'token', 'introspect', 'code']), extendedScenarios: ['token', 'introspect', 'code'] },
   ours('fastify', 'memory', true, ['get'], true),
   ours('fastify', 'postgres', false, ['get', 'token', 'introspect', 'code'], true),
+  // JWT access tokens (RFC 9068): issuance against the same resource with opaque tokens and against
+  // oidc-provider's JWTs; the GET verifying them locally, cache on and off.
+  withResource('jwt', true, ['get', 'token']),
+  withResource('jwt', false, ['get']),
+  withResource('opaque', false, ['token']),
+  remoteJwt(true),
+  remoteJwt(false),
   remote('express', true),
   remote('express', false),
   remote('fastify', true, true),

@@ -6,7 +6,7 @@ import { summarizeRestRss } from './rest-rss';
 import { median, summarize, type Summary } from './stats';
 import type { TargetResult } from './targets';
 
-const PEERS = ['node-oauth2-server', 'oidc-provider'];
+const PEERS = ['node-oauth2-server', 'oidc-provider', 'oidc-provider-jwt'];
 const SCENARIOS: ScenarioId[] = ['get', 'token', 'introspect', 'code'];
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits));
@@ -107,6 +107,19 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
       out.push(`| ${spec.label} | ${cells.join(' | ')} | ${bare} | ${peers.join(' | ')}${peers.length ? ' |' : ''}`);
     }
     out.push('');
+    if (scenario === 'get' && record.rawVerifyUs?.length)
+      out.push(
+        `One raw ES256 \`crypto.verify\` (P-256 \`KeyObject\`, ieee-p1363 signature, a JWS input the size of ours) costs ` +
+          `${median(record.rawVerifyUs).toFixed(1)} µs of CPU in the bench process (median of batches; per round: ` +
+          `${record.rawVerifyUs.map((v) => v.toFixed(1)).join(', ')} µs). A JWT-verifying row with the cache off pays one per request.`,
+        '',
+      );
+    if (scenario === 'token' && servers.some((s) => s.id === 'oidc-provider-jwt'))
+      out.push(
+        'The JWT rows issue RFC 9068 access tokens signed with ES256 and store nothing: the proof before each load counts the token',
+        'table before and after five issuances (none added; five for the opaque row), and again after the load.',
+        '',
+      );
     if (scenario !== 'get')
       out.push('"× bare Nest" compares with the bare route that parses the same form body and returns a fixed token JSON.', '');
     if (scenario === 'code')
@@ -183,6 +196,7 @@ export function renderConsole(record: RunRecord, targets: TargetResult[]): strin
       `${t.verdict.toUpperCase().padEnd(12)} ${t.target}: ${r} (goal ${t.goal})${t.cpuRatio ? `, CPU-time ratio ${t.cpuRatio.toFixed(2)}` : ''}`,
     );
   }
+  if (record.rawVerifyUs?.length) lines.push(`one raw ES256 crypto.verify: ${median(record.rawVerifyUs).toFixed(1)} µs of CPU`);
   for (const r of summarizeRestRss(record.restRss)) {
     lines.push(
       `RSS at rest  ${r.label.padEnd(50)} ${r.mb.toFixed(1).padStart(6)} MB  ${r.ratio === undefined ? '–' : `${r.ratio.toFixed(2)}× bare`}`,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadProblem, runLoad } from './load';
 import type { ServerSpec } from './matrix';
 import type { BenchOptions } from './options';
-import { proveScenario } from './proof';
+import { proveScenario, tokenRows } from './proof';
+import { rawVerifyMicros } from './raw-verify';
 import { prepareLoad, type ScenarioId } from './scenarios';
 import { readCpuMs, sampleRss, startServer, type RunningServer } from './server-process';
 import type { Measurement } from './stats';
@@ -24,6 +25,8 @@ export interface RunRecord {
   idleRss?: Record<string, number[]>;
   /** RSS at rest after a short warm-up, per server id, one figure per round (bytes); see rest-rss.ts. */
   restRss?: Record<string, number[]>;
+  /** CPU µs of one raw ES256 `crypto.verify` in the bench process, one reading per round (see raw-verify.ts). */
+  rawVerifyUs?: number[];
 }
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -49,7 +52,15 @@ export async function runRounds(servers: ServerSpec[], options: BenchOptions, di
     `${servers.length} servers, ${loads} loads per round, ${options.rounds} round(s): about ${Math.ceil((perRound * options.rounds) / 60)} min`,
   );
 
+  const jwtGets = servers.some(
+    (s) => s.args.includes('jwt') && s.scenarios.includes('get') && (!options.only || options.only.includes('get')),
+  );
   for (let round = 1; round <= options.rounds; round++) {
+    if (jwtGets) {
+      // Between loads, so the loop has the cores the servers had: the yardstick of the JWT-verifying GET.
+      (record.rawVerifyUs ??= []).push(rawVerifyMicros());
+      log(`round ${round}/${options.rounds}: one raw ES256 crypto.verify costs ${record.rawVerifyUs.at(-1)!.toFixed(1)} µs of CPU`);
+    }
     for (const spec of servers) {
       const scenarios = spec.scenarios.filter(
         (s) =>
@@ -101,7 +112,8 @@ async function runScenario(
   record: RunRecord,
   pairRate: Map<string, number>,
 ): Promise<void> {
-  await proveScenario(scenario, server, spec.kind !== 'bare');
+  // A server without the GET scenario (the JWT-issuing peer) has no guarded route to prove its tokens on.
+  const rows = await proveScenario(scenario, server, spec.kind !== 'bare' && spec.scenarios.includes('get'));
   const key = `${spec.id}/${scenario}`;
   const url = server.baseUrl;
 
@@ -149,6 +161,10 @@ async function runScenario(
       );
       break;
     }
+  }
+  if (scenario === 'token' && rows !== undefined && server.ready.fixtures.accessTokenFormat === 'jwt') {
+    const after = await tokenRows(server);
+    if (after !== rows) throw new Error(`the JWT issuance load wrote ${after! - rows} token rows, expected none`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Controller, Get } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 /** The bench database of one server process, and how to remove it afterwards. */
@@ -59,4 +60,16 @@ export async function createBenchDatabase(kind: 'sqlite' | 'postgres', root: str
       await cleanup.destroy();
     },
   };
+}
+
+/** Setup only, never measured: how many rows the token table holds, so a proof can tell what issuance wrote. */
+@Controller('bench')
+export class TokenRowsController {
+  constructor(private readonly dataSource: DataSource) {}
+
+  @Get('token-rows')
+  async count(): Promise<{ rows: number }> {
+    const [row] = (await this.dataSource.query('SELECT COUNT(*) AS n FROM oauth_tokens')) as { n: number | string }[];
+    return { rows: Number(row?.n) };
+  }
 }

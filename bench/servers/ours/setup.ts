@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Body, Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
 import { ClientRegistry, Clock, CodeStore, OAuthPurgeService, TokenStore, type OAuthToken } from 'nest-oauth2-provider';
 // Library internals the bench drives directly (not part of the public API).
@@ -9,11 +10,25 @@ import type { BenchFixtures, MintedCode } from '../../harness/fixtures';
 export const REDIRECT_URI = 'http://127.0.0.1/callback';
 const value = () => randomBytes(32).toString('base64url');
 
+/** What the seeded tokens are for. */
+export interface SeedOptions {
+  /** The resource (RFC 8707) the API is; the seeded tokens carry it as their audience. */
+  audience?: string;
+  /** The resource issues JWT access tokens: the bearer pool is then JWTs issued by the token endpoint. */
+  jwt?: boolean;
+}
+
 /**
  * Sets the bench up through the library's own API, as a host's seed script would: clients through
- * `ClientRegistry`, access tokens through `TokenStore.save`. The raw token values go to the harness.
+ * `ClientRegistry`, access tokens through `TokenStore.save` (JWTs through the token endpoint, since
+ * they are never stored). The raw token values go to the harness.
  */
-export async function seedFixtures(app: INestApplication, prefix: string, tokenRows = 1000): Promise<BenchFixtures> {
+export async function seedFixtures(
+  app: INestApplication,
+  prefix: string,
+  seed: SeedOptions = {},
+  tokenRows = 1000,
+): Promise<BenchFixtures> {
   const registry = app.get(ClientRegistry);
   const tokens = app.get(TokenStore);
   const clock = app.get(Clock);
@@ -37,8 +52,13 @@ export async function seedFixtures(app: INestApplication, prefix: string, tokenR
   const now = clock.now();
   for (let i = 0; i < tokenRows; i++) {
     const raw = value();
-    await tokens.save([accessToken(raw, now)]);
-    if (i < 100) bearerTokens.push(raw);
+    await tokens.save([accessToken(raw, now, undefined, seed.audience)]);
+    if (i < 100 && !seed.jwt) bearerTokens.push(raw);
+  }
+  if (seed.jwt) {
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    for (let i = 0; i < 100; i++)
+      bearerTokens.push(await clientCredentials(`http://127.0.0.1:${port}/${prefix}/token`, cc.client.id, cc.clientSecret!));
   }
   return {
     getPath: '/api/me',
@@ -49,11 +69,27 @@ export async function seedFixtures(app: INestApplication, prefix: string, tokenR
     introspectClient: { id: rs.client.id, secret: rs.clientSecret! },
     bearerTokens,
     mintCodesPath: '/bench/codes',
+    accessTokenFormat: seed.jwt ? 'jwt' : 'opaque',
   };
 }
 
-/** An access token of user `user-1` for `bench-web`, scope `profile`, valid for an hour. */
-export function accessToken(raw: string, now: Date, expiresAt = new Date(now.getTime() + 3600_000)): OAuthToken {
+/** One access token from the token endpoint (`client_credentials`, scope `profile`). */
+async function clientCredentials(url: string, id: string, secret: string): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'profile' }).toString(),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!response.ok || !body.access_token) throw new Error(`seeding a JWT failed: ${response.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** An access token of user `user-1` for `bench-web`, scope `profile`, valid for an hour, for `audience` if given. */
+export function accessToken(raw: string, now: Date, expiresAt = new Date(now.getTime() + 3600_000), audience?: string): OAuthToken {
   return {
     id: randomBytes(16).toString('hex'),
     tokenHash: hashSecret(raw),
@@ -61,7 +97,7 @@ export function accessToken(raw: string, now: Date, expiresAt = new Date(now.get
     clientId: 'bench-web',
     userId: 'user-1',
     scopes: ['profile'],
-    resources: [],
+    resources: audience === undefined ? [] : [audience],
     grantId: randomBytes(16).toString('hex'),
     parentId: null,
     createdAt: now,

@@ -58,7 +58,8 @@ export function parseJws(token: string): ParsedJws | undefined {
   return {
     header: header as JwsHeader,
     payload,
-    input: Buffer.from(`${parts[0]}.${parts[1]}`),
+    // The parts are base64url (checked above), so one byte per character: latin1 copies without UTF-8 encoding.
+    input: Buffer.from(token.slice(0, parts[0]!.length + parts[1]!.length + 1), 'latin1'),
     signature: Buffer.from(parts[2]!, 'base64url'),
   };
 }

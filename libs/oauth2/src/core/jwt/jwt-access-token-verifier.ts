@@ -50,8 +50,9 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
       throw new InvalidTokenError('The access token is not recognized');
     }
     const now = this.deps.clock.now();
-    const tokenHash = hashSecret(accessToken);
-    const cached = this.deps.cache.get(tokenHash, now);
+    // The hash only keys the cache: with the cache off, a JWT's SHA-256 would be work for nothing.
+    const tokenHash = this.deps.cache.enabled ? hashSecret(accessToken) : undefined;
+    const cached = tokenHash === undefined ? undefined : this.deps.cache.get(tokenHash, now);
     if (cached) return cached;
 
     const lookup = this.deps.cache.beginLookup();
@@ -71,7 +72,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
         throw new InvalidTokenError('The access token has been revoked');
       }
       // A JWT carries no grant id; its jti keys both the token and its own "grant" for eviction.
-      this.deps.cache.set(tokenHash, authorization, authorization.tokenId, now, lookup);
+      if (tokenHash !== undefined) this.deps.cache.set(tokenHash, authorization, authorization.tokenId, now, lookup);
       return authorization;
     } finally {
       this.deps.cache.endLookup(lookup);

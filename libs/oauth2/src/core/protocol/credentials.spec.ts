@@ -11,6 +11,19 @@ describe('random credentials and ids', () => {
     for (const value of values) assert.match(value, /^[A-Za-z0-9_-]{43}$/);
   });
 
+  it('RFC 6749 §10.10: every credential gets its own CSPRNG bytes, across refills of the block they are drawn from', () => {
+    // 3,000 values of 32 and 33 bytes cross the 4 KiB block many times, at offsets that do not divide it.
+    const chunks = new Set<string>();
+    let count = 0;
+    for (let i = 0; i < 3000; i++) {
+      const bytes = Buffer.from(randomToken(i % 2 ? 33 : 32), 'base64url');
+      assert.equal(bytes.length, i % 2 ? 33 : 32);
+      for (let at = 0; at + 8 <= bytes.length; at += 8, count++) chunks.add(bytes.subarray(at, at + 8).toString('hex'));
+    }
+    assert.equal(chunks.size, count, 'no 8-byte run of one value appears in another');
+    assert.equal(Buffer.from(randomToken(5000), 'base64url').length, 5000, 'a value larger than the block still gets its bytes');
+  });
+
   it('mints ids as UUIDv7 (RFC 9562 §5.7) that carry their millisecond and sort by it', () => {
     const early = randomId(Date.UTC(2030, 0, 1));
     const late = randomId(Date.UTC(2030, 0, 1) + 1);
