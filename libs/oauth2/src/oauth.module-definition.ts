@@ -21,6 +21,7 @@ import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
 import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import { OAuthKeyRotationService } from './oauth-key-rotation.service';
 import { OAuthPurgeService } from './oauth-purge.service';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
 import { ClientStore } from './stores/client.store';
@@ -107,6 +108,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     // A Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
     BearerGuard,
     OAuthPurgeService,
+    OAuthKeyRotationService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     PER_PROCESS_SECRET_WARNING,
     OAuthEndpointExceptionFilter,
