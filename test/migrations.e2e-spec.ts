@@ -7,7 +7,7 @@ import { dataSourceOptionsFromUrl } from '../apps/sample/src/database/database-u
 import { openDataSource } from '../apps/sample/src/database/open-data-source';
 import { createTestDatabase, databaseKind, type TestDatabase } from './support/test-database';
 
-const OAUTH_TABLES = ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_tokens'];
+const OAUTH_TABLES = ['oauth_authorization_codes', 'oauth_clients', 'oauth_consents', 'oauth_signing_keys', 'oauth_tokens'];
 
 /**
  * The `oauth_` tables of the data source's own database, by name.
@@ -82,7 +82,7 @@ describe('migrations (on the database in DATABASE_URL)', () => {
     await db.drop();
   });
 
-  it('creates the four oauth_ tables on an empty database', async () => {
+  it('creates the five oauth_ tables on an empty database', async () => {
     assert.deepEqual(await withRunner(ds, oauthTables), OAUTH_TABLES);
   });
 
@@ -114,6 +114,7 @@ describe('migrations (on the database in DATABASE_URL)', () => {
       assert.deepEqual(await primary('oauth_authorization_codes'), ['code_hash'], 'code by hash');
       assert.deepEqual(await primary('oauth_tokens'), ['id'], 'token by id');
       assert.deepEqual(await primary('oauth_consents'), ['user_id', 'client_id'], 'consent by user and client (unique)');
+      assert.deepEqual(await primary('oauth_signing_keys'), ['kid'], 'signing key by kid');
     } finally {
       await runner.release();
     }
@@ -135,6 +136,7 @@ const IDENTIFIER_COLUMNS: Record<string, string[]> = {
   oauth_authorization_codes: ['code_hash', 'client_id', 'user_id', 'grant_id', 'code_challenge'],
   oauth_tokens: ['id', 'token_hash', 'client_id', 'user_id', 'grant_id', 'parent_id'],
   oauth_consents: ['user_id', 'client_id'],
+  oauth_signing_keys: ['kid'],
 };
 
 describe('migrating clients registered before redirect URI lists were JSON (on the database in DATABASE_URL)', () => {

@@ -20,7 +20,12 @@ import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers
 import { TokenRateLimitGuard } from './http/token-rate-limit.guard';
 import type { OAuthModuleExtras, OAuthModuleOptions } from './oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions, type ResolvedOAuthOptions } from './oauth-options';
-import { OAUTH_MODULE_EXTRAS, OAUTH_RATE_LIMIT_STORAGE, RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
+import {
+  OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE,
+  OAUTH_MODULE_EXTRAS,
+  OAUTH_RATE_LIMIT_STORAGE,
+  RESOLVED_OAUTH_OPTIONS,
+} from './oauth.constants';
 import { OAuthKeyRotationService } from './oauth-key-rotation.service';
 import { OAuthPurgeService } from './oauth-purge.service';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
@@ -35,6 +40,7 @@ import { TokenStore } from './stores/token.store';
 import { SigningKeyStore } from './stores/signing-key.store';
 import { InMemorySigningKeyStore } from './stores/memory/in-memory-signing-key.store';
 import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/typeorm-store-options';
+import type { DataSourceOptions } from 'typeorm';
 
 /**
  * Every extra, declared with its default: the builder leaves these keys out of the options it
@@ -72,21 +78,26 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
   const storage = extras.storage ?? 'typeorm';
   const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
   const overridden = Object.entries(extras.stores ?? {}).filter(([, store]) => store !== undefined);
-  // Only a store slot left to the default TypeORM storage loads `typeorm` and `@nestjs/typeorm`; a host
-  // that hands over a TypeORM store itself has loaded them already, and its store needs the repositories.
-  const typeOrm =
-    (storage === 'typeorm' && overridden.filter(([slot]) => slot !== 'signingKeys').length < DATA_STORE_SLOTS) || typeOrmStorageLoaded()
-      ? loadTypeOrmStorage()
-      : undefined;
-  const defaults = storage === 'typeorm' && typeOrm ? typeOrm.stores : IN_MEMORY_STORES;
+  // Only a data store slot left to the default TypeORM storage loads `typeorm` and `@nestjs/typeorm`;
+  // a host that hands over a TypeORM store itself has loaded them already, and its store needs the
+  // repositories. The signing-key slot alone never loads them: a host with its own four data stores
+  // may have no DataSource at all, so its keys stay in memory unless it provides `stores.signingKeys`.
+  const typeOrmDefault = storage === 'typeorm' && overridden.filter(([slot]) => slot !== 'signingKeys').length < DATA_STORE_SLOTS;
+  const typeOrm = typeOrmDefault || typeOrmStorageLoaded() ? loadTypeOrmStorage() : undefined;
+  const defaults =
+    storage === 'typeorm' && typeOrm
+      ? { ...typeOrm.stores, signingKeys: typeOrmDefault ? typeOrm.stores.signingKeys : InMemorySigningKeyStore }
+      : IN_MEMORY_STORES;
   const chosen: Record<string, Type> = { ...defaults, ...Object.fromEntries(overridden) };
   const needsTypeOrm = typeOrm !== undefined && Object.values(chosen).some((store) => Object.values(typeOrm.stores).includes(store));
+  const keysInTypeOrm = typeOrm !== undefined && chosen.signingKeys === typeOrm.stores.signingKeys;
   const storeProviders: Provider[] = [
     { provide: ClientStore, useClass: chosen.clients },
     { provide: CodeStore, useClass: chosen.codes },
     { provide: TokenStore, useClass: chosen.tokens },
     { provide: ConsentStore, useClass: chosen.consents },
-    { provide: SigningKeyStore, useClass: chosen.signingKeys ?? InMemorySigningKeyStore },
+    { provide: SigningKeyStore, useClass: chosen.signingKeys },
+    ...(keysInTypeOrm && typeOrm ? [typeOrm.keyEncryptionKeyFile()] : []),
   ];
   const hostInteraction = extras.interaction;
   const interaction: Provider[] = hostInteraction
@@ -110,6 +121,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     OAuthPurgeService,
     OAuthKeyRotationService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
+    ...(storage === 'typeorm' && !typeOrmDefault && chosen.signingKeys === InMemorySigningKeyStore ? [IN_MEMORY_KEYS_WARNING] : []),
     PER_PROCESS_SECRET_WARNING,
     OAuthEndpointExceptionFilter,
     { provide: OAUTH_RATE_LIMIT_STORAGE, useClass: extras.rateLimitStorage ?? FixedWindowRateLimitStorage },
@@ -203,10 +215,12 @@ const IN_MEMORY_STORES: Record<string, Type> = {
  * point only here, when some store is left to the default storage: `typeorm` and `@nestjs/typeorm` are
  * optional peers, so an app on `storage: 'memory'` or on its own stores runs without them installed.
  */
-function loadTypeOrmStorage(): { stores: Record<string, Type>; feature: () => DynamicModule } {
+function loadTypeOrmStorage(): { stores: Record<string, Type>; feature: () => DynamicModule; keyEncryptionKeyFile: () => Provider } {
   /* eslint-disable @typescript-eslint/no-require-imports -- deliberately lazy, see above */
   const entities = require('./typeorm') as typeof import('./typeorm');
-  const { TypeOrmModule } = require('@nestjs/typeorm') as typeof import('@nestjs/typeorm');
+  const { TypeOrmModule, getDataSourceToken } = require('@nestjs/typeorm') as typeof import('@nestjs/typeorm');
+  const { defaultKeyEncryptionKeyFile } =
+    require('./stores/typeorm/default-key-encryption-key-file') as typeof import('./stores/typeorm/default-key-encryption-key-file');
   /* eslint-enable @typescript-eslint/no-require-imports */
   return {
     stores: {
@@ -214,8 +228,15 @@ function loadTypeOrmStorage(): { stores: Record<string, Type>; feature: () => Dy
       codes: entities.TypeOrmCodeStore,
       tokens: entities.TypeOrmTokenStore,
       consents: entities.TypeOrmConsentStore,
+      signingKeys: entities.TypeOrmSigningKeyStore,
     },
     feature: () => TypeOrmModule.forFeature([...entities.OAUTH_ENTITIES]),
+    // The DataSource is built asynchronously by the host's TypeOrmModule, so the file is derived in a factory.
+    keyEncryptionKeyFile: () => ({
+      provide: OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE,
+      useFactory: (dataSource?: { options: DataSourceOptions }) => dataSource && defaultKeyEncryptionKeyFile(dataSource.options),
+      inject: [{ token: getDataSourceToken(), optional: true }],
+    }),
   };
 }
 
@@ -234,6 +255,24 @@ const MEMORY_STORAGE_WARNING: Provider = {
     }
     return true;
   },
+};
+
+/**
+ * Announces signing keys kept in memory next to a host's own data stores: each instance then signs
+ * with keys of its own and every restart orphans the tokens signed before it.
+ */
+const IN_MEMORY_KEYS_WARNING: Provider = {
+  provide: 'OAUTH:IN_MEMORY_KEYS_WARNING',
+  useFactory: (options: ResolvedOAuthOptions) => {
+    if (options.jwt !== undefined) {
+      new Logger('OAuthModule').warn(
+        'The JWT signing keys live only in this process (all four data stores are your own and none is given for them): ' +
+          'provide `stores.signingKeys` so every instance signs with the same keys and tokens survive a restart',
+      );
+    }
+    return true;
+  },
+  inject: [RESOLVED_OAUTH_OPTIONS],
 };
 
 /**

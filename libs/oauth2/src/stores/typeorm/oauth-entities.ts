@@ -3,6 +3,7 @@ import type { Type } from '@nestjs/common';
 import type { ClientStore } from '../client.store';
 import type { CodeStore } from '../code.store';
 import type { ConsentStore } from '../consent.store';
+import type { SigningKeyStore } from '../signing-key.store';
 import type { TokenStore } from '../token.store';
 import { CreateOAuthSchema1767225600000 } from './migrations/1767225600000-create-oauth-schema';
 import { StoreRedirectUrisAsJson1780000100000 } from './migrations/1780000100000-store-redirect-uris-as-json';
@@ -11,13 +12,16 @@ import { BinaryIdentifiersOnMySql1780000300000 } from './migrations/178000030000
 import { AddTokenGrantCreatedAt1780000400000 } from './migrations/1780000400000-add-token-grant-created-at';
 import { AddResourceIndicators1780000500000 } from './migrations/1780000500000-add-resource-indicators';
 import { AddClientLogoAndHomePage1780000600000 } from './migrations/1780000600000-add-client-logo-and-home-page';
+import { AddSigningKeys1780000700000 } from './migrations/1780000700000-add-signing-keys';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
+import { OAuthSigningKeyEntity } from './oauth-signing-key.entity';
 import { OAuthTokenEntity } from './oauth-token.entity';
 import { TypeOrmClientStore } from './typeorm-client.store';
 import { TypeOrmCodeStore } from './typeorm-code.store';
 import { TypeOrmConsentStore } from './typeorm-consent.store';
+import { TypeOrmSigningKeyStore } from './typeorm-signing-key.store';
 import { TypeOrmTokenStore } from './typeorm-token.store';
 
 /**
@@ -29,6 +33,7 @@ export const OAUTH_ENTITIES: readonly Type<ObjectLiteral>[] = Object.freeze([
   OAuthAuthorizationCodeEntity,
   OAuthTokenEntity,
   OAuthConsentEntity,
+  OAuthSigningKeyEntity,
 ]);
 
 /**
@@ -44,6 +49,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   AddTokenGrantCreatedAt1780000400000,
   AddResourceIndicators1780000500000,
   AddClientLogoAndHomePage1780000600000,
+  AddSigningKeys1780000700000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */
@@ -52,9 +58,11 @@ export const TYPEORM_STORES: Readonly<{
   codes: Type<CodeStore>;
   tokens: Type<TokenStore>;
   consents: Type<ConsentStore>;
+  signingKeys: Type<SigningKeyStore>;
 }> = Object.freeze({
   clients: TypeOrmClientStore,
   codes: TypeOrmCodeStore,
   tokens: TypeOrmTokenStore,
   consents: TypeOrmConsentStore,
+  signingKeys: TypeOrmSigningKeyStore,
 });

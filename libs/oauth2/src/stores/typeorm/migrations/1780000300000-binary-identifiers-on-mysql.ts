@@ -46,17 +46,7 @@ export class BinaryIdentifiersOnMySql1780000300000 implements MigrationInterface
 
   async up(queryRunner: QueryRunner): Promise<void> {
     if (!isMySql(queryRunner)) return;
-    const found = (await queryRunner.query(
-      `SELECT COLLATION_NAME AS name FROM INFORMATION_SCHEMA.COLLATIONS WHERE COLLATION_NAME IN (${NO_PAD_BINARY.map(() => '?').join(', ')})`,
-      NO_PAD_BINARY,
-    )) as { name: string }[];
-    const collation = NO_PAD_BINARY.find((name) => found.some((row) => row.name === name));
-    if (!collation) {
-      throw new Error(
-        `The oauth_ tables need a binary NO PAD collation (${NO_PAD_BINARY.join(' or ')}): use MySQL 8.0.17+ or MariaDB 10.2+`,
-      );
-    }
-    await alterIdentifierColumns(queryRunner, `CHARACTER SET utf8mb4 COLLATE ${collation}`);
+    await alterIdentifierColumns(queryRunner, `CHARACTER SET utf8mb4 COLLATE ${await noPadBinaryCollation(queryRunner)}`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -65,7 +55,20 @@ export class BinaryIdentifiersOnMySql1780000300000 implements MigrationInterface
   }
 }
 
-function isMySql(queryRunner: QueryRunner): boolean {
+/** The first binary NO PAD collation the MySQL/MariaDB server has; later migrations use it for new identifier columns. */
+export async function noPadBinaryCollation(queryRunner: QueryRunner): Promise<string> {
+  const found = (await queryRunner.query(
+    `SELECT COLLATION_NAME AS name FROM INFORMATION_SCHEMA.COLLATIONS WHERE COLLATION_NAME IN (${NO_PAD_BINARY.map(() => '?').join(', ')})`,
+    NO_PAD_BINARY,
+  )) as { name: string }[];
+  const collation = NO_PAD_BINARY.find((name) => found.some((row) => row.name === name));
+  if (!collation) {
+    throw new Error(`The oauth_ tables need a binary NO PAD collation (${NO_PAD_BINARY.join(' or ')}): use MySQL 8.0.17+ or MariaDB 10.2+`);
+  }
+  return collation;
+}
+
+export function isMySql(queryRunner: QueryRunner): boolean {
   const type = queryRunner.connection.options.type;
   return type === 'mysql' || type === 'mariadb';
 }
