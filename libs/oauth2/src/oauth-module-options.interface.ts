@@ -8,6 +8,7 @@ import type { ConsentStore } from './stores/consent.store';
 import type { TokenStore } from './stores/token.store';
 import type { SigningAlgorithm } from './stores/models';
 import type { SigningKeyStore } from './stores/signing-key.store';
+import type { KeySigner } from './core/keys/key-signer';
 
 /** Store classes to use instead of the built-in ones; each is optional. @publicApi */
 export interface OAuthStoreClasses {
@@ -254,6 +255,11 @@ export interface OAuthModuleExtras {
    * instance shares one count). Default: `FixedWindowRateLimitStorage`, in this process only.
    */
   rateLimitStorage?: Type<OAuthRateLimitStorage>;
+  /**
+   * Where the private halves of JWT signing keys live and sign: a `KeySigner` class over a KMS or HSM.
+   * Default: `LocalKeySigner`, keys generated here and sealed in the store under `jwt.keyEncryptionKey`.
+   */
+  keySigner?: Type<KeySigner>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */
   isGlobal?: boolean;
 }

@@ -26,6 +26,7 @@ import {
   OAUTH_RATE_LIMIT_STORAGE,
   RESOLVED_OAUTH_OPTIONS,
 } from './oauth.constants';
+import { KeySigner } from './core/keys/key-signer';
 import { OAuthKeyRotationService } from './oauth-key-rotation.service';
 import { OAuthPurgeService } from './oauth-purge.service';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
@@ -56,6 +57,7 @@ const EXTRAS: OAuthModuleExtras = {
   stores: undefined,
   typeorm: undefined,
   rateLimitStorage: undefined,
+  keySigner: undefined,
 };
 
 export const {
@@ -116,6 +118,8 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
     ...interaction,
     ...OAUTH_CORE_PROVIDERS,
+    // Listed after the default factory, so it replaces it (and no key-encryption key is needed).
+    ...(extras.keySigner ? [{ provide: KeySigner, useClass: extras.keySigner }] : []),
     // A Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
     BearerGuard,
     OAuthPurgeService,
