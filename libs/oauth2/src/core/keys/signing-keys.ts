@@ -46,7 +46,7 @@ export interface KeyRotationStep {
   retired: string[];
   /** The key published to sign next. */
   published?: string;
-  /** When a `next` key was too young to sign: the earliest time it may. */
+  /** When no key was promoted because the `next` key is too young (or was only just published): the earliest time it may sign. */
   waitUntil?: Date;
 }
 
@@ -125,7 +125,8 @@ export class SigningKeys {
   /**
    * Rotates every algorithm now: the oldest `next` key signs from now on if it has been published for
    * `publishAhead` (otherwise nothing changes and `waitUntil` says when it may), the keys it replaces
-   * retire, and a new `next` key is published.
+   * retire, and a new `next` key is published. With no `next` key, one is published and `waitUntil`
+   * says when it may sign. Of instances rotating at once, exactly one promotes the key.
    */
   async rotate(): Promise<KeyRotationStep[]> {
     const now = this.deps.clock.now();
