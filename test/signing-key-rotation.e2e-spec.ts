@@ -171,8 +171,9 @@ describe('signing key rotation across two instances (RFC 9068, RFC 7517 §5)', (
       assert.match(forgedRes.headers['www-authenticate'], /signature is not valid/);
       await call(name, fresh.token).expect(200);
     }
-    const { deleted } = await a.app.get(SigningKeys).maintain();
-    assert.deepEqual(deleted, [first]);
+    // The maintenance (run here rather than waiting for its timer) deletes the row.
+    await a.app.get(SigningKeys).maintain();
+    assert.ok(!(await keyRows()).some((k) => k.kid === first));
   });
 
   it('the key published on both instances at 720 s signs first at 1320 s: no JWKS cached without it is still fresh', async () => {
