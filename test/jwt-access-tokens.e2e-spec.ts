@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as jose from 'jose';
 import request from 'supertest';
+import { KeySigner, SigningKeyStore, type CreatedKey, type SigningAlgorithm, type SigningKey } from 'nest-oauth2-provider';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { ProfileApiController } from './fixtures/protected-api';
 import { TOKEN_PATH } from './fixtures/oauth-flow';
@@ -94,5 +96,72 @@ describe('JWT access tokens (RFC 9068)', () => {
   it('RFC 8707: an opaque resource keeps opaque tokens beside the JWT one', async () => {
     const { access_token } = await clientCredentials(FILES, 'email');
     assert.equal(access_token.split('.').length, 1);
+  });
+});
+
+/** Keys kept outside the key store, as a KMS would: the store holds only a reference. */
+class VaultKeySigner extends KeySigner {
+  static readonly vault = new Map<string, KeyObject>();
+  static signatures = 0;
+
+  async create(alg: SigningAlgorithm): Promise<CreatedKey> {
+    assert.equal(alg, 'ES256');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' }) as jose.JWK;
+    const kid = await jose.calculateJwkThumbprint(jwk);
+    const reference = `vault:${kid}`;
+    VaultKeySigner.vault.set(reference, privateKey);
+    return { kid, privateKey: reference, publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid, alg, use: 'sig' } };
+  }
+
+  sign(key: SigningKey, input: Buffer): Buffer {
+    VaultKeySigner.signatures++;
+    return sign('sha256', input, { key: VaultKeySigner.vault.get(key.privateKey)!, dsaEncoding: 'ieee-p1363' });
+  }
+}
+
+describe('JWT access tokens signed by a host KeySigner (keys in a KMS or HSM)', () => {
+  let t: OAuthTestApp;
+  const env = process.env.NODE_ENV;
+
+  before(async () => {
+    // Production without a key-encryption key: fine when the host's signer holds the keys.
+    process.env.NODE_ENV = 'production';
+    try {
+      t = await createOAuthTestApp({
+        controllers: [ProfileApiController],
+        extras: { keySigner: VaultKeySigner },
+        options: {
+          issuer: ISSUER,
+          resources: { [API]: { scopes: ['profile'], name: 'SHIFT API', accessTokenFormat: 'jwt' } },
+          defaultResource: API,
+        },
+      });
+    } finally {
+      process.env.NODE_ENV = env;
+    }
+  });
+  after(() => t.close());
+
+  it('RFC 9068 §2.1: tokens are signed by the host signer, the store keeps only its reference, and jose verifies them', async () => {
+    const { client, clientSecret } = await t.register({ name: 'Worker', redirectUris: [], grantTypes: ['client_credentials'] });
+    const before = VaultKeySigner.signatures;
+    const { access_token } = (
+      await request(t.server)
+        .post(TOKEN_PATH)
+        .auth(client.id, clientSecret!)
+        .type('form')
+        .send({ grant_type: 'client_credentials', scope: 'profile' })
+        .expect(200)
+    ).body;
+    assert.equal(VaultKeySigner.signatures, before + 1);
+    const keys = await t.app.get(SigningKeyStore).list();
+    assert.ok(
+      keys.every((k) => k.privateKey.startsWith('vault:')),
+      'no private key material in the store',
+    );
+    const jwks = (await request(t.server).get('/oauth2/jwks').expect(200)).body;
+    await jose.jwtVerify(access_token, jose.createLocalJWKSet(jwks), { issuer: ISSUER, audience: API, typ: 'at+jwt' });
+    await request(t.server).get('/api/me').auth(access_token, { type: 'bearer' }).expect(200);
   });
 });

@@ -256,8 +256,9 @@ export interface OAuthModuleExtras {
    */
   rateLimitStorage?: Type<OAuthRateLimitStorage>;
   /**
-   * Where the private halves of JWT signing keys live and sign: a `KeySigner` class over a KMS or HSM.
-   * Default: `LocalKeySigner`, keys generated here and sealed in the store under `jwt.keyEncryptionKey`.
+   * Where the private signing keys of JWT access tokens live and sign: a `KeySigner` class (a KMS or
+   * HSM, say) that creates keys there and signs with them. Default: keys generated in this process and
+   * stored sealed under `jwt.keyEncryptionKey`, which is then not needed.
    */
   keySigner?: Type<KeySigner>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */

@@ -26,7 +26,6 @@ import {
   OAUTH_RATE_LIMIT_STORAGE,
   RESOLVED_OAUTH_OPTIONS,
 } from './oauth.constants';
-import { KeySigner } from './core/keys/key-signer';
 import { OAuthKeyRotationService } from './oauth-key-rotation.service';
 import { OAuthPurgeService } from './oauth-purge.service';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
@@ -38,6 +37,7 @@ import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
+import { KeySigner } from './core/keys/key-signer';
 import { SigningKeyStore } from './stores/signing-key.store';
 import { InMemorySigningKeyStore } from './stores/memory/in-memory-signing-key.store';
 import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/typeorm-store-options';
@@ -117,8 +117,8 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     ...storeProviders,
     { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
     ...interaction,
-    ...OAUTH_CORE_PROVIDERS,
-    // Listed after the default factory, so it replaces it (and no key-encryption key is needed).
+    // A host's signer replaces the default one, which would otherwise ask for a key-encryption key.
+    ...(extras.keySigner ? OAUTH_CORE_PROVIDERS.filter((p) => typeof p === 'function' || p.provide !== KeySigner) : OAUTH_CORE_PROVIDERS),
     ...(extras.keySigner ? [{ provide: KeySigner, useClass: extras.keySigner }] : []),
     // A Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
     BearerGuard,
