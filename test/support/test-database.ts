@@ -38,7 +38,10 @@ export async function createTestDatabase(url = process.env.DATABASE_URL): Promis
       kind,
       url: `sqlite:${file}`,
       options: { type: 'better-sqlite3', database: file },
-      drop: async () => rmSync(file, { force: true }),
+      // With the key-encryption key the embedded default generates beside it.
+      drop: async () => {
+        for (const path of [file, `${file}.kek`]) rmSync(path, { force: true });
+      },
     };
   }
   const admin = new DataSource(kind === 'postgres' ? { type: 'postgres', url } : { type: 'mysql', url });

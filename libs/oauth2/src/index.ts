@@ -40,7 +40,7 @@ export { ConsentStore } from './stores/consent.store';
 export { SigningKeyStore } from './stores/signing-key.store';
 // JWT access tokens (RFC 9068) and their signing keys.
 export { SigningKeys, type SigningKeySettings, type KeyRotationStep } from './core/keys/signing-keys';
-export { KeySigner, LocalKeySigner, type CreatedKey } from './core/keys/key-signer';
+export { KeySigner, LocalKeySigner, UnusableSigningKeyError, type CreatedKey } from './core/keys/key-signer';
 // Resource server (RFC 6750) and connected apps.
 export type { ResourceAuthorization } from './core/resource-authorization';
 export { ConnectedApps, type ConnectedApp } from './core/connected-apps';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Logger, type Provider } from '@nestjs/common';
 import { AuthorizationServer } from './core/authorization-server';
 import { Clock } from './core/clock';
@@ -126,19 +127,22 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
     provide: KeySigner,
     useFactory: (options: ResolvedOAuthOptions, defaultFile: string | undefined) =>
       new LocalKeySigner(
-        resolveKeyEncryptionKey({
-          configured: options.jwt?.keyEncryptionKey,
-          file: options.jwt?.keyEncryptionKeyFile ?? defaultFile,
-          production: options.jwt !== undefined && process.env.NODE_ENV === 'production',
-          warn: (message) => logger.warn(message),
-        }),
+        // No JWT resource: no key is ever made, so no key file is written and nothing is announced.
+        options.jwt === undefined
+          ? randomBytes(32)
+          : resolveKeyEncryptionKey({
+              configured: options.jwt.keyEncryptionKey,
+              file: options.jwt.keyEncryptionKeyFile ?? defaultFile,
+              production: process.env.NODE_ENV === 'production',
+              warn: (message) => logger.warn(message),
+            }),
       ),
     inject: [RESOLVED_OAUTH_OPTIONS, { token: OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE, optional: true }],
   },
   {
     provide: SigningKeys,
     useFactory: (options: ResolvedOAuthOptions, store: SigningKeyStore, signer: KeySigner, clock: Clock) =>
-      new SigningKeys({ store, signer, clock, settings: options.jwt?.keys ?? NO_JWT_KEYS }),
+      new SigningKeys({ store, signer, clock, settings: options.jwt?.keys ?? NO_JWT_KEYS, warn: (message) => logger.warn(message) }),
     inject: [RESOLVED_OAUTH_OPTIONS, SigningKeyStore, KeySigner, Clock],
   },
   {

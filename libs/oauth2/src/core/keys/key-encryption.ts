@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 
 const VERSION = 'v1';
+const TAG_LENGTH = 16;
 
 /** Parses a configured KEK: 32 bytes as base64, base64url or hex. Throws a clear error otherwise. */
 export function parseKeyEncryptionKey(value: string): Buffer {
@@ -31,7 +32,10 @@ export function openPrivateKey(sealed: string, kid: string, kek: Buffer): KeyObj
   const [version, iv, tag, body] = sealed.split('.');
   if (version !== VERSION || !iv || !tag || !body) throw new Error(`The private key of signing key ${kid} is not in a known sealed format`);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'));
+    // The full 16-byte tag only: GCM would otherwise accept a row cut down to a 4-byte tag, which is
+    // far easier to forge.
+    if (Buffer.from(tag, 'base64url').length !== TAG_LENGTH) throw new Error('truncated tag');
+    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64url'), { authTagLength: TAG_LENGTH });
     decipher.setAAD(Buffer.from(kid));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     const der = Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]);

@@ -20,8 +20,28 @@ export interface CreatedKey {
  */
 export abstract class KeySigner {
   abstract create(alg: SigningAlgorithm): Promise<CreatedKey>;
-  /** The signature of `input` (the JWS signing input) under `key`; ES256 as r||s (RFC 7518 §3.4). */
+  /**
+   * The signature of `input` (the JWS signing input) under `key`; ES256 as r||s (RFC 7518 §3.4).
+   * Throws `UnusableSigningKeyError` when this key can never sign here, so a fresh key replaces it.
+   */
   abstract sign(key: SigningKey, input: Buffer): Promise<Buffer> | Buffer;
+}
+
+/**
+ * Thrown by `KeySigner.sign` when a stored key cannot be used by this process at all (its private half
+ * does not open under this process's key-encryption key, or a KMS no longer holds it), as opposed to
+ * a passing failure. The key manager then stops signing with that key and activates a fresh one.
+ * @publicApi
+ */
+export class UnusableSigningKeyError extends Error {
+  constructor(
+    readonly kid: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UnusableSigningKeyError';
+  }
 }
 
 /** The default signer: keys generated here, sealed with AES-256-GCM, opened once per process. @publicApi */
@@ -41,7 +61,11 @@ export class LocalKeySigner extends KeySigner {
   sign(key: SigningKey, input: Buffer): Buffer {
     let privateKey = this.opened.get(key.kid);
     if (!privateKey) {
-      privateKey = openPrivateKey(key.privateKey, key.kid, this.keyEncryptionKey);
+      try {
+        privateKey = openPrivateKey(key.privateKey, key.kid, this.keyEncryptionKey);
+      } catch (error) {
+        throw new UnusableSigningKeyError(key.kid, (error as Error).message, { cause: error });
+      }
       this.opened.set(key.kid, privateKey);
     }
     return signBytes(key.alg, input, privateKey);

@@ -18,7 +18,7 @@ import type { PublicJwk, SigningAlgorithm, SigningKey } from '../../stores/model
 import type { SigningKeyStore } from '../../stores/signing-key.store';
 import type { Clock } from '../clock';
 import { signingInput, type JwsHeader } from '../jwt/jws';
-import type { KeySigner } from './key-signer';
+import { UnusableSigningKeyError, type KeySigner } from './key-signer';
 import { publicKeyFromJwk } from './key-material';
 
 /** How keys rotate and are published. @publicApi */
@@ -55,6 +55,8 @@ export interface SigningKeysDeps {
   signer: KeySigner;
   clock: Clock;
   settings: SigningKeySettings;
+  /** Where a key that cannot sign in this process is reported (it is then replaced). */
+  warn?: (message: string) => void;
 }
 
 interface KeyView {
@@ -75,6 +77,8 @@ export class SigningKeys {
   private loading?: Promise<KeyView>;
   private lastUnknownKidRead = -Infinity;
   private ensuring?: Promise<void>;
+  /** Keys this process found it cannot sign with, each with the key activated in its place. */
+  private readonly replacements = new Map<string, Promise<SigningKey>>();
 
   constructor(private readonly deps: SigningKeysDeps) {}
 
@@ -162,13 +166,54 @@ export class SigningKeys {
     return { deleted, steps };
   }
 
-  /** Signs a compact JWS with the active key of `alg`; the header gets `alg` and `kid`. */
+  /**
+   * Signs a compact JWS with the active key of `alg`; the header gets `alg` and `kid`. An active key
+   * this process cannot sign with (sealed under another key-encryption key: a per-process one before
+   * a restart, or another instance's) is replaced by a fresh active key rather than failing the token
+   * request; the old key is retired and stays published until the tokens it signed have expired.
+   */
   async sign(alg: SigningAlgorithm, header: Omit<JwsHeader, 'alg' | 'kid'>, payload: object): Promise<string> {
-    const key = (await this.ready()).active.get(alg);
+    let key = (await this.ready()).active.get(alg);
     if (!key) throw new Error(`No active ${alg} signing key: the key store has none and none could be made`);
-    const input = signingInput({ ...header, alg, kid: key.kid }, payload);
+    key = (await this.replacements.get(key.kid)?.catch(() => undefined)) ?? key;
+    try {
+      return await this.signWith(key, header, payload);
+    } catch (error) {
+      if (!(error instanceof UnusableSigningKeyError) || error.kid !== key.kid) throw error;
+      return this.signWith(await this.replace(key, error), header, payload);
+    }
+  }
+
+  private async signWith(key: SigningKey, header: Omit<JwsHeader, 'alg' | 'kid'>, payload: object): Promise<string> {
+    const input = signingInput({ ...header, alg: key.alg, kid: key.kid }, payload);
     const signature = await this.deps.signer.sign(key, Buffer.from(input));
     return `${input}.${Buffer.from(signature).toString('base64url')}`;
+  }
+
+  /** One replacement per unusable key, however many requests find it at once; a failed one is retried by the next. */
+  private replace(unusable: SigningKey, reason: UnusableSigningKeyError): Promise<SigningKey> {
+    let replacement = this.replacements.get(unusable.kid);
+    if (!replacement) {
+      replacement = this.activateInstead(unusable, reason);
+      this.replacements.set(unusable.kid, replacement);
+      replacement.catch(() => this.replacements.delete(unusable.kid));
+    }
+    return replacement;
+  }
+
+  private async activateInstead(unusable: SigningKey, reason: UnusableSigningKeyError): Promise<SigningKey> {
+    const now = this.deps.clock.now();
+    // Signs at once, as a first key does: verifiers refetch the JWKS on an unknown kid.
+    const fresh = await this.insert(unusable.alg, 'active', now);
+    const keys = await this.deps.store.list();
+    await this.retireAllBut(keys, unusable.alg, fresh, now);
+    this.deps.warn?.(
+      `Signing key ${unusable.kid} (${unusable.alg}) cannot sign in this process (${reason.message}), ` +
+        `so the new key ${fresh.kid} signs from now on; tokens signed before still verify until they expire. ` +
+        'Set jwt.keyEncryptionKey, the same on every instance, so stored keys keep working across restarts.',
+    );
+    await this.reload();
+    return fresh;
   }
 
   /** The JWKS (RFC 7517 §5): every next, active and retired key still held. */
