@@ -16,8 +16,8 @@ function keysOf(name: string): string[] {
   return [...body[1].matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
 }
 
-/** The options that have a row of their own in a table of the reference. */
-const rows = new Set([...reference.matchAll(/^\| `([\w.]+)` \|/gm)].map((m) => m[1]));
+/** The options that have a row of their own in a table of the reference (Prettier pads the cells). */
+const rows = new Set([...reference.matchAll(/^\| `([\w.]+)` +\|/gm)].map((m) => m[1]));
 
 describe('docs/reference/options.md', () => {
   for (const name of ['OAuthModuleOptions', 'OAuthModuleExtras']) {

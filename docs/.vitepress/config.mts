@@ -24,6 +24,7 @@ const guide: DefaultTheme.SidebarItem[] = [
     text: 'Resources and audiences',
     items: [
       { text: 'Resources', link: '/guide/resources' },
+      { text: 'JWT access tokens', link: '/guide/jwt-access-tokens' },
       { text: 'A resource server on another host', link: '/guide/remote-resource-server' },
       { text: 'Protected resource metadata', link: '/guide/protected-resource-metadata' },
     ],

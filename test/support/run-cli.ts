@@ -23,15 +23,15 @@ const SAMPLE_CLI_ARGS = [
 
 /** Runs the real admin CLI as a child process against `databaseUrl`, as `npm run oauth` does. */
 export function runCli(args: string[], databaseUrl: string): Promise<CliRun> {
+  return runBareCli([...SAMPLE_CLI_ARGS, ...args], { DATABASE_URL: databaseUrl });
+}
+
+/** Runs the bin with exactly `args` (no sample settings) and `env` over this process's environment. */
+export function runBareCli(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI_PATH, ...SAMPLE_CLI_ARGS, ...args],
-      { env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
 }

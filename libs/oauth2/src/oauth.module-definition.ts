@@ -26,6 +26,7 @@ import {
   OAUTH_RATE_LIMIT_STORAGE,
   RESOLVED_OAUTH_OPTIONS,
 } from './oauth.constants';
+import { OAuthKeyRotationService } from './oauth-key-rotation.service';
 import { OAuthPurgeService } from './oauth-purge.service';
 import { OAUTH_CORE_PROVIDERS } from './oauth.providers';
 import { ClientStore } from './stores/client.store';
@@ -122,6 +123,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     // A Nest class, exported so `@UseGuards(BearerGuard)` and APP_GUARD resolve it in any host module.
     BearerGuard,
     OAuthPurgeService,
+    OAuthKeyRotationService,
     ...(storage === 'memory' ? [MEMORY_STORAGE_WARNING] : []),
     ...(storage === 'typeorm' && !typeOrmDefault && chosen.signingKeys === InMemorySigningKeyStore ? [IN_MEMORY_KEYS_WARNING] : []),
     PER_PROCESS_SECRET_WARNING,

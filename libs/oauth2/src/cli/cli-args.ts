@@ -68,6 +68,8 @@ const ALLOWED: Record<string, OptionName[]> = {
   'clients delete': [],
   'clients rotate-secret': [],
   'tokens purge': [],
+  'keys list': [],
+  'keys rotate': [],
 };
 
 /** The number of positional arguments (after the command) each command takes. */
@@ -78,6 +80,8 @@ const POSITIONALS: Record<string, number> = {
   'clients delete': 1,
   'clients rotate-secret': 1,
   'tokens purge': 0,
+  'keys list': 0,
+  'keys rotate': 0,
 };
 
 export const USAGE = `Usage: nest-oauth2 <command> [options]
@@ -92,6 +96,14 @@ export const USAGE = `Usage: nest-oauth2 <command> [options]
   clients delete ID [--json]
   clients rotate-secret ID [--json]
   tokens purge [--json]
+  keys list [--json]
+  keys rotate [--json]
+
+keys rotate promotes the next JWT signing key once it has been published for
+jwt.jwksMaxAge + jwt.keyRefreshInterval seconds, retires the old one (published
+until its last token expires) and publishes a new next key. Too early, it changes
+nothing, prints when the next key may sign and exits 3. It needs --config, with
+the server's jwt.keyEncryptionKey.
 
 --resource limits the client to those APIs (RFC 8707 resource identifiers, each
 repeated, never split); without it the client may use every configured one.
@@ -100,7 +112,7 @@ repeated, never split); without it the client may use every configured one.
 Every command takes:
   --config FILE       the server's settings: a JSON file of OAuthModuleOptions, or a
                       JavaScript module exporting them (default export or oauthOptions);
-                      default NEST_OAUTH2_CONFIG. clients create needs it.
+                      default NEST_OAUTH2_CONFIG. clients create and keys rotate need it.
   --data-source FILE  a JavaScript module exporting a TypeORM DataSource that includes
                       OAUTH_ENTITIES; otherwise DATABASE_URL (sqlite:<path>,
                       postgres://…, mysql://…, mariadb://…).
@@ -108,7 +120,7 @@ Every command takes:
                       without it a database lacking the OAuth tables is refused.
   --json              machine-readable output.
 
-Exit codes: 0 done, 2 bad input (nothing written), 1 anything else.`;
+Exit codes: 0 done, 2 bad input (nothing written), 3 keys rotate: not yet, 1 anything else.`;
 
 /** Parses argv (without node and the script) with node's util.parseArgs, strictly. */
 export function parseCli(argv: string[]): CliArgs {

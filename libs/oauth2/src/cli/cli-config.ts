@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { JwtSettings } from '../core/server-settings';
 import type { OAuthModuleOptions } from '../oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions } from '../oauth-options';
 import { UsageError } from './cli-args';
@@ -12,6 +13,8 @@ export interface CliSettings {
   /** The configured resources (RFC 8707); undefined when no settings were given. */
   resources?: readonly string[];
   consumedCodeRetention: number;
+  /** JWT access tokens and their signing keys; undefined when no resource issues them. */
+  jwt?: JwtSettings;
 }
 
 /** Without a config file the commands that only read or delete clients and tokens still work. */
@@ -22,9 +25,9 @@ const NO_SETTINGS: CliSettings = { scopes: [], consumedCodeRetention: OAUTH_DEFA
  * `OAuthModuleOptions`, or a JavaScript module exporting them, validated as `OAuthModule` does, so
  * the CLI accepts a client exactly when the server would.
  */
-export async function loadSettings(file: string | undefined, required: boolean): Promise<CliSettings> {
+export async function loadSettings(file: string | undefined, requiredBy?: string): Promise<CliSettings> {
   if (!file) {
-    if (required) throw new UsageError("clients create needs the server's settings: pass --config FILE or set NEST_OAUTH2_CONFIG");
+    if (requiredBy) throw new UsageError(`${requiredBy} needs the server's settings: pass --config FILE or set NEST_OAUTH2_CONFIG`);
     return NO_SETTINGS;
   }
   const options = await readOptions(file);
@@ -34,6 +37,7 @@ export async function loadSettings(file: string | undefined, required: boolean):
       scopes: Object.keys(resolved.scopes),
       resources: Object.keys(resolved.resources),
       consumedCodeRetention: resolved.consumedCodeRetention,
+      jwt: resolved.jwt,
     };
   } catch (err) {
     const lines = (err as Error).message.split('\n').map((line) => line.trim());

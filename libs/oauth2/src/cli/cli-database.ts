@@ -9,6 +9,9 @@ import { OAuthTokenEntity } from '../stores/typeorm/oauth-token.entity';
 import { TypeOrmClientStore } from '../stores/typeorm/typeorm-client.store';
 import { TypeOrmCodeStore } from '../stores/typeorm/typeorm-code.store';
 import { TypeOrmTokenStore } from '../stores/typeorm/typeorm-token.store';
+import { defaultKeyEncryptionKeyFile } from '../stores/typeorm/default-key-encryption-key-file';
+import { OAuthSigningKeyEntity } from '../stores/typeorm/oauth-signing-key.entity';
+import { TypeOrmSigningKeyStore } from '../stores/typeorm/typeorm-signing-key.store';
 import { UsageError } from './cli-args';
 import { runMigrationsLocked } from '../stores/typeorm/migration-lock';
 
@@ -20,6 +23,8 @@ export interface DatabaseChoice {
   url?: string;
   /** Apply pending migrations first (`--migrate`). */
   migrate: boolean;
+  /** The command reads or writes signing keys, so their table must exist too. */
+  signingKeys?: boolean;
 }
 
 /** The host's database, opened, with the stores the commands use. */
@@ -27,6 +32,10 @@ export interface OpenDatabase {
   clients: TypeOrmClientStore;
   tokens: TypeOrmTokenStore;
   codes: TypeOrmCodeStore;
+  /** Undefined when the data source lacks the entity (an older entity list): the key commands refuse it. */
+  signingKeys: TypeOrmSigningKeyStore | undefined;
+  /** Where the server keeps a generated key-encryption key for this database (SQLite files only). */
+  keyEncryptionKeyFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -50,11 +59,15 @@ export async function openDatabase(choice: DatabaseChoice): Promise<OpenDatabase
       );
     }
     if (migrate) await runMigrationsLocked(dataSource);
-    await requireTables(dataSource);
+    await requireTables(dataSource, choice.signingKeys ?? false);
     return {
       clients: new TypeOrmClientStore(dataSource.getRepository(OAuthClientEntity)),
       tokens: new TypeOrmTokenStore(dataSource.getRepository(OAuthTokenEntity)),
       codes: new TypeOrmCodeStore(dataSource.getRepository(OAuthAuthorizationCodeEntity)),
+      signingKeys: dataSource.hasMetadata(OAuthSigningKeyEntity)
+        ? new TypeOrmSigningKeyStore(dataSource.getRepository(OAuthSigningKeyEntity))
+        : undefined,
+      keyEncryptionKeyFile: defaultKeyEncryptionKeyFile(dataSource.options),
       close: () => dataSource.destroy(),
     };
   } catch (error) {
@@ -108,16 +121,23 @@ function requireDriver(type: string): void {
   throw new Error(`the ${type} database needs the "${driver}" package: npm install ${driver}`);
 }
 
-async function requireTables(dataSource: DataSource): Promise<void> {
+async function requireTables(dataSource: DataSource, signingKeys: boolean): Promise<void> {
   const runner = dataSource.createQueryRunner();
+  let missing: string | undefined;
   try {
-    if (await runner.hasTable(dataSource.getMetadata(OAuthClientEntity).tablePath)) return;
+    if (!(await runner.hasTable(dataSource.getMetadata(OAuthClientEntity).tablePath))) missing = 'has no OAuth tables';
+    else if (signingKeys && !dataSource.hasMetadata(OAuthSigningKeyEntity)) {
+      throw new Error(
+        'the data source does not include the signing key entity: take OAUTH_ENTITIES from nest-oauth2-provider/typeorm whole',
+      );
+    } else if (signingKeys && !(await runner.hasTable(dataSource.getMetadata(OAuthSigningKeyEntity).tablePath))) {
+      missing = 'has no signing key table yet';
+    }
   } finally {
     await runner.release();
   }
-  throw new Error(
-    'the database has no OAuth tables: run your migrations (OAUTH_MIGRATIONS from nest-oauth2-provider/typeorm), or pass --migrate',
-  );
+  if (!missing) return;
+  throw new Error(`the database ${missing}: run your migrations (OAUTH_MIGRATIONS from nest-oauth2-provider/typeorm), or pass --migrate`);
 }
 
 /** The TypeORM DataSource a module exports (like the typeorm CLI's `-d`), under any name. */

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ClientRegistrationError } from '../core/client-registry';
+import { MissingKeyEncryptionKeyError } from '../core/keys/key-encryption-key';
+import type { JwtSettings } from '../core/server-settings';
 import { parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
 import { loadSettings } from './cli-config';
 import {
@@ -16,6 +18,8 @@ import {
   type CliServices,
   type CommandResult,
 } from './client-commands';
+import type { OpenDatabase } from './cli-database';
+import { cliKeyEncryptionKey, jwtSettingsOf, listKeys, rotateKeys, signingKeysFor } from './key-commands';
 
 /** The admin CLI, the package's `nest-oauth2` bin (see USAGE). */
 async function run(argv: string[]): Promise<number> {
@@ -24,16 +28,19 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const settings = await loadSettings(args.values.config ?? process.env.NEST_OAUTH2_CONFIG, args.command === 'clients create');
+  const needsSettings = args.command === 'clients create' || args.command === 'keys rotate';
+  const settings = await loadSettings(args.values.config ?? process.env.NEST_OAUTH2_CONFIG, needsSettings ? args.command : undefined);
   // Check a registration before opening the database, so bad input writes nothing at all.
   const registration = args.command === 'clients create' ? registrationFrom(args) : undefined;
   if (registration) await validateRegistration(registration, settings);
+  const jwt = args.command === 'keys rotate' ? jwtSettingsOf(settings) : undefined;
 
   const { openDatabase } = await loadDatabaseSupport();
   const database = await openDatabase({
     dataSourceFile: args.values['data-source'],
     url: process.env.DATABASE_URL,
     migrate: args.values.migrate ?? false,
+    signingKeys: args.command.startsWith('keys '),
   });
   try {
     const services: CliServices = {
@@ -43,12 +50,24 @@ async function run(argv: string[]): Promise<number> {
       codes: database.codes,
       consumedCodeRetention: settings.consumedCodeRetention,
     };
-    const result = await dispatch(args, services, registration);
+    const result =
+      jwt || args.command === 'keys list'
+        ? await keyCommand(database, jwt, args.values.json ?? false)
+        : await dispatch(args, services, registration);
     process.stdout.write(`${result.output}\n`);
     return result.exitCode ?? 0;
   } finally {
     await database.close();
   }
+}
+
+/** `keys list` (no settings needed), or `keys rotate` with the server's JWT settings. */
+function keyCommand(database: OpenDatabase, jwt: JwtSettings | undefined, json: boolean): Promise<CommandResult> {
+  // openDatabase refuses a data source without the signing key entity for the key commands.
+  const store = database.signingKeys!;
+  if (!jwt) return listKeys(store, json);
+  const kek = cliKeyEncryptionKey(jwt, database.keyEncryptionKeyFile, process.env.NODE_ENV === 'production');
+  return rotateKeys(store, signingKeysFor(store, jwt, kek), kek, json);
 }
 
 /** TypeORM and @nestjs/typeorm are optional peers: loaded only here, with the package to install when missing. */
@@ -91,7 +110,7 @@ run(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // One line, no stack: a usage mistake or a refused registration exits 2, anything else 1.
-    const usage = err instanceof UsageError || err instanceof ClientRegistrationError;
+    const usage = err instanceof UsageError || err instanceof ClientRegistrationError || err instanceof MissingKeyEncryptionKeyError;
     const message = err instanceof Error ? err.message : String(err);
     console.error(`error: ${message.split('\n').join(' ')}`);
     process.exitCode = usage ? 2 : 1;

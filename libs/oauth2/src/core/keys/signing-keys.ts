@@ -46,7 +46,7 @@ export interface KeyRotationStep {
   retired: string[];
   /** The key published to sign next. */
   published?: string;
-  /** When a `next` key was too young to sign: the earliest time it may. */
+  /** When no key was promoted because the `next` key is too young (or was only just published): the earliest time it may sign. */
   waitUntil?: Date;
 }
 
@@ -64,7 +64,8 @@ interface KeyView {
   publicKeys: Map<string, KeyObject>;
   active: Map<SigningAlgorithm, SigningKey>;
   jwks: { keys: PublicJwk[] };
-  readAt: number;
+  /** When to read the store again: one refresh after this read, or sooner when a retired key it holds expires. */
+  staleAt: number;
 }
 
 /** The minimum wait between two re-reads caused by an unknown `kid`, so bad tokens cannot hammer the store. */
@@ -93,33 +94,50 @@ export class SigningKeys {
   }
 
   /**
-   * At start-up: every algorithm gets an active key (a first key signs at once: nothing can have cached
-   * a JWKS without it) and a published next key. Safe when several instances start together.
+   * At start-up: every algorithm gets an active key and a published next key. With no active key the
+   * oldest next key is promoted (it has been published longest); with none at all a first key signs
+   * at once, which is safe because nothing can have cached a JWKS of a store that held no key. Safe
+   * when several instances start together: the most recently activated key wins, the others retire,
+   * and surplus next keys (each instance may have published one) are dropped.
    */
   async ensure(): Promise<void> {
     const now = this.deps.clock.now();
+    const algorithms = this.deps.settings.algorithms;
     let keys = await this.deps.store.list();
-    for (const alg of this.deps.settings.algorithms) {
-      if (!keys.some((k) => k.alg === alg && k.state === 'active')) await this.insert(alg, 'active', now);
-      if (!keys.some((k) => k.alg === alg && k.state === 'next')) await this.insert(alg, 'next', now);
+    for (const alg of algorithms) {
+      if (activeOf(keys, alg)) continue;
+      if (nextOf(keys, alg)) await this.rotateOne(keys, alg, now);
+      else await this.insert(alg, 'active', now);
     }
     keys = await this.deps.store.list();
-    // Two instances that started together may each have made an active key: the most recent wins.
-    for (const alg of this.deps.settings.algorithms) await this.retireAllBut(keys, alg, activeOf(keys, alg), now);
-    await this.reload();
+    for (const alg of algorithms) if (!nextOf(keys, alg)) await this.insert(alg, 'next', now);
+    // Read again after writing: of instances starting together, the last to write sees every key the
+    // others wrote, and all settle on the same survivors.
+    keys = await this.deps.store.list();
+    for (const alg of algorithms) {
+      await this.retireAllBut(keys, alg, activeOf(keys, alg), now);
+      const surplus = keys
+        .filter((k) => k.alg === alg && k.state === 'next')
+        .sort(byCreation)
+        .slice(1);
+      // A next key has never signed: it may leave the JWKS at once.
+      for (const key of surplus) await this.deps.store.transition(key.kid, 'next', 'retired', now, now);
+    }
+    await this.refresh();
   }
 
   /**
    * Rotates every algorithm now: the oldest `next` key signs from now on if it has been published for
    * `publishAhead` (otherwise nothing changes and `waitUntil` says when it may), the keys it replaces
-   * retire, and a new `next` key is published.
+   * retire, and a new `next` key is published. With no `next` key, one is published and `waitUntil`
+   * says when it may sign. Of instances rotating at once, exactly one promotes the key.
    */
   async rotate(): Promise<KeyRotationStep[]> {
     const now = this.deps.clock.now();
     const keys = await this.deps.store.list();
     const steps: KeyRotationStep[] = [];
     for (const alg of this.deps.settings.algorithms) steps.push(await this.rotateOne(keys, alg, now));
-    await this.reload();
+    await this.refresh();
     return steps;
   }
 
@@ -130,18 +148,21 @@ export class SigningKeys {
   async maintain(): Promise<{ deleted: string[]; steps: KeyRotationStep[] }> {
     const now = this.deps.clock.now();
     const deleted = await this.deps.store.deleteRetiredBefore(now);
-    const keys = await this.deps.store.list();
+    let keys = await this.deps.store.list();
+    if (this.deps.settings.algorithms.some((alg) => !activeOf(keys, alg))) {
+      // Before the first token, or after someone emptied the store: start as an instance does.
+      await this.ensure();
+      keys = await this.deps.store.list();
+    }
     const steps: KeyRotationStep[] = [];
     const interval = this.deps.settings.rotationInterval;
     for (const alg of this.deps.settings.algorithms) {
       const active = activeOf(keys, alg);
-      const due = !active || (interval > 0 && (active.activatedAt ?? active.createdAt).getTime() + interval * 1000 <= now.getTime());
-      if (due) steps.push(await this.rotateOne(keys, alg, now));
-      else if (!keys.some((k) => k.alg === alg && k.state === 'next')) {
-        steps.push({ alg, retired: [], published: (await this.insert(alg, 'next', now)).kid });
-      }
+      const due = active && interval > 0 && (active.activatedAt ?? active.createdAt).getTime() + interval * 1000 <= now.getTime();
+      // Without a next key, rotateOne only publishes one.
+      if (due || !nextOf(keys, alg)) steps.push(await this.rotateOne(keys, alg, now));
     }
-    await this.reload();
+    await this.refresh();
     return { deleted, steps };
   }
 
@@ -217,10 +238,15 @@ export class SigningKeys {
   }
 
   private async rotateOne(keys: SigningKey[], alg: SigningAlgorithm, now: Date): Promise<KeyRotationStep> {
-    const next = keys.filter((k) => k.alg === alg && k.state === 'next').sort(byCreation)[0];
-    if (!next) return { alg, retired: [], published: (await this.insert(alg, 'next', now)).kid };
-    const ready = next.createdAt.getTime() + this.publishAhead * 1000;
-    if (ready > now.getTime() && activeOf(keys, alg)) return { alg, retired: [], waitUntil: new Date(ready) };
+    const next = nextOf(keys, alg);
+    const active = activeOf(keys, alg);
+    if (!next) {
+      // Nothing was published to take over: publish a key now; it may sign after `publishAhead`.
+      const published = await this.insert(alg, 'next', now);
+      return { alg, retired: [], published: published.kid, waitUntil: active ? this.readyAt(published) : undefined };
+    }
+    const ready = this.readyAt(next);
+    if (ready > now && active) return { alg, retired: [], waitUntil: ready };
     if (!(await this.deps.store.transition(next.kid, 'next', 'active', now))) {
       // Another instance promoted it first; its rotation stands.
       return { alg, retired: [] };
@@ -229,6 +255,11 @@ export class SigningKeys {
     const retired = await this.retireAllBut([...keys.filter((k) => k.kid !== next.kid), promoted], alg, promoted, now);
     const published = await this.insert(alg, 'next', now);
     return { alg, activated: next.kid, retired, published: published.kid };
+  }
+
+  /** When a next key has been published long enough to sign. */
+  private readyAt(key: SigningKey): Date {
+    return new Date(key.createdAt.getTime() + this.publishAhead * 1000);
   }
 
   private async retireAllBut(keys: SigningKey[], alg: SigningAlgorithm, keep: SigningKey | undefined, now: Date): Promise<string[]> {
@@ -273,7 +304,13 @@ export class SigningKeys {
   private async current(): Promise<KeyView> {
     const view = this.view;
     const now = this.deps.clock.now().getTime();
-    if (view && now - view.readAt < this.deps.settings.keyRefreshInterval * 1000) return view;
+    if (view && now < view.staleAt) return view;
+    return this.reload();
+  }
+
+  /** A read that starts after this instance's own writes: one already in flight may predate them. */
+  private async refresh(): Promise<KeyView> {
+    await this.loading?.catch(() => undefined);
     return this.reload();
   }
 
@@ -296,7 +333,10 @@ export class SigningKeys {
       if (key) active.set(alg, key);
     }
     const jwks = Object.freeze({ keys: keys.sort(byCreation).map((k) => Object.freeze({ ...k.publicJwk })) });
-    this.view = { keys, publicKeys, active, jwks, readAt: now.getTime() };
+    // A retired key leaves the JWKS and stops verifying at its expiresAt, not up to one refresh later.
+    const expiries = keys.filter((k) => k.state === 'retired').map((k) => k.expiresAt!.getTime());
+    const staleAt = Math.min(now.getTime() + this.deps.settings.keyRefreshInterval * 1000, ...expiries);
+    this.view = { keys, publicKeys, active, jwks, staleAt };
     return this.view;
   }
 }
@@ -306,6 +346,11 @@ function activeOf(keys: readonly SigningKey[], alg: SigningAlgorithm): SigningKe
   return keys
     .filter((k) => k.alg === alg && k.state === 'active')
     .sort((a, b) => (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0) || (a.kid < b.kid ? 1 : -1))[0];
+}
+
+/** The key that signs next for `alg`: the oldest next key, published longest. */
+function nextOf(keys: readonly SigningKey[], alg: SigningAlgorithm): SigningKey | undefined {
+  return keys.filter((k) => k.alg === alg && k.state === 'next').sort(byCreation)[0];
 }
 
 function byCreation(a: SigningKey, b: SigningKey): number {
