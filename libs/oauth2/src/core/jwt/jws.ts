@@ -44,8 +44,10 @@ export interface ParsedJws {
 
 /** Whether a bearer value has the shape of a compact JWS (three base64url parts), without parsing it. */
 export function looksLikeJws(value: string): boolean {
+  // Runs before the cache lookup on every bearer request: index scans, no split array.
   const first = value.indexOf('.');
-  return first > 0 && value.indexOf('.', first + 1) > first + 1 && value.split('.').length === 3;
+  const second = first > 0 ? value.indexOf('.', first + 1) : -1;
+  return second > first + 1 && value.indexOf('.', second + 1) === -1;
 }
 
 /** Splits and decodes a compact JWS; undefined when it is not one (bad base64url or JSON, JWE, unsecured). */
