@@ -100,6 +100,21 @@ describe('compact JWS (RFC 7515 §7.1)', () => {
       assert.equal(verifies(none, pairs.ES256.publicKey, ['none' as SigningAlgorithm]), false);
     });
 
+    it('RFC 7515 §5.2: a header segment seen before parses to the same frozen header, and many made-up headers change nothing', () => {
+      const token = compact('ES256', pairs.ES256.privateKey);
+      const first = parseJws(token)!;
+      assert.ok(Object.isFrozen(first.header));
+      assert.equal(parseJws(token)!.header, first.header);
+      for (let i = 0; i < 100; i++) {
+        const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: `made-up-${i}` })).toString('base64url');
+        assert.equal(parseJws(`${header}.${token.split('.')[1]}.${token.split('.')[2]}`)!.header.kid, `made-up-${i}`);
+      }
+      assert.deepEqual(parseJws(token)!.header, first.header);
+      assert.equal(verifies(token, pairs.ES256.publicKey), true);
+      const bad = Buffer.from('{"kid":"no alg"}').toString('base64url');
+      for (let i = 0; i < 2; i++) assert.equal(parseJws(`${bad}.${token.split('.')[1]}.${token.split('.')[2]}`), undefined);
+    });
+
     it('RFC 7515 §4.1.11: a crit header is refused even with a valid signature', () => {
       const token = compact('ES256', pairs.ES256.privateKey, { crit: ['exp'] } as Partial<JwsHeader>);
       assert.equal(verifies(token, pairs.ES256.publicKey), false);

@@ -36,7 +36,8 @@ export function verifyBytes(alg: SigningAlgorithm, input: Buffer, signature: Buf
 
 /** A compact JWS, parsed but not yet verified. */
 export interface ParsedJws {
-  header: JwsHeader;
+  /** Frozen: one header object may serve every token with the same header segment. */
+  header: Readonly<JwsHeader>;
   payload: Record<string, unknown>;
   input: Buffer;
   signature: Buffer;
@@ -50,20 +51,43 @@ export function looksLikeJws(value: string): boolean {
   return second > first + 1 && value.indexOf('.', second + 1) === -1;
 }
 
+/** Three non-empty base64url parts: the compact serialization of a signed JWT (no JWE, no unsecured JWS). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /** Splits and decodes a compact JWS; undefined when it is not one (bad base64url or JSON, JWE, unsecured). */
 export function parseJws(token: string): ParsedJws | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p)) || !parts[2]) return undefined;
-  const header = decodeJson(parts[0]!);
-  const payload = decodeJson(parts[1]!);
-  if (!header || !payload || typeof header.alg !== 'string') return undefined;
+  if (!COMPACT_JWS.test(token)) return undefined;
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  const header = decodeHeader(token.slice(0, first));
+  const payload = decodeJson(token.slice(first + 1, second));
+  if (!header || !payload) return undefined;
   return {
-    header: header as JwsHeader,
+    header,
     payload,
     // The parts are base64url (checked above), so one byte per character: latin1 copies without UTF-8 encoding.
-    input: Buffer.from(token.slice(0, parts[0]!.length + parts[1]!.length + 1), 'latin1'),
-    signature: Buffer.from(parts[2]!, 'base64url'),
+    input: Buffer.from(token.slice(0, second), 'latin1'),
+    signature: Buffer.from(token.slice(second + 1), 'base64url'),
   };
+}
+
+/**
+ * Every token one key signs has the same header segment, so its decoding is remembered. The memo
+ * maps a segment to its deterministic parse and never grows past a few entries: made-up headers can
+ * only empty it, which costs what decoding costs anyway.
+ */
+const HEADER_MEMO_SIZE = 16;
+const headerMemo = new Map<string, JwsHeader | null>();
+
+function decodeHeader(part: string): JwsHeader | undefined {
+  let header = headerMemo.get(part);
+  if (header === undefined) {
+    const decoded = decodeJson(part);
+    header = decoded && typeof decoded.alg === 'string' ? (Object.freeze(decoded) as JwsHeader) : null;
+    if (headerMemo.size >= HEADER_MEMO_SIZE) headerMemo.clear();
+    headerMemo.set(part, header);
+  }
+  return header ?? undefined;
 }
 
 /**

@@ -13,6 +13,12 @@ import { looksLikeJws, parseJws, verifyJws } from './jws';
 export interface VerificationKeySource {
   /** The public key of `kid`, or undefined when it is unknown (after any refresh the source allows). */
   verificationKey(kid: string): Promise<KeyObject | undefined>;
+  /**
+   * The public key of `kid` when the source already holds it and may use it at `now` (epoch ms)
+   * without asking anyone; undefined sends the caller to `verificationKey`. Spares the promise on
+   * the path every token takes.
+   */
+  knownKey?(kid: string, now: number): KeyObject | undefined;
 }
 
 export interface JwtAccessTokenVerifierDeps {
@@ -63,7 +69,7 @@ export class JwtAccessTokenVerifier extends AccessTokenVerifier {
       if (typeof kid !== 'string' || !this.deps.algorithms.includes(jws.header.alg as SigningAlgorithm)) {
         throw new InvalidTokenError('The access token is not signed with a key or algorithm this server accepts');
       }
-      const key = await this.deps.keys.verificationKey(kid);
+      const key = this.deps.keys.knownKey?.(kid, now.getTime()) ?? (await this.deps.keys.verificationKey(kid));
       if (!key || !verifyJws(jws, key, this.deps.algorithms)) throw new InvalidTokenError('The access token signature is not valid');
       const problem = accessTokenProblem(jws, { issuer: this.deps.issuer, now, clockTolerance: this.deps.clockTolerance });
       if (problem) throw new InvalidTokenError(problem);

@@ -267,7 +267,9 @@ describe('SigningKeys (RFC 9068 signing keys: next → active → retired)', () 
       b.clock.advance(HOLD - 5);
       assert.ok(await b.keys.verificationKey(retired), 'b read the store 5 s before the hold ends');
       assert.ok((await b.keys.jwks()).keys.some((k) => k.kid === retired));
+      assert.ok(b.keys.knownKey(retired!, b.clock.now().getTime()), 'held without a read while the read is fresh');
       b.clock.advance(5);
+      assert.equal(b.keys.knownKey(retired!, b.clock.now().getTime()), undefined, 'the hold ends the synchronous answer too');
       assert.ok(!(await b.keys.jwks()).keys.some((k) => k.kid === retired));
       assert.equal(await b.keys.verificationKey(retired), undefined);
     });

@@ -221,6 +221,12 @@ export class SigningKeys {
     return (await this.ready()).jwks;
   }
 
+  /** The public key of `kid` while this instance's last read of the store is fresh. */
+  knownKey(kid: string, now: number): KeyObject | undefined {
+    const view = this.view;
+    return view && now < view.staleAt ? view.publicKeys.get(kid) : undefined;
+  }
+
   /** The public key of `kid` as this instance last read the store; an unknown kid re-reads it, at most every few seconds. */
   async verificationKey(kid: string): Promise<KeyObject | undefined> {
     const view = await this.current();

@@ -54,6 +54,17 @@ describe('RemoteJwks', () => {
     assert.equal(fetches, 1);
   });
 
+  it('RFC 7517 §5: answers a held key synchronously only while the set is fresh, and never fetches to do so', async () => {
+    const keys = source();
+    assert.equal(keys.knownKey(es.kid, clock.now().getTime()), undefined, 'nothing is held before the first fetch');
+    const key = await keys.verificationKey(es.kid);
+    assert.equal(keys.knownKey(es.kid, clock.now().getTime()), key);
+    assert.equal(keys.knownKey(next.kid, clock.now().getTime()), undefined, 'an unknown kid goes to verificationKey');
+    clock.advance(600);
+    assert.equal(keys.knownKey(es.kid, clock.now().getTime()), undefined, 'a stale set goes to verificationKey, which refetches');
+    assert.equal(fetches, 1);
+  });
+
   it('RFC 9111 §5.2.2.1: keeps the set for its max-age, clamped to 30 s .. 1 day, 300 s without one', async () => {
     for (const [cacheControl, lifetime] of [
       ['public, max-age=120', 120],

@@ -71,6 +71,11 @@ export class RemoteJwks implements VerificationKeySource {
 
   constructor(private readonly deps: RemoteJwksDeps) {}
 
+  knownKey(kid: string, now: number): KeyObject | undefined {
+    const held = this.held;
+    return held && now < held.freshUntil ? held.keys.get(kid) : undefined;
+  }
+
   async verificationKey(kid: string): Promise<KeyObject | undefined> {
     const now = this.deps.clock.now().getTime();
     const held = this.held;
