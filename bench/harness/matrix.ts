@@ -98,6 +98,15 @@ export const SERVERS: ServerSpec[] = [
     extendedScenarios: ['token'],
   },
   {
+    id: 'bare-fastify-verify',
+    label: 'bare Nest route, Fastify, one raw ES256 crypto.verify of the bearer JWT',
+    kind: 'bare',
+    adapter: 'fastify',
+    script: 'bare-nest.js',
+    args: ['--adapter', 'fastify', '--verify', 'es256'],
+    scenarios: ['get'],
+  },
+  {
     id: 'node-oauth2-server',
     label: '@node-oauth/oauth2-server + Express',
     kind: 'peer',

@@ -102,7 +102,7 @@ export function renderReport({ record, targets, machine, growth, analysisFile }:
       cells.push(fmt(summarize(record.measurements, spec.id, scenario, levels[0])?.cpuUs));
       const first = summarize(record.measurements, spec.id, scenario, levels[0]);
       const [bareId, bareScenario] = bareOf(spec, scenario);
-      const bare = spec.kind === 'bare' ? '1.00×' : ratio(first, summarize(record.measurements, bareId, bareScenario, levels[0]));
+      const bare = spec.id === bareId ? '1.00×' : ratio(first, summarize(record.measurements, bareId, bareScenario, levels[0]));
       const peers = peerCols.map((p) => ratio(first, summarize(record.measurements, p, scenario, levels[0])));
       out.push(`| ${spec.label} | ${cells.join(' | ')} | ${bare} | ${peers.join(' | ')}${peers.length ? ' |' : ''}`);
     }
