@@ -211,3 +211,35 @@ describe('BearerGuard without resources', () => {
     assert.equal((await request(t.server).get('/.well-known/oauth-protected-resource')).status, 404);
   });
 });
+
+describe('@Resource() checked at start-up (RFC 8707 §2)', () => {
+  @Controller('typo')
+  @UseGuards(BearerGuard)
+  class TypoController {
+    @Get()
+    @Resource('https://fles.example/')
+    list() {
+      return [];
+    }
+
+    @Get('upper')
+    @Resource('https://FILES.example/')
+    upper() {
+      return [];
+    }
+  }
+
+  it('refuses to start when a route names a resource that is not configured, naming the route, the value and the configured ones', async () => {
+    await assert.rejects(
+      createOAuthTestApp({ options: { resources: RESOURCES, defaultResource: V1_SLASH }, controllers: [TypoController] }),
+      (error: Error) => {
+        assert.match(error.message, /@Resource\(\) names a resource that is not configured/);
+        assert.match(error.message, /"https:\/\/fles\.example\/" on TypoController\.list/);
+        // Not in canonical form (RFC 8707 §2 compares identifiers as written): named as well.
+        assert.match(error.message, /"https:\/\/FILES\.example\/" on TypoController\.upper/);
+        assert.ok(error.message.includes(`"${FILES}"`), 'the configured resources are listed');
+        return true;
+      },
+    );
+  });
+});

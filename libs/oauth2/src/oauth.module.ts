@@ -44,6 +44,7 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
       appConfig,
       resources,
       realm: options.realm,
+      configuredResources: Object.keys(options.resources).length > 0 ? Object.keys(options.resources) : undefined,
       endpoints: () => endpointPaths(prefix, PREFIXED_CONTROLLERS, ROOT_CONTROLLERS),
     });
   }

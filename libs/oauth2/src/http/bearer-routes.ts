@@ -35,8 +35,15 @@ export interface BearerRouteMark {
   resource?: string;
 }
 
-/** Marks every controller route of the application (see the file header). */
-export function markBearerRoutes(modules: ModulesContainer): void {
+/** A route's `@Resource()`, with the route named as the host wrote it (`Controller.method`). */
+export interface DeclaredResource {
+  route: string;
+  resource: string;
+}
+
+/** Marks every controller route of the application (see the file header); returns the `@Resource()`s met. */
+export function markBearerRoutes(modules: ModulesContainer): DeclaredResource[] {
+  const declared: DeclaredResource[] = [];
   const scanner = new MetadataScanner();
   for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
@@ -58,12 +65,29 @@ export function markBearerRoutes(modules: ModulesContainer): void {
           isPublic: Boolean(isPublic),
           ...(typeof resource === 'string' ? { resource } : {}),
         };
+        if (mark.resource !== undefined) declared.push({ route: `${controller.name}.${name}`, resource: mark.resource });
         Reflect.defineMetadata(OAUTH_BEARER_ROUTE, mark, handler);
         const config: unknown = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler);
         Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...(config as object), [OAUTH_BEARER_ROUTE]: mark }, handler);
       }
     }
   }
+  return declared;
+}
+
+/**
+ * Fails the start when a route's `@Resource()` names none of the configured resources: a typo, or a
+ * URI not in its canonical form, would otherwise refuse every token on that route with 401 and no
+ * clue why. `configured` undefined means no resources, where `@Resource()` is ignored by design.
+ */
+export function assertDeclaredResourcesConfigured(declared: readonly DeclaredResource[], configured: readonly string[] | undefined): void {
+  if (!configured) return;
+  const unknown = declared.filter((d) => !configured.includes(d.resource));
+  if (!unknown.length) return;
+  throw new Error(
+    `@Resource() names a resource that is not configured: ${unknown.map((d) => `"${d.resource}" on ${d.route}`).join(', ')}. ` +
+      `Configured resources (canonical form): ${configured.map((r) => `"${r}"`).join(', ')}.`,
+  );
 }
 
 /** Decides, from a route's mark and the app's global guards, whether `BearerGuard` protects it. */

@@ -1,7 +1,7 @@
 import { RequestMethod, type MiddlewareConsumer } from '@nestjs/common';
 import type { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { ResourceServer } from '../core/resource-server';
-import { BearerRoutes, markBearerRoutes } from './bearer-routes';
+import { assertDeclaredResourcesConfigured, BearerRoutes, markBearerRoutes } from './bearer-routes';
 import { installBodyErrorHandling } from './body-errors';
 import { WELL_KNOWN_ROUTE, WellKnownMiddleware } from './well-known.middleware';
 
@@ -12,6 +12,8 @@ export interface PlatformSetupDeps {
   appConfig: ApplicationConfig;
   resources: ResourceServer;
   realm: string;
+  /** The resources a route's `@Resource()` may name; undefined when routes may name any (or none is configured). */
+  configuredResources?: readonly string[];
   /** Which request paths are the module's own OAuth endpoints (answered in the RFC 6749 §5.2 shape). */
   endpoints: () => (path: string) => boolean;
 }
@@ -28,7 +30,7 @@ export class PlatformSetup {
   constructor(private readonly deps: PlatformSetupDeps) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    markBearerRoutes(this.deps.modules);
+    assertDeclaredResourcesConfigured(markBearerRoutes(this.deps.modules), this.deps.configuredResources);
     this.installBodyErrorHandling('before-routes');
     consumer.apply(WellKnownMiddleware).forRoutes({ path: WELL_KNOWN_ROUTE, method: RequestMethod.GET });
   }
