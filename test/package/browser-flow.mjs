@@ -34,6 +34,24 @@ export async function browserFlow({ issuer, client: credentials, redirectUri, us
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   try {
+    // Login CSRF: a page on another site posting a login form must not log its visitor in.
+    const elsewhere = await browser.newContext();
+    const attacker = await elsewhere.newPage();
+    const loginUrl = new URL('/login', issuer).href;
+    await attacker.route('http://attacker.test/**', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: `<form method="post" action="${loginUrl}"><input name="username" value="${user.username}"><input name="password" value="${user.password}"><input name="return_to" value="/"></form><script>document.forms[0].submit()</script>`,
+      }),
+    );
+    const posted = attacker.waitForResponse((r) => r.url() === loginUrl && r.request().method() === 'POST');
+    await attacker.goto('http://attacker.test/');
+    check((await posted).status() === 403, 'a login form posted from another site is refused (login CSRF)');
+    await attacker.goto(authorize.href);
+    check(new URL(attacker.url()).pathname === '/login', 'so that browser is still signed out: the authorization request asks for a login');
+    await elsewhere.close();
+
     const page = await browser.newPage();
     // The client's redirect URI is not served here: the browser's arrival there is the result.
     let callback;

@@ -22,6 +22,8 @@ export class LoginController {
 
   @Post()
   login(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
+    // A form on another site must not log the visitor in as someone else (login CSRF).
+    if (!sameOrigin(req)) return void res.sendStatus(403);
     const returnTo = localPath(body.return_to);
     const user = this.users.check(body.username, body.password);
     if (!user) return res.redirect(303, `/login?failed=1&return_to=${encodeURIComponent(returnTo)}`);
@@ -38,6 +40,12 @@ export class LoginController {
 /** Only a path on this site: never `//other.example` or a full URL, so the login is no open redirect. */
 function localPath(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/';
+}
+
+/** Browsers name the page a form was posted from in `Origin`; only this site's own page may log in. */
+function sameOrigin(req: Request): boolean {
+  const origin = req.headers.origin;
+  return origin === undefined || (URL.canParse(origin) && new URL(origin).host === req.headers.host);
 }
 
 function escapeHtml(text: string): string {
