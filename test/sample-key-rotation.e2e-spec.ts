@@ -16,20 +16,23 @@ import { logInWithShift, startTestSample, type TestSample } from './support/samp
 
 /**
  * The rotation the README walks through, on the running sample: CustomApp stays connected while
- * the operator runs `npm run oauth -- keys rotate`. The knobs make it take seconds: a next key is
- * published JWKS_MAX_AGE + KEY_REFRESH_INTERVAL = 6 s before it may sign, and a retired key stays
- * published KEY_REFRESH_INTERVAL + FILES_TOKEN_TTL + CLOCK_TOLERANCE = 9 s. SHIFT gets them through
- * the sample's settings, the CLI (a child process) through the environment, as an operator's shell would.
+ * the operator runs `npm run oauth -- keys rotate`. The knobs make it take seconds rather than
+ * minutes: a next key is published JWKS_MAX_AGE + KEY_REFRESH_INTERVAL = 10 s before it may sign, and
+ * a retired key stays published KEY_REFRESH_INTERVAL + FILES_TOKEN_TTL + CLOCK_TOLERANCE = 16 s. Both
+ * stay well above the few seconds a CLI run takes on a loaded machine: a rotate run must finish while
+ * the token CustomApp got before it still lives, and the run after it must start while the key it
+ * published is still too young to sign. SHIFT gets the knobs through the sample's settings, the CLI (a
+ * child process) through the environment, as an operator's shell would.
  */
 const KNOBS = {
-  JWKS_MAX_AGE: '5',
+  JWKS_MAX_AGE: '9',
   KEY_REFRESH_INTERVAL: '1',
   CLOCK_TOLERANCE: '0',
-  FILES_TOKEN_TTL: '8',
+  FILES_TOKEN_TTL: '15',
   OAUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
-const PUBLISH_AHEAD_MS = 6_000;
-const RETIRED_HOLD_MS = 9_000;
+const PUBLISH_AHEAD_MS = 10_000;
+const RETIRED_HOLD_MS = 16_000;
 
 /** The JOSE header of a compact JWS (RFC 7515 §7.1). */
 function headerOf(jwt: string): { alg?: string; kid?: string; typ?: string } {
@@ -91,7 +94,7 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
     assert.deepEqual(listed.map((k) => k.state).sort(), ['active', 'next']);
     assert.deepEqual(await jwksKids(), [k1, k2].sort(), 'the next key is published before it signs');
     const res = await fetch(`${t.shift}/v1/oauth2/jwks`);
-    assert.match(res.headers.get('cache-control') ?? '', /max-age=5\b/, 'JWKS_MAX_AGE sets the JWK Set’s max-age');
+    assert.match(res.headers.get('cache-control') ?? '', /max-age=9\b/, 'JWKS_MAX_AGE sets the JWK Set’s max-age');
 
     // Connect once the next key may sign, so the token CustomApp gets is fresh when the key rotates.
     const next = keys.find((k) => k.kid === k2)!;
@@ -147,7 +150,7 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
 
   it('CustomApp’s next SHIFT Files token carries the new kid and is accepted (RFC 9068 §4)', async () => {
     // CustomApp asks for a new token when the one it holds expires (FILES_TOKEN_TTL).
-    const page = await eventually(customAppPage, (p) => p.filesToken !== oldToken, { timeoutMs: 20_000, intervalMs: 250 });
+    const page = await eventually(customAppPage, (p) => p.filesToken !== oldToken, { timeoutMs: 30_000, intervalMs: 250 });
     assert.notEqual(page.filesToken, oldToken, 'CustomApp refreshed its SHIFT Files token');
     assert.ok(page.showsFiles);
     assert.equal(headerOf(page.filesToken).kid, k2);
@@ -155,7 +158,7 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
   });
 
   it('after the hold the retired key leaves the JWK Set and its tokens are refused, while CustomApp stays connected (RFC 6750 §3.1)', async () => {
-    const kids = await eventually(jwksKids, (list) => !list.includes(k1), { timeoutMs: 20_000, intervalMs: 250 });
+    const kids = await eventually(jwksKids, (list) => !list.includes(k1), { timeoutMs: 30_000, intervalMs: 250 });
     assert.equal(kids.includes(k1), false, 'the retired key is no longer published');
     assert.ok(kids.includes(k2));
     // The next key maintenance run deletes it from the store.
