@@ -308,9 +308,7 @@ describe('the code flow with a JWT resource (RFC 6749 §4.1, RFC 9068 §2.2)', (
     assert.match(page.text, /SHIFT API/);
     // Only what the user reads: hidden fields carry random values (the CSRF token, the PKCE
     // challenge) that may spell "jwt" by chance.
-    const shown = page.text
-      .replace(/<style>[\s\S]*?<\/style>/g, '')
-      .replace(/<[^>]*>/g, ' ');
+    const shown = page.text.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]*>/g, ' ');
     assert.doesNotMatch(shown, /\bjwt\b|at\+jwt|json web token/i, 'the token format is no concern of the user');
     const tokens = await s.connect(s.app, 'dora');
     const claims = claimsOf(tokens.access_token);

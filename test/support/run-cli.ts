@@ -21,9 +21,12 @@ const SAMPLE_CLI_ARGS = [
   join(ROOT, 'dist', 'apps', 'sample', 'src', 'cli', 'data-source.js'),
 ];
 
-/** Runs the real admin CLI as a child process against `databaseUrl`, as `npm run oauth` does. */
-export function runCli(args: string[], databaseUrl: string): Promise<CliRun> {
-  return runBareCli([...SAMPLE_CLI_ARGS, ...args], { DATABASE_URL: databaseUrl });
+/**
+ * Runs the real admin CLI as a child process against `databaseUrl`, as `npm run oauth` does, with
+ * the sample settings in `env` (those the running sample was given, so both build the same options).
+ */
+export function runCli(args: string[], databaseUrl: string, env: Record<string, string> = {}): Promise<CliRun> {
+  return runBareCli([...SAMPLE_CLI_ARGS, ...args], { ...env, DATABASE_URL: databaseUrl });
 }
 
 /** Runs the bin with exactly `args` (no sample settings) and `env` over this process's environment. */

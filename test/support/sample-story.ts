@@ -12,6 +12,8 @@ export interface TestSample {
   shift: string;
   /** CustomApp's base URL. */
   customApp: string;
+  /** The DATABASE_URL of the sample's database, for the admin CLI (`runCli`). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startTestSample(overrides: Partial<SampleConfig> = {}, log
       sample,
       shift,
       customApp,
+      databaseUrl: db.url,
       close: async () => {
         await sample.close();
         await db.drop();

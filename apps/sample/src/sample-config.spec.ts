@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Test } from '@nestjs/testing';
 import { ConfigService } from '@nestjs/config';
 import { sampleConfigModule, validateSampleEnv, type SampleConfig, type SampleSettings } from './sample-config';
+import { shiftOAuthOptions, shiftResources } from './shift/shift-oauth.options';
 
 const settingsFrom = (env: Record<string, string>): SampleConfig => validateSampleEnv(env).sample;
 
@@ -79,6 +80,50 @@ describe('validateSampleEnv (the settings every SHIFT instance reads)', () => {
       clientId: 'id',
       clientSecret: 'x',
     });
+  });
+});
+
+describe('the key rotation settings (issue 16: a rotation watched in seconds, RFC 9068 and RFC 7517)', () => {
+  const optionsFrom = (env: Record<string, string>) => shiftOAuthOptions(settingsFrom(env));
+  const filesTokenTtl = (env: Record<string, string>) => {
+    const { resources } = optionsFrom(env);
+    return resources![shiftResources('http://localhost:3000', 'http://localhost:3002').files]!.accessTokenTtl;
+  };
+
+  it('leaves the JWT settings to the library when unset, and SHIFT Files tokens at ACCESS_TOKEN_TTL capped at 300 s', () => {
+    const config = settingsFrom({});
+    for (const name of ['filesTokenTtl', 'jwksMaxAge', 'keyRefreshInterval', 'clockTolerance'] as const) {
+      assert.equal(config[name], undefined, name);
+    }
+    assert.equal(optionsFrom({}).jwt, undefined);
+    assert.equal(filesTokenTtl({}), 300);
+    assert.equal(filesTokenTtl({ ACCESS_TOKEN_TTL: '10' }), 10);
+  });
+
+  it('reads JWKS_MAX_AGE, KEY_REFRESH_INTERVAL, CLOCK_TOLERANCE (0 included) and FILES_TOKEN_TTL into SHIFT’s options', () => {
+    const env = {
+      JWKS_MAX_AGE: '2',
+      KEY_REFRESH_INTERVAL: '1',
+      CLOCK_TOLERANCE: '0',
+      FILES_TOKEN_TTL: '600',
+      OAUTH_KEY_ENCRYPTION_KEY: 'a'.repeat(64),
+    };
+    const config = settingsFrom(env);
+    assert.deepEqual([config.jwksMaxAge, config.keyRefreshInterval, config.clockTolerance, config.filesTokenTtl], [2, 1, 0, 600]);
+    assert.deepEqual(optionsFrom(env).jwt, { keyEncryptionKey: 'a'.repeat(64), jwksMaxAge: 2, keyRefreshInterval: 1, clockTolerance: 0 });
+    assert.equal(filesTokenTtl(env), 600, 'FILES_TOKEN_TTL may exceed the 300 s default cap');
+    assert.deepEqual(optionsFrom({ JWKS_MAX_AGE: '5' }).jwt, { jwksMaxAge: 5 });
+  });
+
+  it('names every out-of-range value, within the library’s bounds', () => {
+    assert.throws(
+      () => settingsFrom({ JWKS_MAX_AGE: '0', KEY_REFRESH_INTERVAL: '1.5', CLOCK_TOLERANCE: '301', FILES_TOKEN_TTL: '3601' }),
+      (error: Error) =>
+        /JWKS_MAX_AGE must be an integer from 1 to 86400 \(got "0"\)/.test(error.message) &&
+        /KEY_REFRESH_INTERVAL must be an integer from 1 to 3600 \(got "1.5"\)/.test(error.message) &&
+        /CLOCK_TOLERANCE must be an integer from 0 to 300 \(got "301"\)/.test(error.message) &&
+        /FILES_TOKEN_TTL must be an integer from 1 to 3600 \(got "3601"\)/.test(error.message),
+    );
   });
 });
 

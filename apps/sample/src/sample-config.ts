@@ -31,6 +31,21 @@ export interface SampleConfig {
   filesUrl: string;
   /** Access-token lifetime in seconds (`ACCESS_TOKEN_TTL`, default 3600); a few seconds shows refresh at work. */
   accessTokenTtl: number;
+  /**
+   * Lifetime in seconds of SHIFT Files' JWT access tokens (`FILES_TOKEN_TTL`, 1 to 3600; unset =
+   * `ACCESS_TOKEN_TTL`, at most 300): a JWT cannot be recalled, so it is kept short.
+   */
+  filesTokenTtl?: number;
+  /**
+   * `Cache-Control: max-age` of SHIFT's JWK Set (`JWKS_MAX_AGE`, the library's `jwt.jwksMaxAge`; unset =
+   * its 600). SHIFT Files keeps the set no longer than this (its floor is otherwise 30 s), so a few
+   * seconds here, with `KEY_REFRESH_INTERVAL`, shows a key rotation within seconds.
+   */
+  jwksMaxAge?: number;
+  /** Seconds between SHIFT's re-reads of its signing keys and its key maintenance runs (`KEY_REFRESH_INTERVAL`, the library's `jwt.keyRefreshInterval`; unset = its 60). */
+  keyRefreshInterval?: number;
+  /** Seconds of clock skew SHIFT and SHIFT Files tolerate on a JWT's `exp`, `nbf` and `iat` (`CLOCK_TOLERANCE`, 0 to 300; unset = the library's 30). */
+  clockTolerance?: number;
   /** The HTTP platform of the three apps (`HTTP_ADAPTER`: `express`, the default, or `fastify`). */
   httpAdapter: HttpPlatform;
   /** Where the two apps listen (`HOST`); unset means every interface, as Node does by default. */
@@ -113,6 +128,11 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   const customAppPort = int('CUSTOMAPP_PORT', 3001, 0, 65535);
   const filesPort = int('FILES_PORT', 3002, 0, 65535);
   const accessTokenTtl = int('ACCESS_TOKEN_TTL', 3600, 1, 86400);
+  const optionalInt = (name: string, min: number, max: number) => (env[name] ? int(name, 0, min, max) : undefined);
+  const filesTokenTtl = optionalInt('FILES_TOKEN_TTL', 1, 3600);
+  const jwksMaxAge = optionalInt('JWKS_MAX_AGE', 1, 86400);
+  const keyRefreshInterval = optionalInt('KEY_REFRESH_INTERVAL', 1, 3600);
+  const clockTolerance = optionalInt('CLOCK_TOLERANCE', 0, 300);
   const issuer = trimSlash(env.OAUTH_ISSUER || `http://localhost:${shiftPort}`);
   const customAppUrl = trimSlash(env.CUSTOMAPP_URL || `http://localhost:${customAppPort}`);
   const filesUrl = trimSlash(env.FILES_URL || `http://localhost:${filesPort}`);
@@ -137,6 +157,10 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       filesPort,
       filesUrl,
       accessTokenTtl,
+      filesTokenTtl,
+      jwksMaxAge,
+      keyRefreshInterval,
+      clockTolerance,
       httpAdapter,
       host: env.HOST || undefined,
       loginRateLimit,

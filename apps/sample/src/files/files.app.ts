@@ -10,11 +10,19 @@ import { FilesModule } from './files.module';
  */
 export async function createFilesApp(config: SampleConfig, logger?: LoggerService | LogLevel[] | false): Promise<INestApplication> {
   const resource = shiftResources(config.issuer, config.filesUrl).files;
-  const app = await createPlatformApp(FilesModule.forRoot({ issuer: config.issuer, resource }), {
-    platform: config.httpAdapter,
-    trustProxy: config.trustProxy ?? false,
-    logger,
-  });
+  const app = await createPlatformApp(
+    FilesModule.forRoot({
+      issuer: config.issuer,
+      resource,
+      jwksMaxAge: config.jwksMaxAge,
+      clockTolerance: config.clockTolerance,
+    }),
+    {
+      platform: config.httpAdapter,
+      trustProxy: config.trustProxy ?? false,
+      logger,
+    },
+  );
   await app.init();
   return app;
 }

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OAuthResourceModule } from 'nest-oauth2-provider';
+import { OAUTH_RESOURCE_DEFAULTS, OAuthResourceModule } from 'nest-oauth2-provider';
 import { FilesController } from './files.controller';
 
 /** How SHIFT Files finds SHIFT and which tokens are its own. */
@@ -8,6 +8,10 @@ export interface FilesSettings {
   issuer: string;
   /** SHIFT Files' resource identifier: the audience its tokens must carry (RFC 8707). */
   resource: string;
+  /** SHIFT's `JWKS_MAX_AGE`, when set: the keys are kept no longer than SHIFT says, however short. */
+  jwksMaxAge?: number;
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`; unset = the library's 30. */
+  clockTolerance?: number;
 }
 
 /**
@@ -19,6 +23,10 @@ export interface FilesSettings {
 @Module({})
 export class FilesModule {
   static forRoot(settings: FilesSettings): DynamicModule {
+    // The library keeps a set at least 30 s and fetches at most every 30 s: with a shorter max-age
+    // SHIFT would promote a next key before this server's copy of the set holds it.
+    const atMost = (seconds: number) => Math.min(seconds, settings.jwksMaxAge ?? seconds);
+    const { cooldown, maxAge } = OAUTH_RESOURCE_DEFAULTS.jwks;
     return {
       module: FilesModule,
       imports: [
@@ -27,6 +35,8 @@ export class FilesModule {
           resource: settings.resource,
           scopes: ['files:read'],
           resourceName: 'SHIFT Files',
+          jwks: { cooldown: atMost(cooldown), maxAge: { min: atMost(maxAge.min) } },
+          clockTolerance: settings.clockTolerance,
         }),
       ],
       controllers: [FilesController],

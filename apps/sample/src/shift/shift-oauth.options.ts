@@ -1,4 +1,5 @@
 import type { OAuthModuleOptions } from 'nest-oauth2-provider';
+import type { SampleConfig } from '../sample-config';
 
 /** Where SHIFT mounts the OAuth endpoints: /v1/oauth2/auth, /token, /revoke, /introspect. */
 export const SHIFT_OAUTH_PREFIX = 'v1/oauth2';
@@ -25,12 +26,22 @@ export function shiftResources(issuer: string, filesUrl: string): ShiftResources
   return { userApi: `${new URL(issuer).origin}/v1/`, files: files.endsWith('/') ? files : `${files}/` };
 }
 
-/** The longest a SHIFT Files token lives: a JWT cannot be recalled once issued, so it is kept short. */
+/** The longest a SHIFT Files token lives unless FILES_TOKEN_TTL says otherwise: a JWT cannot be recalled once issued, so it is kept short. */
 const FILES_TOKEN_TTL = 300;
 
-/** SHIFT's OAuth settings; the admin CLI uses the same ones so it validates clients the same way. */
-export function shiftOAuthOptions(issuer: string, filesUrl: string, accessTokenTtl = 3600): OAuthModuleOptions {
-  const { userApi, files } = shiftResources(issuer, filesUrl);
+/** The sample settings SHIFT's OAuth options are built from. */
+export type ShiftOAuthSettings = Pick<
+  SampleConfig,
+  'issuer' | 'filesUrl' | 'accessTokenTtl' | 'filesTokenTtl' | 'jwksMaxAge' | 'keyRefreshInterval' | 'clockTolerance' | 'keyEncryptionKey'
+>;
+
+/**
+ * SHIFT's OAuth settings. The admin CLI builds them from the same settings, so it validates clients
+ * the same way, and a `keys rotate` publishes and holds keys for exactly as long as the running SHIFT does.
+ */
+export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOptions {
+  const { issuer, accessTokenTtl } = settings;
+  const { userApi, files } = shiftResources(issuer, settings.filesUrl);
   return {
     issuer,
     scopes: SHIFT_SCOPES,
@@ -45,11 +56,24 @@ export function shiftOAuthOptions(issuer: string, filesUrl: string, accessTokenT
         scopes: ['files:read'],
         name: 'SHIFT Files',
         accessTokenFormat: 'jwt',
-        accessTokenTtl: Math.min(accessTokenTtl, FILES_TOKEN_TTL),
+        accessTokenTtl: settings.filesTokenTtl ?? Math.min(accessTokenTtl, FILES_TOKEN_TTL),
       },
     },
     // Apps registered before SHIFT Files existed send no `resource`: they keep getting user-API tokens.
     defaultResource: userApi,
     resource: userApi,
+    jwt: definedOnly({
+      // Unset: the library's default applies (a key it keeps for development; refused in production).
+      keyEncryptionKey: settings.keyEncryptionKey,
+      jwksMaxAge: settings.jwksMaxAge,
+      keyRefreshInterval: settings.keyRefreshInterval,
+      clockTolerance: settings.clockTolerance,
+    }),
   };
+}
+
+/** The settings that are set, or undefined when none is: unset ones fall back to the library's defaults. */
+function definedOnly<T extends object>(values: T): Partial<T> | undefined {
+  const set = Object.entries(values).filter(([, value]) => value !== undefined);
+  return set.length ? (Object.fromEntries(set) as Partial<T>) : undefined;
 }

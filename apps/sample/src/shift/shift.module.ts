@@ -35,11 +35,9 @@ export class ShiftModule {
           useFactory: (settings: SampleConfigService) => {
             const config = settings.get('sample', { infer: true });
             return {
-              ...shiftOAuthOptions(config.issuer, config.filesUrl, config.accessTokenTtl),
+              ...shiftOAuthOptions(config),
               secret: config.secret,
               refreshTokenGracePeriod: config.refreshTokenGracePeriod,
-              // Unset: the library's default applies (a key it keeps for development; refused in production).
-              jwt: config.keyEncryptionKey ? { keyEncryptionKey: config.keyEncryptionKey } : undefined,
             };
           },
           prefix: SHIFT_OAUTH_PREFIX,
