@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   const verifying = argValue('verify', 'none') === 'es256';
   announceReady(
     app.getHttpServer().address(),
-    verifying ? { getPath: '/api/me-verified', tokenPath: '/token', bearerTokens: bearerJwts(100) } : { getPath: '/api/me', tokenPath: '/token' },
+    verifying
+      ? { getPath: '/api/me-verified', tokenPath: '/token', bearerTokens: bearerJwts(100) }
+      : { getPath: '/api/me', tokenPath: '/token' },
   );
 }
 
