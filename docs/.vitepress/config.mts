@@ -17,6 +17,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Protect an API', link: '/guide/protect-an-api' },
       { text: 'Storage and migrations', link: '/guide/stores' },
       { text: 'Admin CLI', link: '/guide/cli' },
+      { text: 'Clients in code', link: '/guide/clients' },
       { text: 'Fastify', link: '/guide/fastify' },
     ],
   },

@@ -157,6 +157,19 @@ export function describeAdminCli(target: CliTarget, { full }: { full: boolean })
       assert.notEqual(client_secret, created.planner.client_secret);
     });
 
+    it('clients rotate-secret --overlap keeps the old secret until the time it prints, and refuses a bad overlap with exit 2', async () => {
+      const before = Math.floor(Date.now() / 1000);
+      const run = await runCli(['clients', 'rotate-secret', created.planner.client_id, '--overlap', '3600', '--json'], url);
+      assert.equal(run.code, 0, run.stderr);
+      const { previous_secret_expires_at: until } = JSON.parse(run.stdout);
+      assert.ok(until >= before + 3600 && until <= Math.floor(Date.now() / 1000) + 3600, String(until));
+      for (const overlap of ['soon', '-5', String(31 * 24 * 3600)]) {
+        const refused = await runCli(['clients', 'rotate-secret', created.planner.client_id, '--overlap', overlap], url);
+        assert.equal(refused.code, 2, `${overlap}: ${refused.stderr}`);
+        assert.match(refused.stderr, /overlap/);
+      }
+    });
+
     it('clients delete removes the client; showing it afterwards fails', async () => {
       const deleted = await runCli(['clients', 'delete', created.planner.client_id], url);
       assert.equal(deleted.code, 0, deleted.stderr);

@@ -27,9 +27,12 @@ export type { OAuthRequest } from './core/oauth-request';
 export {
   ClientRegistry,
   ClientRegistrationError,
+  MAX_SECRET_OVERLAP,
+  type ClientOwnership,
   type ClientRegistration,
   type ClientUpdate,
   type RegisteredClient,
+  type SecretRotation,
 } from './core/client-registry';
 // Store contracts and their models, for a host that brings its own stores.
 export * from './stores/models';

@@ -16,6 +16,7 @@ const OPTIONS = {
   introspect: { type: 'boolean' },
   resource: { type: 'string', multiple: true },
   'default-resource': { type: 'string' },
+  overlap: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
@@ -42,6 +43,7 @@ export interface CliArgs {
     introspect?: boolean;
     resource?: string[];
     'default-resource'?: string;
+    overlap?: string;
     json?: boolean;
     help?: boolean;
     config?: string;
@@ -66,7 +68,7 @@ const ALLOWED: Record<string, OptionName[]> = {
   'clients list': [],
   'clients show': [],
   'clients delete': [],
-  'clients rotate-secret': [],
+  'clients rotate-secret': ['overlap'],
   'tokens purge': [],
   'keys list': [],
   'keys rotate': [],
@@ -94,7 +96,7 @@ export const USAGE = `Usage: nest-oauth2 <command> [options]
   clients list [--json]
   clients show ID [--json]
   clients delete ID [--json]
-  clients rotate-secret ID [--json]
+  clients rotate-secret ID [--overlap SECONDS] [--json]
   tokens purge [--json]
   keys list [--json]
   keys rotate [--json]
@@ -108,6 +110,10 @@ the server's jwt.keyEncryptionKey.
 --resource limits the client to those APIs (RFC 8707 resource identifiers, each
 repeated, never split); without it the client may use every configured one.
 --default-resource is what its requests get when they name no resource.
+
+rotate-secret --overlap keeps the old secret working beside the new one for that
+many seconds (at most 2592000, 30 days), so deployed copies can be replaced
+without an outage; without it the old secret stops at once.
 
 Every command takes:
   --config FILE       the server's settings: a JSON file of OAuthModuleOptions, or a
@@ -148,4 +154,11 @@ export function parseCli(argv: string[]): CliArgs {
 /** Splits repeated and space- or comma-separated values: `--scope "a b" --scope c` → [a, b, c]. */
 export function listOption(values: string[] | undefined): string[] | undefined {
   return values?.flatMap((v) => v.split(/[\s,]+/)).filter(Boolean);
+}
+
+/** `--overlap SECONDS` of `clients rotate-secret`: a whole number of seconds, 0 when left out. */
+export function overlapOf(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,7}$/.test(value)) throw new UsageError(`--overlap: "${value}" is not a whole number of seconds`);
+  return Number(value);
 }

@@ -152,14 +152,22 @@ export async function deleteClient(services: CliServices, id: string, json: bool
   return { output: json ? JSON.stringify({ deleted: id }) : `Deleted client "${client.name}" (${id}); its tokens no longer work.` };
 }
 
-/** `clients rotate-secret ID` */
-export async function rotateSecret(services: CliServices, id: string, json: boolean): Promise<CommandResult> {
+/** `clients rotate-secret ID [--overlap SECONDS]` */
+export async function rotateSecret(services: CliServices, id: string, overlap: number, json: boolean): Promise<CommandResult> {
   await existing(services, id);
-  const { client, clientSecret } = await services.registry.rotateSecret(id);
-  if (json) return { output: JSON.stringify({ client_id: client.id, client_secret: clientSecret }) };
-  return {
-    output: [`New secret for "${client.name}"; the old one no longer works.`, ...withSecret(client, clientSecret)].join('\n'),
-  };
+  const { client, clientSecret } = await services.registry.rotateSecret(id, { overlap });
+  const until = client.previousSecretExpiresAt;
+  if (json) {
+    return {
+      output: JSON.stringify({
+        client_id: client.id,
+        client_secret: clientSecret,
+        previous_secret_expires_at: until ? Math.floor(until.getTime() / 1000) : 0,
+      }),
+    };
+  }
+  const old = until ? `the old one works until ${until.toISOString()}` : 'the old one no longer works';
+  return { output: [`New secret for "${client.name}"; ${old}.`, ...withSecret(client, clientSecret)].join('\n') };
 }
 
 /**

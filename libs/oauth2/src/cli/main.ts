@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { ClientRegistrationError } from '../core/client-registry';
 import { MissingKeyEncryptionKeyError } from '../core/keys/key-encryption-key';
 import type { JwtSettings } from '../core/server-settings';
-import { parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
+import { overlapOf, parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
 import { loadSettings } from './cli-config';
 import {
   createClient,
@@ -98,7 +98,7 @@ function dispatch(
     case 'clients delete':
       return deleteClient(services, id, json);
     case 'clients rotate-secret':
-      return rotateSecret(services, id, json);
+      return rotateSecret(services, id, overlapOf(args.values.overlap), json);
     default:
       return purgeTokens(services, json);
   }

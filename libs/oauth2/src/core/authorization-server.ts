@@ -75,6 +75,7 @@ export class AuthorizationServer {
     this.token = new TokenEndpoint({
       options,
       clients,
+      clock,
       grants: [
         new AuthorizationCodeGrant({ codes, tokens, consents, issuer, clock, cache, reportSecurityEvent }),
         new RefreshTokenGrant({

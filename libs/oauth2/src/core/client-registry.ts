@@ -37,9 +37,40 @@ export interface ClientRegistration {
   logoUri?: string | null;
   /** An https URL of the client's home page (RFC 7591 §2 `client_uri`), offered as the way back from an error page. */
   clientUri?: string | null;
+  /**
+   * The user registering the client in a developer portal: only calls naming the same owner may then
+   * change, rotate or delete it (see `ClientOwnership`). Left out for clients an operator registers.
+   */
+  ownerId?: string;
+  /** What the client does, in its developer's words (at most 1000 characters), for a portal's list of apps. */
+  description?: string | null;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
 }
+
+/**
+ * Who is acting on a client. With `owner`, a client that user did not register is treated as
+ * unknown (the same error as a wrong id, so one developer cannot probe another's client ids).
+ * @publicApi
+ */
+export interface ClientOwnership {
+  owner?: string;
+}
+
+/** How a secret rotation treats the old secret. @publicApi */
+export interface SecretRotation extends ClientOwnership {
+  /**
+   * Seconds the old secret keeps working beside the new one, so deployed copies can be replaced
+   * without an outage; 0 or left out ends it at once. At most 30 days. A rotation during an overlap
+   * ends that overlap: only the secret being replaced is kept.
+   */
+  overlap?: number;
+}
+
+/** The longest overlap a rotation may give the old secret: 30 days. */
+export const MAX_SECRET_OVERLAP = 30 * 24 * 3600;
+/** The longest description a client may have. */
+const MAX_DESCRIPTION = 1000;
 
 /**
  * What `ClientRegistry.update` may change; a field left out keeps its value. The secret and whether the
@@ -58,6 +89,7 @@ export type ClientUpdate = Partial<
     | 'defaultResource'
     | 'logoUri'
     | 'clientUri'
+    | 'description'
   >
 >;
 
@@ -72,6 +104,7 @@ interface ClientFields {
   defaultResource: string | null;
   logoUri: string | null;
   clientUri: string | null;
+  description: string | null;
 }
 
 /** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
@@ -127,8 +160,12 @@ export class ClientRegistry {
       defaultResource: input.defaultResource ?? null,
       logoUri: input.logoUri ?? null,
       clientUri: input.clientUri ?? null,
+      description: input.description ?? null,
     };
     const problems = this.problems(fields, Boolean(input.public));
+    if (input.ownerId !== undefined && (typeof input.ownerId !== 'string' || !input.ownerId || input.ownerId.length > 255)) {
+      problems.push('owner: must be a user id of 1 to 255 characters');
+    }
     if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
     if (problems.length) throw new ClientRegistrationError(problems);
 
@@ -145,6 +182,7 @@ export class ClientRegistry {
       resources: fields.resources && [...new Set(fields.resources)],
       defaultResource: fields.defaultResource,
       ...pageUris(fields),
+      ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}),
       createdAt: this.deps.clock.now(),
     };
     await this.deps.clients.save(client);
@@ -157,9 +195,8 @@ export class ClientRegistry {
    * registration would refuse. The secret and the public/confidential kind stay as they are: use
    * `rotateSecret` for a new secret. Throws `ClientRegistrationError` and stores nothing on bad input.
    */
-  async update(clientId: string, changes: ClientUpdate): Promise<OAuthClient> {
-    const client = await this.deps.clients.findById(clientId);
-    if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
+  async update(clientId: string, changes: ClientUpdate, by: ClientOwnership = {}): Promise<OAuthClient> {
+    const client = await this.find(clientId, by);
     const fields: ClientFields = {
       name: changes.name ?? client.name,
       redirectUris: changes.redirectUris ?? client.redirectUris,
@@ -170,10 +207,11 @@ export class ClientRegistry {
       defaultResource: changes.defaultResource !== undefined ? changes.defaultResource : client.defaultResource,
       logoUri: changes.logoUri !== undefined ? changes.logoUri : (client.logoUri ?? null),
       clientUri: changes.clientUri !== undefined ? changes.clientUri : (client.clientUri ?? null),
+      description: changes.description !== undefined ? changes.description : (client.description ?? null),
     };
     const problems = this.problems(fields, client.secretHash === null);
     if (problems.length) throw new ClientRegistrationError(problems);
-    const { logoUri: _logo, clientUri: _home, ...rest } = client;
+    const { logoUri: _logo, clientUri: _home, description: _description, ...rest } = client;
     const updated: OAuthClient = {
       ...rest,
       name: fields.name.trim(),
@@ -222,6 +260,10 @@ export class ClientRegistry {
     ] as const) {
       if (value !== null && !isHttpsUrl(value)) problems.push(`${label} "${String(value)}" must be an https URL`);
     }
+    const { description } = fields;
+    if (description !== null && (typeof description !== 'string' || description.length > MAX_DESCRIPTION)) {
+      problems.push(`description: must be text of at most ${MAX_DESCRIPTION} characters`);
+    }
     return problems;
   }
 
@@ -249,19 +291,67 @@ export class ClientRegistry {
     return problems;
   }
 
-  /** Issue a new secret for a confidential client; the old one stops working at once. */
-  async rotateSecret(clientId: string): Promise<RegisteredClient> {
-    const client = await this.deps.clients.findById(clientId);
-    if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
+  /**
+   * Issue a new secret for a confidential client. The old one stops working at once, or after
+   * `overlap` seconds when given (RFC 6819 §5.2.3.1 asks for rotation; the overlap lets a deployment
+   * switch without an outage).
+   */
+  async rotateSecret(clientId: string, rotation: SecretRotation = {}): Promise<RegisteredClient> {
+    const overlap = rotation.overlap ?? 0;
+    if (!Number.isInteger(overlap) || overlap < 0 || overlap > MAX_SECRET_OVERLAP) {
+      throw new ClientRegistrationError([`overlap: must be a whole number of seconds from 0 to ${MAX_SECRET_OVERLAP} (30 days)`]);
+    }
+    const client = await this.find(clientId, rotation);
     if (client.secretHash === null) throw new ClientRegistrationError([`client "${clientId}" is public and has no secret`]);
     const clientSecret = randomToken();
-    const updated = { ...client, secretHash: hashSecret(clientSecret) };
+    const { previousSecretHash: _hash, previousSecretExpiresAt: _until, ...rest } = client;
+    const updated: OAuthClient = {
+      ...rest,
+      secretHash: hashSecret(clientSecret),
+      ...(overlap > 0
+        ? { previousSecretHash: client.secretHash, previousSecretExpiresAt: new Date(this.deps.clock.now().getTime() + overlap * 1000) }
+        : {}),
+    };
     await this.deps.clients.save(updated);
     return { client: updated, clientSecret };
   }
+
+  /** The clients `owner` registered, oldest first: a developer portal's "Your apps". */
+  listByOwner(owner: string): Promise<OAuthClient[]> {
+    return this.deps.clients.listByOwner(owner);
+  }
+
+  /**
+   * The client with this id, if `by.owner` (when given) registered it; undefined otherwise, so a
+   * portal answers another developer's client id as it answers an unknown one.
+   */
+  async get(clientId: string, by: ClientOwnership = {}): Promise<OAuthClient | undefined> {
+    const client = await this.deps.clients.findById(clientId);
+    return client && (by.owner === undefined || client.ownerId === by.owner) ? client : undefined;
+  }
+
+  /**
+   * Delete a client. Its refresh tokens and opaque access tokens stop working at once, since every
+   * check looks the client up (a bearer cache serves an access token at most `bearer.cache.ttl`
+   * longer); a JWT access token is self-contained and lives until its `exp`.
+   */
+  async delete(clientId: string, by: ClientOwnership = {}): Promise<void> {
+    await this.find(clientId, by);
+    await this.deps.clients.delete(clientId);
+  }
+
+  private async find(clientId: string, by: ClientOwnership): Promise<OAuthClient> {
+    const client = await this.get(clientId, by);
+    if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
+    return client;
+  }
 }
 
-/** The logo and home page of a client, present only when set (stores keep an absent one absent). */
-function pageUris(fields: ClientFields): Pick<OAuthClient, 'logoUri' | 'clientUri'> {
-  return { ...(fields.logoUri ? { logoUri: fields.logoUri } : {}), ...(fields.clientUri ? { clientUri: fields.clientUri } : {}) };
+/** The logo, home page and description of a client, present only when set (stores keep an absent one absent). */
+function pageUris(fields: ClientFields): Pick<OAuthClient, 'logoUri' | 'clientUri' | 'description'> {
+  return {
+    ...(fields.logoUri ? { logoUri: fields.logoUri } : {}),
+    ...(fields.clientUri ? { clientUri: fields.clientUri } : {}),
+    ...(fields.description ? { description: fields.description } : {}),
+  };
 }

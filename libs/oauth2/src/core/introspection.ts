@@ -69,7 +69,7 @@ export class TokenIntrospection {
   private async introspect(request: OAuthRequest): Promise<OAuthResponse> {
     requireFormBody(request, 'RFC 7662 section 2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
-    const { client, method } = await authenticateClient(request, this.deps.clients);
+    const { client, method } = await authenticateClient(request, this.deps.clients, this.deps.clock.now());
     if (method === 'none')
       throw new InvalidClientError('Introspection requires client authentication with a secret (RFC 7662 section 2.1)');
     if (!client.canIntrospect) throw new IntrospectionNotAllowedError('This client is not allowed to introspect tokens');

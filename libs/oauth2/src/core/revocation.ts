@@ -76,7 +76,7 @@ export class TokenRevocation {
   private async revoke(request: OAuthRequest): Promise<OAuthResponse> {
     requireFormBody(request, 'RFC 7009 section 2.1');
     const params = singleValuedParams(request.body, ['token', 'token_type_hint']);
-    const { client } = await authenticateClient(request, this.deps.clients);
+    const { client } = await authenticateClient(request, this.deps.clients, this.deps.clock.now());
     if (params.token === undefined) throw new InvalidRequestError('The token parameter is required (RFC 7009 section 2.1)');
 
     const jwt = this.deps.jwt && (await readIssuedJwt(params.token, this.deps.jwt, this.deps.clock));

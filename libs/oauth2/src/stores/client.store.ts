@@ -16,4 +16,12 @@ export abstract class ClientStore {
   abstract delete(id: string): Promise<boolean>;
   /** Every client, oldest first. */
   abstract list(): Promise<OAuthClient[]>;
+  /**
+   * The clients `ownerId` registered in a developer portal, oldest first. This default filters
+   * `list()`, so a store written before owners existed keeps working; a store with many clients
+   * overrides it with an indexed query, as the TypeORM store does.
+   */
+  async listByOwner(ownerId: string): Promise<OAuthClient[]> {
+    return (await this.list()).filter((client) => client.ownerId === ownerId);
+  }
 }

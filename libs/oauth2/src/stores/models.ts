@@ -52,6 +52,20 @@ export interface OAuthClient {
   logoUri?: string;
   /** An https URL of the client's home page (RFC 7591 §2 `client_uri`), the way back from an error page; absent = none. */
   clientUri?: string;
+  /**
+   * The user who registered the client in a developer portal (`ClientRegistry` with an owner); only
+   * they may see, change, rotate or delete it there. Absent for clients an operator registered.
+   */
+  ownerId?: string;
+  /** What the client does, in its developer's words, for a portal's list of apps; absent = none. */
+  description?: string;
+  /**
+   * After a secret rotation with an overlap: the SHA-256 (hex) of the previous secret, which still
+   * authenticates the client until `previousSecretExpiresAt`, so a deployment can switch secrets
+   * without an outage. Both absent otherwise.
+   */
+  previousSecretHash?: string;
+  previousSecretExpiresAt?: Date;
   createdAt: Date;
 }
 

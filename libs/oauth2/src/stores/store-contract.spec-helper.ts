@@ -164,6 +164,31 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
       assert.deepEqual(await store.findById(branded.id), withoutLogo);
     });
 
+    it('keeps an owner, a description and a previous secret with its end, and lists an owner’s clients by exact owner id', async () => {
+      const [store] = h().stores;
+      const owned = client({
+        ownerId: 'Ada',
+        description: 'Plans your week.\nReads your calendar only.',
+        previousSecretHash: hashSecret('old secret'),
+        previousSecretExpiresAt: new Date(Date.UTC(2031, 0, 1, 12, 0, 0, 123)),
+      });
+      const second = client({ ownerId: 'Ada', createdAt: new Date(owned.createdAt.getTime() + 1000) });
+      const otherCase = client({ ownerId: 'ada' });
+      const operators = client();
+      for (const saved of [owned, second, otherCase, operators]) await store.save(saved);
+      assert.deepEqual(await store.findById(owned.id), owned);
+      assert.deepEqual(await store.findById(operators.id), operators, 'no owner, description or previous secret stays absent');
+      assert.deepEqual(
+        (await store.listByOwner('Ada')).map((c) => c.id),
+        [owned.id, second.id],
+        'oldest first, and never the clients of "ada" or of an operator',
+      );
+      assert.deepEqual(await store.listByOwner('Ada '), []);
+      const { previousSecretHash: _hash, previousSecretExpiresAt: _until, ...ended } = owned;
+      await store.save(ended);
+      assert.deepEqual(await store.findById(owned.id), ended, 'an overlap that ended is cleared by a save without it');
+    });
+
     it('finds a client by its exact id only: another case or a trailing space is an unknown client (RFC 6749 §2.2)', async () => {
       const [store] = h().stores;
       const saved = client({ id: `Client-${rid()}` });

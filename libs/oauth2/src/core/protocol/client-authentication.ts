@@ -22,7 +22,11 @@ export interface AuthenticatedClient {
 
 const FAILED = 'Client authentication failed';
 
-export async function authenticateClient(request: OAuthRequest, clients: ClientStore): Promise<AuthenticatedClient> {
+/**
+ * `now` decides whether a previous secret is still in its overlap after a rotation: until
+ * `previousSecretExpiresAt` (exclusive) either secret authenticates the client.
+ */
+export async function authenticateClient(request: OAuthRequest, clients: ClientStore, now: Date): Promise<AuthenticatedClient> {
   const basic = parseBasicCredentials(request.headers.authorization);
   const body = singleValuedParams(request.body, ['client_id', 'client_secret']);
   if (basic && body.client_secret !== undefined) {
@@ -41,8 +45,18 @@ export async function authenticateClient(request: OAuthRequest, clients: ClientS
     if (secret !== undefined && secret !== '') throw new InvalidClientError(FAILED, Boolean(basic));
     return { client, method: 'none' };
   }
-  if (secret === undefined || !constantTimeEqual(hashSecret(secret), client.secretHash)) {
-    throw new InvalidClientError(FAILED, Boolean(basic));
-  }
+  if (secret === undefined || !secretMatches(client, hashSecret(secret), now)) throw new InvalidClientError(FAILED, Boolean(basic));
   return { client, method: basic ? 'client_secret_basic' : 'client_secret_post' };
+}
+
+/** The current secret, or the previous one while its overlap lasts; both compared in constant time. */
+function secretMatches(client: OAuthClient, presented: string, now: Date): boolean {
+  const current = constantTimeEqual(presented, client.secretHash!);
+  const { previousSecretHash, previousSecretExpiresAt } = client;
+  const previous =
+    previousSecretHash !== undefined &&
+    previousSecretExpiresAt !== undefined &&
+    now.getTime() < previousSecretExpiresAt.getTime() &&
+    constantTimeEqual(presented, previousSecretHash);
+  return current || previous;
 }

@@ -1,4 +1,5 @@
 import type { ClientStore } from '../../stores/client.store';
+import type { Clock } from '../clock';
 import { respondOrError } from '../error-response';
 import type { ServerSettings } from '../server-settings';
 import type { OAuthRequest } from '../oauth-request';
@@ -15,6 +16,8 @@ export interface TokenEndpointDeps {
   /** `realm` names the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
   options: Pick<ServerSettings, 'requireHttps' | 'realm'>;
   clients: ClientStore;
+  /** Decides whether a previous client secret is still in its overlap; the system clock when left out. */
+  clock?: Clock;
   grants: readonly Grant[];
   /** Told about unexpected errors (the client sees only a generic `server_error`). */
   reportError?: (error: unknown) => void;
@@ -49,7 +52,7 @@ export class TokenEndpoint {
     if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required');
     const grant = this.grants.get(grantType);
     if (!grant) throw new UnsupportedGrantTypeError(`The grant type "${grantType}" is not supported`);
-    const authenticated = await authenticateClient(req, this.deps.clients);
+    const authenticated = await authenticateClient(req, this.deps.clients, this.deps.clock?.now() ?? new Date());
     if (!authenticated.client.grantTypes.includes(grant.grantType)) {
       throw new UnauthorizedClientError(`This client may not use the ${grant.grantType} grant`);
     }

@@ -29,6 +29,7 @@ function copyOf(client: OAuthClient): OAuthClient {
     grantTypes: [...client.grantTypes],
     scopes: [...client.scopes],
     resources: client.resources && [...client.resources],
+    ...(client.previousSecretExpiresAt ? { previousSecretExpiresAt: new Date(client.previousSecretExpiresAt.getTime()) } : {}),
     createdAt: new Date(client.createdAt.getTime()),
   };
 }

@@ -3,7 +3,8 @@ import { epochMillis, nullableJsonStringList, parseStringList, spaceSeparated } 
 
 /** The columns of `oauth_clients` a lookup reads. */
 export const CLIENT_COLUMNS =
-  'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, logo_uri, client_uri, created_at';
+  'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, logo_uri, client_uri, ' +
+  'owner_id, description, previous_secret_hash, previous_secret_expires_at, created_at';
 
 /** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
 export interface OAuthClientRow {
@@ -19,6 +20,10 @@ export interface OAuthClientRow {
   default_resource: string | null;
   logo_uri: string | null;
   client_uri: string | null;
+  owner_id: string | null;
+  description: string | null;
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: string | number | null;
   created_at: string | number;
 }
 
@@ -37,6 +42,11 @@ export function clientFromRow(row: OAuthClientRow): OAuthClient {
     defaultResource: row.default_resource,
     ...(row.logo_uri ? { logoUri: row.logo_uri } : {}),
     ...(row.client_uri ? { clientUri: row.client_uri } : {}),
+    ...(row.owner_id ? { ownerId: row.owner_id } : {}),
+    ...(row.description ? { description: row.description } : {}),
+    ...(row.previous_secret_hash && row.previous_secret_expires_at != null
+      ? { previousSecretHash: row.previous_secret_hash, previousSecretExpiresAt: epochMillis.from(row.previous_secret_expires_at) }
+      : {}),
     createdAt: epochMillis.from(row.created_at),
   };
 }

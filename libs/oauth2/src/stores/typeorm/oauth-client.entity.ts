@@ -1,9 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ApplicationType, GrantType, OAuthClient } from '../models';
 import { epochMillis, jsonStringList, nullableJsonStringList, spaceSeparated } from './column-transformers';
 
 /** Row of `oauth_clients`: a registered client (RFC 6749 §2). Looked up by primary key on every request. @publicApi */
 @Entity({ name: 'oauth_clients' })
+@Index('IDX_oauth_clients_owner_id', ['ownerId'])
 export class OAuthClientEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
@@ -45,18 +46,39 @@ export class OAuthClientEntity {
   @Column({ name: 'client_uri', type: 'text', nullable: true })
   clientUri!: string | null;
 
+  /** The user who registered it in a developer portal; null for an operator's client. Indexed: a portal lists by owner. */
+  @Column({ name: 'owner_id', type: 'varchar', length: 255, nullable: true })
+  ownerId!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  /** SHA-256 hex of the secret before the last rotation, accepted until `previous_secret_expires_at`. */
+  @Column({ name: 'previous_secret_hash', type: 'varchar', length: 64, nullable: true })
+  previousSecretHash!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  previousSecretExpiresAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
   /** The row for a domain client. */
   static fromModel(client: OAuthClient): OAuthClientEntity {
-    return Object.assign(new OAuthClientEntity(), client, { logoUri: client.logoUri ?? null, clientUri: client.clientUri ?? null });
+    return Object.assign(new OAuthClientEntity(), client, {
+      logoUri: client.logoUri ?? null,
+      clientUri: client.clientUri ?? null,
+      ownerId: client.ownerId ?? null,
+      description: client.description ?? null,
+      previousSecretHash: client.previousSecretHash ?? null,
+      previousSecretExpiresAt: client.previousSecretExpiresAt ?? null,
+    });
   }
 
   /** The domain client of this row. */
   toModel(): OAuthClient {
     const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, applicationType, createdAt } = this;
-    const { resources, defaultResource, logoUri, clientUri } = this;
+    const { resources, defaultResource, logoUri, clientUri, ownerId, description, previousSecretHash, previousSecretExpiresAt } = this;
     return {
       id,
       name,
@@ -70,6 +92,9 @@ export class OAuthClientEntity {
       defaultResource,
       ...(logoUri ? { logoUri } : {}),
       ...(clientUri ? { clientUri } : {}),
+      ...(ownerId ? { ownerId } : {}),
+      ...(description ? { description } : {}),
+      ...(previousSecretHash && previousSecretExpiresAt ? { previousSecretHash, previousSecretExpiresAt } : {}),
       createdAt,
     };
   }

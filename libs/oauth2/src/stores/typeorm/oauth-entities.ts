@@ -13,6 +13,7 @@ import { AddTokenGrantCreatedAt1780000400000 } from './migrations/1780000400000-
 import { AddResourceIndicators1780000500000 } from './migrations/1780000500000-add-resource-indicators';
 import { AddClientLogoAndHomePage1780000600000 } from './migrations/1780000600000-add-client-logo-and-home-page';
 import { AddSigningKeys1780000700000 } from './migrations/1780000700000-add-signing-keys';
+import { AddClientOwnerAndSecretOverlap1780000800000 } from './migrations/1780000800000-add-client-owner-and-secret-overlap';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -50,6 +51,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   AddResourceIndicators1780000500000,
   AddClientLogoAndHomePage1780000600000,
   AddSigningKeys1780000700000,
+  AddClientOwnerAndSecretOverlap1780000800000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */

@@ -43,4 +43,8 @@ export class TypeOrmClientStore extends ClientStore {
   async list(): Promise<OAuthClient[]> {
     return (await this.rows.find({ order: { createdAt: 'ASC', id: 'ASC' } })).map((row) => row.toModel());
   }
+
+  override async listByOwner(ownerId: string): Promise<OAuthClient[]> {
+    return (await this.rows.find({ where: { ownerId }, order: { createdAt: 'ASC', id: 'ASC' } })).map((row) => row.toModel());
+  }
 }
