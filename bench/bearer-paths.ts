@@ -11,12 +11,12 @@ import { InMemoryClientStore, InMemoryTokenStore } from 'nest-oauth2-provider/te
 // Library internals measured directly (not part of the public API).
 import { AccessTokenVerifier } from '../libs/oauth2/src/core/access-token-verifier';
 import { JwtAccessTokenVerifier } from '../libs/oauth2/src/core/jwt/jwt-access-token-verifier';
-import { hashSecret } from '../libs/oauth2/src/core/protocol/credentials';
 import { type BearerRequest } from '../libs/oauth2/src/core/bearer-credentials';
 import { ResourceServer } from '../libs/oauth2/src/core/resource-server';
 import { StoreAccessTokenVerifier } from '../libs/oauth2/src/core/store-access-token-verifier';
 import { TokenCache } from '../libs/oauth2/src/core/token-cache';
 import { median } from './harness/stats';
+import { accessToken } from './servers/ours/setup';
 
 const ISSUER = 'http://127.0.0.1';
 const AUDIENCE = 'http://127.0.0.1/api/';
@@ -79,25 +79,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < POOL; i++) {
     const raw = randomBytes(32).toString('base64url');
     opaque.push(raw);
-    const now = new Date();
-    await tokens.save([
-      {
-        id: randomBytes(16).toString('hex'),
-        tokenHash: hashSecret(raw),
-        kind: 'access',
-        clientId: 'bench-web',
-        userId: 'user-1',
-        scopes: ['profile'],
-        resources: [AUDIENCE],
-        grantId: `grant-${i}`,
-        parentId: null,
-        createdAt: now,
-        grantCreatedAt: now,
-        expiresAt: new Date(now.getTime() + 3600_000),
-        revokedAt: null,
-        rotatedAt: null,
-      },
-    ]);
+    await tokens.save([accessToken(raw, new Date(), undefined, AUDIENCE)]);
   }
   const jwts = Array.from({ length: POOL }, (_, i) => jwt(i));
   const keys = { verificationKey: async () => publicKey, knownKey: () => publicKey };
