@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { Logger } from '@nestjs/common';
 import { ManualClock } from './core/clock';
 import { LocalKeySigner } from './core/keys/key-signer';
-import { SigningKeys } from './core/keys/signing-keys';
+import { NO_JWT_KEYS, SigningKeys } from './core/keys/signing-keys';
 import { OAuthKeyRotationService, keyMaintenanceInterval } from './oauth-key-rotation.service';
 import { resolveOAuthOptions } from './oauth-options';
 import { InMemorySigningKeyStore } from './stores/memory/in-memory-signing-key.store';
@@ -28,14 +28,7 @@ function setup(jwt: OAuthJwtOptions | null = { rotationInterval: DAY }) {
     store,
     signer: new LocalKeySigner(randomBytes(32)),
     clock,
-    settings: options.jwt?.keys ?? {
-      algorithms: [],
-      jwksMaxAge: 600,
-      keyRefreshInterval: 60,
-      rotationInterval: 0,
-      maxTokenLifetime: 0,
-      clockTolerance: 0,
-    },
+    settings: options.jwt?.keys ?? NO_JWT_KEYS,
   });
   return { clock, store, keys, options, service: new OAuthKeyRotationService(options, keys) };
 }

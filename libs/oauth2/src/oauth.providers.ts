@@ -24,7 +24,7 @@ import { JwksEndpoint } from './core/jwks-endpoint';
 import { JwtAccessTokenVerifier } from './core/jwt/jwt-access-token-verifier';
 import { resolveKeyEncryptionKey } from './core/keys/key-encryption-key';
 import { KeySigner, LocalKeySigner } from './core/keys/key-signer';
-import { SigningKeys } from './core/keys/signing-keys';
+import { NO_JWT_KEYS, SigningKeys } from './core/keys/signing-keys';
 import { hashSecret } from './core/protocol/credentials';
 import type { IssuedJwtSettings } from './core/jwt/issued-jwt';
 import { OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE } from './oauth.constants';
@@ -39,16 +39,6 @@ const METADATA_EXTENSIONS: MetadataExtension[] = [
     ...(options.jwt ? { jwks_uri: endpointUrl(options, 'jwks') } : {}),
   }),
 ];
-
-/** No JWT resource: the key manager holds no algorithm, makes no key and publishes an empty set. */
-const NO_JWT_KEYS = {
-  algorithms: [],
-  jwksMaxAge: 600,
-  keyRefreshInterval: 60,
-  rotationInterval: 0,
-  maxTokenLifetime: 0,
-  clockTolerance: 0,
-};
 
 /** How introspection and revocation recognise this server's JWT access tokens; undefined without a JWT resource. */
 function issuedJwtSettings(options: ResolvedOAuthOptions, keys: SigningKeys): IssuedJwtSettings | undefined {

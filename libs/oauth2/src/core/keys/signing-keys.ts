@@ -37,6 +37,16 @@ export interface SigningKeySettings {
   clockTolerance: number;
 }
 
+/** No JWT resource: the key manager holds no algorithm, makes no key and publishes an empty set. */
+export const NO_JWT_KEYS: SigningKeySettings = Object.freeze({
+  algorithms: [],
+  jwksMaxAge: 600,
+  keyRefreshInterval: 60,
+  rotationInterval: 0,
+  maxTokenLifetime: 0,
+  clockTolerance: 0,
+});
+
 /** What one rotation did for one algorithm. @publicApi */
 export interface KeyRotationStep {
   alg: SigningAlgorithm;
