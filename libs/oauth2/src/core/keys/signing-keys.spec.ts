@@ -173,6 +173,34 @@ describe('SigningKeys (RFC 9068 signing keys: next → active → retired)', () 
   });
 
   describe('maintain()', () => {
+    it('RFC 7517 §5: an instance maintaining its keys while another rotates publishes no second next key', async () => {
+      /** Runs `between` once, right after the rotation promotes the next key and before it returns. */
+      class PausingStore extends InMemorySigningKeyStore {
+        between?: () => Promise<unknown>;
+        override async transition(...args: Parameters<InMemorySigningKeyStore['transition']>) {
+          const run = args[1] === 'next' && args[2] === 'active' ? this.between : undefined;
+          this.between = undefined;
+          const done = await super.transition(...args);
+          await run?.();
+          return done;
+        }
+      }
+      const store = new PausingStore();
+      const a = manager(store);
+      const b = manager(store);
+      await a.keys.ensure();
+      a.clock.advance(PUBLISH_AHEAD);
+      b.clock.advance(PUBLISH_AHEAD);
+      store.between = () => b.keys.maintain();
+      const [step] = await a.keys.rotate();
+      assert.ok(step?.activated && step.published);
+      assert.deepEqual(
+        (await inState(store, 'next')).map((k) => k.kid),
+        [step.published],
+      );
+      assert.equal((await inState(store, 'active')).length, 1);
+    });
+
     it('deletes retired keys once their expiresAt has passed, not before', async () => {
       const store = new InMemorySigningKeyStore();
       const { keys, clock } = manager(store);

@@ -263,13 +263,18 @@ export class SigningKeys {
     }
     const ready = this.readyAt(next);
     if (ready > now && active) return { alg, retired: [], waitUntil: ready };
+    // The successor is published before the promotion: an instance (or the CLI) reading the store
+    // between the two writes still finds a next key, and does not publish another one beside it.
+    const published = await this.insert(alg, 'next', now);
     if (!(await this.deps.store.transition(next.kid, 'next', 'active', now))) {
-      // Another instance promoted it first; its rotation stands.
+      // Another instance promoted it first and published its own successor: ours never signed, so it
+      // leaves at once (retired with no hold, then deleted with any other key whose hold is over).
+      await this.deps.store.transition(published.kid, 'next', 'retired', now, now);
+      await this.deps.store.deleteRetiredBefore(now);
       return { alg, retired: [] };
     }
     const promoted = { ...next, state: 'active' as const, activatedAt: now };
     const retired = await this.retireAllBut([...keys.filter((k) => k.kid !== next.kid), promoted], alg, promoted, now);
-    const published = await this.insert(alg, 'next', now);
     return { alg, activated: next.kid, retired, published: published.kid };
   }
 
