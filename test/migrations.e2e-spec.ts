@@ -132,7 +132,7 @@ describe('migrations (on the database in DATABASE_URL)', () => {
 
 /** Columns that hold an identifier or a hash, compared byte for byte (binary collation on MySQL/MariaDB). */
 const IDENTIFIER_COLUMNS: Record<string, string[]> = {
-  oauth_clients: ['id', 'secret_hash'],
+  oauth_clients: ['id', 'secret_hash', 'owner_id', 'previous_secret_hash', 'registration_access_token_hash'],
   oauth_authorization_codes: ['code_hash', 'client_id', 'user_id', 'grant_id', 'code_challenge'],
   oauth_tokens: ['id', 'token_hash', 'client_id', 'user_id', 'grant_id', 'parent_id'],
   oauth_consents: ['user_id', 'client_id'],
@@ -310,6 +310,77 @@ describe('upgrading a database to resource indicators (on the database in DATABA
           assert.equal((await runner.getTable(table))!.findColumnByName('resources')!.isNullable, false, table);
         }
         await runner.release();
+      } finally {
+        await upgraded.destroy();
+      }
+    } finally {
+      if (old.isInitialized) await old.destroy();
+      await db.drop();
+    }
+  });
+});
+
+describe('upgrading a database to registration kinds (on the database in DATABASE_URL)', () => {
+  it('RFC 7591: keeps every client, code, token and consent, marks owned clients as a developer’s, then takes a client id that is a URL', async () => {
+    const db = await createTestDatabase();
+    const before = OAUTH_MIGRATIONS.filter((m) => timestampOf(m) < 1780000900000);
+    const old = await new DataSource({ ...db.options, migrations: before }).initialize();
+    try {
+      await old.runMigrations();
+      const into = (ds: DataSource, table: string, values: Record<string, unknown>) =>
+        ds.createQueryBuilder().insert().into(table).values(values).execute();
+      const client = (id: string, owner: string | null) => ({
+        id,
+        name: 'Old app',
+        secret_hash: 'a'.repeat(64),
+        redirect_uris: '["https://app.example/cb"]',
+        grant_types: 'authorization_code',
+        scopes: 'profile',
+        can_introspect: 0,
+        application_type: 'web',
+        resources: null,
+        owner_id: owner,
+        created_at: 1,
+      });
+      await into(old, 'oauth_clients', client('c-1', null));
+      await into(old, 'oauth_clients', client('c-2', 'ada'));
+      const code = { code_hash: hashSecret('code'), user_id: 'nate', redirect_uri: null, scopes: 'profile', resources: '[]' };
+      await into(old, 'oauth_authorization_codes', { ...code, client_id: 'c-1', grant_id: 'g-1', created_at: 1, expires_at: 2 });
+      const token = { token_hash: hashSecret('t'), kind: 'access', client_id: 'c-1', user_id: 'nate', scopes: 'profile', grant_id: 'g-1' };
+      await into(old, 'oauth_tokens', {
+        ...token,
+        id: 't-1',
+        parent_id: null,
+        created_at: 1,
+        grant_created_at: 1,
+        expires_at: 2,
+        resources: '[]',
+      });
+      const consent = { user_id: 'nate', client_id: 'c-1', scopes: 'profile', created_at: 1, last_used_at: 1, resources: '[]' };
+      await into(old, 'oauth_consents', consent);
+      await old.destroy();
+      const upgraded = await new DataSource({ ...db.options, migrations: OAUTH_MIGRATIONS as never }).initialize();
+      try {
+        await upgraded.runMigrations();
+        const clients = await upgraded.query('SELECT id, registration, secret_hash FROM oauth_clients ORDER BY id');
+        assert.deepEqual(
+          clients.map((c: Record<string, unknown>) => [c.id, c.registration, c.secret_hash]),
+          [
+            ['c-1', 'operator', 'a'.repeat(64)],
+            ['c-2', 'developer', 'a'.repeat(64)],
+          ],
+        );
+        for (const table of ['oauth_authorization_codes', 'oauth_tokens', 'oauth_consents']) {
+          assert.deepEqual(
+            (await upgraded.query(`SELECT client_id FROM ${table}`)).map((r: { client_id: string }) => r.client_id),
+            ['c-1'],
+            table,
+          );
+        }
+        const url = `https://agent.example/${'a'.repeat(200)}.json`;
+        await into(upgraded, 'oauth_clients', { ...client(url, null), registration: 'url' });
+        await into(upgraded, 'oauth_consents', { ...consent, client_id: url });
+        assert.equal((await upgraded.query("SELECT id FROM oauth_clients WHERE registration = 'url'"))[0].id, url);
       } finally {
         await upgraded.destroy();
       }

@@ -35,6 +35,27 @@ describe('ClientRegistry for a developer portal: owners and descriptions', () =>
     assert.deepEqual(await registry.listByOwner('nobody'), []);
   });
 
+  it('records how a client was registered: a developer’s with an owner, the operator’s without, dynamic when asked', async () => {
+    const { registry, stores } = makeCore();
+    const redirectUris = ['https://planner.example/cb'];
+    const owned = await registry.register({ name: 'Planner', redirectUris, ownerId: 'ada' });
+    const operators = await registry.register({ name: 'Planner', redirectUris });
+    const dynamic = await registry.register({ name: 'Planner', redirectUris, registration: 'dynamic' });
+    assert.deepEqual(
+      [owned, operators, dynamic].map((r) => r.client.registration),
+      ['developer', 'operator', 'dynamic'],
+    );
+    assert.equal((await stores.clients.findById(dynamic.client.id))?.registration, 'dynamic');
+    const before = (await stores.clients.list()).length;
+    const mismatch = ["registration: a developer's client needs an owner, and only a developer's client has one"];
+    assert.deepEqual(await problemsOf(registry.register({ name: 'X', redirectUris, registration: 'developer' })), mismatch);
+    assert.deepEqual(await problemsOf(registry.register({ name: 'X', redirectUris, registration: 'dynamic', ownerId: 'ada' })), mismatch);
+    assert.deepEqual(await problemsOf(registry.register({ name: 'X', redirectUris, registration: 'self' as never })), [
+      'registration "self" is not one of operator, developer, dynamic, url',
+    ]);
+    assert.equal((await stores.clients.list()).length, before, 'nothing stored for a refused registration');
+  });
+
   it('answers another owner’s client as an unknown one: no get, update, rotation or delete, and nothing changes', async () => {
     const { registry, stores } = makeCore();
     const { client } = await registry.register({ name: 'Planner', redirectUris: ['https://planner.example/cb'], ownerId: 'ada' });

@@ -1,5 +1,13 @@
 import { ClientStore } from '../stores/client.store';
-import { APPLICATION_TYPES, GRANT_TYPES, type ApplicationType, type GrantType, type OAuthClient } from '../stores/models';
+import {
+  APPLICATION_TYPES,
+  CLIENT_REGISTRATION_KINDS,
+  GRANT_TYPES,
+  type ApplicationType,
+  type ClientRegistrationKind,
+  type GrantType,
+  type OAuthClient,
+} from '../stores/models';
 import type { Clock } from './clock';
 import { hashSecret, randomId, randomToken } from './protocol/credentials';
 import { redirectUriProblem } from './protocol/redirect-uri';
@@ -44,6 +52,11 @@ export interface ClientRegistration {
   ownerId?: string;
   /** What the client does, in its developer's words (at most 1000 characters), for a portal's list of apps. */
   description?: string | null;
+  /**
+   * How the client is being registered, shown on the consent page. Defaults to `developer` with an
+   * `ownerId` and `operator` without one; dynamic registration (RFC 7591) says `dynamic`.
+   */
+  registration?: ClientRegistrationKind;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
 }
@@ -166,6 +179,12 @@ export class ClientRegistry {
     if (input.ownerId !== undefined && (typeof input.ownerId !== 'string' || !input.ownerId || input.ownerId.length > 255)) {
       problems.push('owner: must be a user id of 1 to 255 characters');
     }
+    const registration = input.registration ?? (input.ownerId !== undefined ? 'developer' : 'operator');
+    if (!CLIENT_REGISTRATION_KINDS.includes(registration)) {
+      problems.push(`registration "${String(registration)}" is not one of ${CLIENT_REGISTRATION_KINDS.join(', ')}`);
+    } else if ((registration === 'developer') !== (input.ownerId !== undefined)) {
+      problems.push("registration: a developer's client needs an owner, and only a developer's client has one");
+    }
     if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
     if (problems.length) throw new ClientRegistrationError(problems);
 
@@ -183,6 +202,7 @@ export class ClientRegistry {
       defaultResource: fields.defaultResource,
       ...pageUris(fields),
       ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}),
+      registration,
       createdAt: this.deps.clock.now(),
     };
     await this.deps.clients.save(client);

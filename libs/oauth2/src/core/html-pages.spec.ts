@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeHtml, htmlHeaders, htmlResponse, renderConsentPage, renderErrorPage } from './html-pages';
+import type { ClientRegistrationKind } from '../stores/models';
 
 describe('built-in HTML pages', () => {
   it('escapes the characters that could open markup or leave an attribute', () => {
@@ -12,6 +13,7 @@ describe('built-in HTML pages', () => {
       user: { id: 'u', name: '<b>Nate</b>' },
       scopes: [{ name: 'profile', description: '<img src=x onerror=alert(1)>', alreadyApproved: false }],
       resources: [],
+      registration: 'operator' as const,
       action: '/oauth2/auth',
       fields: { state: '"><script>', csrf_token: 't' },
     });
@@ -25,6 +27,7 @@ describe('built-in HTML pages', () => {
       client: { id: 'c', name: 'App' },
       user: { id: 'u' },
       resources: [],
+      registration: 'operator' as const,
       action: '/oauth2/auth',
       fields: {},
     };
@@ -56,6 +59,7 @@ describe('built-in HTML pages', () => {
         { id: 'https://api.shift.example/v1/', name: 'SHIFT <b>API</b>' },
         { id: 'https://files.shift.example/', name: 'https://files.shift.example/' },
       ],
+      registration: 'operator' as const,
       action: '/oauth2/auth',
       fields: {},
     });
@@ -81,6 +85,7 @@ describe('built-in HTML pages', () => {
       user: { id: 'u' },
       scopes: [{ name: 'profile', description: 'Read your profile', alreadyApproved: false }],
       resources: [],
+      registration: 'operator' as const,
       action: '/oauth2/auth',
       fields: {},
     });
@@ -97,6 +102,7 @@ describe('built-in HTML pages', () => {
       user: { id: 'u', name: 'Nate' },
       scopes: [],
       resources: [],
+      registration: 'operator' as const,
       action: '/oauth2/auth',
       fields: {},
       redirectHost: 'customapp.example',
@@ -106,9 +112,31 @@ describe('built-in HTML pages', () => {
     const withSwitch = renderConsentPage({ ...view, switchAccountUrl: '/logout?return_to="x' });
     assert.match(withSwitch, /<a href="\/logout\?return_to=&#34;x">Not you\?<\/a>/);
   });
+  it('says who registered the client: only an operator-registered app reads as vetted', () => {
+    const view = { client: { id: 'c', name: 'App' }, user: { id: 'u' }, scopes: [], resources: [], action: '/a', fields: {} };
+    const notes = {
+      operator: /registered by the operators of this service/,
+      developer: /registered by an outside developer; this service has not reviewed it/,
+      dynamic: /registered itself; nobody at this service has reviewed it/,
+      url: /known only by its web address; nobody at this service has reviewed it/,
+    } as const;
+    for (const [kind, note] of Object.entries(notes) as [ClientRegistrationKind, RegExp][]) {
+      const html = renderConsentPage({ ...view, registration: kind });
+      assert.match(html, note, kind);
+      for (const other of Object.values(notes)) if (other !== note) assert.doesNotMatch(html, other, kind);
+    }
+  });
   it('puts the theme into the style sheet and the product name and logo on the page', () => {
     const html = renderConsentPage(
-      { client: { id: 'c', name: 'App' }, user: { id: 'u' }, scopes: [], resources: [], action: '/a', fields: {} },
+      {
+        client: { id: 'c', name: 'App' },
+        user: { id: 'u' },
+        scopes: [],
+        resources: [],
+        registration: 'operator' as const,
+        action: '/a',
+        fields: {},
+      },
       {
         theme: { accent: '#4f46e5', radius: '4px' },
         darkTheme: { accent: '#c7d2fe' },
@@ -127,6 +155,7 @@ describe('built-in HTML pages', () => {
       user: { id: 'u' },
       scopes: [],
       resources: [],
+      registration: 'operator' as const,
       action: '/a',
       fields: {},
     });

@@ -1,3 +1,4 @@
+import type { ClientRegistrationKind } from '../stores/models';
 import type { ConsentView, ErrorView } from './oauth-interaction';
 import type { OAuthResponse } from './oauth-response';
 import { DEFAULT_PAGE_SETTINGS, pageStyle, type PageSettings } from './pages/page-theme';
@@ -68,6 +69,14 @@ function scopeItem(scope: ConsentView['scopes'][number], mark = ''): string {
   return `<li><span class="scope">${escapeHtml(scope.description)}</span>${mark} <code>${escapeHtml(scope.name)}</code></li>`;
 }
 
+/** What the consent page says about who registered the client; static text, nothing from the client. */
+const REGISTRATION_NOTES: Record<ClientRegistrationKind, string> = {
+  operator: 'This app was registered by the operators of this service.',
+  developer: 'This app was registered by an outside developer; this service has not reviewed it.',
+  dynamic: 'This app registered itself; nobody at this service has reviewed it.',
+  url: 'This app is known only by its web address; nobody at this service has reviewed it.',
+};
+
 /**
  * The built-in consent page: names the client and who is signed in (with a way to switch account
  * when the host has one), lists each scope by its description with its identifier beside it, the
@@ -104,6 +113,7 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
   const apis = resources.length
     ? `<p class="resources">${resources.length === 1 ? 'At' : 'At each of'}: ${resources.map(names).join(', ')}</p>`
     : '';
+  const provenance = `<p class="registration muted">${REGISTRATION_NOTES[view.registration] ?? REGISTRATION_NOTES.operator}</p>`;
   const redirect = view.redirectHost
     ? `<p class="redirect muted">You will be sent back to <strong>${escapeHtml(view.redirectHost)}</strong>.</p>`
     : '';
@@ -121,6 +131,7 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
       scopes +
       apis +
       redirect +
+      provenance +
       home +
       `<form method="post" action="${escapeHtml(view.action)}">${hidden}<div class="actions">` +
       `<button type="submit" class="primary" name="decision" value="allow">Allow</button>` +

@@ -1,4 +1,4 @@
-import type { OAuthClient } from '../stores/models';
+import type { ClientRegistrationKind, OAuthClient } from '../stores/models';
 import type { OAuthRequest } from './oauth-request';
 
 /** The logged-in resource owner, as the host app knows them. @publicApi */
@@ -25,6 +25,12 @@ export interface ConsentView {
    * identifier. Empty when the server configures no resources.
    */
   resources: { id: string; name: string }[];
+  /**
+   * How the client was registered: by the operators, by a developer in a portal, by itself (RFC 7591)
+   * or not at all but by the URL of its metadata document. A page should say so: only the first is
+   * an app the operators vetted.
+   */
+  registration: ClientRegistrationKind;
   /** Where the form posts (`POST {prefix}/auth`). */
   action: string;
   /** Hidden form fields (the pending request and its CSRF token) the form must post back unchanged. */

@@ -17,6 +17,24 @@ export type ApplicationType = 'web' | 'native';
 /** Every application type, as `ClientRegistration.applicationType` accepts them. @publicApi */
 export const APPLICATION_TYPES: readonly ApplicationType[] = Object.freeze(['web', 'native']);
 
+/**
+ * How a client came to be registered, shown on the consent page so a user can tell an app the
+ * operator vetted from one anybody could have registered:
+ * - `operator`: by the server's operators (the admin CLI, or `ClientRegistry` in code);
+ * - `developer`: by a signed-in user in a developer portal (the client has an `ownerId`);
+ * - `dynamic`: by the client itself, through dynamic registration (RFC 7591);
+ * - `url`: not registered at all, but identified by the https URL of its Client ID Metadata
+ *   Document, which the server fetched (the `client_id` is that URL).
+ */
+export type ClientRegistrationKind = 'operator' | 'developer' | 'dynamic' | 'url';
+/** Every registration kind. @publicApi */
+export const CLIENT_REGISTRATION_KINDS: readonly ClientRegistrationKind[] = Object.freeze(['operator', 'developer', 'dynamic', 'url']);
+
+/** A client's registration kind; a client saved without one (a store written before kinds existed) reads as the operator's, or a developer's when it has an owner. @publicApi */
+export function registrationKindOf(client: Pick<OAuthClient, 'registration' | 'ownerId'>): ClientRegistrationKind {
+  return client.registration ?? (client.ownerId ? 'developer' : 'operator');
+}
+
 /** A registered client application (RFC 6749 §2). @publicApi */
 export interface OAuthClient {
   /** `client_id`: public, random. */
@@ -66,6 +84,26 @@ export interface OAuthClient {
    */
   previousSecretHash?: string;
   previousSecretExpiresAt?: Date;
+  /** How it was registered; absent reads as `operator` (see `registrationKindOf`). */
+  registration?: ClientRegistrationKind;
+  /**
+   * SHA-256 (hex) of the registration access token (RFC 7592 §1) a dynamically registered client
+   * manages its registration with; absent for other clients.
+   */
+  registrationAccessTokenHash?: string;
+  /** RFC 7591 §2 `software_id` and `software_version`: which software registered it, when it said so. */
+  softwareId?: string;
+  softwareVersion?: string;
+  /**
+   * When the client last got a code or a token; absent = never. Lets a server delete dynamically
+   * registered clients nobody uses.
+   */
+  lastUsedAt?: Date;
+  /**
+   * For a client identified by its Client ID Metadata Document (`registration: 'url'`): until when
+   * the document fetched last may be used before it is fetched again.
+   */
+  metadataExpiresAt?: Date;
   createdAt: Date;
 }
 

@@ -50,6 +50,7 @@ function client(over: Partial<OAuthClient> = {}): OAuthClient {
     applicationType: 'web',
     resources: null,
     defaultResource: null,
+    registration: 'operator',
     createdAt: T0,
     ...over,
   };
@@ -187,6 +188,32 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
       const { previousSecretHash: _hash, previousSecretExpiresAt: _until, ...ended } = owned;
       await store.save(ended);
       assert.deepEqual(await store.findById(owned.id), ended, 'an overlap that ended is cleared by a save without it');
+    });
+
+    it('RFC 7591/7592: keeps how a client was registered, its registration access token hash, software, last use and metadata expiry', async () => {
+      const [store] = h().stores;
+      const dynamic = client({
+        registration: 'dynamic',
+        secretHash: null,
+        registrationAccessTokenHash: hashSecret('registration access token'),
+        softwareId: '4NRB1-0XZABZI9E6-5SM3R',
+        softwareVersion: '2.1',
+        lastUsedAt: new Date(Date.UTC(2031, 0, 2, 3, 4, 5, 678)),
+      });
+      // A Client ID Metadata Document's client id is its URL: longer than a random id, and kept exactly.
+      const byUrl = client({
+        id: `https://agent.example/${'clients/'.repeat(24)}Agent-${rid()}.json`,
+        registration: 'url',
+        secretHash: null,
+        metadataExpiresAt: new Date(Date.UTC(2031, 0, 3, 0, 0, 0, 1)),
+      });
+      for (const saved of [dynamic, byUrl]) await store.save(saved);
+      assert.deepEqual(await store.findById(dynamic.id), dynamic);
+      assert.deepEqual(await store.findById(byUrl.id), byUrl);
+      assert.equal(await store.findById(byUrl.id.toLowerCase()), undefined);
+      const { lastUsedAt: _used, ...unused } = dynamic;
+      await store.save(unused);
+      assert.deepEqual(await store.findById(dynamic.id), unused, 'a save without a last use clears it');
     });
 
     it('finds a client by its exact id only: another case or a trailing space is an unknown client (RFC 6749 §2.2)', async () => {

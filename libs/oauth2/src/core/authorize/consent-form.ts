@@ -6,6 +6,7 @@ import type { OAuthRequest } from '../oauth-request';
 import type { OAuthResponse } from '../oauth-response';
 import type { ConsentCsrf } from '../protocol/csrf';
 import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
+import { registrationKindOf } from '../../stores/models';
 import { REQUEST_PARAMS, type AuthorizationRequest } from './authorization-request';
 
 /** Name of the cookie that binds a consent form to the browser that was shown it. */
@@ -60,7 +61,9 @@ export class ConsentForm {
       resources: request.resources.map((id) => ({ id, name: this.deps.options.resources[id]?.name ?? id })),
       action: url.pathname,
       fields,
-      redirectHost: redirectHost(request.redirectUri),
+      registration: registrationKindOf(request.client),
+      // A request may leave out redirect_uri when one is registered (RFC 6749 §3.1.2.3): name that one.
+      redirectHost: redirectHost(request.redirectUri ?? request.client.redirectUris[0]),
       switchAccountUrl: interaction.switchAccountUrl(url.pathname + url.search, req),
     };
     const custom = await interaction.renderConsent(view, req);

@@ -30,6 +30,8 @@ function copyOf(client: OAuthClient): OAuthClient {
     scopes: [...client.scopes],
     resources: client.resources && [...client.resources],
     ...(client.previousSecretExpiresAt ? { previousSecretExpiresAt: new Date(client.previousSecretExpiresAt.getTime()) } : {}),
+    ...(client.lastUsedAt ? { lastUsedAt: new Date(client.lastUsedAt.getTime()) } : {}),
+    ...(client.metadataExpiresAt ? { metadataExpiresAt: new Date(client.metadataExpiresAt.getTime()) } : {}),
     createdAt: new Date(client.createdAt.getTime()),
   };
 }

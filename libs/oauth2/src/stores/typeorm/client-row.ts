@@ -1,10 +1,11 @@
-import type { ApplicationType, GrantType, OAuthClient } from '../models';
+import type { ApplicationType, ClientRegistrationKind, GrantType, OAuthClient } from '../models';
 import { epochMillis, nullableJsonStringList, parseStringList, spaceSeparated } from './column-transformers';
 
 /** The columns of `oauth_clients` a lookup reads. */
 export const CLIENT_COLUMNS =
   'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, logo_uri, client_uri, ' +
-  'owner_id, description, previous_secret_hash, previous_secret_expires_at, created_at';
+  'owner_id, description, previous_secret_hash, previous_secret_expires_at, registration, registration_access_token_hash, software_id, ' +
+  'software_version, last_used_at, metadata_expires_at, created_at';
 
 /** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
 export interface OAuthClientRow {
@@ -24,6 +25,12 @@ export interface OAuthClientRow {
   description: string | null;
   previous_secret_hash: string | null;
   previous_secret_expires_at: string | number | null;
+  registration: string;
+  registration_access_token_hash: string | null;
+  software_id: string | null;
+  software_version: string | null;
+  last_used_at: string | number | null;
+  metadata_expires_at: string | number | null;
   created_at: string | number;
 }
 
@@ -47,6 +54,12 @@ export function clientFromRow(row: OAuthClientRow): OAuthClient {
     ...(row.previous_secret_hash && row.previous_secret_expires_at != null
       ? { previousSecretHash: row.previous_secret_hash, previousSecretExpiresAt: epochMillis.from(row.previous_secret_expires_at) }
       : {}),
+    registration: row.registration as ClientRegistrationKind,
+    ...(row.registration_access_token_hash ? { registrationAccessTokenHash: row.registration_access_token_hash } : {}),
+    ...(row.software_id ? { softwareId: row.software_id } : {}),
+    ...(row.software_version ? { softwareVersion: row.software_version } : {}),
+    ...(row.last_used_at != null ? { lastUsedAt: epochMillis.from(row.last_used_at) } : {}),
+    ...(row.metadata_expires_at != null ? { metadataExpiresAt: epochMillis.from(row.metadata_expires_at) } : {}),
     createdAt: epochMillis.from(row.created_at),
   };
 }

@@ -13,7 +13,7 @@ export class OAuthAuthorizationCodeEntity {
   @PrimaryColumn({ name: 'code_hash', type: 'varchar', length: 64 })
   codeHash!: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId!: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 255 })

@@ -1,12 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ApplicationType, GrantType, OAuthClient } from '../models';
+import type { ApplicationType, ClientRegistrationKind, GrantType, OAuthClient } from '../models';
+import { registrationKindOf } from '../models';
 import { epochMillis, jsonStringList, nullableJsonStringList, spaceSeparated } from './column-transformers';
 
 /** Row of `oauth_clients`: a registered client (RFC 6749 §2). Looked up by primary key on every request. @publicApi */
 @Entity({ name: 'oauth_clients' })
 @Index('IDX_oauth_clients_owner_id', ['ownerId'])
 export class OAuthClientEntity {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  /** 255: a Client ID Metadata Document's client id is its https URL. */
+  @PrimaryColumn({ type: 'varchar', length: 255 })
   id!: string;
 
   @Column({ type: 'varchar', length: 200 })
@@ -60,6 +62,27 @@ export class OAuthClientEntity {
   @Column({ name: 'previous_secret_expires_at', type: 'bigint', nullable: true, transformer: epochMillis })
   previousSecretExpiresAt!: Date | null;
 
+  /** `operator`, `developer`, `dynamic` or `url`: shown on the consent page. */
+  @Column({ type: 'varchar', length: 16, default: 'operator' })
+  registration!: ClientRegistrationKind;
+
+  /** SHA-256 hex of the RFC 7592 registration access token of a dynamically registered client. */
+  @Column({ name: 'registration_access_token_hash', type: 'varchar', length: 64, nullable: true })
+  registrationAccessTokenHash!: string | null;
+
+  @Column({ name: 'software_id', type: 'varchar', length: 255, nullable: true })
+  softwareId!: string | null;
+
+  @Column({ name: 'software_version', type: 'varchar', length: 255, nullable: true })
+  softwareVersion!: string | null;
+
+  @Column({ name: 'last_used_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  lastUsedAt!: Date | null;
+
+  /** Until when a Client ID Metadata Document fetched last stands in for a fresh fetch. */
+  @Column({ name: 'metadata_expires_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  metadataExpiresAt!: Date | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
@@ -72,6 +95,12 @@ export class OAuthClientEntity {
       description: client.description ?? null,
       previousSecretHash: client.previousSecretHash ?? null,
       previousSecretExpiresAt: client.previousSecretExpiresAt ?? null,
+      registration: registrationKindOf(client),
+      registrationAccessTokenHash: client.registrationAccessTokenHash ?? null,
+      softwareId: client.softwareId ?? null,
+      softwareVersion: client.softwareVersion ?? null,
+      lastUsedAt: client.lastUsedAt ?? null,
+      metadataExpiresAt: client.metadataExpiresAt ?? null,
     });
   }
 
@@ -79,6 +108,7 @@ export class OAuthClientEntity {
   toModel(): OAuthClient {
     const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, applicationType, createdAt } = this;
     const { resources, defaultResource, logoUri, clientUri, ownerId, description, previousSecretHash, previousSecretExpiresAt } = this;
+    const { registration, registrationAccessTokenHash, softwareId, softwareVersion, lastUsedAt, metadataExpiresAt } = this;
     return {
       id,
       name,
@@ -95,6 +125,12 @@ export class OAuthClientEntity {
       ...(ownerId ? { ownerId } : {}),
       ...(description ? { description } : {}),
       ...(previousSecretHash && previousSecretExpiresAt ? { previousSecretHash, previousSecretExpiresAt } : {}),
+      registration,
+      ...(registrationAccessTokenHash ? { registrationAccessTokenHash } : {}),
+      ...(softwareId ? { softwareId } : {}),
+      ...(softwareVersion ? { softwareVersion } : {}),
+      ...(lastUsedAt ? { lastUsedAt } : {}),
+      ...(metadataExpiresAt ? { metadataExpiresAt } : {}),
       createdAt,
     };
   }

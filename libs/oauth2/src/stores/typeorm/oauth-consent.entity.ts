@@ -12,7 +12,7 @@ export class OAuthConsentEntity {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 255 })
   userId!: string;
 
-  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 64 })
+  @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 255 })
   clientId!: string;
 
   @Column({ type: 'text', transformer: spaceSeparated })

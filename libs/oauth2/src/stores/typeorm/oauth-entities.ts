@@ -14,6 +14,7 @@ import { AddResourceIndicators1780000500000 } from './migrations/1780000500000-a
 import { AddClientLogoAndHomePage1780000600000 } from './migrations/1780000600000-add-client-logo-and-home-page';
 import { AddSigningKeys1780000700000 } from './migrations/1780000700000-add-signing-keys';
 import { AddClientOwnerAndSecretOverlap1780000800000 } from './migrations/1780000800000-add-client-owner-and-secret-overlap';
+import { AddClientRegistrationKinds1780000900000 } from './migrations/1780000900000-add-client-registration-kinds';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -52,6 +53,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   AddClientLogoAndHomePage1780000600000,
   AddSigningKeys1780000700000,
   AddClientOwnerAndSecretOverlap1780000800000,
+  AddClientRegistrationKinds1780000900000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */

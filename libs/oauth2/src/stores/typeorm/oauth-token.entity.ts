@@ -28,7 +28,7 @@ export class OAuthTokenEntity {
   @Column({ type: 'varchar', length: 16 })
   kind!: TokenKind;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId!: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 255, nullable: true })
