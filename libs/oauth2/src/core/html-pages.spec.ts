@@ -170,11 +170,16 @@ describe('built-in HTML pages', () => {
     });
     assert.match(error, /Try again<\/a><a class="button secondary" href="https:\/\/app.example\/">Back to &#60;App&#62;<\/a>/);
   });
-  it('admits the images of both logos in the CSP of a built-in page, by origin, and none on a host page', () => {
+  it('admits the images of both logos in the CSP, by origin: alone on a built-in page, beside its own on a host page', () => {
     const res = htmlResponse(200, '', true, {}, ['https://cdn.shift.example/l.svg', 'https://app.example/logo.png', undefined]);
     assert.match(res.headers['Content-Security-Policy'] as string, /img-src https:\/\/cdn.shift.example https:\/\/app.example;/);
-    const host = htmlResponse(200, '', false, {}, ['https://app.example/logo.png']);
-    assert.doesNotMatch(host.headers['Content-Security-Policy'] as string, /img-src/);
+    const host = htmlResponse(200, '', false, {}, ['https://app.example/logo.png', undefined]);
+    assert.equal(
+      host.headers['Content-Security-Policy'],
+      "default-src 'self'; img-src 'self' https://app.example; base-uri 'none'; frame-ancestors 'none'",
+    );
+    const plain = htmlResponse(200, '', false, {}, [undefined]);
+    assert.equal(plain.headers['Content-Security-Policy'], "default-src 'self'; base-uri 'none'; frame-ancestors 'none'");
   });
   it('sends anti-framing headers and a strict CSP on built-in pages (RFC 6749 §10.13)', () => {
     const h = htmlHeaders(true);

@@ -19,13 +19,14 @@ export function escapeHtml(value: string): string {
  * Headers of every HTML page: never framed (clickjacking, RFC 6749 §10.13), never cached, no
  * Referer leaking the authorization request. `strict` adds a CSP that forbids every resource the
  * built-in pages do not use (images only from the origins of the product's and the client's logos); a host-rendered page
- * gets `default-src 'self'` so its own assets load.
+ * gets `default-src 'self'` so its own assets load, plus the same logo origins for images, since a
+ * consent page is expected to show the client's logo (an https URL the registry checked).
  */
 export function htmlHeaders(strict: boolean, imageOrigins?: string): Record<string, string> {
   const images = imageOrigins ? `; img-src ${imageOrigins}` : '';
   const csp = strict
     ? `default-src 'none'; style-src 'unsafe-inline'${images}; base-uri 'none'; frame-ancestors 'none'`
-    : "default-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+    : `default-src 'self'${imageOrigins ? `; img-src 'self' ${imageOrigins}` : ''}; base-uri 'none'; frame-ancestors 'none'`;
   return {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Security-Policy': csp,
@@ -46,7 +47,7 @@ export function htmlResponse(
   images: readonly (string | undefined)[] = [],
 ): OAuthResponse {
   const origins = [...new Set(images.filter((url) => url !== undefined).map((url) => new URL(url).origin))];
-  const imageOrigins = strict && origins.length ? origins.join(' ') : undefined;
+  const imageOrigins = origins.length ? origins.join(' ') : undefined;
   return { status, headers: { ...htmlHeaders(strict, imageOrigins), ...extra }, body: html };
 }
 
