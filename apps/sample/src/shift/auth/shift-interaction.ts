@@ -44,7 +44,7 @@ export class ShiftInteraction extends OAuthInteraction {
       registration: REGISTRATION_NOTES[view.registration],
       reviewed: view.registration === 'operator',
       // Only the host: a link text a person can check against the app they meant to use.
-      homeHost: view.client.clientUri ? new URL(view.client.clientUri).host : undefined,
+      homeHost: view.client.clientUri && URL.canParse(view.client.clientUri) ? new URL(view.client.clientUri).host : undefined,
     };
     return renderToString(req.raw, 'consent', locals);
   }
