@@ -20,9 +20,16 @@ const TTL = 3;
  * CustomApp's settings, and signs in to CustomApp with it; the consent page says an outside
  * developer registered it. Then the secret is rotated (at once: CustomApp is refused until it gets
  * the new one; with an overlap: it carries on), another user finds no such app, and deleting the app
- * cuts CustomApp off.
+ * cuts CustomApp off. Once on each HTTP platform (`HTTP_ADAPTER`).
  */
-describe('developer portal in Chromium: register an app in SHIFT, use it from CustomApp', () => {
+for (const platform of ['express', 'fastify'] as const) {
+  describe(`developer portal in Chromium on ${platform === 'express' ? 'Express' : 'Fastify'}: register an app in SHIFT, use it from CustomApp`, () => {
+    portalFlow(platform);
+  });
+}
+
+function portalFlow(platform: 'express' | 'fastify'): void {
+  const shots = platform === 'express' ? SHOTS : join(SHOTS, platform);
   let dir: string;
   let server: ChildProcess;
   let output = '';
@@ -35,7 +42,7 @@ describe('developer portal in Chromium: register an app in SHIFT, use it from Cu
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-portal-'));
-    mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(shots, { recursive: true });
     const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
     shift = `http://localhost:${shiftPort}`;
     customApp = `http://localhost:${customAppPort}`;
@@ -54,7 +61,7 @@ describe('developer portal in Chromium: register an app in SHIFT, use it from Cu
         CUSTOMAPP_URL: '',
         CUSTOMAPP_CLIENT_ID: '',
         CUSTOMAPP_CLIENT_SECRET: '',
-        HTTP_ADAPTER: 'express',
+        HTTP_ADAPTER: platform,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -79,7 +86,7 @@ describe('developer portal in Chromium: register an app in SHIFT, use it from Cu
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   const main = () => page.locator('main').innerText();
 
   async function logIn(p: Page, username: string): Promise<void> {
@@ -236,4 +243,4 @@ describe('developer portal in Chromium: register an app in SHIFT, use it from Cu
     assert.doesNotMatch(await main(), /Nate Rivera/);
     assert.doesNotMatch(output, /client_secret=|refresh_token=|access_token=/, 'no secret in the logs');
   });
-});
+}
