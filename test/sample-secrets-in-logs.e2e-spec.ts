@@ -77,7 +77,9 @@ describe('the sample logs no secret during the whole story (issue 7, RFC 6819 §
   /** Credentials in what crossed the wire: form fields, hidden inputs, cookies, codes in URLs. */
   function rememberTraffic(hops: Hop[]): void {
     for (const hop of hops) {
-      for (const [name, value] of Object.entries(hop.form ?? {})) if (SECRET_FIELDS[name]) remember(SECRET_FIELDS[name], value);
+      for (const [name, values] of Object.entries(hop.form ?? {})) {
+        for (const value of [values].flat()) if (SECRET_FIELDS[name]) remember(SECRET_FIELDS[name], value);
+      }
       if (hop.status === 200 && /<form/.test(hop.text)) {
         for (const match of hop.text.matchAll(/<form[^>]*>/g)) {
           const { fields } = readForm(hop.text.slice(match.index), /<form[^>]*>/);

@@ -59,14 +59,17 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export class CookieClient {
   readonly cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  /** `form` is posted urlencoded; a list value repeats its field, as checkboxes of one name do. */
+  async request(url: string, init: { method?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
     const response = await fetch(url, {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
-      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+      body: init.form
+        ? new URLSearchParams(Object.entries(init.form).flatMap(([k, v]) => [v].flat().map((one) => [k, one]))).toString()
+        : undefined,
       redirect: 'manual',
     });
     for (const cookie of response.headers.getSetCookie()) {

@@ -59,7 +59,7 @@ export async function startTestSample(overrides: Partial<SampleConfig> = {}, log
 export interface Hop {
   method: string;
   url: string;
-  form?: Record<string, string>;
+  form?: Record<string, string | string[]>;
   status: number;
   headers: Headers;
   text: string;
@@ -70,7 +70,10 @@ export interface Hop {
 export class RecordingBrowser extends CookieClient {
   readonly hops: Hop[] = [];
 
-  override async request(url: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  override async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string | string[]>; headers?: Record<string, string> } = {},
+  ) {
     const res = await super.request(url, init);
     this.hops.push({ method: init.method ?? (init.form ? 'POST' : 'GET'), url, form: init.form, ...res });
     return res;

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     reused: 'CustomApp’s registration at SHIFT reused',
     updated: 'CustomApp’s registration at SHIFT updated',
     environment: 'CustomApp uses CUSTOMAPP_CLIENT_ID / CUSTOMAPP_CLIENT_SECRET',
+    settings: 'CustomApp uses the app registered in SHIFT’s developer portal (its settings page)',
   }[sample.provisioned];
   process.stdout.write(
     [

@@ -5,12 +5,14 @@ import type { CustomAppConfig } from './customapp/customapp.config';
 import type { CustomAppSettings } from './customapp/storage/customapp-settings.service';
 
 /** What `provisionCustomApp` did. */
-export type ProvisionOutcome = 'registered' | 'reused' | 'updated' | 'environment';
+export type ProvisionOutcome = 'registered' | 'reused' | 'updated' | 'environment' | 'settings';
 
 /**
  * The operator's step, done for you on first start: register CustomApp at SHIFT as a confidential
  * client and hand the credentials to CustomApp (as an operator would paste the CLI's output into its
  * configuration). Later starts reuse them; a changed CUSTOMAPP_URL updates the redirect URI.
+ * Credentials pasted into CustomApp's settings page (an app a developer registered in SHIFT's
+ * portal) are theirs to manage: the start-up leaves them and their client alone.
  */
 export async function provisionCustomApp(
   shift: INestApplicationContext,
@@ -18,6 +20,7 @@ export async function provisionCustomApp(
   config: CustomAppConfig,
 ): Promise<ProvisionOutcome> {
   if (settings.credentialsFromEnvironment()) return 'environment';
+  if ((await settings.credentialsSource()) === 'settings') return 'settings';
   const registry = shift.get(ClientRegistry);
   const clients = shift.get(ClientStore);
   const stored = await settings.credentials();

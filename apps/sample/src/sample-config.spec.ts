@@ -58,6 +58,19 @@ describe('validateSampleEnv (the settings every SHIFT instance reads)', () => {
     }
   });
 
+  it('limits developer-portal registrations to 10 an hour unless APP_REGISTRATION_RATE_LIMIT says otherwise or "off"', () => {
+    assert.equal(settingsFrom({}).appRegistrationRateLimit, 10);
+    assert.equal(settingsFrom({ APP_REGISTRATION_RATE_LIMIT: '3' }).appRegistrationRateLimit, 3);
+    assert.equal(settingsFrom({ APP_REGISTRATION_RATE_LIMIT: 'off' }).appRegistrationRateLimit, false);
+    for (const bad of ['0', '-1', 'ten', '1.5']) {
+      assert.throws(
+        () => settingsFrom({ APP_REGISTRATION_RATE_LIMIT: bad }),
+        new RegExp(`APP_REGISTRATION_RATE_LIMIT must be an integer from 1 to 10000 \\(got "${bad}"\\)`),
+        bad,
+      );
+    }
+  });
+
   it('runs on Express unless HTTP_ADAPTER says fastify, and names any other platform as a bad value', () => {
     assert.equal(settingsFrom({}).httpAdapter, 'express');
     assert.equal(settingsFrom({ HTTP_ADAPTER: 'express' }).httpAdapter, 'express');

@@ -56,6 +56,11 @@ export interface SampleConfig {
    */
   loginRateLimit: { perUser: number; perIp: number } | false;
   /**
+   * Apps a SHIFT user may try to register in the developer portal per hour (`APP_REGISTRATION_RATE_LIMIT`,
+   * default 10; "off" turns it off): a 429 page with Retry-After answers the excess.
+   */
+  appRegistrationRateLimit: number | false;
+  /**
    * SHIFT's server key, the library's `secret` (`OAUTH_SECRET`, at least 32 characters; the older
    * `OAUTH_CSRF_SECRET` is read when it is unset): it signs the consent form's CSRF tokens and derives
    * the pair a refresh retry gets again. Unset means a random key per process, so every SHIFT instance
@@ -140,6 +145,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
     problems.push(`FILES_URL must be an absolute http(s) URL without query or fragment (got "${env.FILES_URL}")`);
   }
   const loginRateLimit = parseLoginRateLimit(env.LOGIN_RATE_LIMIT, problems);
+  const appRegistrationRateLimit = env.APP_REGISTRATION_RATE_LIMIT === 'off' ? false : int('APP_REGISTRATION_RATE_LIMIT', 10, 1, 10000);
   const grace = env.REFRESH_TOKEN_GRACE_PERIOD ? int('REFRESH_TOKEN_GRACE_PERIOD', 10, 0, 3600) : undefined;
   const secretName = env.OAUTH_SECRET ? 'OAUTH_SECRET' : 'OAUTH_CSRF_SECRET';
   const secret = env[secretName] || undefined;
@@ -164,6 +170,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       httpAdapter,
       host: env.HOST || undefined,
       loginRateLimit,
+      appRegistrationRateLimit,
       secret,
       refreshTokenGracePeriod: grace,
       trustProxy,

@@ -8,6 +8,7 @@ import { CustomAppController } from './customapp.controller';
 import type { SampleConfigService } from '../sample-config';
 import { CUSTOMAPP_CONFIG, CUSTOMAPP_DATA_SOURCE, customAppConfig } from './customapp.config';
 import { OAuthCallbackHandler } from './oauth-callback.handler';
+import { SettingsController } from './settings.controller';
 import { ShiftClient } from './shift-api/shift-client';
 import { CustomAppSettings } from './storage/customapp-settings.service';
 
@@ -26,7 +27,7 @@ export class CustomAppModule {
         TypeOrmModule.forRoot({ ...database, name: CUSTOMAPP_DATA_SOURCE, entities: CUSTOMAPP_ENTITIES }),
         TypeOrmModule.forFeature(CUSTOMAPP_ENTITIES, CUSTOMAPP_DATA_SOURCE),
       ],
-      controllers: [CustomAppController],
+      controllers: [CustomAppController, SettingsController],
       providers: [
         {
           provide: CUSTOMAPP_CONFIG,

@@ -8,6 +8,8 @@ import { ShiftSession } from '../database/session.entities';
 import type { SampleConfigService } from '../sample-config';
 import { ConnectedAppsController } from './account/connected-apps.controller';
 import { HomeController } from './account/home.controller';
+import { DeveloperAppsController } from './developer/developer-apps.controller';
+import { DeveloperAppsService } from './developer/developer-apps.service';
 import { TeamsApiController } from './api/teams-api.controller';
 import { UsersApiController } from './api/users-api.controller';
 import { LoginController } from './auth/login.controller';
@@ -44,8 +46,15 @@ export class ShiftModule {
           interaction: ShiftInteraction,
         }),
       ],
-      controllers: [HomeController, LoginController, ConnectedAppsController, UsersApiController, TeamsApiController],
-      providers: [ShiftInteraction],
+      controllers: [
+        HomeController,
+        LoginController,
+        ConnectedAppsController,
+        DeveloperAppsController,
+        UsersApiController,
+        TeamsApiController,
+      ],
+      providers: [ShiftInteraction, DeveloperAppsService],
     };
   }
 }

@@ -7,6 +7,11 @@ declare module 'express-session' {
     csrf?: string;
     /** A one-time message for the next page. */
     notice?: string;
+    /**
+     * SHIFT: the one-time token of the developer portal form whose answer shows a client secret. A
+     * second post of that form (a reload) finds it gone and creates or rotates nothing more.
+     */
+    secretFormNonce?: string;
     /** SHIFT: the logged-in user. */
     userId?: string;
     /** CustomApp: the SHIFT connection this browser uses. */

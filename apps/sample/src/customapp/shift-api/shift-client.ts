@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ShiftResources } from '../../shift/shift-oauth.options';
 import { CUSTOMAPP_CONFIG, type CustomAppConfig } from '../customapp.config';
-import { CustomAppSettings } from '../storage/customapp-settings.service';
+import { CustomAppSettings, type ShiftCredentials } from '../storage/customapp-settings.service';
 import { ShiftApiError, ShiftOAuthError, ShiftUnavailableError } from './shift-errors';
 
 /** SHIFT's authorization server metadata (RFC 8414 §2), the fields CustomApp uses. */
@@ -119,6 +120,25 @@ export class ShiftClient {
     if (!response.ok) throw await this.oauthError(response);
   }
 
+  /**
+   * Whether SHIFT accepts `credentials`, before CustomApp keeps them: a revocation request for a token
+   * that does not exist answers 200 to an authenticated client (RFC 7009 §2.2) and 401
+   * `invalid_client` to anyone else (§2.2.1), and changes nothing either way.
+   */
+  async acceptsCredentials(credentials: ShiftCredentials): Promise<boolean> {
+    const endpoint = (await this.metadata()).revocation_endpoint;
+    if (!endpoint) throw new ShiftUnavailableError('the metadata names no revocation_endpoint (RFC 8414 §2)');
+    const response = await this.post(
+      endpoint,
+      { token: randomBytes(32).toString('base64url'), token_type_hint: 'access_token' },
+      credentials,
+    );
+    if (response.ok) return true;
+    const error = await this.oauthError(response);
+    if (error instanceof ShiftOAuthError && error.error === 'invalid_client') return false;
+    throw error;
+  }
+
   /** Step 6: a GET on one of SHIFT's APIs with an access token for it (RFC 6750 §2.1). */
   async get<T>(api: ShiftApi, path: string, accessToken: string): Promise<T> {
     const response = await this.send(new URL(path, this.config.resources[api]), {
@@ -142,8 +162,8 @@ export class ShiftClient {
   }
 
   /** A form POST with HTTP Basic client authentication: id and secret form-encoded first (RFC 6749 §2.3.1). */
-  private async post(endpoint: string, params: Record<string, string>): Promise<Response> {
-    const { clientId, clientSecret } = await this.credentials();
+  private async post(endpoint: string, params: Record<string, string>, credentials?: ShiftCredentials): Promise<Response> {
+    const { clientId, clientSecret } = credentials ?? (await this.credentials());
     const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
     return this.send(new URL(endpoint), {
       method: 'POST',

@@ -16,6 +16,14 @@ export interface ShiftCredentials {
 const KEY = 'encryption_key';
 const CLIENT_ID = 'shift_client_id';
 const CLIENT_SECRET = 'shift_client_secret';
+const SOURCE = 'shift_credentials_source';
+
+/**
+ * Where CustomApp's stored credentials came from: the sample's start-up registered them (an
+ * operator's client it keeps in step), or someone pasted them into CustomApp's settings page (a
+ * developer's app registered in SHIFT's portal, which the start-up leaves alone).
+ */
+export type CredentialsSource = 'provisioned' | 'settings';
 
 /**
  * CustomApp's own configuration table: its client_id and (encrypted) client_secret at SHIFT, and the
@@ -55,11 +63,18 @@ export class CustomAppSettings {
     return this.config.get('sample.customAppCredentials', { infer: true }) !== undefined;
   }
 
-  async saveCredentials(credentials: ShiftCredentials): Promise<void> {
+  /** Where the stored credentials came from; undefined when none are stored. */
+  async credentialsSource(): Promise<CredentialsSource | undefined> {
+    if (!(await this.get(CLIENT_ID))) return undefined;
+    return (await this.get(SOURCE)) === 'settings' ? 'settings' : 'provisioned';
+  }
+
+  async saveCredentials(credentials: ShiftCredentials, source: CredentialsSource = 'provisioned'): Promise<void> {
     const sealed = (await this.tokenCipher()).encrypt(credentials.clientSecret, CLIENT_SECRET);
     await this.rows.manager.transaction(async (tx) => {
       await tx.save(CustomAppSetting, { key: CLIENT_ID, value: credentials.clientId });
       await tx.save(CustomAppSetting, { key: CLIENT_SECRET, value: sealed });
+      await tx.save(CustomAppSetting, { key: SOURCE, value: source });
     });
   }
 

@@ -3,6 +3,14 @@ import { OAuthInteraction, type ConsentView, type OAuthRequest, type OAuthUser }
 import { UsersService } from '../users/users.service';
 import { renderToString, type PageRequest } from '../../web/page-response';
 
+/** Who registered the app, in words: only an app SHIFT's operators registered is one SHIFT reviewed. */
+const REGISTRATION_NOTES: Record<ConsentView['registration'], string> = {
+  operator: 'Registered by SHIFT: an app SHIFT has reviewed.',
+  developer: 'Registered by an outside developer. SHIFT has not reviewed it.',
+  dynamic: 'Registered itself automatically. Nobody at SHIFT has reviewed it.',
+  url: 'Known only by its web address. Nobody at SHIFT has reviewed it.',
+};
+
 /** Tells the authorization endpoint who is logged in to SHIFT (the session) and renders consent in SHIFT's look. */
 @Injectable()
 export class ShiftInteraction extends OAuthInteraction {
@@ -33,6 +41,10 @@ export class ShiftInteraction extends OAuthInteraction {
       newScopes: view.scopes.filter((s) => !s.alreadyApproved),
       approvedScopes: view.scopes.filter((s) => s.alreadyApproved),
       team,
+      registration: REGISTRATION_NOTES[view.registration],
+      reviewed: view.registration === 'operator',
+      // Only the host: a link text a person can check against the app they meant to use.
+      homeHost: view.client.clientUri && URL.canParse(view.client.clientUri) ? new URL(view.client.clientUri).host : undefined,
     };
     return renderToString(req.raw, 'consent', locals);
   }
