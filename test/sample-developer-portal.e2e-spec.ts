@@ -345,6 +345,7 @@ describe('CustomApp uses an app registered in SHIFT’s portal', () => {
           name: 'My CustomApp',
           redirect_uris: `${t.customApp}/oauth/redirect`,
           client_uri: 'https://customapp.example/',
+          logo_uri: 'https://cdn.customapp.example/logo.png?v="2"',
         })
       ).text,
     );
@@ -378,6 +379,9 @@ describe('CustomApp uses an app registered in SHIFT’s portal', () => {
     assert.match(consent, /My CustomApp<\/span> wants to use your SHIFT account/);
     assert.match(consent, /Registered by an outside developer. SHIFT has not reviewed it./);
     assert.match(consent, /Home page: <a href="https:\/\/customapp.example\/" rel="noopener noreferrer">customapp.example<\/a>/);
+    // The logo shows, escaped, and the page's CSP admits images from its origin and no other.
+    assert.match(consent, /<img class="app-logo" src="https:\/\/cdn.customapp.example\/logo.png\?v&#x3D;&quot;2&quot;" alt=""/);
+    assert.match(String(hops.consentPage!.headers.get('content-security-policy')), /img-src 'self' https:\/\/cdn.customapp.example;/);
     assert.match(consent, new RegExp(`SHIFT sends you on to <strong>${new URL(t.customApp).host}</strong>`));
     assert.ok(hops.callback.startsWith(`${t.customApp}/oauth/redirect?`));
     const connected = await browser.request(hops.callback);
