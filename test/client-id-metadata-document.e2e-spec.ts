@@ -358,15 +358,19 @@ describe('Client ID Metadata Documents: settings and trust policy', () => {
   });
 
   it('refuses invalid settings at start-up, listing each problem', async () => {
-    await assert.rejects(
-      app({ enabled: true, allowedAddresses: ['intranet'], minCacheTtl: 100_000, timeout: 0, scopes: ['nope'] }),
-      (error: Error) => {
-        assert.match(error.message, /clientIdMetadataDocuments\.allowedAddresses: "intranet" is not a CIDR range/);
-        assert.match(error.message, /clientIdMetadataDocuments\.minCacheTtl: must not exceed maxCacheTtl/);
-        assert.match(error.message, /clientIdMetadataDocuments\.timeout: must be a positive integer/);
-        assert.match(error.message, /clientIdMetadataDocuments\.scopes: "nope" is not a configured scope/);
-        return true;
+    // In memory: an app that refuses to start at compile time has no database to leave open.
+    const refused = createOAuthTestApp({
+      storage: 'memory',
+      options: {
+        clientIdMetadataDocuments: { enabled: true, allowedAddresses: ['intranet'], minCacheTtl: 100_000, timeout: 0, scopes: ['nope'] },
       },
-    );
+    });
+    await assert.rejects(refused, (error: Error) => {
+      assert.match(error.message, /clientIdMetadataDocuments\.allowedAddresses: "intranet" is not a CIDR range/);
+      assert.match(error.message, /clientIdMetadataDocuments\.minCacheTtl: must not exceed maxCacheTtl/);
+      assert.match(error.message, /clientIdMetadataDocuments\.timeout: must be a positive integer/);
+      assert.match(error.message, /clientIdMetadataDocuments\.scopes: "nope" is not a configured scope/);
+      return true;
+    });
   });
 });
