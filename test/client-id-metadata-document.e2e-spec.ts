@@ -323,6 +323,27 @@ describe('Client ID Metadata Documents: settings and trust policy', () => {
     assert.equal(docs.connections, before);
   });
 
+  it('§6 DNS rebinding: the fetch resolves once and connects to the checked address; a later private answer is refused', async () => {
+    const answers: string[] = [];
+    const rebinding: HostLookup = async () => {
+      const address = answers.length === 0 ? '127.0.0.1' : '10.0.0.9';
+      answers.push(address);
+      return [{ address, family: 4 }];
+    };
+    const t = await app({ enabled: true, lookup: rebinding, ca: tls.ca, allowedAddresses: ['127.0.0.1/32'] });
+    docs.route('/rebind/client.json', doc('/rebind/client.json'));
+    const connections = docs.connections;
+    const first = await authorize(t, authorizeQuery(docs.url('/rebind/client.json')), 'alice');
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(answers, ['127.0.0.1'], 'one resolution for the fetch, none by the connection itself');
+    assert.equal(docs.connections, connections + 1, 'the one connection reached the checked address');
+    t.clock.advance(301);
+    const second = await authorize(t, authorizeQuery(docs.url('/rebind/client.json')), 'alice');
+    assert.equal(second.status, 400);
+    assert.match(second.text, /resolves to 10\.0\.0\.9, a private or reserved address/);
+    assert.equal(docs.connections, connections + 1, 'no connection after the private answer');
+  });
+
   it('the trust policy refuses a URL before anything is fetched, and sets the scopes and default resource of those it admits', async () => {
     const MCP = 'https://mcp.example/mcp';
     const API = 'https://api.example/';
