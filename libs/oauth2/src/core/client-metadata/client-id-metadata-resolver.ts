@@ -73,7 +73,9 @@ export class ClientIdMetadataResolver {
     if (problem) throw new ClientMetadataDocumentError(problem);
     const url = new URL(id);
     const decision = await this.deps.settings.allowClientIdUrl(url);
-    if (decision === false) throw new ClientMetadataDocumentError(`this server does not accept clients from ${url.host}`);
+    // Only true or an object admits: a policy that answers nothing (undefined) refuses, never admits.
+    const admitted = decision === true || (typeof decision === 'object' && decision !== null);
+    if (!admitted) throw new ClientMetadataDocumentError(`this server does not accept clients from ${url.host}`);
     const { settings } = this.deps;
     const fetched = await fetchClientMetadataDocument(url, {
       addresses: this.addresses,
@@ -86,7 +88,7 @@ export class ClientIdMetadataResolver {
     const now = this.deps.clock.now();
     try {
       return await this.deps.registry.saveUrlClient({
-        ...this.registration(id, url, fetched, decision === true ? {} : decision),
+        ...this.registration(id, url, fetched, decision === true ? {} : (decision as ClientIdUrlGrant)),
         metadataExpiresAt: new Date(now.getTime() + ttl * 1000),
         createdAt: stored?.createdAt,
       });
