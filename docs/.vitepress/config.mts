@@ -18,6 +18,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Storage and migrations', link: '/guide/stores' },
       { text: 'Admin CLI', link: '/guide/cli' },
       { text: 'Clients in code', link: '/guide/clients' },
+      { text: 'Client ID Metadata Documents', link: '/guide/client-id-metadata-documents' },
       { text: 'Fastify', link: '/guide/fastify' },
     ],
   },

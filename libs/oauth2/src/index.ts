@@ -15,7 +15,10 @@ export type {
   OAuthResourceOptions,
   OAuthPagesOptions,
   OAuthJwtOptions,
+  OAuthClientIdMetadataDocumentsOptions,
 } from './oauth-module-options.interface';
+export type { ClientIdUrlDecision, ClientIdUrlGrant } from './core/client-metadata/client-id-metadata-settings';
+export type { HostLookup } from './core/client-metadata/document-fetcher';
 export { OAUTH_DEFAULTS, OAuthConfigurationError } from './oauth-options';
 export { OAuthRateLimiter } from './http/oauth-rate-limiter';
 export { OAuthPurgeService, type OAuthPurgeResult } from './oauth-purge.service';
@@ -33,6 +36,7 @@ export {
   type ClientUpdate,
   type RegisteredClient,
   type SecretRotation,
+  type UrlClientRegistration,
 } from './core/client-registry';
 // Store contracts and their models, for a host that brings its own stores.
 export * from './stores/models';

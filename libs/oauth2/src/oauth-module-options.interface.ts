@@ -9,6 +9,8 @@ import type { TokenStore } from './stores/token.store';
 import type { SigningAlgorithm } from './stores/models';
 import type { SigningKeyStore } from './stores/signing-key.store';
 import type { KeySigner } from './core/keys/key-signer';
+import type { ClientIdUrlDecision } from './core/client-metadata/client-id-metadata-settings';
+import type { HostLookup } from './core/client-metadata/document-fetcher';
 
 /** Store classes to use instead of the built-in ones; each is optional. @publicApi */
 export interface OAuthStoreClasses {
@@ -216,6 +218,51 @@ export interface OAuthModuleOptions {
   rateLimit?: OAuthRateLimitOptions | false;
   /** The look of the built-in consent and error pages. Default: the built-in light and dark themes. */
   pages?: OAuthPagesOptions;
+  /**
+   * Clients identified by the https URL of their Client ID Metadata Document, fetched when first
+   * seen (draft-ietf-oauth-client-id-metadata-document, as MCP uses it). Default: off.
+   */
+  clientIdMetadataDocuments?: OAuthClientIdMetadataDocumentsOptions;
+}
+
+/**
+ * Client ID Metadata Documents: a `client_id` that is an https URL with a path is the client's
+ * registration, fetched from that URL. Every document is checked by the same rules as any client,
+ * and the fetch refuses private, loopback, link-local and metadata-service addresses.
+ * @publicApi
+ */
+export interface OAuthClientIdMetadataDocumentsOptions {
+  /** Accept URL client ids. Default false. */
+  enabled: boolean;
+  /**
+   * The trust policy: which client id URLs are accepted (true), refused (false), or accepted with
+   * their own scopes and resources (an object). Called before the document is fetched. Default:
+   * every https URL (the address rules still apply).
+   */
+  allowClientIdUrl?: (url: URL) => ClientIdUrlDecision | Promise<ClientIdUrlDecision>;
+  /**
+   * CIDR ranges the fetch may connect to although they are private or reserved (an intranet's
+   * `10.20.0.0/16`, a test's `127.0.0.1/32`). Default: none.
+   */
+  allowedAddresses?: string[];
+  /** Least seconds a fetched document is used, whatever its `Cache-Control` says. Default 300. */
+  minCacheTtl?: number;
+  /** Most seconds a fetched document is used before it is fetched again. Default 86400. */
+  maxCacheTtl?: number;
+  /** Milliseconds the whole fetch may take. Default 5000. */
+  timeout?: number;
+  /** The largest document accepted, in bytes. Default 5120. */
+  maxBytes?: number;
+  /** The scopes a URL client may ask for (its document's `scope` may narrow them). Default: every configured scope. */
+  scopes?: string[];
+  /** The resources (RFC 8707) a URL client may get tokens for. Default: every configured resource. */
+  resources?: string[];
+  /** The resource a URL client's requests get when they name none. Default: the server's `defaultResource`. */
+  defaultResource?: string;
+  /** Resolves a host name to its addresses. Default: the system resolver (`dns.lookup`). */
+  lookup?: HostLookup;
+  /** CA certificates (PEM) trusted instead of the system's, for an intranet CA or tests. Default: the system's. */
+  ca?: string | string[];
 }
 
 /**

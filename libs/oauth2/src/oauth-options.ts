@@ -13,6 +13,7 @@ import {
   optionProblems,
   rateLimitSchema,
 } from './oauth-options.schema';
+import { resolveClientIdMetadataDocuments } from './oauth-options.client-id-metadata';
 
 /** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
 export interface ResolvedOAuthOptions extends ServerSettings {
@@ -127,6 +128,12 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     }),
   });
   const problems = optionProblems(schema);
+  const documents = resolveClientIdMetadataDocuments(raw.clientIdMetadataDocuments, {
+    scopes: resolved.scopes && typeof resolved.scopes === 'object' ? Object.keys(resolved.scopes) : [],
+    resources: resolved.resources && typeof resolved.resources === 'object' ? Object.keys(resolved.resources) : [],
+  });
+  problems.push(...documents.problems);
+  if (documents.settings) resolved.clientIdMetadataDocuments = documents.settings;
   if (problems.length) throw new OAuthConfigurationError(problems);
   return Object.freeze(resolved);
 }

@@ -62,6 +62,10 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
     // Apps registered before SHIFT Files existed send no `resource`: they keep getting user-API tokens.
     defaultResource: userApi,
     resource: userApi,
+    // Apps nobody registered, known by the https URL of their Client ID Metadata Document (as MCP
+    // clients are), from any https host outside private networks (the default trust policy). A request
+    // of theirs that names no API gets the one an agent is for: SHIFT's user API until SHIFT has an MCP server.
+    clientIdMetadataDocuments: { enabled: true, allowClientIdUrl: () => ({ defaultResource: userApi }) },
     jwt: definedOnly({
       // Unset: the library's default applies (a key it keeps for development; refused in production).
       keyEncryptionKey: settings.keyEncryptionKey,

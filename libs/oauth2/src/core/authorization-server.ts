@@ -17,6 +17,8 @@ import type { OAuthInteraction } from './oauth-interaction';
 import type { OAuthRequest } from './oauth-request';
 import type { OAuthResponse } from './oauth-response';
 import { ConsentCsrf } from './protocol/csrf';
+import { ClientRegistry } from './client-registry';
+import { ClientIdMetadataResolver } from './client-metadata/client-id-metadata-resolver';
 import { RefreshSuccessors } from './protocol/refresh-successor';
 import type { SecurityEventReporter } from './security-events';
 import type { SigningKeys } from './keys/signing-keys';
@@ -60,9 +62,25 @@ export class AuthorizationServer {
     // pages and refresh retries then work only on the instance that made them.
     const key = options.secret ?? randomBytes(32);
     const csrf = new ConsentCsrf(key);
+    // With Client ID Metadata Documents on, a URL client id is found through its document at both
+    // endpoints that accept a new client (revocation and introspection find only stored clients).
+    const documents = options.clientIdMetadataDocuments;
+    const lookup = documents
+      ? new ClientIdMetadataResolver({
+          settings: documents,
+          clients,
+          clock,
+          registry: new ClientRegistry({
+            clients,
+            clock,
+            knownScopes: Object.keys(options.scopes),
+            knownResources: Object.keys(options.resources),
+          }),
+        })
+      : clients;
     this.authorize = new AuthorizeEndpoint({
       options,
-      clients,
+      clients: lookup,
       codes,
       consents,
       clock,
@@ -74,7 +92,7 @@ export class AuthorizationServer {
     const { cache, reportSecurityEvent } = deps;
     this.token = new TokenEndpoint({
       options,
-      clients,
+      clients: lookup,
       clock,
       grants: [
         new AuthorizationCodeGrant({ codes, tokens, consents, issuer, clock, cache, reportSecurityEvent }),

@@ -62,6 +62,30 @@ export interface ClientRegistration {
 }
 
 /**
+ * A client described by a Client ID Metadata Document, for `ClientRegistry.saveUrlClient`. @publicApi
+ */
+export interface UrlClientRegistration extends Pick<
+  ClientRegistration,
+  | 'name'
+  | 'redirectUris'
+  | 'grantTypes'
+  | 'scopes'
+  | 'applicationType'
+  | 'resources'
+  | 'defaultResource'
+  | 'logoUri'
+  | 'clientUri'
+  | 'description'
+> {
+  /** The document's URL. */
+  id: string;
+  /** Until when this copy may be used. */
+  metadataExpiresAt: Date;
+  /** When the client was first seen; default now. */
+  createdAt?: Date;
+}
+
+/**
  * Who is acting on a client. With `owner`, a client that user did not register is treated as
  * unknown (the same error as a wrong id, so one developer cannot probe another's client ids).
  * @publicApi
@@ -246,6 +270,47 @@ export class ClientRegistry {
     };
     await this.deps.clients.save(updated);
     return updated;
+  }
+
+  /**
+   * Store the client a Client ID Metadata Document describes (`registration: 'url'`, its id the
+   * document's URL), replacing the copy fetched before. Checked by the same rules as `register`; such
+   * a client is always public (it has no secret to keep). Throws `ClientRegistrationError` and stores
+   * nothing on bad input.
+   */
+  async saveUrlClient(input: UrlClientRegistration): Promise<OAuthClient> {
+    const fields: ClientFields = {
+      name: input.name,
+      redirectUris: input.redirectUris ?? [],
+      grantTypes: input.grantTypes ?? ['authorization_code'],
+      scopes: input.scopes ?? [...this.deps.knownScopes],
+      applicationType: input.applicationType ?? 'native',
+      resources: input.resources ?? null,
+      defaultResource: input.defaultResource ?? null,
+      logoUri: input.logoUri ?? null,
+      clientUri: input.clientUri ?? null,
+      description: input.description ?? null,
+    };
+    const problems = this.problems(fields, true);
+    if (problems.length) throw new ClientRegistrationError(problems);
+    const client: OAuthClient = {
+      id: input.id,
+      name: fields.name.trim(),
+      secretHash: null,
+      redirectUris: [...fields.redirectUris],
+      grantTypes: [...new Set(fields.grantTypes)],
+      scopes: [...new Set(fields.scopes)],
+      canIntrospect: false,
+      applicationType: fields.applicationType,
+      resources: fields.resources && [...new Set(fields.resources)],
+      defaultResource: fields.defaultResource,
+      ...pageUris(fields),
+      registration: 'url',
+      metadataExpiresAt: input.metadataExpiresAt,
+      createdAt: input.createdAt ?? this.deps.clock.now(),
+    };
+    await this.deps.clients.save(client);
+    return client;
   }
 
   /** Every reason the client described by `fields` may not be stored. */

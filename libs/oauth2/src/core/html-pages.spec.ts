@@ -22,6 +22,26 @@ describe('built-in HTML pages', () => {
     assert.match(html, /name="decision" value="deny"/);
     assert.match(html, /<input type="hidden" name="state" value="&#34;&#62;&#60;script&#62;">/);
   });
+  it('names the host of a client known only by URL, and warns when its redirect URIs are all loopback (draft-ietf-oauth-client-id-metadata-document §7)', () => {
+    const view = {
+      client: { id: 'https://agent.example/client.json', name: 'SHIFT Official <App>' },
+      user: { id: 'u' },
+      scopes: [],
+      resources: [],
+      registration: 'url' as const,
+      action: '/oauth2/auth',
+      fields: {},
+    };
+    const native = renderConsentPage({ ...view, clientIdHost: 'agent.example<x>', loopbackOnly: true });
+    assert.match(native, /Identified by its web address: <strong>agent\.example&#60;x&#62;<\/strong>/);
+    assert.match(native, /class="warning"/);
+    const web = renderConsentPage({ ...view, clientIdHost: 'agent.example', loopbackOnly: false });
+    assert.match(web, /agent\.example/);
+    assert.doesNotMatch(web, /class="warning"/);
+    // A registered native client: no host line, no warning (its operators vouch for it).
+    const registered = renderConsentPage({ ...view, registration: 'operator', loopbackOnly: true });
+    assert.doesNotMatch(registered, /Identified by its web address|class="warning"/);
+  });
   it('sets the scopes asked for beyond an earlier approval apart from the ones already allowed (step-up)', () => {
     const view = {
       client: { id: 'c', name: 'App' },

@@ -115,6 +115,15 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
     ? `<p class="resources">${resources.length === 1 ? 'At' : 'At each of'}: ${resources.map(names).join(', ')}</p>`
     : '';
   const provenance = `<p class="registration muted">${REGISTRATION_NOTES[view.registration] ?? REGISTRATION_NOTES.operator}</p>`;
+  // A URL client's name is only what its document says; its host is what the server checked.
+  const origin = view.clientIdHost
+    ? `<p class="client-id-host">Identified by its web address: <strong>${escapeHtml(view.clientIdHost)}</strong></p>`
+    : '';
+  const loopback =
+    view.clientIdHost && view.loopbackOnly
+      ? `<p class="warning"><strong>Only continue if you just started this yourself.</strong> This app runs on your own computer, ` +
+        `and its web address does not prove which program will receive the access.</p>`
+      : '';
   const redirect = view.redirectHost
     ? `<p class="redirect muted">You will be sent back to <strong>${escapeHtml(view.redirectHost)}</strong>.</p>`
     : '';
@@ -128,7 +137,9 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
   return page(
     `Authorize ${view.client.name}`,
     `<h1>${logo}Authorize ${client}</h1>` +
+      origin +
       `<p class="user">Signed in as <strong>${user}</strong>.${switchLink}</p>` +
+      loopback +
       scopes +
       apis +
       redirect +

@@ -33,6 +33,8 @@ export function buildMetadata(options: ServerSettings, extensions: readonly Meta
     scopes_supported: Object.keys(options.scopes),
     // RFC 9207 §3: every authorization response carries `iss`.
     authorization_response_iss_parameter_supported: true,
+    // draft-ietf-oauth-client-id-metadata-document §5: a URL may be used as the client_id.
+    ...(options.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   };
   for (const extend of extensions) Object.assign(metadata, extend(options));
   return metadata;

@@ -37,6 +37,19 @@ export interface ConsentView {
   fields: Record<string, string>;
   /** The host (or, for a native app's custom scheme, the scheme) of the redirect URI the browser goes to next. */
   redirectHost?: string;
+  /**
+   * For a client known only by the URL of its Client ID Metadata Document (`registration: 'url'`):
+   * that URL's host, the one thing about the client the server verified (its name and logo are what
+   * the document says). A page should show it prominently, beside or instead of the name.
+   */
+  clientIdHost?: string;
+  /**
+   * True when every redirect URI of the client is a loopback address (`http://127.0.0.1`, `[::1]`,
+   * `localhost`): the code goes to a program on the user's own device, and any program there could
+   * be listening (RFC 8252 §8.6). The built-in page warns about it for clients known only by URL,
+   * whose name nobody vouches for.
+   */
+  loopbackOnly?: boolean;
   /** Where "Not you?" leads, from `OAuthInteraction.switchAccountUrl`; undefined when the host has no such page. */
   switchAccountUrl?: string;
 }

@@ -1,6 +1,7 @@
 import type { SigningAlgorithm } from '../stores/models';
 import type { SigningKeySettings } from './keys/signing-keys';
 import type { PageSettings } from './pages/page-theme';
+import type { ClientIdMetadataSettings } from './client-metadata/client-id-metadata-settings';
 
 /**
  * The settings the core works with, after the module has applied the defaults and validated them.
@@ -46,6 +47,8 @@ export interface ServerSettings {
   pages?: PageSettings;
   /** JWT access tokens (RFC 9068) and their signing keys; undefined = no resource uses them. */
   jwt?: JwtSettings;
+  /** Clients identified by the URL of their Client ID Metadata Document; undefined = off. */
+  clientIdMetadataDocuments?: ClientIdMetadataSettings;
 }
 
 /** JWT access tokens after defaults. @publicApi */

@@ -8,6 +8,7 @@ import {
   UnknownClientError,
   UnsupportedResponseTypeError,
 } from '../oauth.errors';
+import { ClientMetadataDocumentError } from '../client-metadata/document-fetcher';
 import { isClientIdSyntax } from '../protocol/client-id';
 import { isPkceValue, type PkceMethod } from '../protocol/pkce';
 import { isRedirectUriRegistered } from '../protocol/redirect-uri';
@@ -77,11 +78,14 @@ export interface AuthorizationRequest extends RedirectTarget {
 }
 
 /** Phase 1: find the client and the redirect URI, or throw an error that must be shown, never redirected. */
-export async function resolveRedirectTarget(source: Readonly<Record<string, unknown>>, clients: ClientStore): Promise<RedirectTarget> {
+export async function resolveRedirectTarget(
+  source: Readonly<Record<string, unknown>>,
+  clients: Pick<ClientStore, 'findById'>,
+): Promise<RedirectTarget> {
   // A repeated client_id or redirect_uri fails here, before there is a target to redirect to.
   const ids = singleValuedParams(source, ['client_id', 'redirect_uri']);
   if (ids.client_id === undefined) throw new UnknownClientError('The request has no client_id');
-  const client = isClientIdSyntax(ids.client_id) ? await clients.findById(ids.client_id) : undefined;
+  const client = isClientIdSyntax(ids.client_id) ? await findClient(clients, ids.client_id) : undefined;
   if (!client) throw new UnknownClientError('The client_id is not registered on this server');
   const state = typeof source.state === 'string' && source.state !== '' ? source.state : undefined;
   if (ids.redirect_uri !== undefined) {
@@ -104,6 +108,19 @@ export async function resolveRedirectTarget(source: Readonly<Record<string, unkn
     throw new RedirectUriMismatchError("This client's registered redirect URI is not valid: it must be registered again");
   }
   return { client, redirectUri: only, requestedRedirectUri: null, state };
+}
+
+/**
+ * The client, or undefined. A client id URL whose metadata document cannot be used is shown as a
+ * page saying why: its redirect URIs are unknown, so nothing may be redirected.
+ */
+async function findClient(clients: Pick<ClientStore, 'findById'>, id: string): Promise<OAuthClient | undefined> {
+  try {
+    return await clients.findById(id);
+  } catch (error) {
+    if (!(error instanceof ClientMetadataDocumentError)) throw error;
+    throw new UnknownClientError(`The client's metadata document at ${id} cannot be used: ${error.message}`);
+  }
 }
 
 /** Phase 2: every other rule; its errors are redirected to the trusted URI unless their class says not. */

@@ -26,7 +26,8 @@ import type { ConsentForm } from './consent-form';
 /** What the authorization endpoint needs. */
 export interface AuthorizeEndpointDeps {
   options: ServerSettings;
-  clients: ClientStore;
+  /** Where clients are found: the `ClientStore`, or a `ClientIdMetadataResolver` in front of it. */
+  clients: Pick<ClientStore, 'findById'>;
   codes: CodeStore;
   consents: ConsentStore;
   clock: Clock;

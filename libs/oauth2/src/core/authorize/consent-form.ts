@@ -7,6 +7,7 @@ import type { OAuthResponse } from '../oauth-response';
 import type { ConsentCsrf } from '../protocol/csrf';
 import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
 import { registrationKindOf } from '../../stores/models';
+import { isLoopbackHost } from '../protocol/redirect-uri';
 import { REQUEST_PARAMS, type AuthorizationRequest } from './authorization-request';
 
 /** Name of the cookie that binds a consent form to the browser that was shown it. */
@@ -64,6 +65,8 @@ export class ConsentForm {
       registration: registrationKindOf(request.client),
       // A request may leave out redirect_uri when one is registered (RFC 6749 §3.1.2.3): name that one.
       redirectHost: redirectHost(request.redirectUri ?? request.client.redirectUris[0]),
+      ...(registrationKindOf(request.client) === 'url' ? { clientIdHost: new URL(request.client.id).host } : {}),
+      loopbackOnly: request.client.redirectUris.length > 0 && request.client.redirectUris.every(isLoopbackRedirect),
       switchAccountUrl: interaction.switchAccountUrl(url.pathname + url.search, req),
     };
     const custom = await interaction.renderConsent(view, req);
@@ -98,6 +101,16 @@ export class ConsentForm {
       else return undefined;
     }
     return JSON.stringify(values);
+  }
+}
+
+/** True for an http redirect URI on a loopback host (RFC 8252 §7.3). */
+function isLoopbackRedirect(uri: string): boolean {
+  try {
+    const parsed = new URL(uri);
+    return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
+  } catch {
+    return false;
   }
 }
 

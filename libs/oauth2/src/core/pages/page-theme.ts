@@ -104,6 +104,8 @@ const RULES =
   'ul.scopes code{display:block;font-size:.85rem;color:var(--oauth-muted)}' +
   '.badge{font-style:normal;font-size:.75rem;font-weight:600;text-transform:uppercase;letter-spacing:.04em;margin-left:.4rem;' +
   'padding:.05rem .45rem;border-radius:999px;border:1px solid var(--oauth-accent);color:var(--oauth-text)}' +
+  '.client-id-host{font-size:1.05rem}' +
+  '.warning{padding:.7rem 1rem;border:1px solid var(--oauth-accent);border-left-width:4px;border-radius:var(--oauth-radius)}' +
   '.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.5rem}' +
   '.button,button{font:inherit;font-weight:600;cursor:pointer;padding:.65rem 1.4rem;border-radius:var(--oauth-radius);' +
   'border:2px solid var(--oauth-accent);text-decoration:none;display:inline-block;min-height:2.75rem}' +

@@ -2,6 +2,7 @@ import type { OAuthRequest } from '../oauth-request';
 import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import { InvalidClientError, InvalidRequestError } from '../oauth.errors';
+import { ClientMetadataDocumentError } from '../client-metadata/document-fetcher';
 import { isClientIdSyntax } from './client-id';
 import { parseBasicCredentials } from './http-basic';
 import { constantTimeEqual, hashSecret } from './credentials';
@@ -26,7 +27,11 @@ const FAILED = 'Client authentication failed';
  * `now` decides whether a previous secret is still in its overlap after a rotation: until
  * `previousSecretExpiresAt` (exclusive) either secret authenticates the client.
  */
-export async function authenticateClient(request: OAuthRequest, clients: ClientStore, now: Date): Promise<AuthenticatedClient> {
+export async function authenticateClient(
+  request: OAuthRequest,
+  clients: Pick<ClientStore, 'findById'>,
+  now: Date,
+): Promise<AuthenticatedClient> {
   const basic = parseBasicCredentials(request.headers.authorization);
   const body = singleValuedParams(request.body, ['client_id', 'client_secret']);
   if (basic && body.client_secret !== undefined) {
@@ -39,7 +44,7 @@ export async function authenticateClient(request: OAuthRequest, clients: ClientS
   const secret = basic ? basic.secret : body.client_secret;
   if (id === undefined) throw new InvalidClientError('Client authentication is required (HTTP Basic or client_id)', false);
 
-  const client = isClientIdSyntax(id) ? await clients.findById(id) : undefined;
+  const client = isClientIdSyntax(id) ? await findClient(clients, id, Boolean(basic)) : undefined;
   if (!client) throw new InvalidClientError(FAILED, Boolean(basic));
   if (client.secretHash === null) {
     if (secret !== undefined && secret !== '') throw new InvalidClientError(FAILED, Boolean(basic));
@@ -47,6 +52,16 @@ export async function authenticateClient(request: OAuthRequest, clients: ClientS
   }
   if (secret === undefined || !secretMatches(client, hashSecret(secret), now)) throw new InvalidClientError(FAILED, Boolean(basic));
   return { client, method: basic ? 'client_secret_basic' : 'client_secret_post' };
+}
+
+/** The client, or undefined; a client id URL whose metadata document cannot be used is `invalid_client`, saying why. */
+async function findClient(clients: Pick<ClientStore, 'findById'>, id: string, basic: boolean): Promise<OAuthClient | undefined> {
+  try {
+    return await clients.findById(id);
+  } catch (error) {
+    if (!(error instanceof ClientMetadataDocumentError)) throw error;
+    throw new InvalidClientError(`The client's metadata document cannot be used: ${error.message}`, basic);
+  }
 }
 
 /** The current secret, or the previous one while its overlap lasts; both compared in constant time. */

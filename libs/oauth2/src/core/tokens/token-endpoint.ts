@@ -15,7 +15,8 @@ import type { Grant } from '../grants/grant';
 export interface TokenEndpointDeps {
   /** `realm` names the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
   options: Pick<ServerSettings, 'requireHttps' | 'realm'>;
-  clients: ClientStore;
+  /** Where clients are found: the `ClientStore`, or a `ClientIdMetadataResolver` in front of it. */
+  clients: Pick<ClientStore, 'findById'>;
   /** Decides whether a previous client secret is still in its overlap; the system clock when left out. */
   clock?: Clock;
   grants: readonly Grant[];
