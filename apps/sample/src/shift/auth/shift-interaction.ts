@@ -43,6 +43,8 @@ export class ShiftInteraction extends OAuthInteraction {
       team,
       registration: REGISTRATION_NOTES[view.registration],
       reviewed: view.registration === 'operator',
+      // A URL client's name is only what its document says: warn when nothing but a local program gets the code.
+      loopbackWarning: Boolean(view.clientIdHost && view.loopbackOnly),
       // Only the host: a link text a person can check against the app they meant to use.
       homeHost: view.client.clientUri && URL.canParse(view.client.clientUri) ? new URL(view.client.clientUri).host : undefined,
     };
