@@ -15,6 +15,7 @@ export type {
   OAuthResourceOptions,
   OAuthPagesOptions,
   OAuthJwtOptions,
+  OAuthRegistrationOptions,
 } from './oauth-module-options.interface';
 export { OAUTH_DEFAULTS, OAuthConfigurationError } from './oauth-options';
 export { OAuthRateLimiter } from './http/oauth-rate-limiter';
@@ -34,9 +35,17 @@ export {
   type RegisteredClient,
   type SecretRotation,
 } from './core/client-registry';
+// Dynamic client registration (RFC 7591, RFC 7592).
+export type { RegistrationSettings, RegistrationRateLimit, TokenEndpointAuthMethod } from './core/registration/registration-settings';
+export {
+  createInitialAccessToken,
+  INITIAL_ACCESS_TOKEN_TTL,
+  MAX_INITIAL_ACCESS_TOKEN_TTL,
+  type CreatedInitialAccessToken,
+} from './core/registration/initial-access-tokens';
 // Store contracts and their models, for a host that brings its own stores.
 export * from './stores/models';
-export { ClientStore } from './stores/client.store';
+export { ClientStore, type IdleClientCutoffs } from './stores/client.store';
 export { CodeStore, type CodeConsumption } from './stores/code.store';
 export { TokenStore, type RotationOutcome } from './stores/token.store';
 export { ConsentStore } from './stores/consent.store';

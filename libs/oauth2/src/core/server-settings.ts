@@ -1,6 +1,7 @@
 import type { SigningAlgorithm } from '../stores/models';
 import type { SigningKeySettings } from './keys/signing-keys';
 import type { PageSettings } from './pages/page-theme';
+import type { RegistrationSettings } from './registration/registration-settings';
 
 /**
  * The settings the core works with, after the module has applied the defaults and validated them.
@@ -46,6 +47,8 @@ export interface ServerSettings {
   pages?: PageSettings;
   /** JWT access tokens (RFC 9068) and their signing keys; undefined = no resource uses them. */
   jwt?: JwtSettings;
+  /** Dynamic client registration (RFC 7591, RFC 7592); undefined or `enabled: false` = off. */
+  registration?: RegistrationSettings;
 }
 
 /** JWT access tokens after defaults. @publicApi */

@@ -4,6 +4,7 @@ import type { OAuthClient } from '../../stores/models';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
+import { noteClientUse } from '../registration/client-usage';
 import { htmlResponse, renderErrorPage } from '../html-pages';
 import { asOAuthError } from '../error-response';
 import type { ErrorView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
@@ -194,6 +195,7 @@ export class AuthorizeEndpoint {
       consumedAt: null,
       replayedAt: null,
     });
+    await noteClientUse(this.deps.clients, request.client, now, this.deps.reportError);
     return authorizationRedirect(request, this.deps.options.issuer, { code, ...request.passthrough });
   }
 }

@@ -10,6 +10,7 @@ import { isFormContentType } from '../protocol/form-content-type';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant } from '../grants/grant';
+import { noteClientUse } from '../registration/client-usage';
 
 /** What the token endpoint needs. @publicApi */
 export interface TokenEndpointDeps {
@@ -56,6 +57,8 @@ export class TokenEndpoint {
     if (!authenticated.client.grantTypes.includes(grant.grantType)) {
       throw new UnauthorizedClientError(`This client may not use the ${grant.grantType} grant`);
     }
-    return grant.handle(req.body, authenticated);
+    const issued = await grant.handle(req.body, authenticated);
+    await noteClientUse(this.deps.clients, authenticated.client, this.deps.clock?.now() ?? new Date(), this.deps.reportError);
+    return issued;
   }
 }
