@@ -26,6 +26,22 @@ export class RegistrationController {
     writeOAuthResponse(res, await this.registration.register(toOAuthRequest(req)));
   }
 
+  // Without a client id: the management endpoint of no client, answered as an unknown one (401).
+  @Get('register')
+  async readNone(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+    return this.read(req, res, '');
+  }
+
+  @Put('register')
+  async updateNone(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+    return this.update(req, res, '');
+  }
+
+  @Delete('register')
+  async removeNone(@Req() req: unknown, @Res() res: unknown): Promise<void> {
+    return this.remove(req, res, '');
+  }
+
   @Get('register/:clientId')
   async read(@Req() req: unknown, @Res() res: unknown, @Param('clientId') clientId: string): Promise<void> {
     if (!this.enabled(res)) return;

@@ -63,10 +63,11 @@ export class DynamicRegistration {
   register(req: OAuthRequest): Promise<OAuthResponse> {
     return this.answer(async () => {
       assertSecureTransport(req, this.deps.options.requireHttps);
-      const presented = bearerToken(req, this.deps.options.realm);
       const { initialAccessToken } = this.deps.settings;
       let trusted = false;
+      // Open registration reads no Authorization header at all: whatever a client sends there is ignored.
       if (initialAccessToken !== 'none') {
+        const presented = bearerToken(req, this.deps.options.realm);
         if (presented === undefined && initialAccessToken === 'required') throw new MissingBearerTokenError(this.deps.options.realm);
         if (presented !== undefined) {
           if (!(await isValidInitialAccessToken(this.deps.tokens, this.deps.clock, presented))) {
