@@ -91,6 +91,7 @@ export class TypeOrmClientStore extends ClientStore {
       where: { registration: 'dynamic', name, softwareId: softwareId ?? IsNull(), secretHash: IsNull() },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
-    return rows.map((row) => row.toModel());
+    // MySQL/MariaDB compare these text columns without case: the exact match is decided here.
+    return rows.map((row) => row.toModel()).filter((client) => client.name === name && client.softwareId === softwareId);
   }
 }
