@@ -89,6 +89,8 @@ export interface SecretRotation extends ClientOwnership {
 /** The longest overlap a rotation may give the old secret: 30 days. */
 export const MAX_SECRET_OVERLAP = 30 * 24 * 3600;
 const REDIRECT_URI_REQUIRED = 'at least one redirect URI is required for the authorization_code grant';
+/** C0 control characters and DEL. */
+const CONTROL = /[\x00-\x1f\x7f]/;
 /** The longest name a client may have (the stores' column). */
 const MAX_NAME = 200;
 /** The longest description a client may have. */
@@ -290,6 +292,8 @@ export class ClientRegistry {
     const problems: string[] = [];
     if (typeof fields.name !== 'string' || !fields.name.trim()) problems.push('name: is required');
     else if (fields.name.trim().length > MAX_NAME) problems.push(`name: must be at most ${MAX_NAME} characters`);
+    // Shown on pages and stored as text: a control character has no place there, and PostgreSQL refuses NUL.
+    else if (CONTROL.test(fields.name)) problems.push('name: must not contain control characters');
     if (!APPLICATION_TYPES.includes(applicationType)) {
       problems.push(`application type "${String(applicationType)}" is not supported (use ${APPLICATION_TYPES.join(' or ')})`);
     }
@@ -315,18 +319,22 @@ export class ClientRegistry {
       ['logo URI', fields.logoUri],
       ['client URI', fields.clientUri],
     ] as const) {
-      if (value !== null && !isHttpsUrl(value)) problems.push(`${label} "${String(value)}" must be an https URL`);
+      if (value !== null && (!isHttpsUrl(value) || /\s/.test(value as string) || CONTROL.test(value as string))) {
+        problems.push(`${label} ${JSON.stringify(value)} must be an https URL`);
+      }
     }
     const { description } = fields;
     if (description !== null && (typeof description !== 'string' || description.length > MAX_DESCRIPTION)) {
       problems.push(`description: must be text of at most ${MAX_DESCRIPTION} characters`);
+    } else if (description?.includes('\0')) {
+      problems.push('description: must not contain a NUL character');
     }
     for (const [label, value] of [
       ['software id', fields.softwareId],
       ['software version', fields.softwareVersion],
     ] as const) {
-      if (value !== null && (typeof value !== 'string' || !value || value.length > 255)) {
-        problems.push(`${label}: must be text of 1 to 255 characters`);
+      if (value !== null && (typeof value !== 'string' || !value || value.length > 255 || CONTROL.test(value))) {
+        problems.push(`${label}: must be text of 1 to 255 characters, without control characters`);
       }
     }
     return problems;
