@@ -18,6 +18,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Storage and migrations', link: '/guide/stores' },
       { text: 'Admin CLI', link: '/guide/cli' },
       { text: 'Clients in code', link: '/guide/clients' },
+      { text: 'Dynamic client registration', link: '/guide/dynamic-registration' },
       { text: 'Fastify', link: '/guide/fastify' },
     ],
   },
