@@ -14,7 +14,7 @@ import {
   rateLimitSchema,
   registrationSchema,
 } from './oauth-options.schema';
-import type { RegistrationSettings } from './core/registration/registration-settings';
+import type { RegistrationSettings, TokenEndpointAuthMethod } from './core/registration/registration-settings';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from './core/registration/registration-settings';
 
 /** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
@@ -65,7 +65,7 @@ export const OAUTH_DEFAULTS = Object.freeze({
     enabled: false,
     initialAccessToken: 'required' as const,
     grantTypes: ['authorization_code', 'refresh_token'] as GrantType[],
-    tokenEndpointAuthMethods: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    tokenEndpointAuthMethods: [...TOKEN_ENDPOINT_AUTH_METHODS] as TokenEndpointAuthMethod[],
     reusePublicClients: false,
     rateLimit: { perIp: { limit: 20, ttl: 3600 }, global: { limit: 1000, ttl: 3600 } },
     unusedClientTtl: 24 * 3600,
