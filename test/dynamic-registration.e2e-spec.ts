@@ -1,13 +1,21 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ClientStore, createInitialAccessToken, OAuthPurgeService, TokenStore, type OAuthRegistrationOptions } from 'nest-oauth2-provider';
+import {
+  ClientStore,
+  OAuthConfigurationError,
+  createInitialAccessToken,
+  OAuthPurgeService,
+  TokenStore,
+  type OAuthRegistrationOptions,
+} from 'nest-oauth2-provider';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { authorize, obtainCode, pkcePair, tokenRequest } from './fixtures/oauth-flow';
 import { TEST_USER_HEADER } from './fixtures/test-interaction';
+import { resolveOAuthOptions } from './support/library-internals';
 
 const REGISTER = '/oauth2/register';
 const LOOPBACK = 'http://127.0.0.1/callback';
@@ -532,5 +540,60 @@ describe('unused dynamic clients are deleted by the purge', () => {
       .set(TEST_USER_HEADER, 'alice')
       .query({ client_id: used, response_type: 'code' });
     assert.equal(user.status, 400);
+  });
+});
+
+describe('registration options', () => {
+  const base = { issuer: 'https://auth.example', scopes: { profile: 'p', email: 'e' } };
+
+  it('are off by default, and once on require an initial access token and keep public and secret methods', () => {
+    const { registration } = resolveOAuthOptions(base);
+    assert.equal(registration.enabled, false);
+    const on = resolveOAuthOptions({ ...base, registration: { enabled: true } }).registration;
+    assert.equal(on.initialAccessToken, 'required');
+    assert.deepEqual(on.grantTypes, ['authorization_code', 'refresh_token']);
+    assert.deepEqual(on.scopes, ['profile', 'email']);
+    assert.deepEqual(on.defaultScope, ['profile', 'email']);
+    assert.deepEqual(on.rateLimit, { perIp: { limit: 20, ttl: 3600 }, global: { limit: 1000, ttl: 3600 } });
+    assert.equal(on.unusedClientTtl, 86400);
+    assert.equal(on.idleClientTtl, 90 * 86400);
+  });
+
+  it('refuse a policy naming what the server does not have, listing every problem at start-up', () => {
+    assert.throws(
+      () =>
+        resolveOAuthOptions({
+          ...base,
+          registration: {
+            enabled: 'yes' as never,
+            initialAccessToken: 'sometimes' as never,
+            grantTypes: ['password' as never],
+            tokenEndpointAuthMethods: [],
+            scopes: ['admin'],
+            defaultScope: ['email'],
+            defaultResource: 'https://api.example/',
+            rateLimit: { perIp: { limit: 0, ttl: 60 } },
+            unusedClientTtl: -1,
+          },
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof OAuthConfigurationError);
+        const text = error.problems.join('\n');
+        for (const path of [
+          'registration.enabled',
+          'registration.initialAccessToken',
+          'registration.grantTypes',
+          'registration.tokenEndpointAuthMethods',
+          'registration.scopes',
+          'registration.defaultScope',
+          'registration.defaultResource',
+          'registration.rateLimit.perIp.limit',
+          'registration.unusedClientTtl',
+        ]) {
+          assert.match(text, new RegExp(`^${path.replace(/\./g, '\\.')}: `, 'm'), `${path} in\n${text}`);
+        }
+        return true;
+      },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import {
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
@@ -366,7 +367,7 @@ export class RegistrationSchema {
   @IsAmong(() => GRANT_TYPES, `the grant types ${GRANT_TYPES.join(', ')}`)
   grantTypes!: string[];
 
-  @IsNotEmpty({ message: 'must allow at least one method' })
+  @ArrayNotEmpty({ message: 'must allow at least one method' })
   @IsAmong(() => TOKEN_ENDPOINT_AUTH_METHODS, `the methods ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`)
   tokenEndpointAuthMethods!: string[];
 
