@@ -55,6 +55,7 @@ const HOT_PATH_INDEXES = [
   { table: 'oauth_tokens', name: 'IDX_oauth_tokens_user_id_client_id', columns: ['user_id', 'client_id'], unique: false },
   { table: 'oauth_tokens', name: 'IDX_oauth_tokens_expires_at', columns: ['expires_at'], unique: false },
   { table: 'oauth_authorization_codes', name: 'IDX_oauth_authorization_codes_expires_at', columns: ['expires_at'], unique: false },
+  { table: 'oauth_clients', name: 'IDX_oauth_clients_registration_name', columns: ['registration', 'name'], unique: false },
 ];
 
 /**

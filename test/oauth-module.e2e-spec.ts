@@ -69,7 +69,7 @@ describe('OAuthModule', () => {
     });
 
     it('exposes the purge service, which purges through the stores', async () => {
-      assert.deepEqual(await t.app.get(OAuthPurgeService).run(), { codes: 0, tokens: 0 });
+      assert.deepEqual(await t.app.get(OAuthPurgeService).run(), { codes: 0, tokens: 0, clients: 0 });
     });
   });
 

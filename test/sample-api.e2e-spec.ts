@@ -395,6 +395,31 @@ describe('sample SHIFT over HTTP', () => {
     assert.equal(metadata.issuer, shift);
   });
 
+  it("RFC 7591 §3: SHIFT advertises open dynamic registration; a registered agent gets the default scope and SHIFT's API as its resource", async () => {
+    const metadata = (await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    assert.equal(metadata.registration_endpoint, `${shift}/v1/oauth2/register`);
+    const metadataDocument = {
+      client_name: 'Terminal agent',
+      redirect_uris: ['http://127.0.0.1/callback'],
+      token_endpoint_auth_method: 'none',
+    };
+    const register = () =>
+      fetch(`${shift}/v1/oauth2/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(metadataDocument),
+      });
+    const res = await register();
+    assert.equal(res.status, 201);
+    const registered = (await res.json()) as Record<string, unknown>;
+    assert.equal(registered.scope, 'profile');
+    const stored = await sample.shift.get(ClientRegistry).get(registered.client_id as string);
+    assert.equal(stored?.registration, 'dynamic');
+    assert.equal(stored?.defaultResource, `${shift}/v1/`);
+    const again = (await (await register()).json()) as Record<string, unknown>;
+    assert.equal(again.client_id, registered.client_id, 'an identical public re-registration gets the same client');
+  });
+
   it('CustomApp shows a friendly page, not a stack trace, for a callback it did not ask for', async () => {
     const res = await new CookieClient().request(`${customApp}/oauth/redirect?code=abc&state=forged&iss=${encodeURIComponent(shift)}`);
     assert.equal(res.status, 400);

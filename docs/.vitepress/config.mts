@@ -19,6 +19,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Admin CLI', link: '/guide/cli' },
       { text: 'Clients in code', link: '/guide/clients' },
       { text: 'Client ID Metadata Documents', link: '/guide/client-id-metadata-documents' },
+      { text: 'Dynamic client registration', link: '/guide/dynamic-registration' },
       { text: 'Fastify', link: '/guide/fastify' },
     ],
   },

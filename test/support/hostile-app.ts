@@ -1,5 +1,5 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ConsentStore } from 'nest-oauth2-provider';
+import { ConsentStore, type OAuthModuleOptions } from 'nest-oauth2-provider';
 import { DataSource } from 'typeorm';
 import { createOAuthTestApp, type OAuthTestApp } from '../fixtures/oauth-app.fixture';
 import { ProfileApiController } from '../fixtures/protected-api';
@@ -55,8 +55,11 @@ const TABLES = ['oauth_clients', 'oauth_authorization_codes', 'oauth_tokens', 'o
  * A host app on TypeORM (the database of DATABASE_URL) with a confidential client, a public client,
  * a BearerGuard-protected route (`/api/me`, scope profile), a consenting user and a live token pair.
  */
-export async function createHostileApp(): Promise<HostileApp> {
-  const t = await createOAuthTestApp({ controllers: [ProfileApiController, HostFormController], options: { offlineAccessScope: false } });
+export async function createHostileApp(options: Partial<OAuthModuleOptions> = {}): Promise<HostileApp> {
+  const t = await createOAuthTestApp({
+    controllers: [ProfileApiController, HostFormController],
+    options: { offlineAccessScope: false, ...options },
+  });
   const conf = await t.register({
     name: 'CustomApp',
     redirectUris: CONFIDENTIAL_REDIRECTS,

@@ -109,9 +109,11 @@ export function assertAllowedRedirect(location: string, policy: RedirectPolicy, 
     assert.equal(target.searchParams.get(name), value, `${what}: registered query lost`);
 }
 
-/** True for responses that legitimately write rows: a token response, or a redirect carrying a fresh code. */
+/** True for responses that legitimately write rows: a token response, a registered client, or a redirect carrying a fresh code. */
 export function isSuccess(res: RawResponse): boolean {
   if (res.status === 200 && /json/.test(String(res.headers['content-type'])) && res.text.includes('"access_token"')) return true;
+  // A client registered (RFC 7591 §3.2.1).
+  if (res.status === 201 && /json/.test(String(res.headers['content-type'])) && res.text.includes('"client_id"')) return true;
   const location = res.headers.location;
   return res.status === 302 && location !== undefined && /^https?:/.test(location) && new URL(location).searchParams.has('code');
 }

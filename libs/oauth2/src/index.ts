@@ -16,6 +16,7 @@ export type {
   OAuthPagesOptions,
   OAuthJwtOptions,
   OAuthClientIdMetadataDocumentsOptions,
+  OAuthRegistrationOptions,
 } from './oauth-module-options.interface';
 export type { ClientIdUrlDecision, ClientIdUrlGrant } from './core/client-metadata/client-id-metadata-settings';
 export type { HostLookup } from './core/client-metadata/document-fetcher';
@@ -38,9 +39,17 @@ export {
   type SecretRotation,
   type UrlClientRegistration,
 } from './core/client-registry';
+// Dynamic client registration (RFC 7591, RFC 7592).
+export type { RegistrationSettings, RegistrationRateLimit, TokenEndpointAuthMethod } from './core/registration/registration-settings';
+export {
+  createInitialAccessToken,
+  INITIAL_ACCESS_TOKEN_TTL,
+  MAX_INITIAL_ACCESS_TOKEN_TTL,
+  type CreatedInitialAccessToken,
+} from './core/registration/initial-access-tokens';
 // Store contracts and their models, for a host that brings its own stores.
 export * from './stores/models';
-export { ClientStore } from './stores/client.store';
+export { ClientStore, type IdleClientCutoffs } from './stores/client.store';
 export { CodeStore, type CodeConsumption } from './stores/code.store';
 export { TokenStore, type RotationOutcome } from './stores/token.store';
 export { ConsentStore } from './stores/consent.store';

@@ -1,3 +1,4 @@
+import type { TokenEndpointAuthMethod } from './core/registration/registration-settings';
 import type { Type } from '@nestjs/common';
 import type { TypeOrmStoreOptions } from './stores/typeorm/typeorm-store-options';
 import type { OAuthInteraction } from './core/oauth-interaction';
@@ -6,7 +7,7 @@ import type { ClientStore } from './stores/client.store';
 import type { CodeStore } from './stores/code.store';
 import type { ConsentStore } from './stores/consent.store';
 import type { TokenStore } from './stores/token.store';
-import type { SigningAlgorithm } from './stores/models';
+import type { GrantType, SigningAlgorithm } from './stores/models';
 import type { SigningKeyStore } from './stores/signing-key.store';
 import type { KeySigner } from './core/keys/key-signer';
 import type { ClientIdUrlDecision } from './core/client-metadata/client-id-metadata-settings';
@@ -223,6 +224,11 @@ export interface OAuthModuleOptions {
    * seen (draft-ietf-oauth-client-id-metadata-document, as MCP uses it). Default: off.
    */
   clientIdMetadataDocuments?: OAuthClientIdMetadataDocumentsOptions;
+  /**
+   * Dynamic client registration (RFC 7591) and its management (RFC 7592) at `{prefix}/register`,
+   * advertised as `registration_endpoint`. Default: off (the endpoint answers 404).
+   */
+  registration?: OAuthRegistrationOptions;
 }
 
 /**
@@ -263,6 +269,54 @@ export interface OAuthClientIdMetadataDocumentsOptions {
   lookup?: HostLookup;
   /** CA certificates (PEM) trusted instead of the system's, for an intranet CA or tests. Default: the system's. */
   ca?: string | string[];
+}
+
+/**
+ * Dynamic client registration (RFC 7591, RFC 7592): who may register, what a client may ask for, and
+ * how long unused clients are kept. See the dynamic registration guide.
+ * @publicApi
+ */
+export interface OAuthRegistrationOptions {
+  /** Serve `{prefix}/register`. Default false. */
+  enabled?: boolean;
+  /**
+   * `required` (default): every registration carries an initial access token (RFC 7591 §3) made with
+   * `nest-oauth2 registration-tokens create`; `optional`: a request may carry one (it must then be
+   * valid, and the request skips the rate limits); `none`: open registration, anyone may register.
+   */
+  initialAccessToken?: 'required' | 'optional' | 'none';
+  /** The grant types a client may register. Default `['authorization_code', 'refresh_token']`. */
+  grantTypes?: GrantType[];
+  /**
+   * The `token_endpoint_auth_method`s a client may register: `none` (a public client) and the secret
+   * methods. Default all three: `['none', 'client_secret_basic', 'client_secret_post']`.
+   */
+  tokenEndpointAuthMethods?: TokenEndpointAuthMethod[];
+  /** The scopes a client may register. Default: every configured scope. */
+  scopes?: string[];
+  /** The scopes a client gets when its request names none (`scope` omitted). Default: `scopes`. */
+  defaultScope?: string[];
+  /** The resource (RFC 8707) a registered client's requests get when they name none. Default: the server's `defaultResource`. */
+  defaultResource?: string;
+  /**
+   * Answer a registration identical to an earlier one of a public client (same name, software_id,
+   * redirect URIs and other metadata) with that client instead of a new one, without a registration
+   * access token. Never for confidential clients, whose secret is shown once. Default false.
+   */
+  reusePublicClients?: boolean;
+  /**
+   * Creation limits (429 with `Retry-After`), per IP and over all addresses; a request with a valid
+   * initial access token is not counted. Default `{ perIp: { limit: 20, ttl: 3600 }, global: { limit: 1000, ttl: 3600 } }`;
+   * false turns them off.
+   */
+  rateLimit?: { perIp?: OAuthRateLimit | false; global?: OAuthRateLimit | false } | false;
+  /** Seconds after registration at which a client that never got a code or token is deleted. Default 86400 (24 h); false keeps it. */
+  unusedClientTtl?: number | false;
+  /**
+   * Seconds after its last code or token at which a client is deleted. Default 7776000 (90 days),
+   * which should exceed `refreshTokenTtl` so a client holding a live refresh token is kept; false keeps it.
+   */
+  idleClientTtl?: number | false;
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
@@ -23,6 +24,8 @@ import { configuredResourceProblem } from './core/protocol/resource-indicator';
 import { CSS_COLOR, CSS_FONT, CSS_LENGTH, THEME_KEYS, type OAuthPageTheme } from './core/pages/page-theme';
 import { isHttpsUrl } from './core/protocol/https-url';
 import { SIGNING_ALGORITHMS } from './core/keys/key-material';
+import { TOKEN_ENDPOINT_AUTH_METHODS, type RegistrationSettings } from './core/registration/registration-settings';
+import { GRANT_TYPES } from './stores/models';
 
 /** A class-validator message that shows the offending value: `must be … (got 0)`. */
 const got = (text: string) => (args: ValidationArguments) => `${text} (got ${JSON.stringify(args.value) ?? String(args.value)})`;
@@ -316,6 +319,109 @@ export function rateLimitSchema(resolved: Record<'token' | 'clientAuthentication
 
 type EndpointLimits = { perClient: object | false; perIp: object | false };
 
+/** Every value of a list is among those of `known(schema)`. */
+function IsAmong(known: (schema: RegistrationSchema) => readonly string[], what: string): PropertyDecorator {
+  const unknown = (value: unknown, args?: ValidationArguments): unknown[] => {
+    const list = known(args?.object as RegistrationSchema);
+    return Array.isArray(value) ? value.filter((v) => typeof v !== 'string' || !list.includes(v)) : [value];
+  };
+  return ValidateBy({
+    name: 'isAmong',
+    validator: {
+      validate: (v, a) => Array.isArray(v) && !unknown(v, a).length,
+      defaultMessage: (a) =>
+        Array.isArray(a?.value)
+          ? `${unknown(a.value, a)
+              .map((v) => JSON.stringify(v))
+              .join(', ')} is not one of ${what}`
+          : got(`must be an array of ${what}`)(a!),
+    },
+  });
+}
+
+/** `registration.rateLimit`. */
+export class RegistrationRateLimitSchema {
+  @ValidateIf((o: RegistrationRateLimitSchema) => o.perIp !== false)
+  @ValidateNested()
+  perIp!: RateLimitSchema | false;
+
+  @ValidateIf((o: RegistrationRateLimitSchema) => o.global !== false)
+  @ValidateNested()
+  global!: RateLimitSchema | false;
+}
+
+const secondsOrFalse = { message: got('must be a positive integer of seconds or false') };
+
+/** `registration`: dynamic client registration (RFC 7591). The policy's lists must name what the server has. */
+export class RegistrationSchema {
+  /** The configured scopes and resources, for the checks (not an option). */
+  knownScopes: string[] = [];
+  knownResources: string[] = [];
+
+  @IsBoolean({ message: got('must be a boolean') })
+  enabled!: boolean;
+
+  @IsIn(['required', 'optional', 'none'], { message: got(`must be 'required', 'optional' or 'none'`) })
+  initialAccessToken!: string;
+
+  @IsAmong(() => GRANT_TYPES, `the grant types ${GRANT_TYPES.join(', ')}`)
+  grantTypes!: string[];
+
+  @ArrayNotEmpty({ message: 'must allow at least one method' })
+  @IsAmong(() => TOKEN_ENDPOINT_AUTH_METHODS, `the methods ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`)
+  tokenEndpointAuthMethods!: string[];
+
+  @IsAmong((o) => o.knownScopes, 'the configured scopes')
+  scopes!: string[];
+
+  @IsAmong((o) => (Array.isArray(o.scopes) ? o.scopes : []), 'the scopes of registration.scopes')
+  defaultScope!: string[];
+
+  @ValidateIf((o: RegistrationSchema) => o.defaultResource !== undefined)
+  @ValidateBy({
+    name: 'isConfiguredResource',
+    validator: {
+      validate: (v, a) => typeof v === 'string' && (a?.object as RegistrationSchema).knownResources.includes(v),
+      defaultMessage: got('must be one of the configured resources'),
+    },
+  })
+  defaultResource?: string;
+
+  @IsBoolean({ message: got('must be a boolean') })
+  reusePublicClients!: boolean;
+
+  @ValidateNested()
+  rateLimit!: RegistrationRateLimitSchema;
+
+  @ValidateIf((o: RegistrationSchema) => o.unusedClientTtl !== false)
+  @Min(1, secondsOrFalse)
+  @IsInt(secondsOrFalse)
+  unusedClientTtl!: number | false;
+
+  @ValidateIf((o: RegistrationSchema) => o.idleClientTtl !== false)
+  @Min(1, secondsOrFalse)
+  @IsInt(secondsOrFalse)
+  idleClientTtl!: number | false;
+}
+
+/** The resolved `registration` as schema instances, or the raw value when it is not an object (reported as such). */
+export function registrationSchema(
+  raw: unknown,
+  resolved: RegistrationSettings,
+  known: { scopes: string[]; resources: string[] },
+): RegistrationSchema {
+  if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) return raw as never;
+  const limit = (value: object | false) => value && Object.assign(new RateLimitSchema(), value);
+  return Object.assign(new RegistrationSchema(), resolved, {
+    knownScopes: known.scopes,
+    knownResources: known.resources,
+    rateLimit: Object.assign(new RegistrationRateLimitSchema(), {
+      perIp: limit(resolved.rateLimit.perIp),
+      global: limit(resolved.rateLimit.global),
+    }),
+  });
+}
+
 /**
  * The checks on the resolved options, as class-validator decorators (STYLE §3.5). Messages follow
  * the `path: message` form of the aggregated start-up error.
@@ -432,6 +538,9 @@ export class OAuthOptionsSchema {
 
   @ValidateNested()
   jwt!: JwtSchema;
+
+  @ValidateNested()
+  registration!: RegistrationSchema;
 }
 
 /** Every problem of `schema`, one `path: message` line each (the first failed check per property). */

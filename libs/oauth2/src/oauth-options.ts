@@ -1,5 +1,5 @@
 import type { JwtSettings, ResourceSettings, ServerSettings } from './core/server-settings';
-import type { SigningAlgorithm } from './stores/models';
+import type { GrantType, SigningAlgorithm } from './stores/models';
 import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit, OAuthResourceOptions } from './oauth-module-options.interface';
 import { THEME_KEYS, type OAuthPageTheme, type PageSettings } from './core/pages/page-theme';
 import type { OAuthJwtOptions, OAuthPagesOptions } from './oauth-module-options.interface';
@@ -12,8 +12,11 @@ import {
   PagesSchema,
   optionProblems,
   rateLimitSchema,
+  registrationSchema,
 } from './oauth-options.schema';
 import { resolveClientIdMetadataDocuments } from './oauth-options.client-id-metadata';
+import type { RegistrationSettings, TokenEndpointAuthMethod } from './core/registration/registration-settings';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from './core/registration/registration-settings';
 
 /** The options after defaults and validation; frozen. The core sees them as its `ServerSettings`. @publicApi */
 export interface ResolvedOAuthOptions extends ServerSettings {
@@ -21,6 +24,7 @@ export interface ResolvedOAuthOptions extends ServerSettings {
   purgeInterval: number | false;
   consumedCodeRetention: number;
   rateLimit: { token: ResolvedEndpointRateLimit | false; clientAuthentication: ResolvedEndpointRateLimit | false };
+  registration: RegistrationSettings;
 }
 
 /** The limits of one endpoint after defaults. @publicApi */
@@ -58,6 +62,16 @@ export const OAUTH_DEFAULTS = Object.freeze({
   },
   // Generous: secrets, codes and tokens carry 256 bits, so these bound load, not guessing.
   tokenRateLimit: { perClient: { limit: 600, ttl: 60 }, perIp: { limit: 300, ttl: 60 } },
+  registration: {
+    enabled: false,
+    initialAccessToken: 'required' as const,
+    grantTypes: ['authorization_code', 'refresh_token'] as GrantType[],
+    tokenEndpointAuthMethods: [...TOKEN_ENDPOINT_AUTH_METHODS] as TokenEndpointAuthMethod[],
+    reusePublicClients: false,
+    rateLimit: { perIp: { limit: 20, ttl: 3600 }, global: { limit: 1000, ttl: 3600 } },
+    unusedClientTtl: 24 * 3600,
+    idleClientTtl: 90 * 24 * 3600,
+  },
 });
 
 /** Thrown at start-up when the options are invalid; lists every problem, one per line. @publicApi */
@@ -110,7 +124,8 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     secret: raw.secret ?? raw.csrfSecret,
     rateLimit: resolveRateLimits(raw.rateLimit),
     pages: resolvePages(raw.pages),
-  } as ResolvedOAuthOptions;
+  } as Omit<ResolvedOAuthOptions, 'registration'> as ResolvedOAuthOptions;
+  resolved.registration = resolveRegistration(raw.registration, resolved);
   resolved.jwt = resolveJwt(raw.jwt, resolved.resources);
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
@@ -119,6 +134,10 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     csrfSecret: raw.csrfSecret,
     bearer: Object.assign(new BearerSchema(), resolved.bearer, { cache: cache && Object.assign(new BearerCacheSchema(), cache) }),
     rateLimit: rateLimitSchema(resolved.rateLimit),
+    registration: registrationSchema(raw.registration, resolved.registration, {
+      scopes: typeof resolved.scopes === 'object' && resolved.scopes ? Object.keys(resolved.scopes) : [],
+      resources: typeof resolved.resources === 'object' && resolved.resources ? Object.keys(resolved.resources) : [],
+    }),
     jwt:
       raw.jwt !== undefined && (typeof raw.jwt !== 'object' || raw.jwt === null) ? raw.jwt : Object.assign(new JwtSchema(), raw.jwt ?? {}),
     pages: Object.assign(new PagesSchema(), {
@@ -136,6 +155,32 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
   if (documents.settings) resolved.clientIdMetadataDocuments = documents.settings;
   if (problems.length) throw new OAuthConfigurationError(problems);
   return Object.freeze(resolved);
+}
+
+/** `registration` with its defaults; the schema checks the values (a non-object is passed on for it to report). */
+function resolveRegistration(input: OAuthModuleOptions['registration'], resolved: ResolvedOAuthOptions): RegistrationSettings {
+  const d = OAUTH_DEFAULTS.registration;
+  const given = (typeof input === 'object' && input !== null ? input : {}) as Partial<NonNullable<OAuthModuleOptions['registration']>>;
+  const scopes = given.scopes ?? (typeof resolved.scopes === 'object' && resolved.scopes ? Object.keys(resolved.scopes) : []);
+  const limits = given.rateLimit;
+  const limit = (value: OAuthRateLimit | false | undefined, fallback: OAuthRateLimit) =>
+    value === false ? false : value === undefined ? { ...fallback } : { ...fallback, ...value };
+  return Object.freeze({
+    enabled: given.enabled ?? d.enabled,
+    initialAccessToken: given.initialAccessToken ?? d.initialAccessToken,
+    grantTypes: copy(given.grantTypes ?? d.grantTypes),
+    tokenEndpointAuthMethods: copy(given.tokenEndpointAuthMethods ?? d.tokenEndpointAuthMethods),
+    scopes: copy(scopes),
+    defaultScope: copy(given.defaultScope ?? scopes),
+    defaultResource: given.defaultResource ?? resolved.defaultResource,
+    reusePublicClients: given.reusePublicClients ?? d.reusePublicClients,
+    rateLimit:
+      limits === false
+        ? { perIp: false, global: false }
+        : { perIp: limit(limits?.perIp, d.rateLimit.perIp), global: limit(limits?.global, d.rateLimit.global) },
+    unusedClientTtl: given.unusedClientTtl ?? d.unusedClientTtl,
+    idleClientTtl: given.idleClientTtl ?? d.idleClientTtl,
+  }) as RegistrationSettings;
 }
 
 /** `pages` with its defaults; only the known theme keys are kept (the schema reports the others). */

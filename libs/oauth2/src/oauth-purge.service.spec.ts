@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ManualClock } from './core/clock';
 import { resolveOAuthOptions } from './oauth-options';
 import { OAuthPurgeService } from './oauth-purge.service';
+import { InMemoryClientStore } from './stores/memory/in-memory-client.store';
 import { InMemoryCodeStore } from './stores/memory/in-memory-code.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import type { OAuthToken } from './stores/models';
@@ -54,7 +55,7 @@ async function setup(purgeInterval: number | false = 3600) {
       replayedAt: null,
     });
   }
-  return { clock, codes, tokens, service: new OAuthPurgeService(options, codes, tokens, clock) };
+  return { clock, codes, tokens, service: new OAuthPurgeService(options, codes, tokens, clock, new InMemoryClientStore()) };
 }
 
 describe('OAuthPurgeService', () => {
@@ -64,9 +65,9 @@ describe('OAuthPurgeService', () => {
   it('deletes every expired code and token, batch after batch, and keeps the live ones', async () => {
     const { clock, tokens, service } = await setup();
     clock.advance(120);
-    assert.deepEqual(await service.run(2), { codes: 3, tokens: 7 });
+    assert.deepEqual(await service.run(2), { codes: 3, tokens: 7, clients: 0 });
     assert.ok(await tokens.findByHash('h99'));
-    assert.deepEqual(await service.run(2), { codes: 0, tokens: 0 });
+    assert.deepEqual(await service.run(2), { codes: 0, tokens: 0, clients: 0 });
   });
 
   it('runs on its interval once the module starts, and stops when it is destroyed', async () => {

@@ -3,6 +3,7 @@ import { Clock } from './core/clock';
 import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import type { ResolvedOAuthOptions } from './oauth-options';
 import { purgeInBatches } from './purge-batches';
+import { ClientStore } from './stores/client.store';
 import { CodeStore } from './stores/code.store';
 import { TokenStore } from './stores/token.store';
 
@@ -13,11 +14,14 @@ export const OAUTH_PURGE_BATCH_SIZE = 1000;
 export interface OAuthPurgeResult {
   codes: number;
   tokens: number;
+  /** Dynamically registered clients deleted as unused or idle (`registration.unusedClientTtl`, `idleClientTtl`). */
+  clients: number;
 }
 
 /**
  * Deletes expired authorization codes and tokens so the tables never grow without limit (consumed
- * codes only once `consumedCodeRetention` has passed since their use, so a late replay still revokes): every
+ * codes only once `consumedCodeRetention` has passed since their use, so a late replay still revokes),
+ * and dynamically registered clients nobody uses (`registration.unusedClientTtl`, `idleClientTtl`): every
  * `purgeInterval` seconds (default hourly; `false` turns it off) on an unref'd timer that never keeps
  * the process alive. A failed purge is logged and retried at the next interval; it never crashes the app.
  * @publicApi
@@ -35,6 +39,7 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
     private readonly codes: CodeStore,
     private readonly tokens: TokenStore,
     private readonly clock: Clock,
+    private readonly clients: ClientStore,
   ) {}
 
   onModuleInit(): void {
@@ -60,15 +65,26 @@ export class OAuthPurgeService implements OnModuleInit, OnModuleDestroy {
         signal: this.stopping.signal,
       }),
       tokens: await purgeInBatches((size) => this.tokens.purgeExpired(now, size), batchSize, { signal: this.stopping.signal }),
+      clients: await this.purgeIdleClients(now, batchSize),
     };
+  }
+
+  /** Dynamically registered clients never used within `unusedClientTtl` of their registration, or idle for `idleClientTtl`. */
+  private purgeIdleClients(now: Date, batchSize: number): Promise<number> {
+    const { unusedClientTtl, idleClientTtl } = this.options.registration;
+    const before = (ttl: number | false) => (ttl === false ? undefined : new Date(now.getTime() - ttl * 1000));
+    const cutoffs = { unusedBefore: before(unusedClientTtl), idleBefore: before(idleClientTtl) };
+    if (!cutoffs.unusedBefore && !cutoffs.idleBefore) return Promise.resolve(0);
+    return purgeInBatches((size) => this.clients.purgeIdleDynamic(cutoffs, size), batchSize, { signal: this.stopping.signal });
   }
 
   /** One scheduled purge; skipped while the previous one still runs, and never throws. */
   async runInBackground(): Promise<void> {
     if (this.running) return;
     this.running = this.run()
-      .then(({ codes, tokens }) => {
+      .then(({ codes, tokens, clients }) => {
         if (codes || tokens) this.logger.log(`Purged ${codes} expired authorization codes and ${tokens} expired tokens`);
+        if (clients) this.logger.log(`Deleted ${clients} unused dynamically registered clients`);
       })
       .catch((error: unknown) =>
         this.logger.error(`Purge of expired codes and tokens failed: ${error instanceof Error ? error.message : String(error)}`),

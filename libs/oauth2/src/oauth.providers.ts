@@ -13,6 +13,8 @@ import { ResourceServer } from './core/resource-server';
 import { StoreAccessTokenVerifier } from './core/store-access-token-verifier';
 import { TokenRevocation } from './core/revocation';
 import { TokenCache } from './core/token-cache';
+import { DynamicRegistration } from './core/registration/dynamic-registration';
+import { OAuthRateLimiter } from './http/oauth-rate-limiter';
 import type { ResolvedOAuthOptions } from './oauth-options';
 import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
 import { ClientStore } from './stores/client.store';
@@ -31,6 +33,8 @@ import { OAUTH_DEFAULT_KEY_ENCRYPTION_KEY_FILE } from './oauth.constants';
 
 /** Extra metadata fields (RFC 8414) contributed by other endpoints, e.g. revocation and introspection. */
 const METADATA_EXTENSIONS: MetadataExtension[] = [
+  // RFC 7591 §3, RFC 8414 §2: advertised only while registration is on.
+  (options) => (options.registration?.enabled ? { registration_endpoint: endpointUrl(options, 'register') } : {}),
   (options) => ({
     revocation_endpoint: endpointUrl(options, 'revoke'),
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
@@ -246,6 +250,32 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock, keys: SigningKeys) =>
       new TokenIntrospection({ options, clients, tokens, clock, jwt: issuedJwtSettings(options, keys), reportError }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock, SigningKeys],
+  },
+  {
+    provide: DynamicRegistration,
+    useFactory: (
+      options: ResolvedOAuthOptions,
+      registry: ClientRegistry,
+      clients: ClientStore,
+      tokens: TokenStore,
+      clock: Clock,
+      limiter: OAuthRateLimiter,
+    ) =>
+      new DynamicRegistration({
+        options,
+        settings: options.registration,
+        registry,
+        clients,
+        tokens,
+        clock,
+        countCreation: async (ip) => {
+          const { perIp, global } = options.registration.rateLimit;
+          if (perIp) await limiter.consume('register:ip', ip, perIp);
+          if (global) await limiter.consume('register:all', '', global);
+        },
+        reportError,
+      }),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientRegistry, ClientStore, TokenStore, Clock, OAuthRateLimiter],
   },
   {
     provide: ConnectedApps,

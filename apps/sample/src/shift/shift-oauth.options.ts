@@ -66,6 +66,16 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
     // clients are), from any https host outside private networks (the default trust policy). A request
     // of theirs that names no API gets the one an agent is for: SHIFT's user API until SHIFT has an MCP server.
     clientIdMetadataDocuments: { enabled: true, allowClientIdUrl: () => ({ defaultResource: userApi }) },
+    // Dynamic client registration (RFC 7591), open as AI agents and MCP clients expect, within limits:
+    // an identical public re-registration gets its earlier client back, and unused clients go after a day.
+    registration: {
+      enabled: true,
+      initialAccessToken: 'none',
+      reusePublicClients: true,
+      defaultScope: ['profile'],
+      defaultResource: userApi,
+      rateLimit: { perIp: { limit: 10, ttl: 3600 }, global: { limit: 500, ttl: 3600 } },
+    },
     jwt: definedOnly({
       // Unset: the library's default applies (a key it keeps for development; refused in production).
       keyEncryptionKey: settings.keyEncryptionKey,

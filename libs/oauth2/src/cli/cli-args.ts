@@ -17,6 +17,7 @@ const OPTIONS = {
   resource: { type: 'string', multiple: true },
   'default-resource': { type: 'string' },
   overlap: { type: 'string' },
+  'expires-in': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
@@ -44,6 +45,7 @@ export interface CliArgs {
     resource?: string[];
     'default-resource'?: string;
     overlap?: string;
+    'expires-in'?: string;
     json?: boolean;
     help?: boolean;
     config?: string;
@@ -72,6 +74,9 @@ const ALLOWED: Record<string, OptionName[]> = {
   'tokens purge': [],
   'keys list': [],
   'keys rotate': [],
+  'registration-tokens create': ['expires-in'],
+  'registration-tokens list': [],
+  'registration-tokens revoke': [],
 };
 
 /** The number of positional arguments (after the command) each command takes. */
@@ -84,6 +89,9 @@ const POSITIONALS: Record<string, number> = {
   'tokens purge': 0,
   'keys list': 0,
   'keys rotate': 0,
+  'registration-tokens create': 0,
+  'registration-tokens list': 0,
+  'registration-tokens revoke': 1,
 };
 
 export const USAGE = `Usage: nest-oauth2 <command> [options]
@@ -100,6 +108,9 @@ export const USAGE = `Usage: nest-oauth2 <command> [options]
   tokens purge [--json]
   keys list [--json]
   keys rotate [--json]
+  registration-tokens create [--expires-in SECONDS] [--json]
+  registration-tokens list [--json]
+  registration-tokens revoke ID [--json]
 
 keys rotate promotes the next JWT signing key once it has been published for
 jwt.jwksMaxAge + jwt.keyRefreshInterval seconds, retires the old one (published
@@ -110,6 +121,11 @@ the server's jwt.keyEncryptionKey.
 --resource limits the client to those APIs (RFC 8707 resource identifiers, each
 repeated, never split); without it the client may use every configured one.
 --default-resource is what its requests get when they name no resource.
+
+registration-tokens create prints an initial access token for dynamic client
+registration (RFC 7591), shown only once; the server keeps only its hash. It may
+register any number of clients until it expires (--expires-in, default 604800,
+7 days, at most 31536000) or is revoked with registration-tokens revoke ID.
 
 rotate-secret --overlap keeps the old secret working beside the new one for that
 many seconds (at most 2592000, 30 days), so deployed copies can be replaced
@@ -146,7 +162,8 @@ export function parseCli(argv: string[]): CliArgs {
   );
   if (extra.length) throw new UsageError(`"${command}" does not take --${extra[0]}`);
   if (rest.length !== POSITIONALS[command]) {
-    throw new UsageError(POSITIONALS[command] ? `"${command}" needs a client id` : `unexpected argument "${rest[0]}"`);
+    const needs = command === 'registration-tokens revoke' ? 'a token id' : 'a client id';
+    throw new UsageError(POSITIONALS[command] ? `"${command}" needs ${needs}` : `unexpected argument "${rest[0]}"`);
   }
   return { command, positionals: rest, values: parsed.values };
 }
@@ -160,5 +177,14 @@ export function listOption(values: string[] | undefined): string[] | undefined {
 export function overlapOf(value: string | undefined): number {
   if (value === undefined) return 0;
   if (!/^\d{1,7}$/.test(value)) throw new UsageError(`--overlap: "${value}" is not a whole number of seconds`);
+  return Number(value);
+}
+
+/** `--expires-in SECONDS` of `registration-tokens create`: 1 second to 365 days, 7 days when left out. */
+export function expiresInOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,8}$/.test(value) || Number(value) < 1 || Number(value) > 365 * 24 * 3600) {
+    throw new UsageError(`--expires-in: "${value}" is not a whole number of seconds from 1 to 31536000 (365 days)`);
+  }
   return Number(value);
 }

@@ -36,7 +36,17 @@ export interface OpenDatabase {
   signingKeys: TypeOrmSigningKeyStore | undefined;
   /** Where the server keeps a generated key-encryption key for this database (SQLite files only). */
   keyEncryptionKeyFile: string | undefined;
+  /** The initial access tokens (RFC 7591 §3) in `oauth_tokens`, newest first; never their hashes. */
+  listInitialAccessTokens(): Promise<InitialAccessTokenRow[]>;
   close(): Promise<void>;
+}
+
+/** What `registration-tokens list` shows of an initial access token. */
+export interface InitialAccessTokenRow {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
 }
 
 /** The npm package TypeORM loads for each database type: the host's dependency, not ours. */
@@ -68,6 +78,12 @@ export async function openDatabase(choice: DatabaseChoice): Promise<OpenDatabase
         ? new TypeOrmSigningKeyStore(dataSource.getRepository(OAuthSigningKeyEntity))
         : undefined,
       keyEncryptionKeyFile: defaultKeyEncryptionKeyFile(dataSource.options),
+      listInitialAccessTokens: async () =>
+        (
+          await dataSource
+            .getRepository(OAuthTokenEntity)
+            .find({ where: { kind: 'initial_access' }, order: { createdAt: 'DESC', id: 'DESC' } })
+        ).map(({ id, createdAt, expiresAt, revokedAt }) => ({ id, createdAt, expiresAt, revokedAt })),
       close: () => dataSource.destroy(),
     };
   } catch (error) {

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { ClientRegistrationError } from '../core/client-registry';
 import { MissingKeyEncryptionKeyError } from '../core/keys/key-encryption-key';
 import type { JwtSettings } from '../core/server-settings';
-import { overlapOf, parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
+import { expiresInOf, overlapOf, parseCli, USAGE, UsageError, type CliArgs } from './cli-args';
 import { loadSettings } from './cli-config';
 import {
   createClient,
@@ -20,6 +20,7 @@ import {
 } from './client-commands';
 import type { OpenDatabase } from './cli-database';
 import { cliKeyEncryptionKey, jwtSettingsOf, listKeys, rotateKeys, signingKeysFor } from './key-commands';
+import { createRegistrationToken, listRegistrationTokens, revokeRegistrationToken } from './registration-token-commands';
 
 /** The admin CLI, the package's `nest-oauth2` bin (see USAGE). */
 async function run(argv: string[]): Promise<number> {
@@ -34,6 +35,7 @@ async function run(argv: string[]): Promise<number> {
   const registration = args.command === 'clients create' ? registrationFrom(args) : undefined;
   if (registration) await validateRegistration(registration, settings);
   const jwt = args.command === 'keys rotate' ? jwtSettingsOf(settings) : undefined;
+  const expiresIn = args.command === 'registration-tokens create' ? expiresInOf(args.values['expires-in']) : undefined;
 
   const { openDatabase } = await loadDatabaseSupport();
   const database = await openDatabase({
@@ -50,10 +52,13 @@ async function run(argv: string[]): Promise<number> {
       codes: database.codes,
       consumedCodeRetention: settings.consumedCodeRetention,
     };
+    const json = args.values.json ?? false;
     const result =
       jwt || args.command === 'keys list'
-        ? await keyCommand(database, jwt, args.values.json ?? false)
-        : await dispatch(args, services, registration);
+        ? await keyCommand(database, jwt, json)
+        : args.command.startsWith('registration-tokens ')
+          ? await registrationTokenCommand(database, args, expiresIn)
+          : await dispatch(args, services, registration);
     process.stdout.write(`${result.output}\n`);
     return result.exitCode ?? 0;
   } finally {
@@ -68,6 +73,15 @@ function keyCommand(database: OpenDatabase, jwt: JwtSettings | undefined, json: 
   if (!jwt) return listKeys(store, json);
   const kek = cliKeyEncryptionKey(jwt, database.keyEncryptionKeyFile, process.env.NODE_ENV === 'production');
   return rotateKeys(store, signingKeysFor(store, jwt, kek), kek, json);
+}
+
+/** `registration-tokens create`, `list` or `revoke ID`: initial access tokens for dynamic registration (RFC 7591 §3). */
+function registrationTokenCommand(database: OpenDatabase, args: CliArgs, expiresIn: number | undefined): Promise<CommandResult> {
+  const services = { tokens: database.tokens, list: () => database.listInitialAccessTokens() };
+  const json = args.values.json ?? false;
+  if (args.command === 'registration-tokens create') return createRegistrationToken(services, expiresIn, json);
+  if (args.command === 'registration-tokens list') return listRegistrationTokens(services, json);
+  return revokeRegistrationToken(services, args.positionals[0], json);
 }
 
 /** TypeORM and @nestjs/typeorm are optional peers: loaded only here, with the package to install when missing. */

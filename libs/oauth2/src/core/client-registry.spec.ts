@@ -43,6 +43,47 @@ describe('ClientRegistry', () => {
     ]);
   });
 
+  it('refuses control characters in the name, URIs and software id, which pages show and PostgreSQL cannot store (NUL)', async () => {
+    const { problems, stored } = await refused({
+      name: 'App\u0000',
+      redirectUris: ['https://app.example/cb'],
+      logoUri: 'https://app.example/\u0000',
+      softwareId: 'id\n',
+      description: 'text\u0000',
+    });
+    assert.equal(stored, 0);
+    assert.deepEqual(problems, [
+      'name: must not contain control characters',
+      'logo URI "https://app.example/\\u0000" must be an https URL',
+      'description: must not contain a NUL character',
+      'software id: must be text of 1 to 255 characters, without control characters',
+    ]);
+  });
+
+  it('RFC 7591 §3.2.2: tells the redirect URI problems apart, and issues a registration access token only to a dynamic client', async () => {
+    const { problems } = await refused({ name: 'App', redirectUris: ['http://evil.example/cb'], grantTypes: ['password' as never] });
+    const { registry } = makeCore();
+    const error = await registry
+      .register({ name: 'App', redirectUris: ['http://evil.example/cb'], grantTypes: ['password' as never] })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof ClientRegistrationError);
+    assert.deepEqual(error.redirectUriProblems, [
+      'redirect URI "http://evil.example/cb" must use https (plain http is allowed only for loopback hosts)',
+    ]);
+    assert.equal(problems.length, 2);
+    const dynamic = await registry.register({
+      name: 'Agent',
+      redirectUris: ['http://127.0.0.1/cb'],
+      public: true,
+      registration: 'dynamic',
+    });
+    assert.match(dynamic.registrationAccessToken ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(dynamic.client.registrationAccessTokenHash, hashSecret(dynamic.registrationAccessToken!));
+    const operator = await registry.register({ name: 'Site', redirectUris: ['https://site.example/cb'] });
+    assert.equal(operator.registrationAccessToken, undefined);
+    assert.equal(operator.client.registrationAccessTokenHash, undefined);
+  });
+
   it('refuses a redirect URI that is not in canonical form, so exact matching means what it says (RFC 9700 §4.1.3)', async () => {
     const { problems, stored } = await refused({ name: 'App', redirectUris: ['https://App.example/cb'] });
     assert.equal(stored, 0);

@@ -57,6 +57,12 @@ export interface ClientRegistration {
    * `ownerId` and `operator` without one; dynamic registration (RFC 7591) says `dynamic`.
    */
   registration?: ClientRegistrationKind;
+  /**
+   * RFC 7591 §2 `software_id` and `software_version` (at most 255 characters each): which software
+   * registered the client, when it says so.
+   */
+  softwareId?: string | null;
+  softwareVersion?: string | null;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
 }
@@ -106,6 +112,11 @@ export interface SecretRotation extends ClientOwnership {
 
 /** The longest overlap a rotation may give the old secret: 30 days. */
 export const MAX_SECRET_OVERLAP = 30 * 24 * 3600;
+const REDIRECT_URI_REQUIRED = 'at least one redirect URI is required for the authorization_code grant';
+/** C0 control characters and DEL. */
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** The longest name a client may have (the stores' column). */
+const MAX_NAME = 200;
 /** The longest description a client may have. */
 const MAX_DESCRIPTION = 1000;
 
@@ -127,6 +138,8 @@ export type ClientUpdate = Partial<
     | 'logoUri'
     | 'clientUri'
     | 'description'
+    | 'softwareId'
+    | 'softwareVersion'
   >
 >;
 
@@ -142,12 +155,19 @@ interface ClientFields {
   logoUri: string | null;
   clientUri: string | null;
   description: string | null;
+  softwareId: string | null;
+  softwareVersion: string | null;
 }
 
 /** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
 export interface RegisteredClient {
   client: OAuthClient;
   clientSecret?: string;
+  /**
+   * A dynamically registered client's registration access token (RFC 7592 §1), shown this once and
+   * only stored hashed: it reads, updates and deletes the registration.
+   */
+  registrationAccessToken?: string;
 }
 
 /**
@@ -155,7 +175,11 @@ export interface RegisteredClient {
  * not a protocol one: no OAuth error code, never written as an OAuth response. @publicApi
  */
 export class ClientRegistrationError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    /** The problems that are about a redirect URI (RFC 7591 §3.2.2 answers those with `invalid_redirect_uri`). */
+    readonly redirectUriProblems: readonly string[] = [],
+  ) {
     super(problems.join('; '));
     this.name = 'ClientRegistrationError';
   }
@@ -198,6 +222,8 @@ export class ClientRegistry {
       logoUri: input.logoUri ?? null,
       clientUri: input.clientUri ?? null,
       description: input.description ?? null,
+      softwareId: input.softwareId ?? null,
+      softwareVersion: input.softwareVersion ?? null,
     };
     const problems = this.problems(fields, Boolean(input.public));
     if (input.ownerId !== undefined && (typeof input.ownerId !== 'string' || !input.ownerId || input.ownerId.length > 255)) {
@@ -210,9 +236,10 @@ export class ClientRegistry {
       problems.push("registration: a developer's client needs an owner, and only a developer's client has one");
     }
     if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
-    if (problems.length) throw new ClientRegistrationError(problems);
+    if (problems.length) throw this.refusal(problems, fields);
 
     const clientSecret = input.public ? undefined : randomToken();
+    const registrationAccessToken = registration === 'dynamic' ? randomToken() : undefined;
     const client: OAuthClient = {
       id: input.id ?? randomId(),
       name: fields.name.trim(),
@@ -227,10 +254,12 @@ export class ClientRegistry {
       ...pageUris(fields),
       ...(input.ownerId !== undefined ? { ownerId: input.ownerId } : {}),
       registration,
+      ...(registrationAccessToken ? { registrationAccessTokenHash: hashSecret(registrationAccessToken) } : {}),
+      ...software(fields),
       createdAt: this.deps.clock.now(),
     };
     await this.deps.clients.save(client);
-    return { client, clientSecret };
+    return { client, clientSecret, ...(registrationAccessToken ? { registrationAccessToken } : {}) };
   }
 
   /**
@@ -252,10 +281,12 @@ export class ClientRegistry {
       logoUri: changes.logoUri !== undefined ? changes.logoUri : (client.logoUri ?? null),
       clientUri: changes.clientUri !== undefined ? changes.clientUri : (client.clientUri ?? null),
       description: changes.description !== undefined ? changes.description : (client.description ?? null),
+      softwareId: changes.softwareId !== undefined ? changes.softwareId : (client.softwareId ?? null),
+      softwareVersion: changes.softwareVersion !== undefined ? changes.softwareVersion : (client.softwareVersion ?? null),
     };
     const problems = this.problems(fields, client.secretHash === null);
-    if (problems.length) throw new ClientRegistrationError(problems);
-    const { logoUri: _logo, clientUri: _home, description: _description, ...rest } = client;
+    if (problems.length) throw this.refusal(problems, fields);
+    const { logoUri: _logo, clientUri: _home, description: _description, softwareId: _id, softwareVersion: _version, ...rest } = client;
     const updated: OAuthClient = {
       ...rest,
       name: fields.name.trim(),
@@ -267,6 +298,7 @@ export class ClientRegistry {
       resources: fields.resources && [...new Set(fields.resources)],
       defaultResource: fields.defaultResource,
       ...pageUris(fields),
+      ...software(fields),
     };
     await this.deps.clients.save(updated);
     return updated;
@@ -290,9 +322,11 @@ export class ClientRegistry {
       logoUri: input.logoUri ?? null,
       clientUri: input.clientUri ?? null,
       description: input.description ?? null,
+      softwareId: null,
+      softwareVersion: null,
     };
     const problems = this.problems(fields, true);
-    if (problems.length) throw new ClientRegistrationError(problems);
+    if (problems.length) throw this.refusal(problems, fields);
     const client: OAuthClient = {
       id: input.id,
       name: fields.name.trim(),
@@ -313,11 +347,20 @@ export class ClientRegistry {
     return client;
   }
 
+  /** The error for `problems`, telling the redirect URI ones apart. */
+  private refusal(problems: string[], fields: ClientFields): ClientRegistrationError {
+    const redirect = problems.filter((problem) => redirectUriProblemOf(problem, fields));
+    return new ClientRegistrationError(problems, redirect);
+  }
+
   /** Every reason the client described by `fields` may not be stored. */
   private problems(fields: ClientFields, isPublic: boolean): string[] {
     const { grantTypes, redirectUris, scopes, applicationType } = fields;
     const problems: string[] = [];
     if (typeof fields.name !== 'string' || !fields.name.trim()) problems.push('name: is required');
+    else if (fields.name.trim().length > MAX_NAME) problems.push(`name: must be at most ${MAX_NAME} characters`);
+    // Shown on pages and stored as text: a control character has no place there, and PostgreSQL refuses NUL.
+    else if (CONTROL.test(fields.name)) problems.push('name: must not contain control characters');
     if (!APPLICATION_TYPES.includes(applicationType)) {
       problems.push(`application type "${String(applicationType)}" is not supported (use ${APPLICATION_TYPES.join(' or ')})`);
     }
@@ -329,7 +372,7 @@ export class ClientRegistry {
       if (problem) problems.push(problem);
     }
     if (grantTypes.includes('authorization_code') && redirectUris.length === 0) {
-      problems.push('at least one redirect URI is required for the authorization_code grant');
+      problems.push(REDIRECT_URI_REQUIRED);
     }
     if (isPublic && grantTypes.includes('client_credentials')) {
       problems.push('a public client cannot use client_credentials (it has no secret to authenticate with)');
@@ -343,11 +386,23 @@ export class ClientRegistry {
       ['logo URI', fields.logoUri],
       ['client URI', fields.clientUri],
     ] as const) {
-      if (value !== null && !isHttpsUrl(value)) problems.push(`${label} "${String(value)}" must be an https URL`);
+      if (value !== null && (!isHttpsUrl(value) || /\s/.test(value as string) || CONTROL.test(value as string))) {
+        problems.push(`${label} ${JSON.stringify(value)} must be an https URL`);
+      }
     }
     const { description } = fields;
     if (description !== null && (typeof description !== 'string' || description.length > MAX_DESCRIPTION)) {
       problems.push(`description: must be text of at most ${MAX_DESCRIPTION} characters`);
+    } else if (description?.includes('\0')) {
+      problems.push('description: must not contain a NUL character');
+    }
+    for (const [label, value] of [
+      ['software id', fields.softwareId],
+      ['software version', fields.softwareVersion],
+    ] as const) {
+      if (value !== null && (typeof value !== 'string' || !value || value.length > 255 || CONTROL.test(value))) {
+        problems.push(`${label}: must be text of 1 to 255 characters, without control characters`);
+      }
     }
     return problems;
   }
@@ -430,6 +485,23 @@ export class ClientRegistry {
     if (!client) throw new ClientRegistrationError([`client "${clientId}" does not exist`]);
     return client;
   }
+}
+
+/** The software id and version of a client, present only when set. */
+function software(fields: ClientFields): Pick<OAuthClient, 'softwareId' | 'softwareVersion'> {
+  return {
+    ...(fields.softwareId ? { softwareId: fields.softwareId } : {}),
+    ...(fields.softwareVersion ? { softwareVersion: fields.softwareVersion } : {}),
+  };
+}
+
+/** Whether `problem` is about one of the redirect URIs (or their absence). */
+function redirectUriProblemOf(problem: string, fields: ClientFields): boolean {
+  return (
+    problem === REDIRECT_URI_REQUIRED ||
+    problem === 'each redirect URI must be a string' ||
+    fields.redirectUris.some((uri) => typeof uri === 'string' && redirectUriProblem(uri, fields.applicationType) === problem)
+  );
 }
 
 /** The logo, home page and description of a client, present only when set (stores keep an absent one absent). */

@@ -79,7 +79,13 @@ export class TokenIntrospection {
     if (jwt) return jsonResponse(200, (await this.isActiveJwt(jwt)) ? describeJwt(jwt) : INACTIVE);
 
     const token = await this.deps.tokens.findByHash(hashSecret(params.token));
-    if (!token || token.kind === 'jwt_access' || !this.isActive(token) || !(await this.deps.clients.findById(token.clientId)))
+    if (
+      !token ||
+      token.kind === 'jwt_access' ||
+      token.kind === 'initial_access' ||
+      !this.isActive(token) ||
+      !(await this.deps.clients.findById(token.clientId))
+    )
       return jsonResponse(200, INACTIVE);
     return jsonResponse(200, this.describe(token));
   }

@@ -24,7 +24,11 @@ export type OAuthErrorCode =
   | 'interaction_required'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement';
 
 /** Base class of every protocol error the core throws. @publicApi */
 export abstract class OAuthError extends Error {
@@ -178,4 +182,25 @@ export class InsufficientScopeError extends OAuthError {
 /** RFC 7009 §2.2.1 */
 export class UnsupportedTokenTypeError extends OAuthError {
   readonly code = 'unsupported_token_type';
+}
+/** RFC 7591 §3.2.2: a redirect URI of a registration request is not allowed. */
+export class InvalidRedirectUriError extends OAuthError {
+  readonly code = 'invalid_redirect_uri';
+}
+/** RFC 7591 §3.2.2: a client metadata value is invalid or refused by the server's policy. `status` is 413 for an oversized request. */
+export class InvalidClientMetadataError extends OAuthError {
+  readonly code = 'invalid_client_metadata';
+  override readonly status: number;
+  constructor(description?: string, options?: { cause?: unknown; status?: number }) {
+    super(description, options);
+    this.status = options?.status ?? 400;
+  }
+}
+/** RFC 7591 §3.2.2: the software statement is invalid. */
+export class InvalidSoftwareStatementError extends OAuthError {
+  readonly code = 'invalid_software_statement';
+}
+/** RFC 7591 §3.2.2: the software statement is not approved for use by this server. */
+export class UnapprovedSoftwareStatementError extends OAuthError {
+  readonly code = 'unapproved_software_statement';
 }

@@ -87,7 +87,8 @@ export class TokenRevocation {
 
     const hash = hashSecret(params.token);
     const found = await this.deps.tokens.findByHash(hash);
-    const token = found?.kind === 'jwt_access' ? undefined : found;
+    // A JWT's record is revoked through the JWT; an initial access token is nobody's to revoke here.
+    const token = found?.kind === 'access' || found?.kind === 'refresh' ? found : undefined;
     if (token && token.clientId !== client.id && !token.revokedAt) {
       this.deps.reportSecurityEvent?.(
         `${token.kind} token ${hashPrefix(hash)}… of client ${token.clientId} presented for revocation by client ${client.id}: refused, grant unchanged`,

@@ -2,6 +2,7 @@ import type { SigningAlgorithm } from '../stores/models';
 import type { SigningKeySettings } from './keys/signing-keys';
 import type { PageSettings } from './pages/page-theme';
 import type { ClientIdMetadataSettings } from './client-metadata/client-id-metadata-settings';
+import type { RegistrationSettings } from './registration/registration-settings';
 
 /**
  * The settings the core works with, after the module has applied the defaults and validated them.
@@ -49,6 +50,8 @@ export interface ServerSettings {
   jwt?: JwtSettings;
   /** Clients identified by the URL of their Client ID Metadata Document; undefined = off. */
   clientIdMetadataDocuments?: ClientIdMetadataSettings;
+  /** Dynamic client registration (RFC 7591, RFC 7592); undefined or `enabled: false` = off. */
+  registration?: RegistrationSettings;
 }
 
 /** JWT access tokens after defaults. @publicApi */

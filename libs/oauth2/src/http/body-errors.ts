@@ -3,7 +3,7 @@ import type { HttpServer, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { BearerRequestError, type ChallengeTarget } from '../core/bearer-challenge';
 import { toErrorResponse } from '../core/error-response';
-import { InvalidRequestError, OAuthError } from '../core/oauth.errors';
+import { InvalidClientMetadataError, InvalidRequestError, OAuthError } from '../core/oauth.errors';
 import { BearerRoutes, expressRouteHandlers, OAUTH_BEARER_ROUTE } from './bearer-routes';
 import { assertDecodableBody, UNDECODABLE_BODY } from './form-body';
 import { writeOAuthResponse } from './http-bridge';
@@ -62,7 +62,7 @@ export function installBodyErrorHandling(
       route.errorHandler = (error: unknown, _request: unknown, reply: unknown) => {
         const oauth = error instanceof OAuthError ? error : bodyError(error);
         if (!oauth) throw error;
-        write(reply, oauth);
+        write(reply, asRegistrationError(route.url, oauth));
       };
     });
   } else if (typeof instance?.use === 'function') {
@@ -70,7 +70,7 @@ export function installBodyErrorHandling(
     instance.use((error: unknown, req: { path: string; method: string }, res: unknown, next: (error: unknown) => void) => {
       if (endpoints(req.path)) {
         const oauth = bodyError(error);
-        if (oauth) return write(res, oauth);
+        if (oauth) return write(res, asRegistrationError(req.path, oauth));
         return next(error);
       }
       const failure = platformBodyError(error);
@@ -83,6 +83,19 @@ export function installBodyErrorHandling(
       else next(error);
     });
   }
+}
+
+/**
+ * A body refused on the registration endpoint is bad client metadata (RFC 7591 §3.2.2
+ * `invalid_client_metadata`), not a malformed OAuth request: its body is JSON, never a form.
+ */
+function asRegistrationError(path: string, error: OAuthError): OAuthError {
+  if (!/\/register(?:\/[^/]*)?\/?$/.test(path.split('?')[0]) || !(error instanceof InvalidRequestError)) return error;
+  const description =
+    error.status === 413
+      ? 'The client metadata is too large'
+      : 'The request body must be a JSON object of client metadata (RFC 7591 section 3.1)';
+  return new InvalidClientMetadataError(description, { status: error.status, cause: error });
 }
 
 /** Fastify `preParsing` hook: Express's parsers refuse what this refuses (see `assertDecodableBody`). */

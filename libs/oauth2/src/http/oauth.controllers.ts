@@ -3,6 +3,7 @@ import { AuthorizeController } from './authorize.controller';
 import { IntrospectionController } from './introspection.controller';
 import { JwksController } from './jwks.controller';
 import { MetadataController } from './metadata.controller';
+import { RegistrationController } from './registration.controller';
 import { RevocationController } from './revocation.controller';
 import { TokenController } from './token.controller';
 
@@ -13,6 +14,7 @@ export const PREFIXED_CONTROLLERS: Type[] = [
   RevocationController,
   IntrospectionController,
   JwksController,
+  RegistrationController,
 ];
 
 /** Controllers mounted at the root (`/.well-known/…`). */

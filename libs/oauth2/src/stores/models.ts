@@ -146,9 +146,11 @@ export interface AuthorizationCode {
  * record of a JWT access token (RFC 9068) kept when `jwt.recordTokens` is on. A `jwt_access` row is
  * stored under the SHA-256 of the token's `jti`, which is public: it is never accepted as a bearer
  * token itself, only consulted for introspection and revocation of the JWT that carries that `jti`.
+ * An `initial_access` token (RFC 7591 §3) lets its holder register clients dynamically; it belongs to
+ * no client (`clientId` is empty) and is accepted nowhere else.
  * @publicApi
  */
-export type TokenKind = 'access' | 'refresh' | 'jwt_access';
+export type TokenKind = 'access' | 'refresh' | 'jwt_access' | 'initial_access';
 
 /**
  * An access or refresh token. Tokens issued under one authorization grant share `grantId` (the

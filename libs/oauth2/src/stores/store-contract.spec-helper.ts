@@ -255,6 +255,50 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
         ['older', 'newer'],
       );
     });
+
+    it('markUsed sets lastUsedAt alone, leaving a concurrent change of the client in place', async () => {
+      const [store] = h().stores;
+      const saved = client({ registration: 'dynamic', registrationAccessTokenHash: hashSecret('rat') });
+      await store.save(saved);
+      await store.save({ ...saved, name: 'Renamed' });
+      await store.markUsed(saved.id, at(60));
+      assert.deepEqual(await store.findById(saved.id), { ...saved, name: 'Renamed', lastUsedAt: at(60) });
+      await store.markUsed('nope', at(60));
+      assert.equal(await store.findById('nope'), undefined);
+    });
+
+    it('purgeIdleDynamic deletes dynamic clients never used before one cutoff or last used before the other, in batches', async () => {
+      const [store] = h().stores;
+      const unused = client({ registration: 'dynamic', createdAt: at(0) });
+      const fresh = client({ registration: 'dynamic', createdAt: at(100) });
+      const idle = client({ registration: 'dynamic', createdAt: at(0), lastUsedAt: at(10) });
+      const used = client({ registration: 'dynamic', createdAt: at(0), lastUsedAt: at(100) });
+      const operator = client({ registration: 'operator', createdAt: at(0) });
+      for (const c of [unused, fresh, idle, used, operator]) await store.save(c);
+      assert.equal(await store.purgeIdleDynamic({}), 0);
+      assert.equal(await store.purgeIdleDynamic({ unusedBefore: at(50), idleBefore: at(50) }, 1), 1);
+      assert.equal(await store.purgeIdleDynamic({ unusedBefore: at(50), idleBefore: at(50) }, 10), 1);
+      assert.deepEqual((await store.list()).map((c) => c.id).sort(), [fresh.id, used.id, operator.id].sort());
+    });
+
+    it('findDynamicPublic finds dynamic public clients by name and software id only', async () => {
+      const [store] = h().stores;
+      const agent = client({ registration: 'dynamic', secretHash: null, name: 'Agent', softwareId: 'agent' });
+      const anonymous = client({ registration: 'dynamic', secretHash: null, name: 'Agent', createdAt: at(1) });
+      await store.save(agent);
+      await store.save(anonymous);
+      await store.save(client({ registration: 'dynamic', name: 'Agent', softwareId: 'agent' }));
+      await store.save(client({ registration: 'operator', secretHash: null, name: 'Agent', softwareId: 'agent' }));
+      assert.deepEqual(
+        (await store.findDynamicPublic('Agent', 'agent')).map((c) => c.id),
+        [agent.id],
+      );
+      assert.deepEqual(
+        (await store.findDynamicPublic('Agent', undefined)).map((c) => c.id),
+        [anonymous.id],
+      );
+      assert.deepEqual(await store.findDynamicPublic('agent', 'agent'), []);
+    });
   });
 }
 

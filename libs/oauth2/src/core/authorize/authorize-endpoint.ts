@@ -4,6 +4,7 @@ import type { OAuthClient } from '../../stores/models';
 import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
+import { noteClientUse } from '../registration/client-usage';
 import { htmlResponse, renderErrorPage } from '../html-pages';
 import { asOAuthError } from '../error-response';
 import type { ErrorView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
@@ -27,7 +28,7 @@ import type { ConsentForm } from './consent-form';
 export interface AuthorizeEndpointDeps {
   options: ServerSettings;
   /** Where clients are found: the `ClientStore`, or a `ClientIdMetadataResolver` in front of it. */
-  clients: Pick<ClientStore, 'findById'>;
+  clients: Pick<ClientStore, 'findById' | 'markUsed'>;
   codes: CodeStore;
   consents: ConsentStore;
   clock: Clock;
@@ -195,6 +196,7 @@ export class AuthorizeEndpoint {
       consumedAt: null,
       replayedAt: null,
     });
+    await noteClientUse(this.deps.clients, request.client, now, this.deps.reportError);
     return authorizationRedirect(request, this.deps.options.issuer, { code, ...request.passthrough });
   }
 }

@@ -68,6 +68,11 @@ export class ClientIdMetadataResolver {
     return refresh;
   }
 
+  /** Passed on to the store: a URL client is stored like any other. */
+  markUsed(id: string, at: Date): Promise<void> {
+    return this.deps.clients.markUsed(id, at);
+  }
+
   private async refresh(id: string, stored: OAuthClient | undefined): Promise<OAuthClient> {
     const problem = clientIdUrlProblem(id);
     if (problem) throw new ClientMetadataDocumentError(problem);

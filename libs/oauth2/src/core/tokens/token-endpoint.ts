@@ -10,13 +10,14 @@ import { isFormContentType } from '../protocol/form-content-type';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { singleValuedParams } from '../protocol/single-valued-params';
 import type { Grant } from '../grants/grant';
+import { noteClientUse } from '../registration/client-usage';
 
 /** What the token endpoint needs. @publicApi */
 export interface TokenEndpointDeps {
   /** `realm` names the `WWW-Authenticate: Basic` challenge after a failed HTTP Basic authentication. */
   options: Pick<ServerSettings, 'requireHttps' | 'realm'>;
   /** Where clients are found: the `ClientStore`, or a `ClientIdMetadataResolver` in front of it. */
-  clients: Pick<ClientStore, 'findById'>;
+  clients: Pick<ClientStore, 'findById' | 'markUsed'>;
   /** Decides whether a previous client secret is still in its overlap; the system clock when left out. */
   clock?: Clock;
   grants: readonly Grant[];
@@ -57,6 +58,8 @@ export class TokenEndpoint {
     if (!authenticated.client.grantTypes.includes(grant.grantType)) {
       throw new UnauthorizedClientError(`This client may not use the ${grant.grantType} grant`);
     }
-    return grant.handle(req.body, authenticated);
+    const issued = await grant.handle(req.body, authenticated);
+    await noteClientUse(this.deps.clients, authenticated.client, this.deps.clock?.now() ?? new Date(), this.deps.reportError);
+    return issued;
   }
 }

@@ -18,6 +18,10 @@ export class InMemoryClientStore extends ClientStore {
   async list(): Promise<OAuthClient[]> {
     return [...this.clients.values()].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map(copyOf);
   }
+  override async markUsed(id: string, at: Date): Promise<void> {
+    const client = this.clients.get(id);
+    if (client) client.lastUsedAt = new Date(at.getTime());
+  }
 }
 
 // A copy, so callers cannot change what is stored; by hand, since `structuredClone` showed in

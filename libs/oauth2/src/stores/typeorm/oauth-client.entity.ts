@@ -6,6 +6,8 @@ import { epochMillis, jsonStringList, nullableJsonStringList, spaceSeparated } f
 /** Row of `oauth_clients`: a registered client (RFC 6749 §2). Looked up by primary key on every request. @publicApi */
 @Entity({ name: 'oauth_clients' })
 @Index('IDX_oauth_clients_owner_id', ['ownerId'])
+// Dynamic registration finds an identical public client by name; the purge finds dynamic clients.
+@Index('IDX_oauth_clients_registration_name', ['registration', 'name'])
 export class OAuthClientEntity {
   /** 255: a Client ID Metadata Document's client id is its https URL. */
   @PrimaryColumn({ type: 'varchar', length: 255 })

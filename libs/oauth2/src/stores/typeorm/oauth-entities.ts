@@ -15,6 +15,7 @@ import { AddClientLogoAndHomePage1780000600000 } from './migrations/178000060000
 import { AddSigningKeys1780000700000 } from './migrations/1780000700000-add-signing-keys';
 import { AddClientOwnerAndSecretOverlap1780000800000 } from './migrations/1780000800000-add-client-owner-and-secret-overlap';
 import { AddClientRegistrationKinds1780000900000 } from './migrations/1780000900000-add-client-registration-kinds';
+import { IndexClientsByRegistration1780001000000 } from './migrations/1780001000000-index-clients-by-registration';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -54,6 +55,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   AddSigningKeys1780000700000,
   AddClientOwnerAndSecretOverlap1780000800000,
   AddClientRegistrationKinds1780000900000,
+  IndexClientsByRegistration1780001000000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */
