@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Test } from '@nestjs/testing';
 import { ConfigService } from '@nestjs/config';
@@ -93,6 +96,42 @@ describe('validateSampleEnv (the settings every SHIFT instance reads)', () => {
       clientId: 'id',
       clientSecret: 'x',
     });
+  });
+});
+
+describe('the Client ID Metadata Document settings (intranet agents; draft-ietf-oauth-client-id-metadata-document §6)', () => {
+  const documents = (env: Record<string, string>) => shiftOAuthOptions(settingsFrom(env)).clientIdMetadataDocuments!;
+
+  it('fetches from public hosts only, with the system CAs, when unset', () => {
+    const options = documents({});
+    assert.equal(options.enabled, true);
+    assert.equal(options.allowedAddresses, undefined);
+    assert.equal(options.ca, undefined);
+  });
+
+  it('reads CLIENT_ID_METADATA_ALLOWED_ADDRESSES as CIDRs and CLIENT_ID_METADATA_CA_FILE as the PEM it names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sample-ca-'));
+    try {
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      writeFileSync(join(dir, 'ca.pem'), pem);
+      writeFileSync(join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\n');
+      const options = documents({
+        CLIENT_ID_METADATA_ALLOWED_ADDRESSES: ' 10.20.0.0/16, 127.0.0.1/32 ,',
+        CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
+      });
+      assert.deepEqual(options.allowedAddresses, ['10.20.0.0/16', '127.0.0.1/32']);
+      assert.equal(options.ca, pem);
+      assert.throws(
+        () => settingsFrom({ CLIENT_ID_METADATA_CA_FILE: join(dir, 'key.pem') }),
+        /CLIENT_ID_METADATA_CA_FILE must name a PEM file of CA certificates \(no certificate in/,
+      );
+      assert.throws(
+        () => settingsFrom({ CLIENT_ID_METADATA_CA_FILE: join(dir, 'missing.pem') }),
+        /CLIENT_ID_METADATA_CA_FILE must name a readable PEM file \(ENOENT/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

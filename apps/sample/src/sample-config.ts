@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { ConfigModule, type ConfigService } from '@nestjs/config';
 import type { DynamicModule } from '@nestjs/common';
@@ -87,6 +88,17 @@ export interface SampleConfig {
    * the library's default for development, which production refuses).
    */
   keyEncryptionKey?: string;
+  /**
+   * Address ranges SHIFT may fetch Client ID Metadata Documents from although they are private or
+   * loopback (`CLIENT_ID_METADATA_ALLOWED_ADDRESSES`, comma-separated CIDRs such as `10.20.0.0/16`;
+   * unset = none, so only public hosts): for agents served on an intranet, or on this machine in tests.
+   */
+  clientIdMetadataAllowedAddresses?: string[];
+  /**
+   * The CA certificates (PEM) SHIFT trusts for those fetches instead of the system's
+   * (`CLIENT_ID_METADATA_CA_FILE`, a file path; unset = the system's), for an intranet's own CA.
+   */
+  clientIdMetadataCa?: string;
   /** The key CustomApp encrypts tokens and its client secret with (`CUSTOMAPP_ENCRYPTION_KEY`; unset = one kept in its database). */
   customAppEncryptionKey?: string;
 }
@@ -152,6 +164,10 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
   const httpAdapter = parseHttpAdapter(env.HTTP_ADAPTER, problems);
   if (secret && secret.length < 32) problems.push(`${secretName} must be at least 32 characters`);
+  const allowedAddresses = env.CLIENT_ID_METADATA_ALLOWED_ADDRESSES?.split(',')
+    .map((range) => range.trim())
+    .filter(Boolean);
+  const clientIdMetadataCa = readPem('CLIENT_ID_METADATA_CA_FILE', env.CLIENT_ID_METADATA_CA_FILE, problems);
   if (problems.length) throw new Error(`Invalid sample settings: ${problems.join('; ')}`);
   const { CUSTOMAPP_CLIENT_ID: clientId, CUSTOMAPP_CLIENT_SECRET: clientSecret } = env;
   return {
@@ -178,8 +194,23 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       customAppCredentials: clientId && clientSecret ? { clientId, clientSecret } : undefined,
       customAppEncryptionKey: env.CUSTOMAPP_ENCRYPTION_KEY || undefined,
       keyEncryptionKey: env.OAUTH_KEY_ENCRYPTION_KEY || undefined,
+      clientIdMetadataAllowedAddresses: allowedAddresses?.length ? allowedAddresses : undefined,
+      clientIdMetadataCa,
     },
   };
+}
+
+/** The PEM text of the file `name` points to; a problem when it cannot be read or holds no certificate. */
+function readPem(name: string, path: string | undefined, problems: string[]): string | undefined {
+  if (!path) return undefined;
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (pem.includes('-----BEGIN CERTIFICATE-----')) return pem;
+    problems.push(`${name} must name a PEM file of CA certificates (no certificate in "${path}")`);
+  } catch (error) {
+    problems.push(`${name} must name a readable PEM file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}: "${path}")`);
+  }
+  return undefined;
 }
 
 function trimSlash(url: string): string {

@@ -32,7 +32,16 @@ const FILES_TOKEN_TTL = 300;
 /** The sample settings SHIFT's OAuth options are built from. */
 export type ShiftOAuthSettings = Pick<
   SampleConfig,
-  'issuer' | 'filesUrl' | 'accessTokenTtl' | 'filesTokenTtl' | 'jwksMaxAge' | 'keyRefreshInterval' | 'clockTolerance' | 'keyEncryptionKey'
+  | 'issuer'
+  | 'filesUrl'
+  | 'accessTokenTtl'
+  | 'filesTokenTtl'
+  | 'jwksMaxAge'
+  | 'keyRefreshInterval'
+  | 'clockTolerance'
+  | 'keyEncryptionKey'
+  | 'clientIdMetadataAllowedAddresses'
+  | 'clientIdMetadataCa'
 >;
 
 /**
@@ -65,7 +74,12 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
     // Apps nobody registered, known by the https URL of their Client ID Metadata Document (as MCP
     // clients are), from any https host outside private networks (the default trust policy). A request
     // of theirs that names no API gets the one an agent is for: SHIFT's user API until SHIFT has an MCP server.
-    clientIdMetadataDocuments: { enabled: true, allowClientIdUrl: () => ({ defaultResource: userApi }) },
+    clientIdMetadataDocuments: {
+      enabled: true,
+      allowClientIdUrl: () => ({ defaultResource: userApi }),
+      // Unset: public hosts only, checked against the system's CAs.
+      ...definedOnly({ allowedAddresses: settings.clientIdMetadataAllowedAddresses, ca: settings.clientIdMetadataCa }),
+    },
     // Dynamic client registration (RFC 7591), open as AI agents and MCP clients expect, within limits:
     // an identical public re-registration gets its earlier client back, and unused clients go after a day.
     registration: {
