@@ -264,6 +264,21 @@ describe('Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-docu
     assert.equal(res.body.error, 'invalid_client');
   });
 
+  it('§6: refuses a URL whose document failed for 30 s without fetching it again, then fetches it anew', async () => {
+    const path = '/failing/client.json';
+    docs.route(path, (_req, res) => res.writeHead(503).end());
+    const clientId = docs.url(path);
+    assert.match(await errorPage(clientId), /answered HTTP 503/);
+    assert.match(await errorPage(clientId), /answered HTTP 503/);
+    const res = await tokenRequest(t, { grant_type: 'refresh_token', refresh_token: 'x', client_id: clientId });
+    assert.equal(res.body.error, 'invalid_client');
+    assert.equal(docs.hits.get(path), 1, 'the later requests fetched nothing');
+    serve(path);
+    t.clock.advance(31);
+    assert.equal((await authorize(t, query(clientId), 'alice')).status, 200);
+    assert.equal(docs.hits.get(path), 2);
+  });
+
   it('fetches nothing for a client an operator registered under a URL id', async () => {
     const id = `https://${DOCUMENT_HOST}:${docs.port}/operator/client.json`;
     await t.register({ id, name: 'Seeded', redirectUris: [WEB_REDIRECT], public: true });

@@ -21,7 +21,10 @@ import { ClientMetadataDocumentError, fetchClientMetadataDocument, type FetchedD
  * - a document that cannot be fetched or used is an error even when an expired copy is stored: the
  *   document is the client's registration, and its owner may have withdrawn or changed it on
  *   purpose (a leaked redirect URI, say), so an old copy is never served past its lifetime;
- * - one fetch per URL at a time in this process: concurrent first requests wait for the same one.
+ * - one fetch per URL at a time in this process: concurrent first requests wait for the same one;
+ * - a URL whose document could not be used is refused again for `FAILURE_TTL_MS` without a fetch, so
+ *   requests naming it (at the unauthenticated authorization endpoint, say) cannot make the server
+ *   fetch it again and again.
  * Every failure is a `ClientMetadataDocumentError` whose message says why, for the error page
  * (authorization endpoint) or the `invalid_client` description (token endpoint).
  */
@@ -34,6 +37,11 @@ export interface ClientIdMetadataResolverDeps {
   clock: Clock;
 }
 
+/** How long a URL whose document failed is refused without a new fetch. */
+export const FAILURE_TTL_MS = 30_000;
+/** The most failed URLs remembered; past it the oldest is forgotten first. */
+const MAX_FAILURES = 1000;
+
 /** Document fields that say the client would authenticate with a shared secret (§4.1: never). */
 const SHARED_SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
 
@@ -45,6 +53,7 @@ const SHARED_SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_pos
 export class ClientIdMetadataResolver {
   private readonly addresses: AddressPolicy;
   private readonly inFlight = new Map<string, Promise<OAuthClient>>();
+  private readonly failures = new Map<string, { until: number; error: ClientMetadataDocumentError }>();
 
   constructor(private readonly deps: ClientIdMetadataResolverDeps) {
     this.addresses = new AddressPolicy(deps.settings.allowedAddresses);
@@ -63,9 +72,23 @@ export class ClientIdMetadataResolver {
     if (stored?.metadataExpiresAt && stored.metadataExpiresAt.getTime() > this.deps.clock.now().getTime()) return stored;
     const pending = this.inFlight.get(id);
     if (pending) return pending;
-    const refresh = this.refresh(id, stored).finally(() => this.inFlight.delete(id));
+    const now = this.deps.clock.now().getTime();
+    const failed = this.failures.get(id);
+    if (failed && failed.until > now) throw failed.error;
+    this.failures.delete(id);
+    const refresh = this.refresh(id, stored)
+      .catch((error: unknown) => {
+        if (error instanceof ClientMetadataDocumentError) this.rememberFailure(id, error, now);
+        throw error;
+      })
+      .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, refresh);
     return refresh;
+  }
+
+  private rememberFailure(id: string, error: ClientMetadataDocumentError, now: number): void {
+    if (this.failures.size >= MAX_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(id, { until: now + FAILURE_TTL_MS, error });
   }
 
   /** Passed on to the store: a URL client is stored like any other. */
