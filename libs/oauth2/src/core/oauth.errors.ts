@@ -53,14 +53,18 @@ export abstract class OAuthError extends Error {
   }
 }
 
-/** RFC 6749 §4.1.2.1 / §5.2 / RFC 6750 §3.1. `status` may differ for body problems (413, 415). */
-export class InvalidRequestError extends OAuthError {
-  readonly code = 'invalid_request';
+/** An error answered with 400 unless the caller says otherwise: a body too large (413) or of the wrong type (415). */
+abstract class OAuthBodyError extends OAuthError {
   override readonly status: number;
   constructor(description?: string, options?: { cause?: unknown; status?: number }) {
     super(description, options);
     this.status = options?.status ?? 400;
   }
+}
+
+/** RFC 6749 §4.1.2.1 / §5.2 / RFC 6750 §3.1. `status` may differ for body problems (413, 415). */
+export class InvalidRequestError extends OAuthBodyError {
+  readonly code = 'invalid_request';
 }
 /** RFC 6749 §5.2: client authentication failed. Never redirected. */
 export class InvalidClientError extends OAuthError {
@@ -188,13 +192,8 @@ export class InvalidRedirectUriError extends OAuthError {
   readonly code = 'invalid_redirect_uri';
 }
 /** RFC 7591 §3.2.2: a client metadata value is invalid or refused by the server's policy. `status` is 413 for an oversized request. */
-export class InvalidClientMetadataError extends OAuthError {
+export class InvalidClientMetadataError extends OAuthBodyError {
   readonly code = 'invalid_client_metadata';
-  override readonly status: number;
-  constructor(description?: string, options?: { cause?: unknown; status?: number }) {
-    super(description, options);
-    this.status = options?.status ?? 400;
-  }
 }
 /** RFC 7591 §3.2.2: the software statement is invalid. */
 export class InvalidSoftwareStatementError extends OAuthError {
