@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { BearerGuard, OAuthAuthorization, Resource, Scopes, type HostLookup, type ResourceAuthorization } from 'nest-oauth2-provider';
+import {
+  BearerGuard,
+  OAuthAuthorization,
+  Resource,
+  Scopes,
+  TokenStore,
+  type HostLookup,
+  type ResourceAuthorization,
+} from 'nest-oauth2-provider';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import type { Response } from 'supertest';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
+import { hashSecret } from './support/library-internals';
 import { AUTH_PATH, authorize, decide, obtainCode, pkcePair, redirectParams, tokenRequest } from './fixtures/oauth-flow';
 import {
   DOCUMENT_HOST,
@@ -267,12 +276,13 @@ describe(`${S}: the authorization server and the MCP server it protects`, () => 
       assert.equal((await authorize(t, query(pkcePair().challenge, { client_id: docs.url(incomplete) }), 'alice')).status, 400);
     });
 
-    it(`${S} §Client ID Metadata Document Security: the consent page shows the client's host and warns when every redirect is localhost`, async () => {
+    it(`${S} §Client ID Metadata Document Security: the consent page shows the redirect URI's host and the client's, and warns when every redirect is localhost`, async () => {
       const path = '/mcp-host/client.json';
       docs.route(path, json({ client_id: docs.url(path), client_name: 'Host Agent', redirect_uris: [LOOPBACK] }));
       const page = await authorize(t, query(pkcePair().challenge, { client_id: docs.url(path) }), 'alice');
       assert.equal(page.status, 200, page.text);
       assert.match(page.text, new RegExp(`<strong>${DOCUMENT_HOST}:${docs.port}</strong>`));
+      assert.match(page.text, /You will be sent back to <strong>127\.0\.0\.1:7000<\/strong>/);
       assert.match(page.text, /Only continue if you just started this yourself/);
     });
   });
@@ -415,6 +425,17 @@ describe(`${S}: the authorization server and the MCP server it protects`, () => 
   });
 
   describe('Token Theft: refresh token rotation for public clients', () => {
+    it(`${S} §Token Theft: tokens are stored by their SHA-256 only, never as issued`, async () => {
+      const tokens = await connect();
+      const store = t.app.get(TokenStore);
+      for (const value of [tokens.access_token, tokens.refresh_token]) {
+        const row = await store.findByHash(hashSecret(value));
+        assert.ok(row, 'found by its hash');
+        assert.ok(!JSON.stringify(row).includes(value), 'the stored row does not hold the token');
+        assert.equal(await store.findByHash(value), undefined, 'the token itself is no key');
+      }
+    });
+
     it(`${S} §Token Theft: a public client's refresh token rotates on every use`, async () => {
       const first = await connect();
       const next = await refresh(first.refresh_token);
