@@ -148,7 +148,10 @@ describe(`${S}: the authorization server and the MCP server it protects`, () => 
     return Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
   };
 
-  /** The whole flow for the agent: authorize (as `user`), exchange the code; the token response. */
+  /**
+   * The whole flow for the agent: authorize (as `user`) with `over` on the authorization request,
+   * exchange the code with `tokenOver` on the token request; the token response.
+   */
   const connect = async (over: Record<string, string | undefined> = {}, tokenOver: Record<string, string> = {}, user = 'alice') => {
     const { verifier, challenge } = pkcePair();
     const { code } = await obtainCode(t, query(challenge, over), user);
@@ -158,9 +161,12 @@ describe(`${S}: the authorization server and the MCP server it protects`, () => 
       code_verifier: verifier,
       client_id: agent,
       redirect_uri: LOOPBACK,
-      ...(over.resource === undefined && 'resource' in over ? {} : { resource: over.resource ?? MCP }),
       ...tokenOver,
     };
+    // The token request names the resource the authorization request named, or none when it named none.
+    const resource = tokenOver.resource ?? ('resource' in over ? over.resource : MCP);
+    if (resource === undefined) delete form.resource;
+    else form.resource = resource;
     const res = await tokenRequest(t, form);
     assert.equal(res.status, 200, res.text);
     return res.body as { access_token: string; refresh_token: string; scope: string };
