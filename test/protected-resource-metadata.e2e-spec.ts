@@ -97,10 +97,13 @@ describe('protected resource metadata of OAuthModule’s resources (RFC 9728)', 
     }
   });
 
-  it('RFC 9728 §5.1: the guard’s challenges name the metadata of the module’s resource', async () => {
+  it('RFC 9728 §5.1: the guard’s challenges name the metadata of the module’s resource, and the 401 the route’s scope (RFC 6750 §3)', async () => {
     const none = await request(t.server).get('/api/me');
     assert.equal(none.status, 401);
-    assert.equal(none.headers['www-authenticate'], `Bearer realm="http://127.0.0.1", resource_metadata="${metadataUrl('/v1/')}"`);
+    assert.equal(
+      none.headers['www-authenticate'],
+      `Bearer realm="http://127.0.0.1", scope="profile", resource_metadata="${metadataUrl('/v1/')}"`,
+    );
     const malformed = await request(t.server).get('/api/me').set('Authorization', 'Bearer two tokens');
     assert.equal(malformed.status, 400);
     assert.match(malformed.headers['www-authenticate'], new RegExp(`error="invalid_request".*resource_metadata="${metadataUrl('/v1/')}"`));
@@ -125,7 +128,10 @@ describe('protected resource metadata of OAuthModule’s resources (RFC 9728)', 
 
   it('RFC 9728 §5.1: @Resource() on a controller, and on a handler over it, decides the challenge’s resource_metadata', async () => {
     const legacy = await request(t.server).get('/legacy');
-    assert.equal(legacy.headers['www-authenticate'], `Bearer realm="http://127.0.0.1", resource_metadata="${metadataUrl('/v1')}"`);
+    assert.equal(
+      legacy.headers['www-authenticate'],
+      `Bearer realm="http://127.0.0.1", scope="email", resource_metadata="${metadataUrl('/v1')}"`,
+    );
     const files = await request(t.server).get('/legacy/files');
     assert.equal(
       files.headers['www-authenticate'],

@@ -221,12 +221,12 @@ describe('a resource server on another host, validating by introspection (RFC 76
     assert.ok(challenge.includes(`resource_metadata="${rs.url}/.well-known/oauth-protected-resource/files/"`), challenge);
   });
 
-  it('RFC 9728 §5.1: a request without a token gets a bare challenge naming the resource metadata', async () => {
+  it('RFC 9728 §5.1: a request without a token gets a challenge with no error, naming the route’s scope and the resource metadata', async () => {
     const res = await rs.get('/files');
     assert.equal(res.status, 401);
     assert.equal(
       res.headers.get('www-authenticate'),
-      `Bearer realm="${rs.resource}", resource_metadata="${rs.url}/.well-known/oauth-protected-resource/files/"`,
+      `Bearer realm="${rs.resource}", scope="files:read", resource_metadata="${rs.url}/.well-known/oauth-protected-resource/files/"`,
     );
   });
 

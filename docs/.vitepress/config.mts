@@ -47,6 +47,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Options', link: '/reference/options' },
       { text: 'Endpoints', link: '/reference/endpoints' },
       { text: 'Errors', link: '/reference/errors' },
+      { text: 'MCP conformance', link: '/reference/mcp-conformance' },
       { text: 'Glossary', link: '/reference/glossary' },
     ],
   },

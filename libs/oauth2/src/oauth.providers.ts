@@ -194,6 +194,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
           allowQueryToken: options.bearer.allowQueryToken,
           // Without resources tokens carry no audience, and every route accepts them as in 0.1.
           resource: Object.keys(options.resources).length > 0 ? options.resource : undefined,
+          refreshScope: options.offlineAccessScope,
         },
         verifier,
       }),
@@ -216,6 +217,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
             scopes: settings.scopes,
             allowQueryToken: options.bearer.allowQueryToken,
             name: settings.name,
+            refreshScope: options.offlineAccessScope,
           })),
       });
     },

@@ -12,6 +12,14 @@ describe('bearer challenges (RFC 6750 §3)', () => {
     assert.equal(error.headers['WWW-Authenticate'], 'Bearer realm="example"');
   });
 
+  it('may name the scopes a resource needs on a 401 without an error attribute (§3)', () => {
+    assert.equal(new MissingBearerTokenError('example', ['a', 'b']).headers['WWW-Authenticate'], 'Bearer realm="example", scope="a b"');
+    assert.equal(
+      new BearerTokenError('r', 'bad', ['a']).headers['WWW-Authenticate'],
+      'Bearer realm="r", error="invalid_token", error_description="bad", scope="a"',
+    );
+  });
+
   it('escapes quotes and backslashes and drops control characters in every value (RFC 7235 §2.1)', () => {
     assert.equal(
       bearerChallenge('a "b" \\ c\r\n', { code: 'invalid_token', description: 'bad' }),

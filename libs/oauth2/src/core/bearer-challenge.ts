@@ -6,21 +6,24 @@ import { quoteHeaderValue, safeDescription } from './error-response';
  * - No credentials at all: `Bearer realm="…"`, with no error attribute (RFC 6750 §3.1).
  * - Otherwise the challenge repeats the error code and description, plus `scope` for
  *   `insufficient_scope`. Every value is a quoted-string with `"` and `\` escaped (RFC 7235 §2.1).
+ * - A 401 of a known resource may carry `scope` too, the scopes the route needs (RFC 6750 §3 allows
+ *   it on any challenge), so a client asks for those rather than everything (MCP 2025-11-25
+ *   Authorization, Protected Resource Metadata Discovery Requirements).
  * - When the protected resource is known, every challenge also names its metadata document,
  *   `resource_metadata="<URL>"` (RFC 9728 §5.1), so a client can discover the authorization server.
  * The errors carry the challenge in `headers`, so whatever filter writes them sends it.
  */
 export function bearerChallenge(
   target: ChallengeTarget,
-  error?: { code: string; description?: string; scope?: readonly string[] },
+  error: { code?: string; description?: string; scope?: readonly string[] } = {},
 ): string {
   const realm = typeof target === 'string' ? target : target.realm;
   const params = [`realm=${quoteHeaderValue(realm)}`];
-  if (error) {
+  if (error.code) {
     params.push(`error=${quoteHeaderValue(error.code)}`);
     if (error.description) params.push(`error_description=${quoteHeaderValue(safeDescription(error.description))}`);
-    if (error.scope?.length) params.push(`scope=${quoteHeaderValue(error.scope.join(' '))}`);
   }
+  if (error.scope?.length) params.push(`scope=${quoteHeaderValue(error.scope.join(' '))}`);
   if (typeof target !== 'string' && target.resourceMetadata) params.push(`resource_metadata=${quoteHeaderValue(target.resourceMetadata)}`);
   return `Bearer ${params.join(', ')}`;
 }
@@ -38,9 +41,10 @@ export type ChallengeTarget = string | { readonly realm: string; readonly resour
  */
 export class MissingBearerTokenError extends InvalidRequestError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: ChallengeTarget) {
+  /** `scope`: the scopes the route needs, named in the challenge as a hint (none: no attribute). */
+  constructor(realm: ChallengeTarget, scope?: readonly string[]) {
     super('This resource requires a bearer access token (RFC 6750 section 2)', { status: 401 });
-    this.headers = { 'WWW-Authenticate': bearerChallenge(realm) };
+    this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { scope }) };
   }
 }
 
@@ -56,9 +60,10 @@ export class BearerRequestError extends InvalidRequestError {
 /** The token is unknown, expired, revoked, not an access token, or its client is gone: 401 (RFC 6750 §3.1). */
 export class BearerTokenError extends InvalidTokenError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: ChallengeTarget, description: string) {
+  /** `scope`: the scopes the route needs, named in the challenge as a hint (none: no attribute). */
+  constructor(realm: ChallengeTarget, description: string, scope?: readonly string[]) {
     super(description);
-    this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description }) };
+    this.headers = { 'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description, scope }) };
   }
 }
 

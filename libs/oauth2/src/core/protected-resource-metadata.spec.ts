@@ -63,6 +63,17 @@ describe('protected resource metadata (RFC 9728)', () => {
     });
   });
 
+  it('MCP 2026-07-28 Authorization, Refresh Tokens: scopes_supported leaves out offline_access and the server’s refresh scope', () => {
+    const document = buildProtectedResourceMetadata({
+      resource: 'https://mcp.example/mcp',
+      authorizationServers: ['https://mcp.example'],
+      scopes: ['tools', 'offline_access', 'stay'],
+      allowQueryToken: false,
+      refreshScope: 'stay',
+    });
+    assert.deepEqual(document.scopes_supported, ['tools']);
+  });
+
   it('RFC 9728 §3.1: answers each document at its exact path only, 404 elsewhere', () => {
     const metadata = new ProtectedResourceMetadata({
       requireHttps: false,

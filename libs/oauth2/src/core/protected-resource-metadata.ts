@@ -13,6 +13,10 @@ import { toErrorResponse } from './error-response';
  *   `https://h/.well-known/oauth-protected-resource/v1/` and `https://h/v1` at `…/v1`: the two are
  *   different resources and each path answers for one only. A resource without a path (or `/`) has
  *   it at `/.well-known/oauth-protected-resource`.
+ * - `scopes_supported` leaves out `offline_access` (and the server's `offlineAccessScope`): it asks
+ *   the authorization server for a refresh token and is no requirement of the resource, so a client
+ *   that requests every listed scope must not be led to ask for it (MCP 2026-07-28 Authorization,
+ *   Refresh Tokens).
  */
 
 /** The well-known path segment of RFC 9728 §3. */
@@ -32,6 +36,14 @@ export function protectedResourceMetadataUrl(resource: string): string {
   return `${origin}${protectedResourceMetadataPath(resource)}`;
 }
 
+/** The scope that asks for a refresh token (OpenID Connect Core §11), by convention. */
+export const OFFLINE_ACCESS_SCOPE = 'offline_access';
+
+/** `scopes` without the refresh-token scopes (`offline_access` and `refreshScope`), as a resource names them. */
+export function resourceScopes(scopes: readonly string[], refreshScope?: string | false): string[] {
+  return scopes.filter((scope) => scope !== OFFLINE_ACCESS_SCOPE && scope !== refreshScope);
+}
+
 /** What a protected resource's document says about it. */
 export interface ProtectedResourceDescription {
   /** Its identifier, in canonical form (RFC 8707 §2). */
@@ -44,6 +56,8 @@ export interface ProtectedResourceDescription {
   allowQueryToken: boolean;
   /** Its name in words (`resource_name`); left out when undefined. */
   name?: string;
+  /** The authorization server's `offlineAccessScope`, if any: left out of `scopes_supported` like `offline_access`. */
+  refreshScope?: string | false;
 }
 
 /** The RFC 9728 §2 metadata document of one protected resource. */
@@ -52,7 +66,7 @@ export function buildProtectedResourceMetadata(description: ProtectedResourceDes
     resource: description.resource,
     authorization_servers: [...description.authorizationServers],
   };
-  if (description.scopes) document.scopes_supported = [...description.scopes];
+  if (description.scopes) document.scopes_supported = resourceScopes(description.scopes, description.refreshScope);
   // RFC 6750 §2.1 header and §2.2 form body are always accepted; the query only when allowed.
   document.bearer_methods_supported = description.allowQueryToken ? ['header', 'body', 'query'] : ['header', 'body'];
   if (description.name !== undefined) document.resource_name = description.name;

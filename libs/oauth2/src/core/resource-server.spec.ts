@@ -220,5 +220,28 @@ describe('ResourceServer', () => {
           e instanceof BearerScopeError && /scope="email", resource_metadata="https:\/\/api\.example\//.test(e.headers['WWW-Authenticate']),
       );
     });
+
+    it('RFC 6750 §3: a 401 of a known resource names the route’s scopes, refresh-token scopes left out (MCP 2025-11-25 Authorization)', async () => {
+      const metadata = 'resource_metadata="https://api.example/.well-known/oauth-protected-resource/v1/"';
+      const server = new ResourceServer({
+        settings: { realm: 'api', allowQueryToken: false, resource: RESOURCE, refreshScope: 'stay' },
+        verifier: verifierOf('https://other.example/'),
+      });
+      const scopes = ['profile', 'offline_access', 'stay'];
+      await assert.rejects(
+        server.authenticate({ ...bearer, headers: {} }, RESOURCE, scopes),
+        (e: unknown) =>
+          e instanceof MissingBearerTokenError && e.headers['WWW-Authenticate'] === `Bearer realm="api", scope="profile", ${metadata}`,
+      );
+      await assert.rejects(
+        server.authenticate(bearer, RESOURCE, scopes),
+        (e: unknown) => e instanceof BearerTokenError && e.headers['WWW-Authenticate'].endsWith(`scope="profile", ${metadata}`),
+      );
+      const unknownResource = new ResourceServer({ settings: { realm: 'api', allowQueryToken: false }, verifier: verifierOf(null) });
+      await assert.rejects(
+        unknownResource.authenticate({ ...bearer, headers: {} }, undefined, scopes),
+        (e: unknown) => e instanceof MissingBearerTokenError && e.headers['WWW-Authenticate'] === 'Bearer realm="api"',
+      );
+    });
   });
 });

@@ -2,7 +2,7 @@ import { AccessTokenVerifier } from './access-token-verifier';
 import { BearerRequestError, BearerScopeError, BearerTokenError, MissingBearerTokenError, type ChallengeTarget } from './bearer-challenge';
 import { extractBearerToken, type BearerRequest } from './bearer-credentials';
 import { InvalidTokenError } from './oauth.errors';
-import { protectedResourceMetadataUrl } from './protected-resource-metadata';
+import { protectedResourceMetadataUrl, resourceScopes } from './protected-resource-metadata';
 import type { ResourceAuthorization } from './resource-authorization';
 
 /** What the resource server needs from the module options. */
@@ -16,6 +16,8 @@ export interface ResourceServerSettings {
    * for none, is refused. Undefined (no resources configured) checks no audience.
    */
   resource?: string;
+  /** The authorization server's `offlineAccessScope`, if any: like `offline_access`, never hinted in a challenge. */
+  refreshScope?: string | false;
 }
 
 /** What the resource server needs. @publicApi */
@@ -35,7 +37,10 @@ export interface ResourceServerDeps {
  *   token obtained for one API cannot be replayed at another.
  * - Scopes: every scope the route lists is required (RFC 6750 §3.1 `insufficient_scope`, 403).
  * - Challenges: every `WWW-Authenticate: Bearer` names the realm and, when the resource is known,
- *   the URL of its metadata document as `resource_metadata` (RFC 9728 §5.1).
+ *   the URL of its metadata document as `resource_metadata` (RFC 9728 §5.1) and, on a 401, the
+ *   scopes the route needs as `scope` (RFC 6750 §3; MCP 2025-11-25 Authorization asks for it so a
+ *   client requests no more than that). A refresh-token scope (`offline_access`) is never hinted: it
+ *   is no requirement of the resource.
  * @publicApi
  * @example
  * const auth = await resourceServer.authenticate({ method: 'GET', headers: { authorization: 'Bearer …' }, query: {}, body: {} });
@@ -54,28 +59,45 @@ export class ResourceServer {
 
   /**
    * Finds the request's token (RFC 6750 §2) and validates it for `resource` (default: the
-   * settings' resource); throws the RFC 6750 error otherwise.
+   * settings' resource); throws the RFC 6750 error otherwise. `scopes` (the route's) are named in
+   * the 401 challenge of a known resource.
    */
-  async authenticate(request: BearerRequest, resource: string | undefined = this.deps.settings.resource): Promise<ResourceAuthorization> {
+  async authenticate(
+    request: BearerRequest,
+    resource: string | undefined = this.deps.settings.resource,
+    scopes: readonly string[] = [],
+  ): Promise<ResourceAuthorization> {
     const target = this.challengeTarget(resource);
     const token = extractBearerToken(request, target, this.deps.settings.allowQueryToken);
-    if (token === undefined) throw new MissingBearerTokenError(target);
-    return this.validate(token, resource);
+    if (token === undefined) throw new MissingBearerTokenError(target, this.scopeHint(resource, scopes));
+    return this.validate(token, resource, scopes);
   }
 
   /** Validates an access token value for `resource`; throws `invalid_token` (with its challenge) when it must be refused. */
-  async validate(accessToken: string, resource: string | undefined = this.deps.settings.resource): Promise<ResourceAuthorization> {
+  async validate(
+    accessToken: string,
+    resource: string | undefined = this.deps.settings.resource,
+    scopes: readonly string[] = [],
+  ): Promise<ResourceAuthorization> {
     let authorization: ResourceAuthorization;
     try {
       authorization = await this.deps.verifier.verify(accessToken);
     } catch (error) {
       if (error instanceof InvalidTokenError && !error.headers['WWW-Authenticate']) {
-        throw new BearerTokenError(this.challengeTarget(resource), error.description ?? 'The access token is not valid');
+        throw new BearerTokenError(
+          this.challengeTarget(resource),
+          error.description ?? 'The access token is not valid',
+          this.scopeHint(resource, scopes),
+        );
       }
       throw error;
     }
     if (resource !== undefined && authorization.audience !== resource) {
-      throw new BearerTokenError(this.challengeTarget(resource), 'This access token is not for this resource');
+      throw new BearerTokenError(
+        this.challengeTarget(resource),
+        'This access token is not for this resource',
+        this.scopeHint(resource, scopes),
+      );
     }
     return authorization;
   }
@@ -111,6 +133,15 @@ export class ResourceServer {
   /** What a challenge of a route names: the realm and its resource's metadata URL (RFC 9728 §5.1). */
   challengeFor(declared: string | undefined): ChallengeTarget {
     return this.challengeTarget(this.resourceFor(declared));
+  }
+
+  /**
+   * The `scope` of a 401 challenge: only where the resource is known (the discovery of RFC 9728, which
+   * the hint goes with), and without refresh-token scopes.
+   */
+  private scopeHint(resource: string | undefined, scopes: readonly string[]): readonly string[] | undefined {
+    if (resource === undefined || !scopes.length) return undefined;
+    return resourceScopes(scopes, this.deps.settings.refreshScope);
   }
 
   private challengeTarget(resource: string | undefined): ChallengeTarget {

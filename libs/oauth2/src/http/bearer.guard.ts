@@ -34,7 +34,11 @@ export class BearerGuard implements CanActivate {
     if (route.isPublic) return true;
     const request = context.switchToHttp().getRequest();
     try {
-      const authorization = await this.resources.authenticate(await this.readRequest(request, route.resource), route.resource);
+      const authorization = await this.resources.authenticate(
+        await this.readRequest(request, route.resource),
+        route.resource,
+        route.scopes,
+      );
       this.resources.assertScopes(authorization, route.scopes, route.resource);
       request[OAUTH_AUTHORIZATION_KEY] = authorization;
       return true;
