@@ -246,7 +246,7 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
     await context.close();
   });
 
-  it('MCP 2025-11-25 Authorization §Client ID Metadata Documents, §Step-Up Authorization Flow, §Token refresh: an agent known by its URL steps up for list_files and refreshes an expired token', async () => {
+  it('MCP 2025-11-25 Authorization §Client ID Metadata Documents, §Step-Up Authorization Flow, §Token refresh: an agent known by its URL steps up for list_files, refreshes an expired token, and steps up again for list_teams', async () => {
     const context = await browser.newContext();
     const log: Exchange[] = [];
     const consents: string[] = [];
@@ -298,6 +298,18 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
     assert.notEqual(agent.stored!.tokens.access_token, before.access_token);
     assert.notEqual(agent.stored!.tokens.refresh_token, before.refresh_token, 'RFC 9700 §4.14.2: the refresh token rotated');
     assert.equal(agent.authorizations.length, 2, 'refreshed without Nate');
+
+    // A second step-up, for list_teams: the challenge keeps what the token has, so nothing is lost.
+    const teams = await callTool(agent, mcp, 'list_teams');
+    assert.match(
+      mcpPosts(log)
+        .filter((e) => e.status === 403)
+        .at(-1)!.challenge!,
+      /scope="teams:read profile files:read"/,
+    );
+    assert.equal(agent.authorizations.length, 3);
+    assert.deepEqual((teams.structuredContent as { teams: { name: string }[] }).teams.map((t) => t.name).sort(), ['Design', 'Support']);
+    assert.equal((await callTool(agent, mcp, 'list_files')).isError, undefined);
     assert.equal(docs.hits.get('/agents/mcp-desk.json'), 1, 'the metadata document was fetched once');
     assert.doesNotMatch(output, /access_token=|refresh_token=|code_verifier=/, 'no token in the logs');
     await mcp.client.close();
