@@ -212,6 +212,31 @@ describe('sample SHIFT over HTTP', () => {
     assert.deepEqual(filesDoc.authorization_servers, [shift]);
     assert.deepEqual(filesDoc.scopes_supported, ['files:read']);
     assert.equal(filesDoc.resource_name, 'SHIFT Files');
+    const mcpDoc = (await (await fetch(`${shift}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<string, unknown>;
+    assert.equal(mcpDoc.resource, `${shift}/mcp`);
+    assert.deepEqual(mcpDoc.authorization_servers, [shift]);
+    assert.deepEqual(
+      mcpDoc.scopes_supported,
+      ['profile', 'teams:read', 'files:read'],
+      'offline_access is the client’s to ask, not the resource’s',
+    );
+  });
+
+  it('MCP 2025-11-25 Transports §Streamable HTTP: /mcp wants a bearer token, and a stateless server answers GET with 405', async () => {
+    const none = await fetch(`${shift}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(none.status, 401);
+    assert.equal(
+      none.headers.get('www-authenticate'),
+      `Bearer realm="${shift}", resource_metadata="${shift}/.well-known/oauth-protected-resource/mcp", scope="profile"`,
+    );
+    const userApiToken = (await tokensFor('profile')).access_token;
+    const wrongAudience = await fetch(`${shift}/mcp`, { method: 'POST', headers: { Authorization: `Bearer ${userApiToken}` } });
+    assert.equal(wrongAudience.status, 401, 'RFC 8707: a token for the user API is not one for the MCP server');
+    assert.match(wrongAudience.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    const mcpToken = (await tokensFor('profile', { resources: [`${shift}/mcp`], resource: `${shift}/mcp` })).access_token;
+    const stream = await fetch(`${shift}/mcp`, { headers: { Authorization: `Bearer ${mcpToken}`, Accept: 'text/event-stream' } });
+    assert.equal(stream.status, 405);
+    assert.equal(stream.headers.get('allow'), 'POST');
   });
 
   it('GET /v1/users/me without a token is 401 with a Bearer challenge and no error code (RFC 6750 §3.1)', async () => {
@@ -395,7 +420,7 @@ describe('sample SHIFT over HTTP', () => {
     assert.equal(metadata.issuer, shift);
   });
 
-  it("RFC 7591 §3: SHIFT advertises open dynamic registration; a registered agent gets the default scope and SHIFT's API as its resource", async () => {
+  it("RFC 7591 §3: SHIFT advertises open dynamic registration; a registered agent gets the default scope and SHIFT's MCP server as its resource", async () => {
     const metadata = (await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
     assert.equal(metadata.registration_endpoint, `${shift}/v1/oauth2/register`);
     const metadataDocument = {
@@ -415,7 +440,7 @@ describe('sample SHIFT over HTTP', () => {
     assert.equal(registered.scope, 'profile');
     const stored = await sample.shift.get(ClientRegistry).get(registered.client_id as string);
     assert.equal(stored?.registration, 'dynamic');
-    assert.equal(stored?.defaultResource, `${shift}/v1/`);
+    assert.equal(stored?.defaultResource, `${shift}/mcp`);
     const again = (await (await register()).json()) as Record<string, unknown>;
     assert.equal(again.client_id, registered.client_id, 'an identical public re-registration gets the same client');
   });

@@ -30,6 +30,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'JWT access tokens', link: '/guide/jwt-access-tokens' },
       { text: 'A resource server on another host', link: '/guide/remote-resource-server' },
       { text: 'Protected resource metadata', link: '/guide/protected-resource-metadata' },
+      { text: 'Protect your MCP server', link: '/guide/mcp' },
     ],
   },
   {

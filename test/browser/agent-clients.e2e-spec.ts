@@ -26,9 +26,9 @@ const insecure = { [oauth.allowInsecureRequests]: true } as const;
  * Apps no operator registered, through the sample in Chromium: an agent that registers itself at
  * SHIFT (RFC 7591, with oauth4webapi as the client) and one known only by the https URL of its Client
  * ID Metadata Document each send Nate through SHIFT's login and consent, and get a token for SHIFT's
- * API with oauth4webapi. The agent's redirect is a loopback server of this test (RFC 8252 §7.3);
- * its metadata document is served over HTTPS on 127.0.0.1 by a CA this test makes, which SHIFT
- * trusts through `CLIENT_ID_METADATA_CA_FILE` and reaches through `CLIENT_ID_METADATA_ALLOWED_ADDRESSES`.
+ * user API, named as the resource (their default is SHIFT's MCP server), with oauth4webapi. The
+ * agent's redirect is a loopback server of this test (RFC 8252 §7.3); its metadata document is
+ * served over HTTPS on 127.0.0.1 by a CA this test makes, which SHIFT trusts through `CLIENT_ID_METADATA_CA_FILE` and reaches through `CLIENT_ID_METADATA_ALLOWED_ADDRESSES`.
  */
 for (const platform of ['express', 'fastify'] as const) {
   describe(`agent clients in Chromium on ${platform === 'express' ? 'Express' : 'Fastify'}: dynamic registration and Client ID Metadata Documents`, () => {
@@ -124,6 +124,8 @@ function agentFlows(platform: 'express' | 'fastify'): void {
       client_id: clientId,
       redirect_uri: callbackUri,
       scope: 'profile offline_access',
+      // Agents get SHIFT's MCP server by default; this one asks for SHIFT's user API by name (RFC 8707 §2).
+      resource: `${shift}/v1/`,
       state,
       code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',

@@ -1,5 +1,6 @@
 import type { OAuthModuleOptions } from 'nest-oauth2-provider';
 import type { SampleConfig } from '../sample-config';
+import { MCP_SCOPES } from './mcp/mcp-tools';
 
 /** Where SHIFT mounts the OAuth endpoints: /v1/oauth2/auth, /token, /revoke, /introspect. */
 export const SHIFT_OAUTH_PREFIX = 'v1/oauth2';
@@ -18,12 +19,19 @@ export interface ShiftResources {
   userApi: string;
   /** SHIFT Files, the API on its own host. */
   files: string;
+  /** SHIFT's MCP server, `/mcp` on SHIFT's host: the resource agents get by default. */
+  mcp: string;
 }
 
 /** The identifiers of SHIFT's APIs, in the canonical form the library compares (lowercase host, no default port). */
 export function shiftResources(issuer: string, filesUrl: string): ShiftResources {
   const files = new URL(filesUrl).href;
-  return { userApi: `${new URL(issuer).origin}/v1/`, files: files.endsWith('/') ? files : `${files}/` };
+  return { userApi: `${new URL(issuer).origin}/v1/`, files: files.endsWith('/') ? files : `${files}/`, mcp: mcpResource(issuer) };
+}
+
+/** SHIFT's MCP server as a resource: `/mcp` on SHIFT's host, with no trailing slash (RFC 8707 §2). */
+export function mcpResource(issuer: string): string {
+  return `${new URL(issuer).origin}/mcp`;
 }
 
 /** The longest a SHIFT Files token lives unless FILES_TOKEN_TTL says otherwise: a JWT cannot be recalled once issued, so it is kept short. */
@@ -50,7 +58,7 @@ export type ShiftOAuthSettings = Pick<
  */
 export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOptions {
   const { issuer, accessTokenTtl } = settings;
-  const { userApi, files } = shiftResources(issuer, settings.filesUrl);
+  const { userApi, files, mcp } = shiftResources(issuer, settings.filesUrl);
   return {
     issuer,
     scopes: SHIFT_SCOPES,
@@ -67,16 +75,18 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
         accessTokenFormat: 'jwt',
         accessTokenTtl: settings.filesTokenTtl ?? Math.min(accessTokenTtl, FILES_TOKEN_TTL),
       },
+      // The MCP server's tools read the same data in-process, each behind its API's scope.
+      [mcp]: { scopes: [...MCP_SCOPES], name: 'SHIFT MCP server' },
     },
     // Apps registered before SHIFT Files existed send no `resource`: they keep getting user-API tokens.
     defaultResource: userApi,
     resource: userApi,
     // Apps nobody registered, known by the https URL of their Client ID Metadata Document (as MCP
     // clients are), from any https host outside private networks (the default trust policy). A request
-    // of theirs that names no API gets the one an agent is for: SHIFT's user API until SHIFT has an MCP server.
+    // of theirs that names no API gets the one an agent is for: SHIFT's MCP server.
     clientIdMetadataDocuments: {
       enabled: true,
-      allowClientIdUrl: () => ({ defaultResource: userApi }),
+      allowClientIdUrl: () => ({ defaultResource: mcp }),
       // Unset: public hosts only, checked against the system's CAs.
       ...definedOnly({ allowedAddresses: settings.clientIdMetadataAllowedAddresses, ca: settings.clientIdMetadataCa }),
     },
@@ -87,7 +97,8 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
       initialAccessToken: 'none',
       reusePublicClients: true,
       defaultScope: ['profile'],
-      defaultResource: userApi,
+      // Clients that register themselves are agents: the MCP server is what they come for.
+      defaultResource: mcp,
       rateLimit: { perIp: { limit: 10, ttl: 3600 }, global: { limit: 500, ttl: 3600 } },
     },
     jwt: definedOnly({

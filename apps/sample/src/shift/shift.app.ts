@@ -19,7 +19,7 @@ export async function createShiftApp(
   const settings = await sampleConfigModule(overrides);
   // The platform is chosen before the app exists; the environment was validated just above.
   const config = { ...validateSampleEnv(process.env).sample, ...overrides };
-  const app = await createPlatformApp(ShiftModule.forRoot(settings, database), {
+  const app = await createPlatformApp(ShiftModule.forRoot(settings, database, config.issuer), {
     platform: config.httpAdapter,
     trustProxy: config.trustProxy ?? false,
     logger,

@@ -14,14 +14,20 @@ import { TeamsApiController } from './api/teams-api.controller';
 import { UsersApiController } from './api/users-api.controller';
 import { LoginController } from './auth/login.controller';
 import { ShiftInteraction } from './auth/shift-interaction';
-import { SHIFT_OAUTH_PREFIX, shiftOAuthOptions } from './shift-oauth.options';
+import { mcpController } from './mcp/mcp.controller';
+import { McpBearerGuard } from './mcp/mcp-challenges';
+import { mcpResource, SHIFT_OAUTH_PREFIX, shiftOAuthOptions } from './shift-oauth.options';
 import { UsersModule } from './users/users.module';
 
 /** SHIFT: the OAuth authorization server, its users and their API. */
 @Module({})
 export class ShiftModule {
-  /** `settings` is the awaited `sampleConfigModule()`: every provider reads the validated settings from `ConfigService`. */
-  static forRoot(settings: DynamicModule, database: DataSourceOptions): DynamicModule {
+  /**
+   * `settings` is the awaited `sampleConfigModule()`: every provider reads the validated settings from
+   * `ConfigService`. `issuer` is among them, needed here already: the MCP controller is declared for its resource.
+   */
+  static forRoot(settings: DynamicModule, database: DataSourceOptions, issuer: string): DynamicModule {
+    const mcp = mcpResource(issuer);
     return {
       module: ShiftModule,
       imports: [
@@ -53,8 +59,10 @@ export class ShiftModule {
         DeveloperAppsController,
         UsersApiController,
         TeamsApiController,
+        // SHIFT has no `realm` option of its own: the library's realm is then the issuer.
+        mcpController(mcp, { realm: issuer, resourceMetadata: `${new URL(issuer).origin}/.well-known/oauth-protected-resource/mcp` }),
       ],
-      providers: [ShiftInteraction, DeveloperAppsService],
+      providers: [ShiftInteraction, DeveloperAppsService, McpBearerGuard],
     };
   }
 }

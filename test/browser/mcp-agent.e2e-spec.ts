@@ -1,0 +1,318 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { freePort } from '../support/sample-harness';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { ChromiumAgent } from './support/chromium-agent';
+import {
+  json,
+  makeTestTls,
+  startDocumentServer,
+  type DocumentServer,
+} from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'main.js');
+/** Access tokens live this long here, so a test can see one expire and the agent refresh it. */
+const TOKEN_TTL = 8;
+
+/** One HTTP exchange the SDK made, as the agent's fetch saw it. */
+interface Exchange {
+  method: string;
+  url: URL;
+  status: number;
+  challenge: string | null;
+  body: string;
+}
+
+/**
+ * SHIFT's MCP server with a client we did not write: the official SDK's `Client`,
+ * `StreamableHTTPClientTransport` and `auth()` drive every request (discovery, registration, token,
+ * refresh, MCP), and Chromium is Nate at SHIFT's login and consent pages. The test seeds no client,
+ * token or consent; it only watches the SDK's exchanges through its `fetch` option.
+ */
+for (const platform of ['express', 'fastify'] as const) {
+  describe(`an MCP agent on SHIFT with the official SDK, on ${platform === 'express' ? 'Express' : 'Fastify'}`, () => {
+    mcpAgentFlows(platform);
+  });
+}
+
+function mcpAgentFlows(platform: 'express' | 'fastify'): void {
+  let dir: string;
+  let db: TestDatabase;
+  let sample: ChildProcess;
+  let output = '';
+  let browser: Browser;
+  let docs: DocumentServer;
+  let callbackServer: Server;
+  let shift: string;
+  let callbackUri: string;
+  let nextCallback: (url: URL) => void = () => undefined;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sample-mcp-'));
+    db = await createTestDatabase();
+    const tls = makeTestTls();
+    writeFileSync(join(dir, 'ca.pem'), tls.ca);
+    docs = await startDocumentServer(tls);
+    callbackServer = createServer((req, res) => {
+      nextCallback(new URL(req.url ?? '/', callbackUri));
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Signed in. You can close this window.');
+    });
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    callbackUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
+
+    const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
+    shift = `http://localhost:${shiftPort}`;
+    sample = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(shiftPort),
+        CUSTOMAPP_PORT: String(customAppPort),
+        FILES_PORT: String(filesPort),
+        FILES_URL: '',
+        OAUTH_KEY_ENCRYPTION_KEY: '',
+        DATABASE_URL: db.url,
+        OAUTH_ISSUER: '',
+        CUSTOMAPP_URL: '',
+        CUSTOMAPP_CLIENT_ID: '',
+        CUSTOMAPP_CLIENT_SECRET: '',
+        ACCESS_TOKEN_TTL: String(TOKEN_TTL),
+        CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
+        CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
+        HTTP_ADAPTER: platform,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    sample.stdout!.on('data', (chunk) => (output += chunk));
+    sample.stderr!.on('data', (chunk) => (output += chunk));
+    for (let i = 0; !output.includes('CustomApp  http'); i++) {
+      if (i > 300 || sample.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
+      await sleep(100);
+    }
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    sample?.kill('SIGTERM');
+    if (sample && sample.exitCode === null) await new Promise((resolve) => sample.once('exit', resolve));
+    await docs?.close();
+    await new Promise((resolve) => callbackServer?.close(resolve));
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Nate in one browser: logs in the first time SHIFT asks, approves every consent page, hands back the code. */
+  function nateIn(context: BrowserContext, consents: string[]) {
+    return async (authorizationUrl: URL): Promise<string> => {
+      const page = await context.newPage();
+      const arrived = new Promise<URL>((resolve) => (nextCallback = resolve));
+      await page.goto(authorizationUrl.href);
+      const allow = page.getByRole('button', { name: 'Allow' });
+      await page.locator('input[name="username"], button[value="allow"]').first().waitFor();
+      if (await page.locator('input[name="username"]').count()) {
+        await page.fill('input[name="username"]', 'nate');
+        await page.fill('input[name="password"]', 'shift-demo');
+        await page.click('button[type="submit"]');
+      }
+      await allow.waitFor();
+      consents.push(await page.locator('main').innerText());
+      await allow.click();
+      const callback = await arrived;
+      await page.close();
+      const code = callback.searchParams.get('code');
+      if (!code) throw new Error(`SHIFT sent the agent back with no code: ${callback.search}`);
+      assert.equal(callback.searchParams.get('iss'), shift, 'RFC 9207: the response names SHIFT');
+      return code;
+    };
+  }
+
+  /** A fetch that passes every request on untouched and keeps what came back. */
+  function watched(log: Exchange[]): typeof fetch {
+    return async (input, init) => {
+      const response = await fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const body = await response.clone().text();
+      log.push({ method: init?.method ?? 'GET', url, status: response.status, challenge: response.headers.get('www-authenticate'), body });
+      return response;
+    };
+  }
+
+  /** An SDK client connected to SHIFT's /mcp, signing in through `agent` when SHIFT asks. */
+  async function connect(agent: ChromiumAgent, log: Exchange[]) {
+    const url = new URL(`${shift}/mcp`);
+    for (let attempt = 0; ; attempt++) {
+      const transport = new StreamableHTTPClientTransport(url, { authProvider: agent, fetch: watched(log) });
+      const client = new Client({ name: 'desk-agent', version: '1.0.0' });
+      try {
+        await client.connect(transport);
+        return { client, transport };
+      } catch (error) {
+        if (!(error instanceof UnauthorizedError) || attempt > 0) throw error;
+        await transport.finishAuth(await agent.authorizationCode());
+      }
+    }
+  }
+
+  /** `tools/call` of `name`; when SHIFT wants more scope the agent signs in again and calls once more. */
+  async function callTool(agent: ChromiumAgent, mcp: Awaited<ReturnType<typeof connect>>, name: string) {
+    try {
+      return await mcp.client.callTool({ name, arguments: {} });
+    } catch (error) {
+      if (!(error instanceof UnauthorizedError)) throw error;
+      await mcp.transport.finishAuth(await agent.authorizationCode());
+      return mcp.client.callTool({ name, arguments: {} });
+    }
+  }
+
+  const mcpPosts = (log: Exchange[]) => log.filter((e) => e.method === 'POST' && e.url.pathname === '/mcp');
+  const tokenRequests = (log: Exchange[]) => log.filter((e) => e.url.pathname === '/v1/oauth2/token');
+
+  /** What both ways of arriving share: 401, discovery, sign-in, then the tools answer for Nate. */
+  async function firstContact(agent: ChromiumAgent, log: Exchange[], consents: string[]) {
+    const mcp = await connect(agent, log);
+    const [refused] = mcpPosts(log);
+    assert.equal(refused!.status, 401);
+    assert.equal(
+      refused!.challenge,
+      `Bearer realm="${shift}", resource_metadata="${shift}/.well-known/oauth-protected-resource/mcp", scope="profile"`,
+    );
+    const metadata = log.find((e) => e.url.pathname === '/.well-known/oauth-protected-resource/mcp');
+    assert.equal(metadata?.status, 200, 'RFC 9728 §3: the agent reads the metadata the challenge names');
+    const document = JSON.parse(metadata!.body) as { resource: string; authorization_servers: string[]; scopes_supported: string[] };
+    assert.equal(document.resource, `${shift}/mcp`);
+    assert.deepEqual(document.authorization_servers, [shift]);
+    assert.deepEqual(
+      document.scopes_supported,
+      ['profile', 'teams:read', 'files:read'],
+      'no offline_access: it is not the resource’s to offer',
+    );
+    assert.ok(
+      log.some((e) => e.url.pathname === '/.well-known/oauth-authorization-server' && e.status === 200),
+      'RFC 8414 discovery',
+    );
+
+    const [authorization] = agent.authorizations;
+    assert.equal(authorization!.searchParams.get('resource'), `${shift}/mcp`, 'RFC 8707: the token is asked for the MCP server');
+    assert.equal(authorization!.searchParams.get('code_challenge_method'), 'S256');
+    assert.ok(authorization!.searchParams.get('scope')!.split(' ').includes('profile'));
+    assert.match(consents[0]!, /See your name and email address/);
+
+    const tools = await mcp.client.listTools();
+    assert.deepEqual(tools.tools.map((t) => t.name).sort(), ['get_profile', 'list_files', 'list_teams']);
+    const profile = await callTool(agent, mcp, 'get_profile');
+    assert.equal(profile.isError, undefined);
+    assert.equal((profile.structuredContent as { username: string }).username, 'nate');
+    assert.match(JSON.stringify(profile.content), /Nate/);
+    return mcp;
+  }
+
+  it('MCP 2025-11-25 Authorization §Dynamic Client Registration: an agent registers itself (RFC 7591), signs Nate in, and its tools answer for him', async () => {
+    const context = await browser.newContext();
+    const log: Exchange[] = [];
+    const consents: string[] = [];
+    const agent = new ChromiumAgent(
+      callbackUri,
+      {
+        client_name: 'Desk Agent (MCP)',
+        redirect_uris: [callbackUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+      },
+      nateIn(context, consents),
+    );
+    const mcp = await firstContact(agent, log, consents);
+    const registration = log.find((e) => e.url.pathname === '/v1/oauth2/register');
+    assert.equal(registration?.status, 201, 'registered at SHIFT, no initial access token needed');
+    assert.match(consents[0]!, /Desk Agent \(MCP\) wants to use your SHIFT account/);
+    assert.match(consents[0]!, /Registered itself automatically/);
+    await mcp.client.close();
+    await context.close();
+  });
+
+  it('MCP 2025-11-25 Authorization §Client ID Metadata Documents, §Step-Up Authorization Flow, §Token refresh: an agent known by its URL steps up for list_files, refreshes an expired token, and steps up again for list_teams', async () => {
+    const context = await browser.newContext();
+    const log: Exchange[] = [];
+    const consents: string[] = [];
+    const clientId = docs.url('/agents/mcp-desk.json').replace('client.test', '127.0.0.1');
+    const metadata = {
+      client_id: clientId,
+      client_name: 'Desk Agent by URL (MCP)',
+      redirect_uris: [callbackUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      scope: 'profile teams:read files:read offline_access',
+    };
+    docs.route('/agents/mcp-desk.json', json(metadata));
+    const agent = new ChromiumAgent(callbackUri, metadata, nateIn(context, consents), clientId);
+    const mcp = await firstContact(agent, log, consents);
+    assert.equal(agent.client?.client_id, clientId, 'no registration: the URL is the client id');
+    assert.ok(!log.some((e) => e.url.pathname === '/v1/oauth2/register'));
+    assert.match(consents[0]!, /Desk Agent by URL \(MCP\) wants to use your SHIFT account/);
+    assert.ok(agent.stored?.tokens.refresh_token, 'offline_access, added by the agent, gave a refresh token');
+
+    // Step-up: list_files needs files:read, which the first token does not have.
+    const files = await callTool(agent, mcp, 'list_files');
+    const stepUp = mcpPosts(log).find((e) => e.status === 403);
+    assert.ok(stepUp, 'RFC 6750 §3.1: 403 for the call the token does not cover');
+    assert.equal(
+      stepUp.challenge,
+      `Bearer realm="${shift}", error="insufficient_scope", error_description="The tool list_files requires the scope: files:read", ` +
+        `scope="files:read profile", resource_metadata="${shift}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    assert.equal(agent.authorizations.length, 2, 'the agent sent Nate to SHIFT again');
+    assert.deepEqual(agent.authorizations[1]!.searchParams.get('scope')!.split(' ').sort(), ['files:read', 'offline_access', 'profile']);
+    assert.match(consents[1]!, /See the files you keep in SHIFT Files/);
+    assert.deepEqual(
+      (files.structuredContent as { files: { name: string }[] }).files.map((f) => f.name),
+      ['Spring rota.xlsx', 'Design team offsite.pdf'],
+    );
+    const profile = await callTool(agent, mcp, 'get_profile');
+    assert.equal((profile.structuredContent as { username: string }).username, 'nate', 'the stepped-up token kept profile');
+
+    // Expiry: the next call is refused as invalid_token, the SDK refreshes, and calls again; no new sign-in.
+    const before = agent.stored!.tokens;
+    await sleep((TOKEN_TTL + 1) * 1000);
+    const again = await callTool(agent, mcp, 'list_files');
+    assert.equal((again.structuredContent as { files: unknown[] }).files.length, 2);
+    assert.ok(mcpPosts(log).some((e) => e.status === 401 && /error="invalid_token"/.test(e.challenge ?? '')));
+    const refresh = tokenRequests(log).at(-1)!;
+    assert.equal(refresh.status, 200);
+    assert.notEqual(agent.stored!.tokens.access_token, before.access_token);
+    assert.notEqual(agent.stored!.tokens.refresh_token, before.refresh_token, 'RFC 9700 §4.14.2: the refresh token rotated');
+    assert.equal(agent.authorizations.length, 2, 'refreshed without Nate');
+
+    // A second step-up, for list_teams: the challenge keeps what the token has, so nothing is lost.
+    const teams = await callTool(agent, mcp, 'list_teams');
+    assert.match(
+      mcpPosts(log)
+        .filter((e) => e.status === 403)
+        .at(-1)!.challenge!,
+      /scope="teams:read profile files:read"/,
+    );
+    assert.equal(agent.authorizations.length, 3);
+    assert.deepEqual((teams.structuredContent as { teams: { name: string }[] }).teams.map((t) => t.name).sort(), ['Design', 'Support']);
+    assert.equal((await callTool(agent, mcp, 'list_files')).isError, undefined);
+    assert.equal(docs.hits.get('/agents/mcp-desk.json'), 1, 'the metadata document was fetched once');
+    assert.doesNotMatch(output, /access_token=|refresh_token=|code_verifier=/, 'no token in the logs');
+    await mcp.client.close();
+    await context.close();
+  });
+}
