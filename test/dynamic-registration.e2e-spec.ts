@@ -177,6 +177,51 @@ describe('dynamic client registration (RFC 7591) with oauth4webapi', () => {
   });
 });
 
+describe('what limits a dynamic client’s scope requests (policy scopeLimit)', () => {
+  const stepUp = (t: OAuthTestApp, clientId: string) =>
+    authorize(
+      t,
+      {
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: LOOPBACK,
+        scope: 'profile email',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      },
+      'alice',
+    );
+
+  it('RFC 7591 §2 scope: by default a client may later ask only for the scope it registered', async () => {
+    const t = await registrationApp();
+    try {
+      const res = await register(t, { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none', scope: 'profile' });
+      assert.equal(res.body.scope, 'profile');
+      const page = await stepUp(t, res.body.client_id);
+      assert.equal(new URL(page.headers.location).searchParams.get('error'), 'invalid_scope');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('RFC 7591 §3.2.1 and MCP 2025-11-25 Authorization §Step-Up Authorization Flow: under "policy" it may step up to any scope the policy allows', async () => {
+    const t = await registrationApp({ ...OPEN, scopeLimit: 'policy' });
+    try {
+      const res = await register(t, { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none', scope: 'profile' });
+      assert.equal(res.status, 201, res.text);
+      assert.equal(res.body.scope, 'profile email offline_access', 'the server replaced the requested scope and says so');
+      assert.equal((await stepUp(t, res.body.client_id)).status, 200, 'the consent page, not invalid_scope');
+      assertError(
+        await register(t, { redirect_uris: [LOOPBACK], token_endpoint_auth_method: 'none', scope: 'admin' }),
+        400,
+        'invalid_client_metadata',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('registration off (the default)', () => {
   let t: OAuthTestApp;
   before(async () => (t = await createOAuthTestApp()));

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ClientRegistrationError, ClientRegistry } from 'nest-oauth2-provider';
 import { startSample, type RunningSample } from '../apps/sample/src/sample';
+import { SHIFT_SCOPES } from '../apps/sample/src/shift/shift-oauth.options';
 import { httpAdapterKind } from './fixtures/oauth-app.fixture';
 import { CookieClient, filesAt, freePort, pkcePair, readForm } from './support/sample-harness';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -420,7 +421,7 @@ describe('sample SHIFT over HTTP', () => {
     assert.equal(metadata.issuer, shift);
   });
 
-  it("RFC 7591 §3: SHIFT advertises open dynamic registration; a registered agent gets the default scope and SHIFT's MCP server as its resource", async () => {
+  it("RFC 7591 §3: SHIFT advertises open dynamic registration; a registered agent may ask for every scope SHIFT allows, and gets SHIFT's MCP server as its resource", async () => {
     const metadata = (await (await fetch(`${shift}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
     assert.equal(metadata.registration_endpoint, `${shift}/v1/oauth2/register`);
     const metadataDocument = {
@@ -437,7 +438,8 @@ describe('sample SHIFT over HTTP', () => {
     const res = await register();
     assert.equal(res.status, 201);
     const registered = (await res.json()) as Record<string, unknown>;
-    assert.equal(registered.scope, 'profile');
+    // scopeLimit 'policy': the server replaces the requested (here: default) scope with all it allows (RFC 7591 §3.2.1).
+    assert.deepEqual(String(registered.scope).split(' ').sort(), Object.keys(SHIFT_SCOPES).sort());
     const stored = await sample.shift.get(ClientRegistry).get(registered.client_id as string);
     assert.equal(stored?.registration, 'dynamic');
     assert.equal(stored?.defaultResource, `${shift}/mcp`);

@@ -223,7 +223,7 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
     return mcp;
   }
 
-  it('MCP 2025-11-25 Authorization §Dynamic Client Registration: an agent registers itself (RFC 7591), signs Nate in, and its tools answer for him', async () => {
+  it('MCP 2025-11-25 Authorization §Dynamic Client Registration, §Step-Up Authorization Flow: an agent registers itself (RFC 7591), signs Nate in, its tools answer for him, and it steps up for list_files', async () => {
     const context = await browser.newContext();
     const log: Exchange[] = [];
     const consents: string[] = [];
@@ -242,6 +242,16 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
     assert.equal(registration?.status, 201, 'registered at SHIFT, no initial access token needed');
     assert.match(consents[0]!, /Desk Agent \(MCP\) wants to use your SHIFT account/);
     assert.match(consents[0]!, /Registered itself automatically/);
+    // SHIFT registers agents with every scope its policy allows (scopeLimit 'policy'), whatever they asked.
+    assert.equal(JSON.parse(registration!.body).scope.split(' ').includes('files:read'), true);
+    assert.ok(agent.stored?.tokens.refresh_token, 'offline_access, allowed by the registration, gave a refresh token');
+
+    // Step-up past the scope it registered with: list_files needs files:read.
+    const files = await callTool(agent, mcp, 'list_files');
+    assert.ok(mcpPosts(log).some((e) => e.status === 403 && /error="insufficient_scope"/.test(e.challenge ?? '')));
+    assert.equal(agent.authorizations.length, 2, 'the agent sent Nate to SHIFT again');
+    assert.match(consents[1]!, /See the files you keep in SHIFT Files/);
+    assert.equal((files.structuredContent as { files: unknown[] }).files.length, 2);
     await mcp.client.close();
     await context.close();
   });

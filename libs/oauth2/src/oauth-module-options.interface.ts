@@ -305,6 +305,14 @@ export interface OAuthRegistrationOptions {
    */
   reusePublicClients?: boolean;
   /**
+   * What limits the scopes a registered client may later ask for: `registered` (default), the
+   * `scope` it registered (or `defaultScope`); `policy`, every scope of `scopes`, whatever it
+   * registered, as the server may replace requested metadata (RFC 7591 §3.2.1). Agents such as MCP
+   * clients register with the first scope a resource challenged them for and step up later
+   * (MCP 2025-11-25 Authorization, Step-Up Authorization Flow): they need `policy`.
+   */
+  scopeLimit?: 'registered' | 'policy';
+  /**
    * Creation limits (429 with `Retry-After`), per IP and over all addresses; a request with a valid
    * initial access token is not counted. Default `{ perIp: { limit: 20, ttl: 3600 }, global: { limit: 1000, ttl: 3600 } }`;
    * false turns them off.

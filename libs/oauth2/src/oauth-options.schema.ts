@@ -390,6 +390,9 @@ export class RegistrationSchema {
   @IsBoolean({ message: got('must be a boolean') })
   reusePublicClients!: boolean;
 
+  @IsIn(['registered', 'policy'], { message: got(`must be 'registered' or 'policy'`) })
+  scopeLimit!: 'registered' | 'policy';
+
   @ValidateNested()
   rateLimit!: RegistrationRateLimitSchema;
 

@@ -68,6 +68,7 @@ export const OAUTH_DEFAULTS = Object.freeze({
     grantTypes: ['authorization_code', 'refresh_token'] as GrantType[],
     tokenEndpointAuthMethods: [...TOKEN_ENDPOINT_AUTH_METHODS] as TokenEndpointAuthMethod[],
     reusePublicClients: false,
+    scopeLimit: 'registered' as const,
     rateLimit: { perIp: { limit: 20, ttl: 3600 }, global: { limit: 1000, ttl: 3600 } },
     unusedClientTtl: 24 * 3600,
     idleClientTtl: 90 * 24 * 3600,
@@ -174,6 +175,7 @@ function resolveRegistration(input: OAuthModuleOptions['registration'], resolved
     defaultScope: copy(given.defaultScope ?? scopes),
     defaultResource: given.defaultResource ?? resolved.defaultResource,
     reusePublicClients: given.reusePublicClients ?? d.reusePublicClients,
+    scopeLimit: given.scopeLimit ?? d.scopeLimit,
     rateLimit:
       limits === false
         ? { perIp: false, global: false }

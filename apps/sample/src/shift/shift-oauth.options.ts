@@ -96,6 +96,8 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
       enabled: true,
       initialAccessToken: 'none',
       reusePublicClients: true,
+      // Agents register with the scope they were first challenged for, then step up per tool.
+      scopeLimit: 'policy',
       defaultScope: ['profile'],
       // Clients that register themselves are agents: the MCP server is what they come for.
       defaultResource: mcp,

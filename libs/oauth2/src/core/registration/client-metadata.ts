@@ -73,7 +73,9 @@ export function readClientMetadata(body: Record<string, unknown>, policy: Regist
       name: name === undefined || !name.trim() ? UNNAMED_CLIENT : name,
       redirectUris,
       grantTypes,
-      scopes,
+      // RFC 7591 §3.2.1 lets the server replace requested metadata: under `policy`, the registered
+      // scope no longer limits the client, so an agent can step up to any scope the policy allows.
+      scopes: policy.scopeLimit === 'policy' ? [...policy.scopes] : scopes,
       applicationType: applicationType as ApplicationType | undefined,
       logoUri: optionalString(body, 'logo_uri') ?? null,
       clientUri: optionalString(body, 'client_uri') ?? null,

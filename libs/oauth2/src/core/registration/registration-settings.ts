@@ -35,6 +35,8 @@ export interface RegistrationSettings {
   defaultResource: string | undefined;
   /** Answer an identical re-registration of a public client with the client registered before. */
   reusePublicClients: boolean;
+  /** What limits a client's later scope requests: the scope it registered, or every scope of `scopes`. */
+  scopeLimit: 'registered' | 'policy';
   /** Creation limits, per IP and over all addresses; false = none. */
   rateLimit: { perIp: RegistrationRateLimit | false; global: RegistrationRateLimit | false };
   /** Seconds after which a client nobody ever used is deleted; false = never. */
