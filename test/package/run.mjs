@@ -27,7 +27,9 @@ try {
   const size = statSync(tarball).size;
   console.log(`packed ${packed.filename}: ${(size / 1024).toFixed(1)} kB, ${packed.entryCount} files`);
   const stray = packed.files.map((f) => f.path).filter(isStray);
-  check(size < 200 * 1024, `tarball under 200 kB (got ${(size / 1024).toFixed(1)} kB)`);
+  // The budget catches a stray folder or a bundled dependency, each far larger than a feature: 0.2's
+  // dynamic registration and Client ID Metadata Documents took the tarball from under 200 kB to about 225 kB.
+  check(size < 300 * 1024, `tarball under 300 kB (got ${(size / 1024).toFixed(1)} kB)`);
   check(stray.length === 0, `no test, sample or build-state files in the tarball (found ${stray.join(', ')})`);
   publishDryRun(packed);
 
