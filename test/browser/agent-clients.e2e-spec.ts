@@ -1,24 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { freePort } from '../support/sample-harness';
+import type { Browser, BrowserContext } from 'playwright-core';
 import {
   json,
   makeTestTls,
   startDocumentServer,
   type DocumentServer,
 } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
+import {
+  launchChromium,
+  startLoopbackRedirect,
+  startSampleProcess,
+  type LoopbackRedirect,
+  type SampleProcess,
+} from './support/sample-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'main.js');
 const SHOTS = join(ROOT, 'test', 'browser', 'screenshots');
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
@@ -38,73 +39,39 @@ for (const platform of ['express', 'fastify'] as const) {
 
 function agentFlows(platform: 'express' | 'fastify'): void {
   let dir: string;
-  let sample: ChildProcess;
-  let output = '';
+  let sample: SampleProcess;
   let browser: Browser;
   let context: BrowserContext;
   let docs: DocumentServer;
-  let callbackServer: Server;
+  let redirect: LoopbackRedirect;
   let shift: string;
   let callbackUri: string;
   let as: oauth.AuthorizationServer;
-  let nextCallback: (url: URL) => void = () => undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-agents-'));
     const tls = makeTestTls();
     writeFileSync(join(dir, 'ca.pem'), tls.ca);
     docs = await startDocumentServer(tls);
-    // The agent's loopback redirect: answers the browser, and hands the URL it was sent to the test.
-    callbackServer = createServer((req, res) => {
-      nextCallback(new URL(req.url ?? '/', callbackUri));
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Signed in. You can close this window.');
+    redirect = await startLoopbackRedirect();
+    callbackUri = redirect.uri;
+    sample = await startSampleProcess({
+      DATABASE_URL: `sqlite:${join(dir, 'sample.sqlite')}`,
+      CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
+      CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
+      HTTP_ADAPTER: platform,
     });
-    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-    callbackUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
-
-    const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
-    shift = `http://localhost:${shiftPort}`;
-    sample = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(shiftPort),
-        CUSTOMAPP_PORT: String(customAppPort),
-        FILES_PORT: String(filesPort),
-        FILES_URL: '',
-        OAUTH_KEY_ENCRYPTION_KEY: '',
-        DATABASE_URL: `sqlite:${join(dir, 'sample.sqlite')}`,
-        OAUTH_ISSUER: '',
-        CUSTOMAPP_URL: '',
-        CUSTOMAPP_CLIENT_ID: '',
-        CUSTOMAPP_CLIENT_SECRET: '',
-        CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
-        CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
-        HTTP_ADAPTER: platform,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    sample.stdout!.on('data', (chunk) => (output += chunk));
-    sample.stderr!.on('data', (chunk) => (output += chunk));
-    for (let i = 0; !output.includes('CustomApp  http'); i++) {
-      if (i > 300 || sample.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
-      await sleep(100);
-    }
+    shift = sample.shift;
     const issuer = new URL(shift);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    sample?.kill('SIGTERM');
-    if (sample && sample.exitCode === null) await new Promise((resolve) => sample.once('exit', resolve));
+    await sample?.stop();
     await docs?.close();
-    await new Promise((resolve) => callbackServer?.close(resolve));
+    await redirect?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -137,7 +104,7 @@ function agentFlows(platform: 'express' | 'fastify'): void {
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     const consent = await page.locator('main').innerText();
     await page.screenshot({ path: join(platform === 'express' ? SHOTS : join(SHOTS, platform), `${shot}.png`), fullPage: true });
-    const arrived = new Promise<URL>((resolve) => (nextCallback = resolve));
+    const arrived = redirect.next();
     await page.getByRole('button', { name: 'Allow' }).click();
     const callback = await arrived;
     await page.getByText('Signed in. You can close this window.').waitFor();
@@ -190,6 +157,6 @@ function agentFlows(platform: 'express' | 'fastify'): void {
     assert.match(consent, /Only continue if you just started this yourself\./);
     assert.match(JSON.stringify(profile), /Nate/);
     assert.equal(docs.hits.get('/agents/desk.json'), 1, 'fetched once: the authorize and token requests share the stored copy');
-    assert.doesNotMatch(output, /access_token=|refresh_token=|code_verifier=/, 'no token in the logs');
+    assert.doesNotMatch(sample.output, /access_token=|refresh_token=|code_verifier=/, 'no token in the logs');
   });
 }

@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
-import { freePort } from '../support/sample-harness';
+import { launchChromium, startSampleProcess, type SampleProcess } from './support/sample-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'main.js');
 const SHOTS = join(ROOT, 'test', 'browser', 'screenshots');
 const TTL = 3;
 
@@ -31,8 +28,7 @@ for (const platform of ['express', 'fastify'] as const) {
 function portalFlow(platform: 'express' | 'fastify'): void {
   const shots = platform === 'express' ? SHOTS : join(SHOTS, platform);
   let dir: string;
-  let server: ChildProcess;
-  let output = '';
+  let server: SampleProcess;
   let browser: Browser;
   let page: Page;
   let shift: string;
@@ -43,46 +39,20 @@ function portalFlow(platform: 'express' | 'fastify'): void {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-portal-'));
     mkdirSync(shots, { recursive: true });
-    const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
-    shift = `http://localhost:${shiftPort}`;
-    customApp = `http://localhost:${customAppPort}`;
-    server = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(shiftPort),
-        CUSTOMAPP_PORT: String(customAppPort),
-        FILES_PORT: String(filesPort),
-        FILES_URL: '',
-        OAUTH_KEY_ENCRYPTION_KEY: '',
-        DATABASE_URL: `sqlite:${join(dir, 'sample.sqlite')}`,
-        ACCESS_TOKEN_TTL: String(TTL),
-        OAUTH_ISSUER: '',
-        CUSTOMAPP_URL: '',
-        CUSTOMAPP_CLIENT_ID: '',
-        CUSTOMAPP_CLIENT_SECRET: '',
-        HTTP_ADAPTER: platform,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startSampleProcess({
+      DATABASE_URL: `sqlite:${join(dir, 'sample.sqlite')}`,
+      ACCESS_TOKEN_TTL: String(TTL),
+      HTTP_ADAPTER: platform,
     });
-    server.stdout!.on('data', (chunk) => (output += chunk));
-    server.stderr!.on('data', (chunk) => (output += chunk));
-    for (let i = 0; !output.includes('CustomApp  http'); i++) {
-      if (i > 300 || server.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
-      await sleep(100);
-    }
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    shift = server.shift;
+    customApp = server.customApp;
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
   });
 
   after(async () => {
     await browser?.close();
-    server?.kill('SIGTERM');
-    if (server && server.exitCode === null) await new Promise((resolve) => server.once('exit', resolve));
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -241,6 +211,6 @@ function portalFlow(platform: 'express' | 'fastify'): void {
     await shot('shift-developer-deleted');
     await customAppShows(/SHIFT refused to connect CustomApp|Disconnected|disconnected/);
     assert.doesNotMatch(await main(), /Nate Rivera/);
-    assert.doesNotMatch(output, /client_secret=|refresh_token=|access_token=/, 'no secret in the logs');
+    assert.doesNotMatch(server.output, /client_secret=|refresh_token=|access_token=/, 'no secret in the logs');
   });
 }

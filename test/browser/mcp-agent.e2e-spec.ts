@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,10 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { freePort } from '../support/sample-harness';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ChromiumAgent } from './support/chromium-agent';
+import {
+  launchChromium,
+  startLoopbackRedirect,
+  startSampleProcess,
+  type LoopbackRedirect,
+  type SampleProcess,
+} from './support/sample-process';
 import {
   json,
   makeTestTls,
@@ -21,8 +24,6 @@ import {
   type DocumentServer,
 } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'main.js');
 /** Access tokens live this long here, so a test can see one expire and the agent refresh it. */
 const TOKEN_TTL = 8;
 
@@ -50,14 +51,12 @@ for (const platform of ['express', 'fastify'] as const) {
 function mcpAgentFlows(platform: 'express' | 'fastify'): void {
   let dir: string;
   let db: TestDatabase;
-  let sample: ChildProcess;
-  let output = '';
+  let sample: SampleProcess;
   let browser: Browser;
   let docs: DocumentServer;
-  let callbackServer: Server;
+  let redirect: LoopbackRedirect;
   let shift: string;
   let callbackUri: string;
-  let nextCallback: (url: URL) => void = () => undefined;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-mcp-'));
@@ -65,55 +64,24 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
     const tls = makeTestTls();
     writeFileSync(join(dir, 'ca.pem'), tls.ca);
     docs = await startDocumentServer(tls);
-    callbackServer = createServer((req, res) => {
-      nextCallback(new URL(req.url ?? '/', callbackUri));
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Signed in. You can close this window.');
+    redirect = await startLoopbackRedirect();
+    callbackUri = redirect.uri;
+    sample = await startSampleProcess({
+      DATABASE_URL: db.url,
+      ACCESS_TOKEN_TTL: String(TOKEN_TTL),
+      CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
+      CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
+      HTTP_ADAPTER: platform,
     });
-    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
-    callbackUri = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
-
-    const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
-    shift = `http://localhost:${shiftPort}`;
-    sample = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(shiftPort),
-        CUSTOMAPP_PORT: String(customAppPort),
-        FILES_PORT: String(filesPort),
-        FILES_URL: '',
-        OAUTH_KEY_ENCRYPTION_KEY: '',
-        DATABASE_URL: db.url,
-        OAUTH_ISSUER: '',
-        CUSTOMAPP_URL: '',
-        CUSTOMAPP_CLIENT_ID: '',
-        CUSTOMAPP_CLIENT_SECRET: '',
-        ACCESS_TOKEN_TTL: String(TOKEN_TTL),
-        CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
-        CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
-        HTTP_ADAPTER: platform,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    sample.stdout!.on('data', (chunk) => (output += chunk));
-    sample.stderr!.on('data', (chunk) => (output += chunk));
-    for (let i = 0; !output.includes('CustomApp  http'); i++) {
-      if (i > 300 || sample.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
-      await sleep(100);
-    }
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    shift = sample.shift;
+    browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    sample?.kill('SIGTERM');
-    if (sample && sample.exitCode === null) await new Promise((resolve) => sample.once('exit', resolve));
+    await sample?.stop();
     await docs?.close();
-    await new Promise((resolve) => callbackServer?.close(resolve));
+    await redirect?.close();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -122,7 +90,7 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
   function nateIn(context: BrowserContext, consents: string[]) {
     return async (authorizationUrl: URL): Promise<string> => {
       const page = await context.newPage();
-      const arrived = new Promise<URL>((resolve) => (nextCallback = resolve));
+      const arrived = redirect.next();
       await page.goto(authorizationUrl.href);
       const allow = page.getByRole('button', { name: 'Allow' });
       await page.locator('input[name="username"], button[value="allow"]').first().waitFor();
@@ -321,7 +289,7 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
     assert.deepEqual((teams.structuredContent as { teams: { name: string }[] }).teams.map((t) => t.name).sort(), ['Design', 'Support']);
     assert.equal((await callTool(agent, mcp, 'list_files')).isError, undefined);
     assert.equal(docs.hits.get('/agents/mcp-desk.json'), 1, 'the metadata document was fetched once');
-    assert.doesNotMatch(output, /access_token=|refresh_token=|code_verifier=/, 'no token in the logs');
+    assert.doesNotMatch(sample.output, /access_token=|refresh_token=|code_verifier=/, 'no token in the logs');
     await mcp.client.close();
     await context.close();
   });

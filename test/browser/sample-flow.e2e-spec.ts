@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
-import { freePort } from '../support/sample-harness';
+import { launchChromium, startSampleProcess, type SampleProcess } from './support/sample-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(__dirname, '..', '..', 'apps', 'sample', 'src', 'main.js');
 const SHOTS = join(ROOT, 'test', 'browser', 'screenshots');
 const TTL = 3;
 
@@ -33,8 +30,7 @@ function sampleFlow(platform: 'express' | 'fastify'): void {
   const shots = platform === 'express' ? SHOTS : join(SHOTS, platform);
   let dir: string;
   let dbFile: string;
-  let server: ChildProcess;
-  let output = '';
+  let server: SampleProcess;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -45,56 +41,26 @@ function sampleFlow(platform: 'express' | 'fastify'): void {
     dir = mkdtempSync(join(tmpdir(), 'sample-browser-'));
     dbFile = join(dir, 'sample.sqlite');
     mkdirSync(shots, { recursive: true });
-    const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
-    shift = `http://localhost:${shiftPort}`;
-    customApp = `http://localhost:${customAppPort}`;
-    server = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: String(shiftPort),
-        CUSTOMAPP_PORT: String(customAppPort),
-        FILES_PORT: String(filesPort),
-        FILES_URL: '',
-        OAUTH_KEY_ENCRYPTION_KEY: '',
-        DATABASE_URL: `sqlite:${dbFile}`,
-        ACCESS_TOKEN_TTL: String(TTL),
-        OAUTH_ISSUER: '',
-        CUSTOMAPP_URL: '',
-        CUSTOMAPP_CLIENT_ID: '',
-        CUSTOMAPP_CLIENT_SECRET: '',
-        HTTP_ADAPTER: platform,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startSampleProcess({
+      DATABASE_URL: `sqlite:${dbFile}`,
+      ACCESS_TOKEN_TTL: String(TTL),
+      HTTP_ADAPTER: platform,
     });
-    server.stdout!.on('data', (chunk) => (output += chunk));
-    server.stderr!.on('data', (chunk) => (output += chunk));
-    for (let i = 0; !output.includes('CustomApp  http'); i++) {
-      if (i > 300 || server.exitCode !== null) throw new Error(`the sample did not start:\n${output}`);
-      await sleep(100);
-    }
-    assert.match(output, new RegExp(`served by ${platform === 'express' ? 'Express' : 'Fastify'}`), 'the platform HTTP_ADAPTER names');
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    shift = server.shift;
+    customApp = server.customApp;
+    assert.match(
+      server.output,
+      new RegExp(`served by ${platform === 'express' ? 'Express' : 'Fastify'}`),
+      'the platform HTTP_ADAPTER names',
+    );
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     page = await context.newPage();
   });
 
   after(async () => {
     await browser?.close();
-    server?.kill('SIGTERM');
-    if (server && server.exitCode === null) await new Promise((resolve) => server.once('exit', resolve));
+    await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -221,7 +187,7 @@ function sampleFlow(platform: 'express' | 'fastify'): void {
     await page.getByText('CustomApp is no longer connected to your SHIFT account.').waitFor();
     assert.equal(refreshCount(), undefined, 'CustomApp forgot the tokens');
     assert.equal(liveTokens(), 0, 'SHIFT revoked the grant (RFC 7009 §2.1)');
-    assert.doesNotMatch(output, /shift-demo|client_secret|refresh_token=|access_token=/, 'no secret in the logs');
+    assert.doesNotMatch(server.output, /shift-demo|client_secret|refresh_token=|access_token=/, 'no secret in the logs');
   });
 
   it('after "Disconnect", SHIFT no longer lists CustomApp and the next "Log in with SHIFT" asks for consent again (RFC 7009 §2.1)', async () => {

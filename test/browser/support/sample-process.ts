@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium, type Browser } from 'playwright-core';
+import { freePort } from '../../support/sample-harness';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const MAIN = join(__dirname, '..', '..', '..', 'apps', 'sample', 'src', 'main.js');
+
+/** The sample's three apps in a child process, as `npm start` runs them, on free ports. */
+export interface SampleProcess {
+  shift: string;
+  customApp: string;
+  /** Everything the apps printed so far: tests check that no secret reaches it. */
+  readonly output: string;
+  /** SIGTERM, and resolves once the process has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the sample with `env` over the defaults a test wants (free ports, SHIFT Files unset, the
+ * development key-encryption key, no preset CustomApp client) and resolves once CustomApp listens.
+ */
+export async function startSampleProcess(env: Record<string, string>): Promise<SampleProcess> {
+  const [shiftPort, customAppPort, filesPort] = [await freePort(), await freePort(), await freePort()];
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(shiftPort),
+      CUSTOMAPP_PORT: String(customAppPort),
+      FILES_PORT: String(filesPort),
+      FILES_URL: '',
+      OAUTH_KEY_ENCRYPTION_KEY: '',
+      OAUTH_ISSUER: '',
+      CUSTOMAPP_URL: '',
+      CUSTOMAPP_CLIENT_ID: '',
+      CUSTOMAPP_CLIENT_SECRET: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  };
+  for (let i = 0; !output.includes('CustomApp  http'); i++) {
+    if (i > 300 || child.exitCode !== null) {
+      await stop();
+      throw new Error(`the sample did not start:\n${output}`);
+    }
+    await sleep(100);
+  }
+  return {
+    shift: `http://localhost:${shiftPort}`,
+    customApp: `http://localhost:${customAppPort}`,
+    get output() {
+      return output;
+    },
+    stop,
+  };
+}
+
+/** Debian's Chromium, headless, without the background traffic that would slow a test. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A native app's loopback redirect target (RFC 8252 §7.3): answers the browser, hands each URL to the test. */
+export interface LoopbackRedirect {
+  uri: string;
+  /** The next URL the browser is sent to; call before the click that sends it. */
+  next(): Promise<URL>;
+  close(): Promise<void>;
+}
+
+export async function startLoopbackRedirect(): Promise<LoopbackRedirect> {
+  let deliver: (url: URL) => void = () => undefined;
+  let uri = '';
+  const server = createServer((req, res) => {
+    deliver(new URL(req.url ?? '/', uri));
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Signed in. You can close this window.');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+  return {
+    uri,
+    next: () => new Promise<URL>((resolve) => (deliver = resolve)),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
