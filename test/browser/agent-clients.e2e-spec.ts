@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import type { Browser, BrowserContext } from 'playwright-core';
-import {
-  json,
-  makeTestTls,
-  startDocumentServer,
-  type DocumentServer,
-} from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { json, type DocumentServer } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 import {
   launchChromium,
+  startAgentDocumentServer,
   startLoopbackRedirect,
   startSampleProcess,
   type LoopbackRedirect,
@@ -39,6 +36,7 @@ for (const platform of ['express', 'fastify'] as const) {
 
 function agentFlows(platform: 'express' | 'fastify'): void {
   let dir: string;
+  let db: TestDatabase;
   let sample: SampleProcess;
   let browser: Browser;
   let context: BrowserContext;
@@ -50,15 +48,14 @@ function agentFlows(platform: 'express' | 'fastify'): void {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-agents-'));
-    const tls = makeTestTls();
-    writeFileSync(join(dir, 'ca.pem'), tls.ca);
-    docs = await startDocumentServer(tls);
+    db = await createTestDatabase();
+    let sampleEnv: Record<string, string>;
+    ({ docs, sampleEnv } = await startAgentDocumentServer(dir));
     redirect = await startLoopbackRedirect();
     callbackUri = redirect.uri;
     sample = await startSampleProcess({
-      DATABASE_URL: `sqlite:${join(dir, 'sample.sqlite')}`,
-      CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
-      CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
+      DATABASE_URL: db.url,
+      ...sampleEnv,
       HTTP_ADAPTER: platform,
     });
     shift = sample.shift;
@@ -72,6 +69,7 @@ function agentFlows(platform: 'express' | 'fastify'): void {
     await sample?.stop();
     await docs?.close();
     await redirect?.close();
+    await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,17 +12,13 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { ChromiumAgent } from './support/chromium-agent';
 import {
   launchChromium,
+  startAgentDocumentServer,
   startLoopbackRedirect,
   startSampleProcess,
   type LoopbackRedirect,
   type SampleProcess,
 } from './support/sample-process';
-import {
-  json,
-  makeTestTls,
-  startDocumentServer,
-  type DocumentServer,
-} from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
+import { json, type DocumentServer } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
 /** Access tokens live this long here, so a test can see one expire and the agent refresh it. */
 const TOKEN_TTL = 8;
@@ -61,16 +57,14 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sample-mcp-'));
     db = await createTestDatabase();
-    const tls = makeTestTls();
-    writeFileSync(join(dir, 'ca.pem'), tls.ca);
-    docs = await startDocumentServer(tls);
+    let sampleEnv: Record<string, string>;
+    ({ docs, sampleEnv } = await startAgentDocumentServer(dir));
     redirect = await startLoopbackRedirect();
     callbackUri = redirect.uri;
     sample = await startSampleProcess({
       DATABASE_URL: db.url,
       ACCESS_TOKEN_TTL: String(TOKEN_TTL),
-      CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32',
-      CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem'),
+      ...sampleEnv,
       HTTP_ADAPTER: platform,
     });
     shift = sample.shift;

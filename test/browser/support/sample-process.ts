@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
 import { freePort } from '../../support/sample-harness';
+import {
+  makeTestTls,
+  startDocumentServer,
+  type DocumentServer,
+} from '../../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const MAIN = join(__dirname, '..', '..', '..', 'apps', 'sample', 'src', 'main.js');
@@ -104,5 +110,18 @@ export async function startLoopbackRedirect(): Promise<LoopbackRedirect> {
     uri,
     next: () => new Promise<URL>((resolve) => (deliver = resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A server of Client ID Metadata Documents on 127.0.0.1 with a CA of its own (written into `dir`),
+ * and the sample settings that let SHIFT reach it and trust its certificate.
+ */
+export async function startAgentDocumentServer(dir: string): Promise<{ docs: DocumentServer; sampleEnv: Record<string, string> }> {
+  const tls = makeTestTls();
+  writeFileSync(join(dir, 'ca.pem'), tls.ca);
+  return {
+    docs: await startDocumentServer(tls),
+    sampleEnv: { CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32', CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem') },
   };
 }
