@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { json, type DocumentServer } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
-import {
-  launchChromium,
-  startAgentDocumentServer,
-  startLoopbackRedirect,
-  startSampleProcess,
-  type LoopbackRedirect,
-  type SampleProcess,
-} from './support/sample-process';
+import { startAgentWorld, type AgentWorld, type LoopbackRedirect, type SampleProcess } from './support/sample-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SHOTS = join(ROOT, 'test', 'browser', 'screenshots');
@@ -35,8 +25,7 @@ for (const platform of ['express', 'fastify'] as const) {
 }
 
 function agentFlows(platform: 'express' | 'fastify'): void {
-  let dir: string;
-  let db: TestDatabase;
+  let world: AgentWorld;
   let sample: SampleProcess;
   let browser: Browser;
   let context: BrowserContext;
@@ -47,31 +36,15 @@ function agentFlows(platform: 'express' | 'fastify'): void {
   let as: oauth.AuthorizationServer;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sample-agents-'));
-    db = await createTestDatabase();
-    let sampleEnv: Record<string, string>;
-    ({ docs, sampleEnv } = await startAgentDocumentServer(dir));
-    redirect = await startLoopbackRedirect();
+    world = await startAgentWorld({ HTTP_ADAPTER: platform });
+    ({ sample, docs, redirect, browser } = world);
     callbackUri = redirect.uri;
-    sample = await startSampleProcess({
-      DATABASE_URL: db.url,
-      ...sampleEnv,
-      HTTP_ADAPTER: platform,
-    });
     shift = sample.shift;
     const issuer = new URL(shift);
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
-    browser = await launchChromium();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sample?.stop();
-    await docs?.close();
-    await redirect?.close();
-    await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => world?.close());
 
   /**
    * Nate's browser on the authorization request of `clientId`: SHIFT's login, then its consent page

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { ChromiumAgent } from './support/chromium-agent';
-import {
-  launchChromium,
-  startAgentDocumentServer,
-  startLoopbackRedirect,
-  startSampleProcess,
-  type LoopbackRedirect,
-  type SampleProcess,
-} from './support/sample-process';
+import { startAgentWorld, type AgentWorld, type LoopbackRedirect, type SampleProcess } from './support/sample-process';
 import { json, type DocumentServer } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
 /** Access tokens live this long here, so a test can see one expire and the agent refresh it. */
@@ -45,8 +34,7 @@ for (const platform of ['express', 'fastify'] as const) {
 }
 
 function mcpAgentFlows(platform: 'express' | 'fastify'): void {
-  let dir: string;
-  let db: TestDatabase;
+  let world: AgentWorld;
   let sample: SampleProcess;
   let browser: Browser;
   let docs: DocumentServer;
@@ -55,30 +43,13 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
   let callbackUri: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sample-mcp-'));
-    db = await createTestDatabase();
-    let sampleEnv: Record<string, string>;
-    ({ docs, sampleEnv } = await startAgentDocumentServer(dir));
-    redirect = await startLoopbackRedirect();
+    world = await startAgentWorld({ ACCESS_TOKEN_TTL: String(TOKEN_TTL), HTTP_ADAPTER: platform });
+    ({ sample, docs, redirect, browser } = world);
     callbackUri = redirect.uri;
-    sample = await startSampleProcess({
-      DATABASE_URL: db.url,
-      ACCESS_TOKEN_TTL: String(TOKEN_TTL),
-      ...sampleEnv,
-      HTTP_ADAPTER: platform,
-    });
     shift = sample.shift;
-    browser = await launchChromium();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sample?.stop();
-    await docs?.close();
-    await redirect?.close();
-    await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => world?.close());
 
   /** Nate in one browser: logs in the first time SHIFT asks, approves every consent page, hands back the code. */
   function nateIn(context: BrowserContext, consents: string[]) {

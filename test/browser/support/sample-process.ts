@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser } from 'playwright-core';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { freePort } from '../../support/sample-harness';
+import { createTestDatabase } from '../../support/test-database';
 import {
   makeTestTls,
   startDocumentServer,
@@ -123,5 +125,40 @@ export async function startAgentDocumentServer(dir: string): Promise<{ docs: Doc
   return {
     docs: await startDocumentServer(tls),
     sampleEnv: { CLIENT_ID_METADATA_ALLOWED_ADDRESSES: '127.0.0.1/32', CLIENT_ID_METADATA_CA_FILE: join(dir, 'ca.pem') },
+  };
+}
+
+/**
+ * What an agent's test runs against: the sample on a fresh database (from `DATABASE_URL`), a metadata
+ * document server SHIFT trusts, the agent's loopback redirect, and Chromium for Nate.
+ */
+export interface AgentWorld {
+  sample: SampleProcess;
+  docs: DocumentServer;
+  redirect: LoopbackRedirect;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startAgentWorld(env: Record<string, string>): Promise<AgentWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'sample-agents-'));
+  const db = await createTestDatabase();
+  const { docs, sampleEnv } = await startAgentDocumentServer(dir);
+  const redirect = await startLoopbackRedirect();
+  const sample = await startSampleProcess({ DATABASE_URL: db.url, ...sampleEnv, ...env });
+  const browser = await launchChromium();
+  return {
+    sample,
+    docs,
+    redirect,
+    browser,
+    close: async () => {
+      await browser.close();
+      await sample.stop();
+      await docs.close();
+      await redirect.close();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
