@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   BearerGuard,
+  InsufficientScopeError,
   OAuthAuthorization,
   Resource,
   Scopes,
@@ -65,6 +66,17 @@ class McpController {
   @HttpCode(200)
   @Scopes('mcp:tools', 'mcp:admin')
   admin() {
+    return { jsonrpc: '2.0', id: 1, result: {} };
+  }
+
+  /** A tool checked per call, as an MCP server checks each `tools/call`: the handler throws the 403 itself. */
+  @Post('tool')
+  @HttpCode(200)
+  @Scopes('mcp:tools')
+  tool(@OAuthAuthorization() auth: ResourceAuthorization) {
+    if (!auth.scopes.includes('mcp:admin')) {
+      throw new InsufficientScopeError(['mcp:admin', 'mcp:tools', 'offline_access'], 'The tool purge_cache requires the scope: mcp:admin');
+    }
     return { jsonrpc: '2.0', id: 1, result: {} };
   }
 }
@@ -402,6 +414,18 @@ describe(`${S}: the authorization server and the MCP server it protects`, () => 
       assert.match(challenge, /error_description="[^"]+"/);
       assert.match(challenge, /scope="mcp:tools mcp:admin"/, 'the scopes the call needs, the granted one included so the client keeps it');
       assert.ok(challenge.includes(`resource_metadata="${MCP_METADATA}"`), challenge);
+    });
+
+    it(`${S} §Runtime Insufficient Scope Errors: a handler's own insufficient_scope gets the guard's challenge, without offline_access`, async () => {
+      const tokens = await connect();
+      const res = await callMcp(t, tokens.access_token, '/mcp/tool');
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error, 'insufficient_scope');
+      assert.equal(
+        res.headers['www-authenticate'],
+        'Bearer realm="https://mcp.example", error="insufficient_scope", error_description="The tool purge_cache requires the scope: mcp:admin", ' +
+          `scope="mcp:admin mcp:tools", resource_metadata="${MCP_METADATA}"`,
+      );
     });
 
     it(`${S} §Step-Up Authorization Flow: asking for the challenged scopes succeeds, the consent page showing only the new scope as new`, async () => {

@@ -6,6 +6,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
   BearerGuard,
+  InsufficientScopeError,
   Clock,
   OAuthAuthorization,
   OAuthResourceModule,
@@ -46,6 +47,15 @@ class FilesController {
   @UseGuards(BearerGuard)
   @Scopes('files:admin')
   upload() {
+    return { ok: true };
+  }
+
+  /** A check finer than @Scopes(): the handler throws the 403 itself, as an MCP server does per tool. */
+  @Get('share')
+  @UseGuards(BearerGuard)
+  @Scopes('files:read')
+  share(@OAuthAuthorization() auth: ResourceAuthorization) {
+    if (!auth.scopes.includes('files:admin')) throw new InsufficientScopeError(['files:admin', 'files:read']);
     return { ok: true };
   }
 }
@@ -218,6 +228,16 @@ describe('a resource server on another host, validating by introspection (RFC 76
     const challenge = res.headers.get('www-authenticate') ?? '';
     assert.match(challenge, /error="insufficient_scope"/);
     assert.match(challenge, /scope="files:admin"/);
+    assert.ok(challenge.includes(`resource_metadata="${rs.url}/.well-known/oauth-protected-resource/files/"`), challenge);
+  });
+
+  it('RFC 6750 §3.1: a handler’s own insufficient_scope gets the same challenge, scope and resource_metadata included', async () => {
+    as.answers.set('tok-share', activeAnswer(rs));
+    const res = await rs.get('/files/share', 'tok-share');
+    assert.equal(res.status, 403);
+    assert.equal((await json(res)).error, 'insufficient_scope');
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    assert.match(challenge, /^Bearer realm="[^"]+", error="insufficient_scope", error_description="[^"]+", scope="files:admin files:read"/);
     assert.ok(challenge.includes(`resource_metadata="${rs.url}/.well-known/oauth-protected-resource/files/"`), challenge);
   });
 

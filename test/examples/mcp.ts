@@ -55,26 +55,14 @@ export class AppModule {}
 // #endregion module
 
 // #region tool-scope
-/** 403 `insufficient_scope` whose challenge tells the agent what to ask for (RFC 6750 §3.1). */
-export class ToolScopeError extends InsufficientScopeError {
-  override readonly headers: Readonly<Record<string, string>>;
-  constructor(scopes: readonly string[]) {
-    super(scopes);
-    this.headers = {
-      'WWW-Authenticate':
-        `Bearer realm="https://shift.example", error="insufficient_scope", scope="${scopes.join(' ')}", ` +
-        'resource_metadata="https://shift.example/.well-known/oauth-protected-resource/mcp"',
-    };
-  }
-}
-
 /** Before the transport runs a `tools/call`: refuse it when the token lacks the tool's scope. */
 export function assertToolScope(auth: ResourceAuthorization, body: { method?: string; params?: { name?: string } }) {
   const needs: Record<string, string> = { whoami: 'profile', list_files: 'files:read' };
   const scope = body.method === 'tools/call' ? needs[body.params?.name ?? ''] : undefined;
   if (scope && !auth.scopes.includes(scope)) {
-    const kept = auth.scopes.filter((s) => s !== scope && Object.values(needs).includes(s)); // never offline_access
-    throw new ToolScopeError([scope, ...kept]);
+    const kept = auth.scopes.filter((s) => s !== scope && Object.values(needs).includes(s));
+    // 403 with the challenge BearerGuard would send: realm, scope (never offline_access) and resource_metadata.
+    throw new InsufficientScopeError([scope, ...kept]);
   }
 }
 // #endregion tool-scope

@@ -59,8 +59,7 @@ export class ShiftModule {
         DeveloperAppsController,
         UsersApiController,
         TeamsApiController,
-        // SHIFT has no `realm` option of its own: the library's realm is then the issuer.
-        mcpController(mcp, { realm: issuer, resourceMetadata: `${new URL(issuer).origin}/.well-known/oauth-protected-resource/mcp` }),
+        mcpController(mcp),
       ],
       providers: [ShiftInteraction, DeveloperAppsService, McpBearerGuard],
     };

@@ -70,8 +70,8 @@ export class BearerTokenError extends InvalidTokenError {
 /** The token lacks a scope the resource requires: 403 with the required scopes in the challenge (RFC 6750 §3.1). */
 export class BearerScopeError extends InsufficientScopeError {
   override readonly headers: Readonly<Record<string, string>>;
-  constructor(realm: ChallengeTarget, requiredScopes: readonly string[]) {
-    super(requiredScopes);
+  constructor(realm: ChallengeTarget, requiredScopes: readonly string[], description?: string) {
+    super(requiredScopes, description);
     this.headers = {
       'WWW-Authenticate': bearerChallenge(realm, { code: this.code, description: this.description, scope: requiredScopes }),
     };

@@ -1,7 +1,7 @@
 import { AccessTokenVerifier } from './access-token-verifier';
 import { BearerRequestError, BearerScopeError, BearerTokenError, MissingBearerTokenError, type ChallengeTarget } from './bearer-challenge';
 import { extractBearerToken, type BearerRequest } from './bearer-credentials';
-import { InvalidTokenError } from './oauth.errors';
+import { InvalidTokenError, type InsufficientScopeError } from './oauth.errors';
 import { protectedResourceMetadataUrl, resourceScopes } from './protected-resource-metadata';
 import type { ResourceAuthorization } from './resource-authorization';
 
@@ -108,6 +108,17 @@ export class ResourceServer {
    */
   malformedRequest(description: string, status = 400, resource: string | undefined = this.deps.settings.resource): BearerRequestError {
     return new BearerRequestError(this.challengeTarget(resource), description, { status });
+  }
+
+  /**
+   * A handler's own `insufficient_scope`, from a check finer than `@Scopes()` (per MCP tool, say),
+   * with the challenge the guard sends for the token's resource: the realm, the scopes without refresh
+   * scopes, and `resource_metadata` (RFC 6750 §3.1, RFC 9728 §5.1), so a client can step up.
+   */
+  scopeChallenge(error: InsufficientScopeError, authorization: ResourceAuthorization | undefined): BearerScopeError {
+    const resource = authorization?.audience ?? undefined;
+    const target = this.challengeTarget(this.deps.settings.resource === undefined ? undefined : resource);
+    return new BearerScopeError(target, resourceScopes(error.requiredScopes, this.deps.settings.refreshScope), error.description);
   }
 
   /** Throws `insufficient_scope` (403) unless the authorization holds every one of `required`. */

@@ -3,8 +3,10 @@ import { asOAuthError, toErrorResponse } from '../core/error-response';
 import { OAuthError } from '../core/oauth.errors';
 import { RESOLVED_OAUTH_OPTIONS } from '../oauth.constants';
 import type { ResolvedOAuthOptions } from '../oauth-options';
+import { ResourceServer } from '../core/resource-server';
 import { bodyError } from './body-errors';
 import { writeOAuthResponse } from './http-bridge';
+import { withScopeChallenge } from './scope-challenge';
 
 /**
  * Writes every `OAuthError` as its RFC response, wherever it is thrown — our endpoints and
@@ -12,10 +14,14 @@ import { writeOAuthResponse } from './http-bridge';
  */
 @Catch(OAuthError)
 export class OAuthExceptionFilter implements ExceptionFilter {
-  constructor(@Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions) {}
+  constructor(
+    @Inject(RESOLVED_OAUTH_OPTIONS) private readonly options: ResolvedOAuthOptions,
+    private readonly resources: ResourceServer,
+  ) {}
 
   catch(exception: OAuthError, host: ArgumentsHost): void {
-    writeOAuthResponse(host.switchToHttp().getResponse(), toErrorResponse(exception, this.options.realm));
+    const error = withScopeChallenge(exception, host, this.resources);
+    writeOAuthResponse(host.switchToHttp().getResponse(), toErrorResponse(error, this.options.realm));
   }
 }
 

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Post, Req, Res, UseGuards, type Type } from '@nestjs/common';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OAuthAuthorization, Resource, type ResourceAuthorization } from 'nest-oauth2-provider';
+import { InsufficientScopeError, OAuthAuthorization, Resource, type ResourceAuthorization } from 'nest-oauth2-provider';
 import { UsersService } from '../users/users.service';
-import { McpBearerGuard, ToolScopeError, type McpChallengeTarget } from './mcp-challenges';
+import { McpBearerGuard } from './mcp-challenges';
 import { createShiftMcpServer } from './mcp-server';
 import { MCP_SCOPES, SHIFT_TOOLS } from './mcp-tools';
 
@@ -12,7 +12,7 @@ import { MCP_SCOPES, SHIFT_TOOLS } from './mcp-tools';
  * whose audience is `resource` pass, and its challenges point at its RFC 9728 metadata document.
  * A class per resource identifier, since `@Resource()` takes it when the class is declared.
  */
-export function mcpController(resource: string, target: McpChallengeTarget): Type<unknown> {
+export function mcpController(resource: string): Type<unknown> {
   @Controller('mcp')
   @UseGuards(McpBearerGuard)
   @Resource(resource)
@@ -27,7 +27,7 @@ export function mcpController(resource: string, target: McpChallengeTarget): Typ
     @Post()
     async post(@OAuthAuthorization() auth: ResourceAuthorization, @Req() req: object, @Res() res: object): Promise<void> {
       const body = (req as { body?: unknown }).body;
-      assertToolScope(auth, body, target);
+      assertToolScope(auth, body);
       const raw = rawExchange(req, res);
       raw.res.setHeader('Cache-Control', 'no-store');
       const server = createShiftMcpServer(auth, this.users);
@@ -56,14 +56,15 @@ export function mcpController(resource: string, target: McpChallengeTarget): Typ
 }
 
 /** Refuses a `tools/call` the token's scopes do not cover, before any tool runs (403 with step-up challenge). */
-function assertToolScope(auth: ResourceAuthorization, body: unknown, target: McpChallengeTarget): void {
+function assertToolScope(auth: ResourceAuthorization, body: unknown): void {
   for (const message of Array.isArray(body) ? body : [body]) {
     const call = message as { method?: unknown; params?: { name?: unknown } } | null;
     if (call?.method !== 'tools/call') continue;
     const tool = SHIFT_TOOLS.find((t) => t.name === call.params?.name);
     if (!tool || auth.scopes.includes(tool.scope)) continue;
     const kept = MCP_SCOPES.filter((scope) => scope !== tool.scope && auth.scopes.includes(scope));
-    throw new ToolScopeError(target, tool.name, [tool.scope, ...kept]);
+    // The library's filter gives it the guard's challenge: realm, scope and resource_metadata.
+    throw new InsufficientScopeError([tool.scope, ...kept], `The tool ${tool.name} requires the scope: ${tool.scope}`);
   }
 }
 
