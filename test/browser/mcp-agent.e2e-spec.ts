@@ -6,7 +6,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { ChromiumAgent } from './support/chromium-agent';
-import { startAgentWorld, type AgentWorld, type LoopbackRedirect, type SampleProcess } from './support/sample-process';
+import { nateReachesConsent, startAgentWorld, type AgentWorld, type LoopbackRedirect, type SampleProcess } from './support/sample-process';
 import { json, type DocumentServer } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
 /** Access tokens live this long here, so a test can see one expire and the agent refresh it. */
@@ -57,16 +57,8 @@ function mcpAgentFlows(platform: 'express' | 'fastify'): void {
       const page = await context.newPage();
       const arrived = redirect.next();
       await page.goto(authorizationUrl.href);
-      const allow = page.getByRole('button', { name: 'Allow' });
-      await page.locator('input[name="username"], button[value="allow"]').first().waitFor();
-      if (await page.locator('input[name="username"]').count()) {
-        await page.fill('input[name="username"]', 'nate');
-        await page.fill('input[name="password"]', 'shift-demo');
-        await page.click('button[type="submit"]');
-      }
-      await allow.waitFor();
-      consents.push(await page.locator('main').innerText());
-      await allow.click();
+      consents.push(await nateReachesConsent(page));
+      await page.getByRole('button', { name: 'Allow' }).click();
       const callback = await arrived;
       await page.close();
       const code = callback.searchParams.get('code');

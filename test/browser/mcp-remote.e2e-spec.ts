@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { BrowserContext } from 'playwright-core';
-import { startAgentWorld, type AgentWorld } from './support/sample-process';
+import { nateReachesConsent, startAgentWorld, type AgentWorld } from './support/sample-process';
 import { json } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
 const PROXY = join(__dirname, '..', '..', '..', 'node_modules', 'mcp-remote', 'dist', 'proxy.js');
@@ -91,17 +91,9 @@ describe('an MCP host on SHIFT through mcp-remote', () => {
     const url = openedUrls()[n - 1]!;
     const page = await context.newPage();
     await page.goto(url.href);
-    const allow = page.getByRole('button', { name: 'Allow' });
-    await page.locator('input[name="username"], button[value="allow"]').first().waitFor();
-    if (await page.locator('input[name="username"]').count()) {
-      await page.fill('input[name="username"]', 'nate');
-      await page.fill('input[name="password"]', 'shift-demo');
-      await page.click('button[type="submit"]');
-    }
-    await allow.waitFor();
-    consents.push(await page.locator('main').innerText());
+    consents.push(await nateReachesConsent(page));
     const landed = page.waitForURL((u) => u.pathname === '/oauth/callback');
-    await allow.click();
+    await page.getByRole('button', { name: 'Allow' }).click();
     await landed;
     const callback = new URL(page.url());
     assert.equal(callback.origin, `http://localhost:${mcp.port}`);

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { freePort } from '../../support/sample-harness';
@@ -161,4 +161,19 @@ export async function startAgentWorld(env: Record<string, string>): Promise<Agen
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Nate on SHIFT's authorization page in `page`: logs in when SHIFT asks (the first time in a browser),
+ * waits for the consent page and resolves its text; the caller then clicks Allow.
+ */
+export async function nateReachesConsent(page: Page): Promise<string> {
+  await page.locator('input[name="username"], button[value="allow"]').first().waitFor();
+  if (await page.locator('input[name="username"]').count()) {
+    await page.fill('input[name="username"]', 'nate');
+    await page.fill('input[name="password"]', 'shift-demo');
+    await page.click('button[type="submit"]');
+  }
+  await page.getByRole('button', { name: 'Allow' }).waitFor();
+  return page.locator('main').innerText();
 }
