@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { BrowserContext } from 'playwright-core';
+import { freePort } from '../support/sample-harness';
 import { nateReachesConsent, startAgentWorld, type AgentWorld } from './support/sample-process';
 import { json } from '../../libs/oauth2/src/core/client-metadata/document-server.spec-helper';
 
@@ -15,25 +15,6 @@ const PROXY = join(__dirname, '..', '..', '..', 'node_modules', 'mcp-remote', 'd
 
 /** Access tokens live this long here, so the test can see one expire and mcp-remote refresh it. */
 const TOKEN_TTL = 8;
-
-/**
- * A free port for mcp-remote's callback, below the range the kernel hands out for outgoing
- * connections: mcp-remote fails when the port it was given is taken, and a port just freed in that
- * range can become the local end of its own requests to SHIFT before it listens.
- */
-async function callbackPort(): Promise<number> {
-  const range = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-  const below = Math.min(range[0] ?? 32768, 32768);
-  for (;;) {
-    const port = 10000 + Math.floor(Math.random() * (below - 10000));
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
 /**
  * SHIFT's MCP server behind `mcp-remote`, a stdio proxy we did not write: it meets the 401, reads
@@ -112,7 +93,7 @@ describe('an MCP host on SHIFT through mcp-remote', () => {
     body: (mcp: McpRemote) => Promise<void>,
     { port, flags = [] }: { port?: number; flags?: string[] } = {},
   ): Promise<void> {
-    port ??= await callbackPort();
+    port ??= await freePort();
     const bin = join(dir, 'bin');
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -215,7 +196,7 @@ describe('an MCP host on SHIFT through mcp-remote', () => {
 
   it('MCP 2025-11-25 Authorization §Client ID Metadata Documents: mcp-remote given --client-metadata-url is known by that URL, no registration', async () => {
     const consents: string[] = [];
-    const port = await callbackPort();
+    const port = await freePort();
     const clientId = world.docs.url('/agents/mcp-remote.json').replace('client.test', '127.0.0.1');
     world.docs.route(
       '/agents/mcp-remote.json',

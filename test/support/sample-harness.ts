@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** Where a test's SHIFT Files listens: a free port, and the URL (its resource identifier) on it. */
@@ -7,16 +8,34 @@ export async function filesAt(): Promise<{ filesPort: number; filesUrl: string }
   return { filesPort, filesUrl: `http://localhost:${filesPort}` };
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on, for an app a test starts, picked below the range the kernel hands out
+ * for outgoing connections. A port from `listen(0)` lies in that range, and under load it became the
+ * local end of some other connection before the app bound it (EADDRINUSE in CI).
+ */
+export async function freePort(): Promise<number> {
+  const below = ephemeralRangeStart();
+  for (;;) {
+    const port = 10000 + Math.floor(Math.random() * (below - 10000));
+    if (await canListen(port)) return port;
+  }
+}
+
+function ephemeralRangeStart(): number {
+  try {
+    const [start] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    return Math.min(start || 32768, 32768);
+  } catch {
+    return 32768; // not Linux: the IANA dynamic range starts higher still (49152)
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
 

@@ -142,25 +142,27 @@ export interface AgentWorld {
 
 export async function startAgentWorld(env: Record<string, string>): Promise<AgentWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'sample-agents-'));
-  const db = await createTestDatabase();
-  const { docs, sampleEnv } = await startAgentDocumentServer(dir);
-  const redirect = await startLoopbackRedirect();
-  const sample = await startSampleProcess({ DATABASE_URL: db.url, ...sampleEnv, ...env });
-  const browser = await launchChromium();
-  return {
-    sample,
-    docs,
-    redirect,
-    browser,
-    close: async () => {
-      await browser.close();
-      await sample.stop();
-      await docs.close();
-      await redirect.close();
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  // Closed newest first, also when a later step fails: an open server would keep the test file alive.
+  const started: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const stop of started.splice(0).reverse()) await stop();
   };
+  try {
+    const db = await createTestDatabase();
+    started.push(() => db.drop());
+    const { docs, sampleEnv } = await startAgentDocumentServer(dir);
+    started.push(() => docs.close());
+    const redirect = await startLoopbackRedirect();
+    started.push(() => redirect.close());
+    const sample = await startSampleProcess({ DATABASE_URL: db.url, ...sampleEnv, ...env });
+    started.push(() => sample.stop());
+    const browser = await launchChromium();
+    started.push(() => browser.close());
+    return { sample, docs, redirect, browser, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**
