@@ -196,7 +196,8 @@ export class AuthorizeEndpoint {
       consumedAt: null,
       replayedAt: null,
     });
-    await noteClientUse(this.deps.clients, request.client, now, this.deps.reportError);
+    const marking = noteClientUse(this.deps.clients, request.client, now, this.deps.reportError);
+    if (marking) await marking;
     return authorizationRedirect(request, this.deps.options.issuer, { code, ...request.passthrough });
   }
 }

@@ -54,12 +54,14 @@ export class TokenEndpoint {
     if (grantType === undefined) throw new InvalidRequestError('The grant_type parameter is required');
     const grant = this.grants.get(grantType);
     if (!grant) throw new UnsupportedGrantTypeError(`The grant type "${grantType}" is not supported`);
-    const authenticated = await authenticateClient(req, this.deps.clients, this.deps.clock?.now() ?? new Date());
+    const now = this.deps.clock?.now() ?? new Date();
+    const authenticated = await authenticateClient(req, this.deps.clients, now);
     if (!authenticated.client.grantTypes.includes(grant.grantType)) {
       throw new UnauthorizedClientError(`This client may not use the ${grant.grantType} grant`);
     }
     const issued = await grant.handle(req.body, authenticated);
-    await noteClientUse(this.deps.clients, authenticated.client, this.deps.clock?.now() ?? new Date(), this.deps.reportError);
+    const marking = noteClientUse(this.deps.clients, authenticated.client, now, this.deps.reportError);
+    if (marking) await marking;
     return issued;
   }
 }
