@@ -6,7 +6,7 @@ import { isFormContentType } from './protocol/form-content-type';
 export type BearerRequest = Pick<OAuthRequest, 'method' | 'headers' | 'query' | 'body'>;
 
 /** RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`; the scheme is case-insensitive (RFC 7235 §2.1). */
-const BEARER_HEADER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+export const BEARER_HEADER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 /** The same b64token syntax for the body and query forms, so every source accepts the same tokens. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 

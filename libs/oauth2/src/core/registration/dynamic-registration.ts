@@ -11,6 +11,7 @@
  * - An identical re-registration of a public client may get the client registered before (policy
  *   `reusePublicClients`), without a registration access token: only the first registrant manages it.
  */
+import { BEARER_HEADER } from '../bearer-credentials';
 import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import type { TokenStore } from '../../stores/token.store';
@@ -217,7 +218,8 @@ export class DynamicRegistration {
 function bearerToken(req: OAuthRequest, realm: string): string | undefined {
   const header = req.headers.authorization;
   if (header === undefined) return undefined;
-  const match = typeof header === 'string' ? /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header) : null;
+  // Trailing spaces tolerated here, as registration clients have always been allowed them.
+  const match = typeof header === 'string' ? BEARER_HEADER.exec(header.replace(/ +$/, '')) : null;
   if (!match) throw new BearerTokenError(realm, 'The Authorization header must carry a bearer token (RFC 6750 section 2.1)');
   return match[1];
 }
