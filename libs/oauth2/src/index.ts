@@ -17,6 +17,7 @@ export type {
   OAuthJwtOptions,
   OAuthClientIdMetadataDocumentsOptions,
   OAuthRegistrationOptions,
+  OAuthOpenIdOptions,
 } from './oauth-module-options.interface';
 export type { ClientIdUrlDecision, ClientIdUrlGrant } from './core/client-metadata/client-id-metadata-settings';
 export type { HostLookup } from './core/client-metadata/document-fetcher';
@@ -25,7 +26,10 @@ export { OAuthRateLimiter } from './http/oauth-rate-limiter';
 export { OAuthPurgeService, type OAuthPurgeResult } from './oauth-purge.service';
 export * from './core/oauth.errors';
 export { Clock, SystemClock } from './core/clock';
-export { OAuthInteraction, type OAuthUser, type ConsentView, type ErrorView } from './core/oauth-interaction';
+export { OAuthInteraction, type OAuthUser, type ConsentView, type ErrorView, type LoginHints } from './core/oauth-interaction';
+// OpenID Connect Core 1.0.
+export { ClaimsProvider } from './core/openid/claims-provider';
+export { STANDARD_SCOPE_CLAIMS, type OpenIdSettings } from './core/openid/openid-settings';
 export type { OAuthPageTheme, PageSettings } from './core/pages/page-theme';
 export type { OAuthRequest } from './core/oauth-request';
 export {

@@ -10,6 +10,7 @@ import type { TokenStore } from './stores/token.store';
 import type { GrantType, SigningAlgorithm } from './stores/models';
 import type { SigningKeyStore } from './stores/signing-key.store';
 import type { KeySigner } from './core/keys/key-signer';
+import type { ClaimsProvider } from './core/openid/claims-provider';
 import type { ClientIdUrlDecision } from './core/client-metadata/client-id-metadata-settings';
 import type { HostLookup } from './core/client-metadata/document-fetcher';
 
@@ -229,6 +230,32 @@ export interface OAuthModuleOptions {
    * advertised as `registration_endpoint`. Default: off (the endpoint answers 404).
    */
   registration?: OAuthRegistrationOptions;
+  /**
+   * OpenID Connect Core 1.0 for the authorization-code flow: the `openid` scope, ID tokens, UserInfo
+   * at `{prefix}/userinfo`, discovery at `/.well-known/openid-configuration` and RP-initiated logout
+   * at `{prefix}/logout`. Claims come from the `claims` extra (a `ClaimsProvider`). Default: off.
+   */
+  openid?: OAuthOpenIdOptions | false;
+}
+
+/** OpenID Connect settings. Every field is optional: `openid: {}` turns it on with the defaults. @publicApi */
+export interface OAuthOpenIdOptions {
+  /** ID token lifetime in seconds. Default 3600. */
+  idTokenTtl?: number;
+  /**
+   * The algorithms ID tokens may be signed with; a client picks one by registering
+   * `id_token_signed_response_alg`, RS256 otherwise. Default `['RS256', 'ES256', 'EdDSA']`.
+   */
+  idTokenSigningAlgorithms?: SigningAlgorithm[];
+  /** Put the claims of the granted scopes in the ID token as well as in UserInfo. Default true. */
+  claimsInIdToken?: boolean;
+  /**
+   * The secret salt of pairwise subjects (at least 16 characters); keep it forever, since changing it
+   * changes every pairwise `sub`. Default: derived from `secret`; without either, only public subjects.
+   */
+  pairwiseSalt?: string;
+  /** Extra scopes that release claims, or changes to the standard sets, e.g. `{ teams: ['shift_teams'] }`. */
+  scopeClaims?: Record<string, string[]>;
 }
 
 /**
@@ -370,6 +397,11 @@ export interface OAuthModuleExtras {
    * stored sealed under `jwt.keyEncryptionKey`, which is then not needed.
    */
   keySigner?: Type<KeySigner>;
+  /**
+   * With `openid` on: the host's `ClaimsProvider` class, which says what the ID token and UserInfo may
+   * tell about a user. Without it they carry only `sub`. Resolved like `interaction`.
+   */
+  claims?: Type<ClaimsProvider>;
   /** Register the module globally so `BearerGuard` works in every host module. Default true. */
   isGlobal?: boolean;
 }

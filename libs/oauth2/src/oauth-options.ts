@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { JwtSettings, ResourceSettings, ServerSettings } from './core/server-settings';
+import { OPENID_SCOPE, STANDARD_SCOPE_CLAIMS, type OpenIdSettings } from './core/openid/openid-settings';
 import type { GrantType, SigningAlgorithm } from './stores/models';
 import type { OAuthModuleExtras, OAuthModuleOptions, OAuthRateLimit, OAuthResourceOptions } from './oauth-module-options.interface';
 import { THEME_KEYS, type OAuthPageTheme, type PageSettings } from './core/pages/page-theme';
@@ -8,6 +10,7 @@ import {
   BearerSchema,
   JwtSchema,
   OAuthOptionsSchema,
+  OpenIdSchema,
   PageThemeSchema,
   PagesSchema,
   optionProblems,
@@ -52,6 +55,12 @@ export const OAUTH_DEFAULTS = Object.freeze({
   bearerCache: { maxEntries: 10_000, ttl: 30 },
   /** A JWT resource's access tokens live 5 minutes unless it says otherwise: they cannot be revoked. */
   jwtAccessTokenTtl: 300,
+  openid: {
+    idTokenTtl: 3600,
+    idTokenSigningAlgorithms: ['RS256', 'ES256', 'EdDSA'] as readonly SigningAlgorithm[],
+    claimsInIdToken: true,
+    scopeDescription: 'Sign you in with your account',
+  },
   jwt: {
     algorithm: 'ES256' as const,
     recordTokens: false,
@@ -127,7 +136,8 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     pages: resolvePages(raw.pages),
   } as Omit<ResolvedOAuthOptions, 'registration'> as ResolvedOAuthOptions;
   resolved.registration = resolveRegistration(raw.registration, resolved);
-  resolved.jwt = resolveJwt(raw.jwt, resolved.resources);
+  resolved.openid = resolveOpenId(raw.openid, resolved);
+  resolved.jwt = resolveJwt(raw.jwt, resolved.resources, resolved.openid);
 
   const schema = Object.assign(new OAuthOptionsSchema(), resolved, {
     // Each given key is checked under its own name, not only the one that won.
@@ -141,6 +151,12 @@ export function resolveOAuthOptions(input: OAuthModuleOptions, extras: OAuthModu
     }),
     jwt:
       raw.jwt !== undefined && (typeof raw.jwt !== 'object' || raw.jwt === null) ? raw.jwt : Object.assign(new JwtSchema(), raw.jwt ?? {}),
+    openid:
+      raw.openid === undefined || raw.openid === false
+        ? undefined
+        : typeof raw.openid !== 'object' || raw.openid === null
+          ? raw.openid
+          : Object.assign(new OpenIdSchema(), raw.openid),
     pages: Object.assign(new PagesSchema(), {
       ...resolved.pages,
       theme: themeSchema(raw.pages?.theme),
@@ -235,24 +251,65 @@ function resolveResources(
  * JWT settings when some resource issues JWT access tokens, with the algorithms those resources use;
  * undefined otherwise (no key is made, no JWKS is served).
  */
-function resolveJwt(input: OAuthJwtOptions | undefined, resources: ServerSettings['resources']): JwtSettings | undefined {
+function resolveJwt(
+  input: OAuthJwtOptions | undefined,
+  resources: ServerSettings['resources'],
+  openid: OpenIdSettings | undefined,
+): JwtSettings | undefined {
   const given = (input ?? {}) as Partial<OAuthJwtOptions>;
   if (typeof resources !== 'object' || resources === null) return undefined;
   const jwtResources = Object.values(resources).filter((r) => r?.accessTokenFormat === 'jwt');
-  if (!jwtResources.length) return undefined;
+  if (!jwtResources.length && !openid) return undefined;
   const d = OAUTH_DEFAULTS.jwt;
+  const accessTokenAlgorithms = [...new Set(jwtResources.map((r) => r.signingAlgorithm))];
+  const idTokenAlgorithms = Array.isArray(openid?.idTokenSigningAlgorithms) ? openid.idTokenSigningAlgorithms : [];
+  const lifetimes = jwtResources.map((r) => (Number.isInteger(r.accessTokenTtl) ? r.accessTokenTtl : 0));
+  if (openid && Number.isInteger(openid.idTokenTtl)) lifetimes.push(openid.idTokenTtl);
   return Object.freeze({
     keys: Object.freeze({
-      algorithms: Object.freeze([...new Set(jwtResources.map((r) => r.signingAlgorithm))]),
+      // One key set signs both kinds of JWT; each algorithm has its own active key.
+      algorithms: Object.freeze([...new Set([...accessTokenAlgorithms, ...idTokenAlgorithms])]),
       jwksMaxAge: given.jwksMaxAge ?? d.jwksMaxAge,
       keyRefreshInterval: given.keyRefreshInterval ?? d.keyRefreshInterval,
       rotationInterval: given.rotationInterval ?? d.rotationInterval,
-      maxTokenLifetime: Math.max(...jwtResources.map((r) => (Number.isInteger(r.accessTokenTtl) ? r.accessTokenTtl : 0))),
+      maxTokenLifetime: Math.max(...lifetimes),
       clockTolerance: given.clockTolerance ?? d.clockTolerance,
     }),
+    accessTokenAlgorithms: Object.freeze(accessTokenAlgorithms),
     recordTokens: given.recordTokens ?? d.recordTokens,
     keyEncryptionKey: given.keyEncryptionKey,
     keyEncryptionKeyFile: given.keyEncryptionKeyFile,
+  });
+}
+
+/**
+ * OpenID Connect settings, or undefined when off. The `openid` scope is added to the server's scopes
+ * when the host did not describe it, and pairwise subjects are offered when there is a salt (given,
+ * or derived from the server secret).
+ */
+function resolveOpenId(input: OAuthModuleOptions['openid'], resolved: ResolvedOAuthOptions): OpenIdSettings | undefined {
+  if (input === undefined || input === false || typeof input !== 'object' || input === null) return undefined;
+  const d = OAUTH_DEFAULTS.openid;
+  const salt =
+    input.pairwiseSalt ??
+    (typeof resolved.secret === 'string'
+      ? createHash('sha256').update(`pairwise-subject|${resolved.secret}`).digest('base64url')
+      : undefined);
+  if (resolved.scopes && typeof resolved.scopes === 'object' && !(OPENID_SCOPE in resolved.scopes)) {
+    (resolved.scopes as Record<string, string>)[OPENID_SCOPE] = d.scopeDescription;
+  }
+  const scopeClaims: Record<string, readonly string[]> = { ...STANDARD_SCOPE_CLAIMS };
+  if (input.scopeClaims && typeof input.scopeClaims === 'object') {
+    for (const [scope, claims] of Object.entries(input.scopeClaims))
+      if (Array.isArray(claims)) scopeClaims[scope] = Object.freeze([...claims]);
+  }
+  return Object.freeze({
+    idTokenTtl: input.idTokenTtl ?? d.idTokenTtl,
+    idTokenSigningAlgorithms: Object.freeze(copy(input.idTokenSigningAlgorithms ?? [...d.idTokenSigningAlgorithms])),
+    claimsInIdToken: input.claimsInIdToken ?? d.claimsInIdToken,
+    subjectTypes: Object.freeze(salt === undefined ? ['public' as const] : ['public' as const, 'pairwise' as const]),
+    pairwiseSalt: salt,
+    scopeClaims: Object.freeze(scopeClaims),
   });
 }
 

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, ModuleRef } from '@nestjs/core';
 import { Clock, SystemClock } from './core/clock';
-import { OAuthInteraction, type ConsentView, type ErrorView, type OAuthUser } from './core/oauth-interaction';
+import { OAuthInteraction, type ConsentView, type ErrorView, type LoginHints, type OAuthUser } from './core/oauth-interaction';
 import type { OAuthRequest } from './core/oauth-request';
 import { BearerGuard } from './http/bearer.guard';
 import { ClientAuthenticationRateLimit } from './http/client-authentication-rate-limit';
@@ -38,6 +38,8 @@ import { InMemoryConsentStore } from './stores/memory/in-memory-consent.store';
 import { InMemoryTokenStore } from './stores/memory/in-memory-token.store';
 import { TokenStore } from './stores/token.store';
 import { KeySigner } from './core/keys/key-signer';
+import { ClaimsProvider } from './core/openid/claims-provider';
+import type { OAuthClient } from './stores/models';
 import { SigningKeyStore } from './stores/signing-key.store';
 import { InMemorySigningKeyStore } from './stores/memory/in-memory-signing-key.store';
 import { TYPEORM_STORE_OPTIONS } from './stores/typeorm/typeorm-store-options';
@@ -58,6 +60,7 @@ const EXTRAS: OAuthModuleExtras = {
   typeorm: undefined,
   rateLimitStorage: undefined,
   keySigner: undefined,
+  claims: undefined,
 };
 
 export const {
@@ -105,6 +108,10 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
   const interaction: Provider[] = hostInteraction
     ? [{ provide: OAuthInteraction, useFactory: (ref: ModuleRef) => new HostInteraction(ref, hostInteraction), inject: [ModuleRef] }]
     : [];
+  const hostClaims = extras.claims;
+  const claims: Provider[] = hostClaims
+    ? [{ provide: ClaimsProvider, useFactory: (ref: ModuleRef) => new HostClaimsProvider(ref, hostClaims), inject: [ModuleRef] }]
+    : [];
   const providers: Provider[] = [
     ...(definition.providers ?? []),
     { provide: OAUTH_MODULE_EXTRAS, useValue: { ...extras } },
@@ -117,6 +124,7 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
     ...storeProviders,
     { provide: TYPEORM_STORE_OPTIONS, useValue: { ...extras.typeorm } },
     ...interaction,
+    ...claims,
     // A host's signer replaces the default one, which would otherwise ask for a key-encryption key.
     ...(extras.keySigner ? OAUTH_CORE_PROVIDERS.filter((p) => typeof p === 'function' || p.provide !== KeySigner) : OAUTH_CORE_PROVIDERS),
     ...(extras.keySigner ? [{ provide: KeySigner, useClass: extras.keySigner }] : []),
@@ -189,8 +197,12 @@ class HostInteraction extends OAuthInteraction implements OnModuleInit {
     return this.resolved().currentUser(req);
   }
 
-  loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean): string {
-    return this.resolved().loginUrl(returnTo, req, forceLogin);
+  loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean, hints?: LoginHints): string {
+    return this.resolved().loginUrl(returnTo, req, forceLogin, hints);
+  }
+
+  override endSession(req: OAuthRequest): Promise<void> | void {
+    return this.resolved().endSession(req);
   }
 
   override renderConsent(view: ConsentView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
@@ -203,6 +215,37 @@ class HostInteraction extends OAuthInteraction implements OnModuleInit {
 
   override switchAccountUrl(returnTo: string, req: OAuthRequest): string | undefined {
     return this.resolved().switchAccountUrl(returnTo, req);
+  }
+}
+
+/** The `claims` extra, resolved where the host provides it, as `HostInteraction` is. */
+class HostClaimsProvider extends ClaimsProvider implements OnModuleInit {
+  private target?: ClaimsProvider;
+
+  constructor(
+    private readonly ref: ModuleRef,
+    private readonly type: Type<ClaimsProvider>,
+  ) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    let provided: ClaimsProvider | undefined;
+    try {
+      provided = this.ref.get(this.type, { strict: false });
+    } catch {
+      provided = undefined; // no module provides it
+    }
+    this.target = provided ?? (await this.ref.create(this.type));
+  }
+
+  claims(
+    userId: string,
+    scopes: readonly string[],
+    client: Pick<OAuthClient, 'id' | 'name'>,
+  ): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined {
+    if (!this.target) throw new Error(`${this.type.name} is used before the application has initialised`);
+    return this.target.claims(userId, scopes, client);
   }
 }
 

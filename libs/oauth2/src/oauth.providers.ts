@@ -47,11 +47,11 @@ const METADATA_EXTENSIONS: MetadataExtension[] = [
 /** How introspection and revocation recognise this server's JWT access tokens; undefined without a JWT resource. */
 function issuedJwtSettings(options: ResolvedOAuthOptions, keys: SigningKeys): IssuedJwtSettings | undefined {
   const jwt = options.jwt;
-  if (!jwt) return undefined;
+  if (!jwt?.accessTokenAlgorithms.length) return undefined;
   return {
     issuer: options.issuer,
     keys,
-    algorithms: jwt.keys.algorithms,
+    algorithms: jwt.accessTokenAlgorithms,
     clockTolerance: jwt.keys.clockTolerance,
     recordTokens: jwt.recordTokens,
   };
@@ -171,11 +171,11 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
     ) => {
       const opaque = new StoreAccessTokenVerifier({ tokens, clients, clock, cache });
       const jwt = options.jwt;
-      if (!jwt) return opaque;
+      if (!jwt?.accessTokenAlgorithms.length) return opaque;
       return new JwtAccessTokenVerifier({
         issuer: options.issuer,
         keys,
-        algorithms: jwt.keys.algorithms,
+        algorithms: jwt.accessTokenAlgorithms,
         clock,
         clockTolerance: jwt.keys.clockTolerance,
         cache,

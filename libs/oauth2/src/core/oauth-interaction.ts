@@ -7,6 +7,33 @@ export interface OAuthUser {
   id: string;
   /** Optional display name for the consent page. */
   name?: string;
+  /**
+   * When the user last authenticated (typed a password, used a passkey…), not when the session was
+   * last touched. OpenID Connect needs it: it becomes the ID token's `auth_time`, and `max_age` or
+   * `prompt=login` compare against it (OpenID Connect Core §3.1.2.1). Without it, a request with
+   * `max_age` cannot be satisfied and is answered `login_required`.
+   */
+  authTime?: Date;
+  /** Authentication context class reference of that sign-in (`acr`, OpenID Connect Core §2), if the host tracks one. */
+  acr?: string;
+  /** Authentication methods used (`amr`, RFC 8176 values such as `pwd`, `otp`, `mfa`), if the host tracks them. */
+  amr?: string[];
+}
+
+/**
+ * What an OpenID Connect authorization request asks of the login page (OpenID Connect Core §3.1.2.1):
+ * passed to `OAuthInteraction.loginUrl` so the host can prefill the account and speak the user's language.
+ * @publicApi
+ */
+export interface LoginHints {
+  /** `login_hint`: the account the client thinks the user will use (an email, a user name). Untrusted input. */
+  loginHint?: string;
+  /** `ui_locales`: preferred languages of the pages, most preferred first (BCP 47 tags). */
+  uiLocales?: string[];
+  /** `prompt=select_account`: the user should pick (or confirm) the account rather than reuse the session silently. */
+  selectAccount?: boolean;
+  /** `max_age` in seconds, when the request set one: the login must be at most that old. */
+  maxAge?: number;
 }
 
 /** What the consent page shows and posts back. @publicApi */
@@ -52,6 +79,8 @@ export interface ConsentView {
   loopbackOnly?: boolean;
   /** Where "Not you?" leads, from `OAuthInteraction.switchAccountUrl`; undefined when the host has no such page. */
   switchAccountUrl?: string;
+  /** `ui_locales` of an OpenID Connect request: the languages the page should use, most preferred first. */
+  uiLocales?: string[];
 }
 
 /** What an error page of the authorization endpoint shows (a request that cannot be redirected). @publicApi */
@@ -87,9 +116,10 @@ export abstract class OAuthInteraction {
   /**
    * Where to send a visitor who must log in; `returnTo` is the authorization request to come back
    * to (a path on this server), which the login page must redirect to after success.
-   * With `prompt=login` the user is sent here even when logged in (`forceLogin` true).
+   * With `prompt=login`, or a login older than `max_age`, the user is sent here even when logged in
+   * (`forceLogin` true), and must authenticate again (a fresh `authTime`).
    */
-  abstract loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean): string;
+  abstract loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean, hints?: LoginHints): string;
 
   /**
    * Render the consent page as HTML. Return undefined to use the built-in page. Whatever renders it
@@ -113,6 +143,15 @@ export abstract class OAuthInteraction {
    * Undefined (the default) shows no such link.
    */
   switchAccountUrl(_returnTo: string, _req: OAuthRequest): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * OpenID Connect RP-Initiated Logout §2: end the user's session on this server (sign them out),
+   * called by the end-session endpoint once the request is verified. The default does nothing: a host
+   * that offers OpenID Connect logout must override it.
+   */
+  endSession(_req: OAuthRequest): Promise<void> | void {
     return undefined;
   }
 }

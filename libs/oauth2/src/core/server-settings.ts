@@ -3,6 +3,7 @@ import type { SigningKeySettings } from './keys/signing-keys';
 import type { PageSettings } from './pages/page-theme';
 import type { ClientIdMetadataSettings } from './client-metadata/client-id-metadata-settings';
 import type { RegistrationSettings } from './registration/registration-settings';
+import type { OpenIdSettings } from './openid/openid-settings';
 
 /**
  * The settings the core works with, after the module has applied the defaults and validated them.
@@ -52,12 +53,19 @@ export interface ServerSettings {
   clientIdMetadataDocuments?: ClientIdMetadataSettings;
   /** Dynamic client registration (RFC 7591, RFC 7592); undefined or `enabled: false` = off. */
   registration?: RegistrationSettings;
+  /** OpenID Connect Core 1.0; undefined = off (the `openid` scope is then an ordinary scope, if configured at all). */
+  openid?: OpenIdSettings;
 }
 
-/** JWT access tokens after defaults. @publicApi */
+/** JWT access tokens and ID tokens after defaults. @publicApi */
 export interface JwtSettings {
-  /** Rotation and publication of the signing keys; `algorithms` lists those the JWT resources use. */
+  /** Rotation and publication of the signing keys; `algorithms` lists those the JWT resources and ID tokens use. */
   keys: SigningKeySettings;
+  /**
+   * The algorithms of JWT access tokens (those of the JWT resources): the allow-list a bearer JWT is
+   * checked against. Empty when only ID tokens are signed (OpenID Connect without JWT resources).
+   */
+  accessTokenAlgorithms: readonly SigningAlgorithm[];
   /** Record each JWT's `jti` (a `jwt_access` token row) for introspection and revocation. */
   recordTokens: boolean;
   /** The key-encryption key (32 bytes, base64 or hex) sealing private keys at rest. */

@@ -104,7 +104,40 @@ export interface OAuthClient {
    * the document fetched last may be used before it is fetched again.
    */
   metadataExpiresAt?: Date;
+  /**
+   * OpenID Connect Dynamic Client Registration §2 `id_token_signed_response_alg`: the algorithm of
+   * the ID tokens this client receives; absent = RS256 (the OpenID default).
+   */
+  idTokenSignedResponseAlg?: SigningAlgorithm;
+  /** `subject_type` (OpenID Connect Core §8): `public` (absent) or `pairwise`, a different `sub` per sector. */
+  subjectType?: SubjectType;
+  /**
+   * `sector_identifier_uri` (OpenID Connect Registration §2): an https URL listing this client's
+   * redirect URIs, whose host is the pairwise sector; absent = the host of its redirect URIs.
+   */
+  sectorIdentifierUri?: string;
+  /** `post_logout_redirect_uris` (OpenID Connect RP-Initiated Logout §3.1), exact match; absent = none. */
+  postLogoutRedirectUris?: string[];
   createdAt: Date;
+}
+
+/** OpenID Connect Core §8: one `sub` for every client (`public`), or one per sector (`pairwise`). @publicApi */
+export type SubjectType = 'public' | 'pairwise';
+
+/**
+ * What an OpenID Connect grant remembers of the sign-in it came from (OpenID Connect Core §2, §3.1.2.1),
+ * from the authorization request to the code, and from the code to every refresh token of the grant,
+ * so an ID token minted on refresh carries the original `auth_time`, `acr` and `amr` (§12.2).
+ * @publicApi
+ */
+export interface OpenIdAuthentication {
+  /** When the user last authenticated, as the host's interaction reported it (`auth_time`). */
+  authTime: Date | null;
+  /** The authorization request's `nonce`, bound into the ID token of the code exchange (§3.1.2.1). */
+  nonce?: string;
+  /** Authentication context class reference (`acr`) and methods (`amr`), when the interaction reported them. */
+  acr?: string;
+  amr?: string[];
 }
 
 /**
@@ -139,6 +172,8 @@ export interface AuthorizationCode {
    * ends with the grant revoked (RFC 9700 §4.2.4).
    */
   replayedAt: Date | null;
+  /** Set when the grant includes the `openid` scope: the sign-in its ID tokens describe. Absent/null otherwise. */
+  openid?: OpenIdAuthentication | null;
 }
 
 /**
@@ -187,6 +222,11 @@ export interface OAuthToken {
   revokedAt: Date | null;
   /** Refresh tokens only: when it was exchanged for a new pair (rotation), or null while unused. */
   rotatedAt: Date | null;
+  /**
+   * Refresh tokens of a grant with the `openid` scope: the sign-in its ID tokens describe, copied from
+   * the code and from each rotated token to its successor (without the `nonce`). Absent/null otherwise.
+   */
+  openid?: OpenIdAuthentication | null;
 }
 
 /** A user's remembered approval of a client (RFC 6749 §10.2: don't ask again for what was granted). @publicApi */
