@@ -7,7 +7,10 @@ export const SHIFT_OAUTH_PREFIX = 'v1/oauth2';
 
 /** What a connected app may ask for, with the words the consent page shows. */
 export const SHIFT_SCOPES: Record<string, string> = {
+  // OpenID Connect sign-in ("Log in with SHIFT" that tells the app who you are).
+  openid: 'Know who you are on SHIFT, to sign you in',
   profile: 'See your name and email address',
+  email: 'See your email address',
   offline_access: 'Stay connected when you are not using it',
   'teams:read': 'See the teams you belong to',
   'files:read': 'See the files you keep in SHIFT Files',
@@ -103,6 +106,9 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
       defaultResource: mcp,
       rateLimit: { perIp: { limit: 10, ttl: 3600 }, global: { limit: 500, ttl: 3600 } },
     },
+    // OpenID Connect (ID tokens, UserInfo, discovery, logout) with the defaults: RS256 ID tokens for an
+    // hour, the claims of the granted scopes in the ID token too. SHIFT's claims come from ShiftClaims.
+    openid: {},
     jwt: definedOnly({
       // Unset: the library's default applies (a key it keeps for development; refused in production).
       keyEncryptionKey: settings.keyEncryptionKey,

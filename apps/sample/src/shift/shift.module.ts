@@ -17,6 +17,7 @@ import { ShiftInteraction } from './auth/shift-interaction';
 import { mcpController } from './mcp/mcp.controller';
 import { McpBearerGuard } from './mcp/mcp-challenges';
 import { mcpResource, SHIFT_OAUTH_PREFIX, shiftOAuthOptions } from './shift-oauth.options';
+import { ShiftClaims } from './users/shift-claims';
 import { UsersModule } from './users/users.module';
 
 /** SHIFT: the OAuth authorization server, its users and their API. */
@@ -36,7 +37,7 @@ export class ShiftModule {
         TypeOrmModule.forRootAsync({ useFactory: () => database, dataSourceFactory: (options) => openDataSource(options!) }),
         TypeOrmModule.forFeature([ShiftSession]),
         UsersModule,
-        // ShiftInteraction is provided below, so it injects UsersService from this module; the factory
+        // ShiftInteraction and ShiftClaims are provided below, so they inject UsersService from this module; the factory
         // only reads the validated settings (the config module is global).
         OAuthModule.forRootAsync({
           inject: [ConfigService],
@@ -50,6 +51,7 @@ export class ShiftModule {
           },
           prefix: SHIFT_OAUTH_PREFIX,
           interaction: ShiftInteraction,
+          claims: ShiftClaims,
         }),
       ],
       controllers: [
@@ -61,7 +63,7 @@ export class ShiftModule {
         TeamsApiController,
         mcpController(mcp),
       ],
-      providers: [ShiftInteraction, DeveloperAppsService, McpBearerGuard],
+      providers: [ShiftInteraction, ShiftClaims, DeveloperAppsService, McpBearerGuard],
     };
   }
 }

@@ -14,6 +14,11 @@ declare module 'express-session' {
     secretFormNonce?: string;
     /** SHIFT: the logged-in user. */
     userId?: string;
+    /**
+     * SHIFT: when that user typed their password (epoch milliseconds): the ID token's `auth_time`, which
+     * `max_age` and `prompt=login` are checked against. Only a login sets it, never a later visit.
+     */
+    authTime?: number;
     /** CustomApp: the SHIFT connection this browser uses. */
     connectionId?: string;
     /** CustomApp: the authorization request in flight (RFC 6749 §10.12 state, RFC 7636 verifier). */

@@ -16,6 +16,7 @@ import {
 } from '../../web/page-response';
 import { assertCsrf, csrfToken, safeReturnPath, takeNotice } from '../../web/web-security';
 import { normalizeUsername } from '../users/username';
+import { usernameFromHint } from './login-hint';
 import { UsersService } from '../users/users.service';
 
 /** SHIFT's login form (fields `username` and `password`) and logout. */
@@ -34,10 +35,13 @@ export class LoginController {
     @Res() res: PageResponse,
     @Query('return_to') returnTo?: string,
     @Query('prompt') prompt?: string,
+    @Query('login_hint') loginHint?: string,
   ): Promise<void> {
     const back = safeReturnPath(returnTo);
+    // prompt=login: a connected app wants a fresh password, even from a logged-in user (OpenID Connect Core §3.1.2.1).
     if (req.session.userId && prompt !== 'login') return redirect(res, back ?? '/');
-    await render(res, 'login', { title: 'Log in', csrf: csrfToken(req), returnTo: back, notice: takeNotice(req) });
+    const username = usernameFromHint(loginHint);
+    await render(res, 'login', { title: 'Log in', csrf: csrfToken(req), returnTo: back, username, notice: takeNotice(req) });
   }
 
   @Post('login')
@@ -64,6 +68,7 @@ export class LoginController {
     }
     await regenerateSession(req);
     req.session.userId = user.id;
+    req.session.authTime = Date.now();
     await saveSession(req);
     redirect(res, back ?? '/', 303);
   }
