@@ -56,6 +56,7 @@ describe('resolveOAuthOptions: openid', () => {
       {
         ...valid,
         resources: { [api]: { scopes: ['profile'], accessTokenFormat: 'jwt' } },
+        defaultResource: api,
         openid: { idTokenSigningAlgorithms: ['RS256'] },
       },
       {},
