@@ -6,6 +6,7 @@ import { MetadataController } from './metadata.controller';
 import { RegistrationController } from './registration.controller';
 import { RevocationController } from './revocation.controller';
 import { TokenController } from './token.controller';
+import { UserInfoController } from './userinfo.controller';
 
 /** Controllers mounted under the `prefix` option (`{prefix}/auth`, `/token`, …). */
 export const PREFIXED_CONTROLLERS: Type[] = [
@@ -15,6 +16,7 @@ export const PREFIXED_CONTROLLERS: Type[] = [
   IntrospectionController,
   JwksController,
   RegistrationController,
+  UserInfoController,
 ];
 
 /** Controllers mounted at the root (`/.well-known/…`). */
