@@ -425,6 +425,43 @@ export function registrationSchema(
   });
 }
 
+/** `openid`: OpenID Connect (Core 1.0). */
+export class OpenIdSchema {
+  @ValidateIf((o: OpenIdSchema) => o.idTokenTtl !== undefined)
+  @Min(1, positiveSeconds)
+  @IsInt(positiveSeconds)
+  idTokenTtl?: number;
+
+  @ValidateIf((o: OpenIdSchema) => o.idTokenSigningAlgorithms !== undefined)
+  @IsIn(SIGNING_ALGORITHMS, { each: true, message: got(`must list only ${SIGNING_ALGORITHMS.join(', ')} (never none or HS*)`) })
+  @ArrayNotEmpty({ message: got('must list at least one algorithm') })
+  @IsArray({ message: got('must be a list of algorithms') })
+  idTokenSigningAlgorithms?: string[];
+
+  @ValidateIf((o: OpenIdSchema) => o.claimsInIdToken !== undefined)
+  @IsBoolean({ message: got('must be a boolean') })
+  claimsInIdToken?: boolean;
+
+  @ValidateIf((o: OpenIdSchema) => o.pairwiseSalt !== undefined)
+  @MinLength(16, { message: 'must be a secret string of at least 16 characters' })
+  @IsString({ message: 'must be a secret string of at least 16 characters' })
+  pairwiseSalt?: string;
+
+  @ValidateIf((o: OpenIdSchema) => o.scopeClaims !== undefined)
+  @ValidateBy({
+    name: 'isScopeClaims',
+    validator: {
+      validate: (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.values(v as object).every((list) => Array.isArray(list) && list.every((c) => typeof c === 'string' && c !== '')),
+      defaultMessage: got('must map each scope to a list of claim names'),
+    },
+  })
+  scopeClaims?: Record<string, string[]>;
+}
+
 /**
  * The checks on the resolved options, as class-validator decorators (STYLE §3.5). Messages follow
  * the `path: message` form of the aggregated start-up error.
@@ -548,43 +585,6 @@ export class OAuthOptionsSchema {
   @ValidateIf((o: OAuthOptionsSchema) => o.openid !== undefined)
   @ValidateNested()
   openid?: OpenIdSchema;
-}
-
-/** `openid`: OpenID Connect (Core 1.0). */
-export class OpenIdSchema {
-  @ValidateIf((o: OpenIdSchema) => o.idTokenTtl !== undefined)
-  @Min(1, positiveSeconds)
-  @IsInt(positiveSeconds)
-  idTokenTtl?: number;
-
-  @ValidateIf((o: OpenIdSchema) => o.idTokenSigningAlgorithms !== undefined)
-  @IsIn(SIGNING_ALGORITHMS, { each: true, message: got(`must list only ${SIGNING_ALGORITHMS.join(', ')} (never none or HS*)`) })
-  @ArrayNotEmpty({ message: got('must list at least one algorithm') })
-  @IsArray({ message: got('must be a list of algorithms') })
-  idTokenSigningAlgorithms?: string[];
-
-  @ValidateIf((o: OpenIdSchema) => o.claimsInIdToken !== undefined)
-  @IsBoolean({ message: got('must be a boolean') })
-  claimsInIdToken?: boolean;
-
-  @ValidateIf((o: OpenIdSchema) => o.pairwiseSalt !== undefined)
-  @MinLength(16, { message: 'must be a secret string of at least 16 characters' })
-  @IsString({ message: 'must be a secret string of at least 16 characters' })
-  pairwiseSalt?: string;
-
-  @ValidateIf((o: OpenIdSchema) => o.scopeClaims !== undefined)
-  @ValidateBy({
-    name: 'isScopeClaims',
-    validator: {
-      validate: (v) =>
-        typeof v === 'object' &&
-        v !== null &&
-        !Array.isArray(v) &&
-        Object.values(v as object).every((list) => Array.isArray(list) && list.every((c) => typeof c === 'string' && c !== '')),
-      defaultMessage: got('must map each scope to a list of claim names'),
-    },
-  })
-  scopeClaims?: Record<string, string[]>;
 }
 
 /** Every problem of `schema`, one `path: message` line each (the first failed check per property). */

@@ -162,24 +162,22 @@ function withOAuthProviders(definition: DynamicModule, extras: OAuthModuleExtras
 }
 
 /**
- * The `interaction` extra, resolved where the host provides it: when one of the host's modules lists
- * the class in its `providers`, that instance is used, with whatever that module injects (its users
- * service, say), so plain `forRoot` is enough. When no module provides it, the module creates it in
- * its own context, as before, and then its dependencies must be global. Resolved once, after every
- * module is instantiated and before the app serves a request; each method then forwards to it.
+ * A host class named in the extras (`interaction`, `claims`), resolved where the host provides it:
+ * when one of the host's modules lists the class in its `providers`, that instance is used, with
+ * whatever that module injects (its users service, say), so plain `forRoot` is enough. When no module
+ * provides it, the module creates it in its own context, and then its dependencies must be global.
+ * Resolved once, after every module is instantiated and before the app serves a request.
  */
-class HostInteraction extends OAuthInteraction implements OnModuleInit {
-  private target?: OAuthInteraction;
+class HostClass<T> {
+  private target?: T;
 
   constructor(
     private readonly ref: ModuleRef,
-    private readonly type: Type<OAuthInteraction>,
-  ) {
-    super();
-  }
+    private readonly type: Type<T>,
+  ) {}
 
-  async onModuleInit(): Promise<void> {
-    let provided: OAuthInteraction | undefined;
+  async resolve(): Promise<void> {
+    let provided: T | undefined;
     try {
       provided = this.ref.get(this.type, { strict: false });
     } catch {
@@ -188,55 +186,61 @@ class HostInteraction extends OAuthInteraction implements OnModuleInit {
     this.target = provided ?? (await this.ref.create(this.type));
   }
 
-  private resolved(): OAuthInteraction {
+  get instance(): T {
     if (!this.target) throw new Error(`${this.type.name} is used before the application has initialised`);
     return this.target;
   }
+}
+
+/** The `interaction` extra: each method forwards to the host's instance. */
+class HostInteraction extends OAuthInteraction implements OnModuleInit {
+  private readonly host: HostClass<OAuthInteraction>;
+
+  constructor(ref: ModuleRef, type: Type<OAuthInteraction>) {
+    super();
+    this.host = new HostClass(ref, type);
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.host.resolve();
+  }
 
   currentUser(req: OAuthRequest): Promise<OAuthUser | undefined> | OAuthUser | undefined {
-    return this.resolved().currentUser(req);
+    return this.host.instance.currentUser(req);
   }
 
   loginUrl(returnTo: string, req: OAuthRequest, forceLogin: boolean, hints?: LoginHints): string {
-    return this.resolved().loginUrl(returnTo, req, forceLogin, hints);
+    return this.host.instance.loginUrl(returnTo, req, forceLogin, hints);
   }
 
   override endSession(req: OAuthRequest): Promise<void> | void {
-    return this.resolved().endSession(req);
+    return this.host.instance.endSession(req);
   }
 
   override renderConsent(view: ConsentView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
-    return this.resolved().renderConsent(view, req);
+    return this.host.instance.renderConsent(view, req);
   }
 
   override renderError(view: ErrorView, req: OAuthRequest): Promise<string | undefined> | string | undefined {
-    return this.resolved().renderError(view, req);
+    return this.host.instance.renderError(view, req);
   }
 
   override switchAccountUrl(returnTo: string, req: OAuthRequest): string | undefined {
-    return this.resolved().switchAccountUrl(returnTo, req);
+    return this.host.instance.switchAccountUrl(returnTo, req);
   }
 }
 
-/** The `claims` extra, resolved where the host provides it, as `HostInteraction` is. */
+/** The `claims` extra: forwards to the host's instance. */
 class HostClaimsProvider extends ClaimsProvider implements OnModuleInit {
-  private target?: ClaimsProvider;
+  private readonly host: HostClass<ClaimsProvider>;
 
-  constructor(
-    private readonly ref: ModuleRef,
-    private readonly type: Type<ClaimsProvider>,
-  ) {
+  constructor(ref: ModuleRef, type: Type<ClaimsProvider>) {
     super();
+    this.host = new HostClass(ref, type);
   }
 
-  async onModuleInit(): Promise<void> {
-    let provided: ClaimsProvider | undefined;
-    try {
-      provided = this.ref.get(this.type, { strict: false });
-    } catch {
-      provided = undefined; // no module provides it
-    }
-    this.target = provided ?? (await this.ref.create(this.type));
+  onModuleInit(): Promise<void> {
+    return this.host.resolve();
   }
 
   claims(
@@ -244,8 +248,7 @@ class HostClaimsProvider extends ClaimsProvider implements OnModuleInit {
     scopes: readonly string[],
     client: Pick<OAuthClient, 'id' | 'name'>,
   ): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined {
-    if (!this.target) throw new Error(`${this.type.name} is used before the application has initialised`);
-    return this.target.claims(userId, scopes, client);
+    return this.host.instance.claims(userId, scopes, client);
   }
 }
 
