@@ -7,9 +7,11 @@
  * error handler. A Nest release that reorders application init breaks it; the symptom is a platform
  * error body instead of `invalid_request` on a malformed request.
  */
-import { Inject, Module, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { ResourceServer } from './core/resource-server';
+import { OpenIdProviderConfiguration } from './core/openid/discovery';
+import { WellKnownMiddleware } from './http/well-known.middleware';
 import { endpointPaths } from './http/body-errors';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
 import { PlatformSetup } from './http/platform-setup';
@@ -35,6 +37,7 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     modules: ModulesContainer,
     appConfig: ApplicationConfig,
     resources: ResourceServer,
+    private readonly openIdConfiguration: OpenIdProviderConfiguration,
   ) {
     super();
     const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
@@ -51,6 +54,9 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
 
   configure(consumer: MiddlewareConsumer): void {
     this.platform.configure(consumer);
+    // OpenID Connect Discovery §4.1 appends the well-known name to an issuer's path: a route outside `.well-known/`.
+    const appended = this.openIdConfiguration.appendedPath;
+    if (appended) consumer.apply(WellKnownMiddleware).forRoutes({ path: appended.slice(1), method: RequestMethod.GET });
   }
 
   onModuleInit(): void {

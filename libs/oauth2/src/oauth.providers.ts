@@ -7,6 +7,9 @@ import { ConnectedApps } from './core/connected-apps';
 import { TokenIntrospection } from './core/introspection';
 import { AuthorizationServerMetadata, endpointUrl, type MetadataExtension } from './core/metadata';
 import { OAuthInteraction } from './core/oauth-interaction';
+import { ClaimsProvider } from './core/openid/claims-provider';
+import { OpenIdProviderConfiguration, openIdMetadata } from './core/openid/discovery';
+import { UserInfoEndpoint } from './core/openid/userinfo';
 import { AccessTokenVerifier } from './core/access-token-verifier';
 import { ProtectedResourceMetadata } from './core/protected-resource-metadata';
 import { ResourceServer } from './core/resource-server';
@@ -44,6 +47,8 @@ const METADATA_EXTENSIONS: MetadataExtension[] = [
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     ...(options.jwt ? { jwks_uri: endpointUrl(options, 'jwks') } : {}),
   }),
+  // OpenID Connect Discovery §3: the same document serves both well-known names.
+  openIdMetadata,
 ];
 
 /** How introspection and revocation recognise this server's JWT access tokens; undefined without a JWT resource. */
@@ -93,6 +98,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       cache: TokenCache,
       signingKeys: SigningKeys,
       interaction?: OAuthInteraction,
+      claims?: ClaimsProvider,
     ) =>
       new AuthorizationServer({
         options,
@@ -104,6 +110,7 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
         cache,
         signingKeys,
         interaction,
+        claims,
         reportError,
         reportSecurityEvent,
       }),
@@ -117,12 +124,26 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
       TokenCache,
       SigningKeys,
       { token: OAuthInteraction, optional: true },
+      { token: ClaimsProvider, optional: true },
     ],
   },
   {
     provide: AuthorizationServerMetadata,
     useFactory: (options: ResolvedOAuthOptions) => new AuthorizationServerMetadata({ options, extensions: METADATA_EXTENSIONS }),
     inject: [RESOLVED_OAUTH_OPTIONS],
+  },
+  {
+    provide: OpenIdProviderConfiguration,
+    useFactory: (options: ResolvedOAuthOptions, metadata: AuthorizationServerMetadata) =>
+      new OpenIdProviderConfiguration(options, metadata),
+    inject: [RESOLVED_OAUTH_OPTIONS, AuthorizationServerMetadata],
+  },
+  // OpenID Connect Core §5.3: checks bearer tokens with the verifier BearerGuard uses.
+  {
+    provide: UserInfoEndpoint,
+    useFactory: (options: ResolvedOAuthOptions, verifier: AccessTokenVerifier, clients: ClientStore, claims?: ClaimsProvider) =>
+      new UserInfoEndpoint({ options, allowQueryToken: options.bearer.allowQueryToken, verifier, clients, claims, reportError }),
+    inject: [RESOLVED_OAUTH_OPTIONS, AccessTokenVerifier, ClientStore, { token: ClaimsProvider, optional: true }],
   },
   // Resource server (RFC 6750, 7009, 7662). One TokenCache per module instance, shared by everything
   // that revokes, so a revocation on this instance evicts at once.

@@ -22,6 +22,8 @@ import { ClientIdMetadataResolver } from './client-metadata/client-id-metadata-r
 import { RefreshSuccessors } from './protocol/refresh-successor';
 import type { SecurityEventReporter } from './security-events';
 import type { SigningKeys } from './keys/signing-keys';
+import type { ClaimsProvider } from './openid/claims-provider';
+import { IdTokenIssuer } from './openid/id-token';
 
 /** Everything the authorization server works with. */
 export interface AuthorizationServerDeps {
@@ -39,8 +41,10 @@ export interface AuthorizationServerDeps {
   cache?: TokenCache;
   /** Receives refused cross-client presentations of codes and refresh tokens (ids and hash prefixes only). */
   reportSecurityEvent?: SecurityEventReporter;
-  /** The keys that sign JWT access tokens; required when a resource has `accessTokenFormat: 'jwt'`. */
+  /** The keys that sign JWT access tokens and ID tokens; required when a resource has `accessTokenFormat: 'jwt'` or OpenID Connect is on. */
   signingKeys?: SigningKeys;
+  /** The host's claims about users, for ID tokens (OpenID Connect Core §5.1); optional. */
+  claims?: ClaimsProvider;
 }
 
 /**
@@ -91,12 +95,13 @@ export class AuthorizationServer {
     });
     const issuer = new TokenIssuer(options, deps.signingKeys);
     const { cache, reportSecurityEvent } = deps;
+    const idTokens = idTokenIssuer(deps);
     this.token = new TokenEndpoint({
       options,
       clients: lookup,
       clock,
       grants: [
-        new AuthorizationCodeGrant({ codes, tokens, consents, issuer, clock, cache, reportSecurityEvent }),
+        new AuthorizationCodeGrant({ codes, tokens, consents, issuer, clock, cache, reportSecurityEvent, idTokens }),
         new RefreshTokenGrant({
           options,
           tokens,
@@ -106,6 +111,7 @@ export class AuthorizationServer {
           clock,
           cache,
           reportSecurityEvent,
+          idTokens,
         }),
         new ClientCredentialsGrant({ options, tokens, issuer, clock }),
       ],
@@ -127,4 +133,12 @@ export class AuthorizationServer {
   handleTokenRequest(req: OAuthRequest): Promise<OAuthResponse> {
     return this.token.handle(req);
   }
+}
+
+/** The ID token signer when OpenID Connect is on. */
+function idTokenIssuer(deps: AuthorizationServerDeps): IdTokenIssuer | undefined {
+  const settings = deps.options.openid;
+  if (!settings) return undefined;
+  if (!deps.signingKeys) throw new Error('OpenID Connect needs signing keys for its ID tokens');
+  return new IdTokenIssuer({ issuer: deps.options.issuer, settings, keys: deps.signingKeys, claims: deps.claims });
 }

@@ -7,6 +7,7 @@ import { MetadataController } from './metadata.controller';
 import { RegistrationController } from './registration.controller';
 import { RevocationController } from './revocation.controller';
 import { TokenController } from './token.controller';
+import { UserInfoController } from './userinfo.controller';
 
 /** Controllers mounted under the `prefix` option (`{prefix}/auth`, `/token`, …). */
 export const PREFIXED_CONTROLLERS: Type[] = [
@@ -17,6 +18,7 @@ export const PREFIXED_CONTROLLERS: Type[] = [
   JwksController,
   RegistrationController,
   EndSessionController,
+  UserInfoController,
 ];
 
 /** Controllers mounted at the root (`/.well-known/…`). */

@@ -11,6 +11,7 @@
  */
 import { Injectable, Optional, type NestMiddleware } from '@nestjs/common';
 import { AuthorizationServerMetadata } from '../core/metadata';
+import { OPENID_CONFIGURATION_WELL_KNOWN, OpenIdProviderConfiguration } from '../core/openid/discovery';
 import { PROTECTED_RESOURCE_WELL_KNOWN, ProtectedResourceMetadata } from '../core/protected-resource-metadata';
 import type { OAuthRequest } from '../core/oauth-request';
 import type { OAuthResponse } from '../core/oauth-response';
@@ -21,12 +22,17 @@ export const WELL_KNOWN_ROUTE = '.well-known/*path';
 
 const AUTHORIZATION_SERVER_PREFIX = '/.well-known/oauth-authorization-server/';
 
-/** Serves path-inserted RFC 8414 documents and every RFC 9728 document; anything else goes on. */
+/**
+ * Serves path-inserted RFC 8414 documents, every RFC 9728 document, and the OpenID configuration of
+ * an issuer with a path (appended, Discovery §4.1, on its own route; inserted, RFC 8414 §5); anything
+ * else goes on.
+ */
 @Injectable()
 export class WellKnownMiddleware implements NestMiddleware {
   constructor(
     private readonly protectedResources: ProtectedResourceMetadata,
     @Optional() private readonly authorizationServer?: AuthorizationServerMetadata,
+    @Optional() private readonly openIdConfiguration?: OpenIdProviderConfiguration,
   ) {}
 
   use(req: any, res: any, next: (error?: unknown) => void): void {
@@ -39,6 +45,12 @@ export class WellKnownMiddleware implements NestMiddleware {
     }
     if (this.authorizationServer && path.startsWith(AUTHORIZATION_SERVER_PREFIX)) {
       return write(res, this.authorizationServer.handle(requestOf(req), path.slice(AUTHORIZATION_SERVER_PREFIX.length)));
+    }
+    if (this.openIdConfiguration) {
+      if (path === this.openIdConfiguration.appendedPath) return write(res, this.openIdConfiguration.handle(requestOf(req), ''));
+      if (path.startsWith(`${OPENID_CONFIGURATION_WELL_KNOWN}/`)) {
+        return write(res, this.openIdConfiguration.handle(requestOf(req), path.slice(OPENID_CONFIGURATION_WELL_KNOWN.length + 1)));
+      }
     }
     next();
   }

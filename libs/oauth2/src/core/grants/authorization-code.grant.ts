@@ -14,6 +14,7 @@ import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
 import type { TokenIssuer } from '../tokens/token-issuer';
+import type { IdTokenIssuer } from '../openid/id-token';
 
 /** What the authorization_code grant needs. @publicApi */
 export interface AuthorizationCodeGrantDeps {
@@ -26,6 +27,8 @@ export interface AuthorizationCodeGrantDeps {
   cache?: TokenCache;
   /** Told about another client's code presented here (ids and a hash prefix only). */
   reportSecurityEvent?: SecurityEventReporter;
+  /** Signs ID tokens; present when OpenID Connect is on. */
+  idTokens?: IdTokenIssuer;
 }
 
 /**
@@ -45,7 +48,11 @@ export interface AuthorizationCodeGrantDeps {
  *   request named). The access token carries the granted scopes that go with that audience; the
  *   refresh token keeps every resource and scope of the grant, so it can mint a token for any of them.
  *   A malformed or repeated `resource` is refused before the code is consumed; one the grant does not
- *   cover is only known after, and costs the code like any other invalid_grant-class mistake.
+ *   cover is only known after, and costs the code like any other invalid_grant-class mistake;
+ * - OpenID Connect (Core §3.1.3.3): a code of an `openid` request, which remembers its sign-in, adds
+ *   an `id_token` bound to the access token (`at_hash`) and to the request's `nonce`; its refresh
+ *   token keeps the sign-in for the ID tokens of later refreshes. It is signed before anything is
+ *   saved, so a signing failure stores no token.
  */
 export class AuthorizationCodeGrant implements Grant {
   readonly grantType = 'authorization_code' as const;
@@ -87,6 +94,8 @@ export class AuthorizationCodeGrant implements Grant {
     }
 
     const audience = grantAudience(resource, code.resources);
+    const idTokens = this.deps.idTokens;
+    const openid = idTokens?.applies(code.openid, code.scopes) ? code.openid : undefined;
     const minted = await this.deps.issuer.mint({
       client,
       userId: code.userId,
@@ -98,7 +107,19 @@ export class AuthorizationCodeGrant implements Grant {
       parentId: null,
       withRefresh: this.deps.issuer.mayRefresh(client, code.scopes),
       now,
+      openid,
     });
+    if (idTokens && openid) {
+      minted.response.id_token = await idTokens.sign({
+        client,
+        userId: code.userId,
+        authentication: openid,
+        scopes: code.scopes,
+        accessToken: minted.response.access_token,
+        now,
+        withNonce: true,
+      });
+    }
     await this.deps.tokens.save(minted.tokens);
     // A replay revokes the grant right after `consume` marked it replayed, but its revokeGrant may run
     // before this save commits and so miss these tokens. Hence this read, after the save committed.

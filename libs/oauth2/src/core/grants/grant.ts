@@ -9,6 +9,8 @@ export interface TokenResponseBody {
   refresh_token?: string;
   /** Always sent, so the client never has to guess what it was granted (RFC 6749 §5.1 allows it). */
   scope: string;
+  /** OpenID Connect Core §3.1.3.3: the ID token, when the grant is an OpenID Connect one. */
+  id_token?: string;
 }
 
 /** One grant type of the token endpoint (RFC 6749 §4.1.3, §4.4.2, §6). */

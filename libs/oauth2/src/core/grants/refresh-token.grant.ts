@@ -15,6 +15,7 @@ import { singleValuedParams } from '../protocol/single-valued-params';
 import { hashPrefix, type SecurityEventReporter } from '../security-events';
 import type { Grant, TokenResponseBody } from './grant';
 import type { MintedTokens, TokenIssuer } from '../tokens/token-issuer';
+import type { IdTokenIssuer } from '../openid/id-token';
 
 const REUSED = 'The refresh token was already used; every token of this grant is revoked';
 
@@ -30,6 +31,8 @@ export interface RefreshTokenGrantDeps {
   cache?: TokenCache;
   /** Told about another client's refresh token presented here (ids and a hash prefix only). */
   reportSecurityEvent?: SecurityEventReporter;
+  /** Signs ID tokens; present when OpenID Connect is on. */
+  idTokens?: IdTokenIssuer;
 }
 
 /**
@@ -54,7 +57,11 @@ export interface RefreshTokenGrantDeps {
  *   most one `resource`, among them, is the new access token's audience (without one, the grant's
  *   first), so a client holding a multi-resource grant gets a token per resource by refreshing with
  *   each. The access token keeps the (narrowed) scopes that go with its audience; the new refresh token
- *   keeps the grant's resources and scopes.
+ *   keeps the grant's resources and scopes;
+ * - OpenID Connect (Core §12.2): a refresh token that remembers a sign-in passes it to its successor,
+ *   and while the scopes granted now include `openid` the response carries a new ID token about that
+ *   sign-in — same `sub`, `aud` and `auth_time`, a new `iat`, no `nonce`. A retry gets one too, bound
+ *   to the access token it hands back again.
  */
 export class RefreshTokenGrant implements Grant {
   readonly grantType = 'refresh_token' as const;
@@ -79,7 +86,8 @@ export class RefreshTokenGrant implements Grant {
     const wider = scopesOutside(requested, token.scopes);
     if (wider.length) throw new InvalidScopeError(`The scope may not exceed the original grant: ${wider.join(' ')} (RFC 6749 §6)`);
     const audience = grantAudience(resource, token.resources);
-    const scopes = this.deps.issuer.scopesFor(client, requested.length ? requested : token.scopes, audience);
+    const granted = requested.length ? requested : token.scopes;
+    const scopes = this.deps.issuer.scopesFor(client, granted, audience);
 
     // Two rounds at most: a rotation lost to a concurrent request is re-read and judged as a retry.
     for (let round = 0; round < 2 && token; round++) {
@@ -103,12 +111,18 @@ export class RefreshTokenGrant implements Grant {
           now,
           grantCreatedAt: token.grantCreatedAt,
           values: this.deps.successors.derive(params.refresh_token),
+          openid: token.openid,
         });
+        // Signed before the rotation is stored: a signing failure leaves the presented token unused.
+        await this.addIdToken(minted.response, token, client, granted, now);
         if ((await this.deps.tokens.rotate(token.id, minted.tokens, now)) === 'rotated') return this.issued(token, minted, now);
         token = await this.deps.tokens.findByHash(hash);
         continue;
       }
-      if (this.withinGracePeriod(token, now)) return this.retried(token, params.refresh_token, { audience, scopes, client }, now);
+      if (this.withinGracePeriod(token, now)) {
+        const response = await this.retried(token, params.refresh_token, { audience, scopes, client }, now);
+        return this.addIdToken(response, token, client, granted, now);
+      }
       await revokeFamily(this.deps.tokens, this.deps.cache, token.grantId, now);
       throw new InvalidGrantError(REUSED);
     }
@@ -196,6 +210,28 @@ export class RefreshTokenGrant implements Grant {
       refresh_token: values.refresh,
       scope: formatScope(wanted.scopes),
     };
+  }
+
+  /** Adds the ID token of OpenID Connect Core §12.2 when `token`'s grant is an OpenID Connect one. */
+  private async addIdToken(
+    response: TokenResponseBody,
+    token: OAuthToken,
+    client: OAuthClient,
+    granted: readonly string[],
+    now: Date,
+  ): Promise<TokenResponseBody> {
+    const idTokens = this.deps.idTokens;
+    if (!idTokens?.applies(token.openid, granted) || token.userId === null) return response;
+    response.id_token = await idTokens.sign({
+      client,
+      userId: token.userId,
+      authentication: token.openid,
+      scopes: granted,
+      accessToken: response.access_token,
+      now,
+      withNonce: false,
+    });
+    return response;
   }
 
   private withinGracePeriod(token: OAuthToken, now: Date): boolean {

@@ -1,5 +1,5 @@
 import type { ServerSettings } from '../server-settings';
-import type { OAuthClient, OAuthToken } from '../../stores/models';
+import type { OAuthClient, OAuthToken, OpenIdAuthentication } from '../../stores/models';
 import {
   accessTokenTtlFor,
   assertAudienceUsable,
@@ -37,6 +37,11 @@ export interface TokenIssue {
   grantCreatedAt?: Date;
   /** The token values, when derived (a rotation's successor pair); random when absent. */
   values?: SuccessorValues;
+  /**
+   * The sign-in of an OpenID Connect grant, kept on the refresh token so a refresh can issue an ID
+   * token about it (OpenID Connect Core §12.2). The `nonce` is dropped: it belongs to the code exchange.
+   */
+  openid?: OpenIdAuthentication | null;
 }
 
 /** The rows to store and the response to send. */
@@ -119,7 +124,9 @@ export class TokenIssuer {
     if (issue.withRefresh) {
       const refresh = issue.values?.refresh ?? randomToken();
       const resources = issue.grantResources ?? audience;
-      tokens.push(this.row(issue, 'refresh', refresh, issue.refreshScopes ?? issue.scopes, resources, this.refreshExpiry(issue)));
+      const row = this.row(issue, 'refresh', refresh, issue.refreshScopes ?? issue.scopes, resources, this.refreshExpiry(issue));
+      if (issue.openid) row.openid = withoutNonce(issue.openid);
+      tokens.push(row);
       response.refresh_token = refresh;
     }
     return { tokens, response };
@@ -194,4 +201,12 @@ export class TokenIssuer {
       rotatedAt: null,
     };
   }
+}
+
+/** The sign-in a refresh token remembers: the code's, less the `nonce`, which only the code exchange returns. */
+function withoutNonce(openid: OpenIdAuthentication): OpenIdAuthentication {
+  const kept: OpenIdAuthentication = { authTime: openid.authTime };
+  if (openid.acr !== undefined) kept.acr = openid.acr;
+  if (openid.amr !== undefined) kept.amr = [...openid.amr];
+  return kept;
 }
