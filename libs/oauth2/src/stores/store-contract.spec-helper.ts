@@ -10,7 +10,7 @@ import { hashSecret } from '../core/protocol/credentials';
 import type { ClientStore } from './client.store';
 import type { CodeStore } from './code.store';
 import type { ConsentStore } from './consent.store';
-import type { AuthorizationCode, OAuthClient, OAuthToken } from './models';
+import type { AuthorizationCode, OAuthClient, OAuthToken, OpenIdAuthentication } from './models';
 import type { TokenStore } from './token.store';
 
 /** One implementation's storage, seen by the contract suites. */
@@ -27,6 +27,14 @@ export interface StoreHarness<S> {
 const T0 = new Date('2030-01-01T00:00:00.123Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const rid = () => randomBytes(9).toString('base64url');
+
+/** The sign-in of an OpenID Connect grant, every fact set; `auth_time` with milliseconds a rounding would lose. */
+const SIGN_IN: OpenIdAuthentication = {
+  authTime: new Date(Date.UTC(2029, 11, 31, 23, 59, 58, 987)),
+  nonce: 'n-0S6_WzA2Mj',
+  acr: 'urn:mace:incommon:iap:silver',
+  amr: ['pwd', 'otp'],
+};
 
 function suite<S>(title: string, open: () => Promise<StoreHarness<S>>, body: (h: () => StoreHarness<S>) => void): void {
   describe(title, () => {
@@ -78,6 +86,7 @@ function code(raw: string, over: Partial<AuthorizationCode> = {}): Authorization
     expiresAt: at(60),
     consumedAt: null,
     replayedAt: null,
+    openid: null,
     ...over,
   };
 }
@@ -98,6 +107,7 @@ function token(raw: string, over: Partial<OAuthToken> = {}): OAuthToken {
     expiresAt: at(3600),
     revokedAt: null,
     rotatedAt: null,
+    openid: null,
     ...over,
   };
 }
@@ -216,6 +226,33 @@ export function describeClientStoreContract(name: string, open: () => Promise<St
       assert.deepEqual(await store.findById(dynamic.id), unused, 'a save without a last use clears it');
     });
 
+    it('OpenID Connect Registration §2, RP-Initiated Logout §3.1: keeps the ID token algorithm, subject type, sector and post-logout redirect URIs, and none when absent', async () => {
+      const [store] = h().stores;
+      const oidc = client({
+        idTokenSignedResponseAlg: 'ES256',
+        subjectType: 'pairwise',
+        sectorIdentifierUri: 'https://customapp.example/sector.json',
+        postLogoutRedirectUris: ['https://customapp.example/signed-out http://evil.example/', 'http://127.0.0.1:3001/bye'],
+      });
+      const noLogout = client({ subjectType: 'public', postLogoutRedirectUris: [] });
+      const plain = client();
+      for (const saved of [oidc, noLogout, plain]) await store.save(saved);
+      for (const saved of [oidc, noLogout, plain]) assert.deepEqual(await store.findById(saved.id), saved);
+      assert.deepEqual(
+        (await store.list()).find((c) => c.id === oidc.id),
+        oidc,
+      );
+      const {
+        idTokenSignedResponseAlg: _alg,
+        subjectType: _type,
+        sectorIdentifierUri: _sector,
+        postLogoutRedirectUris: _uris,
+        ...cleared
+      } = oidc;
+      await store.save(cleared);
+      assert.deepEqual(await store.findById(oidc.id), cleared, 'a save without them clears them');
+    });
+
     it('finds a client by its exact id only: another case or a trailing space is an unknown client (RFC 6749 §2.2)', async () => {
       const [store] = h().stores;
       const saved = client({ id: `Client-${rid()}` });
@@ -323,6 +360,25 @@ export function describeCodeStoreContract(name: string, open: () => Promise<Stor
       assert.equal((await stores[0].consume(saved.codeHash, at(3), 'other-client')).outcome, 'foreign');
       assert.equal(await stores[0].isReplayed(saved.codeHash), false, 'another client records no replay');
       assert.equal((await stores[0].consume(saved.codeHash, at(4), 'client-1')).outcome, 'replayed');
+    });
+
+    it('OpenID Connect Core §2, §3.1.2.1: returns the sign-in of an OpenID grant on consumption and replay, and null for a plain OAuth grant', async () => {
+      const [store] = h().stores;
+      const signedIn = code('openid-code', { openid: SIGN_IN });
+      const unknownTime = code('openid-no-auth-time', { openid: { authTime: null } });
+      const { openid: _none, ...plain } = code('plain-code');
+      for (const saved of [signedIn, unknownTime, plain]) await store.save(saved);
+      assert.deepEqual(await store.consume(signedIn.codeHash, at(1)), { outcome: 'consumed', code: { ...signedIn, consumedAt: at(1) } });
+      assert.deepEqual(await store.consume(unknownTime.codeHash, at(1)), {
+        outcome: 'consumed',
+        code: { ...unknownTime, consumedAt: at(1) },
+      });
+      assert.deepEqual(await store.consume(plain.codeHash, at(1)), {
+        outcome: 'consumed',
+        code: { ...plain, openid: null, consumedAt: at(1) },
+      });
+      const replay = await store.consume(signedIn.codeHash, at(2));
+      assert.deepEqual(replay.outcome === 'replayed' && replay.code.openid, SIGN_IN);
     });
 
     it("RFC 8707 §2: returns the grant's resources in the order the request named them", async () => {
@@ -491,6 +547,25 @@ export function describeTokenStoreContract(name: string, open: () => Promise<Sto
       assert.equal(await store.rotate(refresh.id, [next, nextRefresh], at(1)), 'rotated');
       assert.deepEqual(await store.findByHash(next.tokenHash), next);
       assert.deepEqual(await store.findByHash(nextRefresh.tokenHash), nextRefresh);
+    });
+
+    it('OpenID Connect Core §12.2: keeps the sign-in of a refresh token, and the one its successor is given on rotation; null when absent', async () => {
+      const [store] = h().stores;
+      const [access, refresh] = pair('signed-in', { grantId: rid() });
+      refresh.openid = SIGN_IN;
+      const { openid: _none, ...plainAccess } = access;
+      await store.save([plainAccess, refresh]);
+      assert.deepEqual(await store.findByHash(refresh.tokenHash), refresh);
+      assert.deepEqual(await store.findByHash(access.tokenHash), { ...plainAccess, openid: null });
+      const { nonce: _nonce, ...carried } = SIGN_IN;
+      const [next, nextRefresh] = pair('signed-in-2', { grantId: refresh.grantId, parentId: refresh.id });
+      nextRefresh.openid = carried;
+      assert.equal(await store.rotate(refresh.id, [next, nextRefresh], at(1)), 'rotated');
+      assert.deepEqual(await store.findByHash(nextRefresh.tokenHash), nextRefresh);
+      assert.deepEqual(await store.findByHash(next.tokenHash), next);
+      const [, unknownTime] = pair('signed-in-3', { openid: { authTime: null, amr: [] } });
+      await store.save([unknownTime]);
+      assert.deepEqual((await store.findByHash(unknownTime.tokenHash))?.openid, { authTime: null, amr: [] });
     });
 
     it('keeps a client_credentials token without a user', async () => {

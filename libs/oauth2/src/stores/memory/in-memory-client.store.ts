@@ -33,6 +33,7 @@ function copyOf(client: OAuthClient): OAuthClient {
     grantTypes: [...client.grantTypes],
     scopes: [...client.scopes],
     resources: client.resources && [...client.resources],
+    ...(client.postLogoutRedirectUris ? { postLogoutRedirectUris: [...client.postLogoutRedirectUris] } : {}),
     ...(client.previousSecretExpiresAt ? { previousSecretExpiresAt: new Date(client.previousSecretExpiresAt.getTime()) } : {}),
     ...(client.lastUsedAt ? { lastUsedAt: new Date(client.lastUsedAt.getTime()) } : {}),
     ...(client.metadataExpiresAt ? { metadataExpiresAt: new Date(client.metadataExpiresAt.getTime()) } : {}),

@@ -6,7 +6,9 @@ export class InMemoryCodeStore extends CodeStore {
   private readonly codes = new Map<string, AuthorizationCode>();
 
   async save(code: AuthorizationCode): Promise<void> {
-    this.codes.set(code.codeHash, structuredClone(code));
+    const copy = structuredClone(code);
+    copy.openid ??= null; // absent reads back as null, as from a database column
+    this.codes.set(code.codeHash, copy);
   }
   async consume(codeHash: string, now: Date, clientId?: string): Promise<CodeConsumption> {
     const code = this.codes.get(codeHash);

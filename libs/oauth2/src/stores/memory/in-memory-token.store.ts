@@ -11,7 +11,7 @@ export class InMemoryTokenStore extends TokenStore {
   }
   async findByHash(tokenHash: string): Promise<OAuthToken | undefined> {
     const token = this.byHash.get(tokenHash);
-    return token && { ...token, scopes: [...token.scopes], resources: [...token.resources] };
+    return token && copyOf(token);
   }
   async rotate(refreshId: string, issued: OAuthToken[], now: Date): Promise<RotationOutcome> {
     const old = this.byId.get(refreshId);
@@ -60,7 +60,7 @@ export class InMemoryTokenStore extends TokenStore {
   private insert(tokens: OAuthToken[]): void {
     this.assertNew(tokens);
     for (const token of tokens) {
-      const copy = { ...token, scopes: [...token.scopes], resources: [...token.resources] };
+      const copy = copyOf(token);
       this.byId.set(copy.id, copy);
       this.byHash.set(copy.tokenHash, copy);
     }
@@ -75,4 +75,14 @@ export class InMemoryTokenStore extends TokenStore {
     }
     return revoked;
   }
+}
+
+/** A copy, so callers cannot change what is stored; an absent `openid` reads back as null, as from a database column. */
+function copyOf(token: OAuthToken): OAuthToken {
+  return {
+    ...token,
+    scopes: [...token.scopes],
+    resources: [...token.resources],
+    openid: token.openid ? structuredClone(token.openid) : null,
+  };
 }

@@ -1,11 +1,12 @@
-import type { ApplicationType, ClientRegistrationKind, GrantType, OAuthClient } from '../models';
+import type { ApplicationType, ClientRegistrationKind, GrantType, OAuthClient, SigningAlgorithm, SubjectType } from '../models';
 import { epochMillis, nullableJsonStringList, parseStringList, spaceSeparated } from './column-transformers';
 
 /** The columns of `oauth_clients` a lookup reads. */
 export const CLIENT_COLUMNS =
   'id, name, secret_hash, redirect_uris, grant_types, scopes, can_introspect, application_type, resources, default_resource, logo_uri, client_uri, ' +
   'owner_id, description, previous_secret_hash, previous_secret_expires_at, registration, registration_access_token_hash, software_id, ' +
-  'software_version, last_used_at, metadata_expires_at, created_at';
+  'software_version, last_used_at, metadata_expires_at, id_token_signed_response_alg, subject_type, sector_identifier_uri, ' +
+  'post_logout_redirect_uris, created_at';
 
 /** A raw `oauth_clients` row: booleans are 0/1 on SQLite and MariaDB, `bigint` a string from pg and mysql2. */
 export interface OAuthClientRow {
@@ -31,6 +32,10 @@ export interface OAuthClientRow {
   software_version: string | null;
   last_used_at: string | number | null;
   metadata_expires_at: string | number | null;
+  id_token_signed_response_alg: string | null;
+  subject_type: string | null;
+  sector_identifier_uri: string | null;
+  post_logout_redirect_uris: string | null;
   created_at: string | number;
 }
 
@@ -60,6 +65,12 @@ export function clientFromRow(row: OAuthClientRow): OAuthClient {
     ...(row.software_version ? { softwareVersion: row.software_version } : {}),
     ...(row.last_used_at != null ? { lastUsedAt: epochMillis.from(row.last_used_at) } : {}),
     ...(row.metadata_expires_at != null ? { metadataExpiresAt: epochMillis.from(row.metadata_expires_at) } : {}),
+    ...(row.id_token_signed_response_alg ? { idTokenSignedResponseAlg: row.id_token_signed_response_alg as SigningAlgorithm } : {}),
+    ...(row.subject_type ? { subjectType: row.subject_type as SubjectType } : {}),
+    ...(row.sector_identifier_uri ? { sectorIdentifierUri: row.sector_identifier_uri } : {}),
+    ...(row.post_logout_redirect_uris != null
+      ? { postLogoutRedirectUris: parseStringList(row.post_logout_redirect_uris, 'oauth_clients.post_logout_redirect_uris') }
+      : {}),
     createdAt: epochMillis.from(row.created_at),
   };
 }

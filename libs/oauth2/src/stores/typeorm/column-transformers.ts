@@ -40,10 +40,15 @@ export function jsonListOf(column: string): ValueTransformer {
  * A JSON list column that may hold null: `oauth_clients.resources`, where null means "every configured
  * resource", which an empty list ("none") must never be mistaken for.
  */
-export const nullableJsonStringList: ValueTransformer = {
-  to: (value: string[] | null | undefined) => (value == null ? value : JSON.stringify(value)),
-  from: (value: string | null) => (value === null ? null : parseStringList(value, 'oauth_clients.resources')),
-};
+export const nullableJsonStringList = nullableJsonListOf('oauth_clients.resources');
+
+/** A JSON list column that may hold null (see `nullableJsonStringList`); `column` names it in errors. */
+export function nullableJsonListOf(column: string): ValueTransformer {
+  return {
+    to: (value: string[] | null | undefined) => (value == null ? value : JSON.stringify(value)),
+    from: (value: string | null) => (value === null ? null : parseStringList(value, column)),
+  };
+}
 
 /** The list in a JSON column; a value that is not a JSON array of strings is a schema error, not an empty list. */
 export function parseStringList(value: string | null, column = 'oauth_clients.redirect_uris'): string[] {

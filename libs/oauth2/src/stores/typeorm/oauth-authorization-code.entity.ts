@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { AuthorizationCode } from '../models';
+import type { AuthorizationCode, OpenIdAuthentication } from '../models';
 import { epochMillis, jsonListOf, spaceSeparated } from './column-transformers';
+import { openIdColumn } from './openid-column';
 
 /**
  * Row of `oauth_authorization_codes` (RFC 6749 §4.1.2). The primary key is the code's SHA-256, so the
@@ -50,15 +51,19 @@ export class OAuthAuthorizationCodeEntity {
   @Column({ name: 'replayed_at', type: 'bigint', nullable: true, transformer: epochMillis })
   replayedAt!: Date | null;
 
+  /** The sign-in of an OpenID Connect grant, as JSON (see `openid-column.ts`); null for a plain OAuth grant. */
+  @Column({ type: 'text', nullable: true, transformer: openIdColumn('oauth_authorization_codes.openid') })
+  openid!: OpenIdAuthentication | null;
+
   /** The row for a domain code. */
   static fromModel(code: AuthorizationCode): OAuthAuthorizationCodeEntity {
-    return Object.assign(new OAuthAuthorizationCodeEntity(), code);
+    return Object.assign(new OAuthAuthorizationCodeEntity(), code, { openid: code.openid ?? null });
   }
 
   /** The domain code of this row. */
   toModel(): AuthorizationCode {
     const { codeHash, clientId, userId, redirectUri, scopes, resources, codeChallenge, codeChallengeMethod } = this;
-    const { grantId, createdAt, expiresAt, consumedAt, replayedAt } = this;
+    const { grantId, createdAt, expiresAt, consumedAt, replayedAt, openid } = this;
     return {
       codeHash,
       clientId,
@@ -73,6 +78,7 @@ export class OAuthAuthorizationCodeEntity {
       expiresAt,
       consumedAt,
       replayedAt,
+      openid: openid ?? null,
     };
   }
 }

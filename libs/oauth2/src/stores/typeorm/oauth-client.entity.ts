@@ -1,7 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ApplicationType, ClientRegistrationKind, GrantType, OAuthClient } from '../models';
+import type { ApplicationType, ClientRegistrationKind, GrantType, OAuthClient, SigningAlgorithm, SubjectType } from '../models';
 import { registrationKindOf } from '../models';
-import { epochMillis, jsonStringList, nullableJsonStringList, spaceSeparated } from './column-transformers';
+import { epochMillis, jsonStringList, nullableJsonListOf, nullableJsonStringList, spaceSeparated } from './column-transformers';
+
+const postLogoutRedirectUris = nullableJsonListOf('oauth_clients.post_logout_redirect_uris');
 
 /** Row of `oauth_clients`: a registered client (RFC 6749 §2). Looked up by primary key on every request. @publicApi */
 @Entity({ name: 'oauth_clients' })
@@ -85,6 +87,21 @@ export class OAuthClientEntity {
   @Column({ name: 'metadata_expires_at', type: 'bigint', nullable: true, transformer: epochMillis })
   metadataExpiresAt!: Date | null;
 
+  /** OpenID Connect Registration §2 `id_token_signed_response_alg`; null = RS256. */
+  @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16, nullable: true })
+  idTokenSignedResponseAlg!: SigningAlgorithm | null;
+
+  /** OpenID Connect Core §8 `subject_type`; null = public. */
+  @Column({ name: 'subject_type', type: 'varchar', length: 16, nullable: true })
+  subjectType!: SubjectType | null;
+
+  @Column({ name: 'sector_identifier_uri', type: 'text', nullable: true })
+  sectorIdentifierUri!: string | null;
+
+  /** A JSON array, as `redirect_uris` (OpenID Connect RP-Initiated Logout §3.1); null = none registered. */
+  @Column({ name: 'post_logout_redirect_uris', type: 'text', nullable: true, transformer: postLogoutRedirectUris })
+  postLogoutRedirectUris!: string[] | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: Date;
 
@@ -103,6 +120,10 @@ export class OAuthClientEntity {
       softwareVersion: client.softwareVersion ?? null,
       lastUsedAt: client.lastUsedAt ?? null,
       metadataExpiresAt: client.metadataExpiresAt ?? null,
+      idTokenSignedResponseAlg: client.idTokenSignedResponseAlg ?? null,
+      subjectType: client.subjectType ?? null,
+      sectorIdentifierUri: client.sectorIdentifierUri ?? null,
+      postLogoutRedirectUris: client.postLogoutRedirectUris ?? null,
     });
   }
 
@@ -111,6 +132,7 @@ export class OAuthClientEntity {
     const { id, name, secretHash, redirectUris, grantTypes, scopes, canIntrospect, applicationType, createdAt } = this;
     const { resources, defaultResource, logoUri, clientUri, ownerId, description, previousSecretHash, previousSecretExpiresAt } = this;
     const { registration, registrationAccessTokenHash, softwareId, softwareVersion, lastUsedAt, metadataExpiresAt } = this;
+    const { idTokenSignedResponseAlg, subjectType, sectorIdentifierUri, postLogoutRedirectUris } = this;
     return {
       id,
       name,
@@ -133,6 +155,10 @@ export class OAuthClientEntity {
       ...(softwareVersion ? { softwareVersion } : {}),
       ...(lastUsedAt ? { lastUsedAt } : {}),
       ...(metadataExpiresAt ? { metadataExpiresAt } : {}),
+      ...(idTokenSignedResponseAlg ? { idTokenSignedResponseAlg } : {}),
+      ...(subjectType ? { subjectType } : {}),
+      ...(sectorIdentifierUri ? { sectorIdentifierUri } : {}),
+      ...(postLogoutRedirectUris ? { postLogoutRedirectUris } : {}),
       createdAt,
     };
   }

@@ -16,6 +16,7 @@ import { AddSigningKeys1780000700000 } from './migrations/1780000700000-add-sign
 import { AddClientOwnerAndSecretOverlap1780000800000 } from './migrations/1780000800000-add-client-owner-and-secret-overlap';
 import { AddClientRegistrationKinds1780000900000 } from './migrations/1780000900000-add-client-registration-kinds';
 import { IndexClientsByRegistration1780001000000 } from './migrations/1780001000000-index-clients-by-registration';
+import { AddOpenIdConnectFields1780001100000 } from './migrations/1780001100000-add-openid-connect-fields';
 import { OAuthAuthorizationCodeEntity } from './oauth-authorization-code.entity';
 import { OAuthClientEntity } from './oauth-client.entity';
 import { OAuthConsentEntity } from './oauth-consent.entity';
@@ -56,6 +57,7 @@ export const OAUTH_MIGRATIONS: readonly Type<MigrationInterface>[] = Object.free
   AddClientOwnerAndSecretOverlap1780000800000,
   AddClientRegistrationKinds1780000900000,
   IndexClientsByRegistration1780001000000,
+  AddOpenIdConnectFields1780001100000,
 ]);
 
 /** The TypeORM implementation of each store, by `OAuthStoreClasses` key. */

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { OAuthToken, TokenKind } from '../models';
+import type { OAuthToken, OpenIdAuthentication, TokenKind } from '../models';
 import { epochMillis, jsonListOf, spaceSeparated } from './column-transformers';
+import { openIdColumn } from './openid-column';
 
 const tokenResources = jsonListOf('oauth_tokens.resources');
 
@@ -63,15 +64,19 @@ export class OAuthTokenEntity {
   @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: epochMillis })
   rotatedAt!: Date | null;
 
+  /** Refresh tokens of an OpenID Connect grant: the sign-in, as JSON (see `openid-column.ts`); null otherwise. */
+  @Column({ type: 'text', nullable: true, transformer: openIdColumn('oauth_tokens.openid') })
+  openid!: OpenIdAuthentication | null;
+
   /** The row for a domain token. */
   static fromModel(token: OAuthToken): OAuthTokenEntity {
-    return Object.assign(new OAuthTokenEntity(), token);
+    return Object.assign(new OAuthTokenEntity(), token, { openid: token.openid ?? null });
   }
 
   /** The domain token of this row. */
   toModel(): OAuthToken {
     const { id, tokenHash, kind, clientId, userId, scopes, resources, grantId, parentId, createdAt, grantCreatedAt } = this;
-    const { expiresAt, revokedAt, rotatedAt } = this;
+    const { expiresAt, revokedAt, rotatedAt, openid } = this;
     return {
       id,
       tokenHash,
@@ -87,6 +92,7 @@ export class OAuthTokenEntity {
       expiresAt,
       revokedAt,
       rotatedAt,
+      openid: openid ?? null,
     };
   }
 }

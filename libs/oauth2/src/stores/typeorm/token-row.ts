@@ -1,9 +1,10 @@
 import type { OAuthToken, TokenKind } from '../models';
 import { epochMillis, parseStringList, spaceSeparated } from './column-transformers';
+import { openIdFromColumn, openIdToColumn } from './openid-column';
 
 /** The columns of `oauth_tokens`, in the order of `tokenRowValues`. */
 export const TOKEN_COLUMNS =
-  'id, token_hash, kind, client_id, user_id, scopes, resources, grant_id, parent_id, created_at, grant_created_at, expires_at, revoked_at, rotated_at';
+  'id, token_hash, kind, client_id, user_id, scopes, resources, grant_id, parent_id, created_at, grant_created_at, expires_at, revoked_at, rotated_at, openid';
 
 /** A raw `oauth_tokens` row as the drivers return it: `bigint` comes back as a string from pg and mysql2. */
 export interface OAuthTokenRow {
@@ -21,6 +22,7 @@ export interface OAuthTokenRow {
   expires_at: string | number;
   revoked_at: string | number | null;
   rotated_at: string | number | null;
+  openid: string | null;
 }
 
 /** The domain token of a raw row; the same conversions as the entity's column transformers. */
@@ -40,6 +42,7 @@ export function tokenFromRow(row: OAuthTokenRow): OAuthToken {
     expiresAt: epochMillis.from(row.expires_at),
     revokedAt: epochMillis.from(row.revoked_at),
     rotatedAt: epochMillis.from(row.rotated_at),
+    openid: openIdFromColumn(row.openid, 'oauth_tokens.openid'),
   };
 }
 
@@ -60,5 +63,6 @@ export function tokenRowValues(token: OAuthToken): unknown[] {
     epochMillis.to(token.expiresAt),
     epochMillis.to(token.revokedAt) ?? null,
     epochMillis.to(token.rotatedAt) ?? null,
+    openIdToColumn(token.openid),
   ];
 }
