@@ -171,7 +171,6 @@ describe('OpenID Connect: ID tokens, UserInfo and discovery with openid-client a
         openid: { pairwiseSalt: 'a pairwise salt for the tests', scopeClaims: { teams: ['team_ids'] } },
       },
       extras: { claims: DirectoryClaims },
-      storage: 'memory',
     });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -503,7 +502,6 @@ describe('OpenID Connect with opaque access tokens and an issuer with a path', (
     t = await createOAuthTestApp({
       options: { issuer: 'http://127.0.0.1/tenant', openid: {} },
       extras: { claims: DirectoryClaims },
-      storage: 'memory',
     });
     rp = await registerRp(t, 'CustomApp');
   });
