@@ -46,7 +46,7 @@ export class WellKnownMiddleware implements NestMiddleware {
     if (this.authorizationServer && path.startsWith(AUTHORIZATION_SERVER_PREFIX)) {
       return write(res, this.authorizationServer.handle(requestOf(req), path.slice(AUTHORIZATION_SERVER_PREFIX.length)));
     }
-    if (this.openIdConfiguration) {
+    if (this.openIdConfiguration?.enabled) {
       if (path === this.openIdConfiguration.appendedPath) return write(res, this.openIdConfiguration.handle(requestOf(req), ''));
       if (path.startsWith(`${OPENID_CONFIGURATION_WELL_KNOWN}/`)) {
         return write(res, this.openIdConfiguration.handle(requestOf(req), path.slice(OPENID_CONFIGURATION_WELL_KNOWN.length + 1)));

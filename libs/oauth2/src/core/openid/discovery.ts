@@ -52,6 +52,11 @@ export class OpenIdProviderConfiguration {
     this.issuerPath = new URL(options.issuer).pathname.replace(/\/+$/, '');
   }
 
+  /** Whether OpenID Connect is on: when off, the middleware leaves the well-known name to the host. */
+  get enabled(): boolean {
+    return this.options.openid !== undefined;
+  }
+
   /** The issuer's path ('' at the root): where Discovery §4.1 puts the document, before the well-known name. */
   get appendedPath(): string | undefined {
     return this.options.openid && this.issuerPath !== '' ? `${this.issuerPath}${OPENID_CONFIGURATION_WELL_KNOWN}` : undefined;
