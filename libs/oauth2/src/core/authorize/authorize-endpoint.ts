@@ -14,7 +14,7 @@ import { redirectResponse, type OAuthResponse } from '../oauth-response';
 import { AccessDeniedError, ConsentRequiredError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
 import type { SigningKeys } from '../keys/signing-keys';
 import type { OpenIdAuthentication } from '../../stores/models';
-import { OpenIdSession } from '../openid/openid-session';
+import { authTimeOf, OpenIdSession } from '../openid/openid-session';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import {
@@ -219,13 +219,17 @@ export class AuthorizeEndpoint {
   }
 }
 
-/** What an OpenID Connect code remembers of the sign-in (OpenID Connect Core §2): its ID tokens describe it. */
+/**
+ * What an OpenID Connect code remembers of the sign-in (OpenID Connect Core §2): its ID tokens
+ * describe it. Only well-formed facts are kept: a host session may hand back a date as a string.
+ */
 function signIn(user: OAuthUser, nonce: string | undefined): OpenIdAuthentication {
+  const { acr, amr } = user;
   return {
-    authTime: user.authTime ?? null,
+    authTime: authTimeOf(user) ?? null,
     ...(nonce !== undefined ? { nonce } : {}),
-    ...(user.acr !== undefined ? { acr: user.acr } : {}),
-    ...(user.amr !== undefined ? { amr: [...user.amr] } : {}),
+    ...(typeof acr === 'string' ? { acr } : {}),
+    ...(Array.isArray(amr) && amr.every((m) => typeof m === 'string') ? { amr: [...amr] } : {}),
   };
 }
 

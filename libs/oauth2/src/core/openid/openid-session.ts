@@ -77,10 +77,9 @@ export class OpenIdSession {
       return redirectResponse(loginUrl(interaction, back, req, request.prompt.has('login'), hints));
     }
     if (openid.maxAge !== undefined && user) {
-      if (user.authTime === undefined) {
-        throw new LoginRequiredError('max_age cannot be honoured: the time of the sign-in is unknown');
-      }
-      const age = Math.floor((this.deps.clock.now().getTime() - user.authTime.getTime()) / 1000);
+      const authTime = authTimeOf(user);
+      if (authTime === undefined) throw new LoginRequiredError('max_age cannot be honoured: the time of the sign-in is unknown');
+      const age = Math.floor((this.deps.clock.now().getTime() - authTime.getTime()) / 1000);
       if (age > openid.maxAge) {
         if (silent) throw new LoginRequiredError(`The user signed in more than max_age (${openid.maxAge}) seconds ago`);
         const back = returnPath(req.url, ['login'], openid.maxAge === 0 ? ['max_age'] : []);
@@ -105,4 +104,10 @@ export class OpenIdSession {
     );
     return !user || hint.sub === subjectFor(request.client, user.id, openid.pairwiseSalt);
   }
+}
+
+/** The user's `authTime` when it is a valid `Date`; anything else (absent, or a string from a session store) is unknown. */
+export function authTimeOf(user: OAuthUser): Date | undefined {
+  const { authTime } = user;
+  return authTime instanceof Date && Number.isFinite(authTime.getTime()) ? authTime : undefined;
 }
