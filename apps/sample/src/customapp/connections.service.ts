@@ -3,7 +3,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { CUSTOMAPP_DATA_SOURCE } from './customapp.config';
-import { ShiftClient, type ShiftApi, type ShiftProfile, type ShiftTeam, type TokenResponse } from './shift-api/shift-client';
+import {
+  ShiftClient,
+  type ShiftApi,
+  type ShiftIdentity,
+  type ShiftProfile,
+  type ShiftTeam,
+  type SignIn,
+  type TokenResponse,
+} from './shift-api/shift-client';
 import { ShiftApiError, ShiftOAuthError } from './shift-api/shift-errors';
 import { CustomAppConnection } from './storage/customapp.entities';
 import { CustomAppSettings } from './storage/customapp-settings.service';
@@ -37,6 +45,9 @@ export interface AudienceCheck {
 
 /** What the profile page shows. */
 export interface ConnectionView {
+  /** Who signed in, from the ID token; undefined for a connection made before CustomApp used OpenID Connect. */
+  identity?: ShiftIdentity;
+  /** `GET /v1/users/me`, SHIFT's API read with the access token. */
   profile: ShiftProfile;
   teams?: ShiftTeam[];
   /** The user's files at SHIFT Files, fetched with a token for SHIFT Files; undefined when SHIFT did not grant `files:read`. */
@@ -67,14 +78,19 @@ export class ConnectionsService {
     private readonly settings: CustomAppSettings,
   ) {}
 
-  /** Step 8: keeps the tokens and profile of a new connection; resolves its id. */
-  async create(tokens: TokenResponse, profile: ShiftProfile, shiftTeamId: string | undefined): Promise<string> {
+  /** Step 8: keeps the tokens and ID token of a new sign-in; resolves its id. */
+  async create(signIn: SignIn, shiftTeamId: string | undefined): Promise<string> {
+    const { tokens } = signIn;
     const id = randomUUID();
     const now = new Date();
+    const cipher = await this.settings.tokenCipher();
     await this.rows.insert({
       id,
-      shiftUserId: profile.id,
-      profile: JSON.stringify(profile),
+      shiftUserId: signIn.identity.sub,
+      identity: JSON.stringify(signIn.identity),
+      idToken: cipher.encrypt(signIn.idToken, `${id}:id_token`),
+      // Filled by the first `load`, which reads the API with a fresh access token.
+      profile: '{}',
       scope: tokens.scope ?? '',
       ...(await this.sealTokens(id, tokens, now)),
       refreshCount: 0,
@@ -95,6 +111,7 @@ export class ConnectionsService {
     const files = await this.files(row);
     await this.rows.update({ id }, { profile: JSON.stringify(profile) });
     return {
+      identity: row.identity ? (JSON.parse(row.identity) as ShiftIdentity) : undefined,
       profile,
       teams,
       files,
@@ -121,6 +138,19 @@ export class ConnectionsService {
       this.logger.warn(`revocation at SHIFT failed (${err instanceof Error ? err.message : 'error'}); forgetting the tokens anyway`);
     }
     await this.rows.delete({ id });
+  }
+
+  /**
+   * "Sign out": CustomApp forgets the connection's tokens (without revoking them: the user still
+   * allows CustomApp at SHIFT, so the next sign-in asks no consent) and hands back the ID token, the
+   * `id_token_hint` of the sign-out at SHIFT (OpenID Connect RP-Initiated Logout §2).
+   */
+  async signOut(id: string): Promise<string | undefined> {
+    const row = await this.rows.findOneBy({ id });
+    if (!row) return undefined;
+    await this.rows.delete({ id });
+    if (!row.idToken) return undefined;
+    return (await this.settings.tokenCipher()).decrypt(row.idToken, `${id}:id_token`);
   }
 
   /**
@@ -185,8 +215,10 @@ export class ConnectionsService {
     const cipher = await this.settings.tokenCipher();
     if (!row.refreshToken) return this.forget(row);
     let tokens: TokenResponse;
+    let identity: ShiftIdentity | undefined;
     try {
-      tokens = await this.shift.refresh(cipher.decrypt(row.refreshToken, `${row.id}:refresh`), api);
+      const subject = row.identity ? (JSON.parse(row.identity) as ShiftIdentity).sub : undefined;
+      ({ tokens, identity } = await this.shift.refresh(cipher.decrypt(row.refreshToken, `${row.id}:refresh`), api, subject));
     } catch (err) {
       // invalid_grant: the user revoked CustomApp on SHIFT, or the refresh token expired (RFC 6749 §5.2).
       if (err instanceof ShiftOAuthError && err.error === 'invalid_grant') return this.forget(row);
@@ -194,7 +226,7 @@ export class ConnectionsService {
     }
     const now = new Date();
     const refreshToken = tokens.refresh_token ?? cipher.decrypt(row.refreshToken, `${row.id}:refresh`);
-    const sealed =
+    const sealedTokens =
       api === 'userApi'
         ? { ...(await this.sealTokens(row.id, { ...tokens, refresh_token: refreshToken }, now)), scope: tokens.scope ?? row.scope }
         : {
@@ -202,6 +234,12 @@ export class ConnectionsService {
             filesAccessTokenExpiresAt: expiry(tokens, now),
             refreshToken: cipher.encrypt(refreshToken, `${row.id}:refresh`),
           };
+    // A refreshed ID token, verified and of the same user, replaces the old one: it is the freshest `id_token_hint`.
+    const renewedIdToken =
+      identity && tokens.id_token
+        ? { identity: JSON.stringify(identity), idToken: cipher.encrypt(tokens.id_token, `${row.id}:id_token`) }
+        : {};
+    const sealed = { ...sealedTokens, ...renewedIdToken };
     Object.assign(row, sealed, { refreshCount: row.refreshCount + 1, refreshedAt: now });
     await this.rows.update({ id: row.id }, { ...sealed, refreshCount: row.refreshCount, refreshedAt: now });
     this.logger.log(`refreshed the ${api === 'userApi' ? 'SHIFT' : 'SHIFT Files'} access token of connection ${row.id}`);

@@ -9,6 +9,11 @@ export interface CustomAppConfig {
   publicUrl: string;
   /** The registered redirect URI: `<publicUrl>/oauth/redirect`. */
   redirectUri: string;
+  /**
+   * Where SHIFT sends the browser back after signing the user out (OpenID Connect RP-Initiated
+   * Logout §3): `<publicUrl>/signed-out`, registered with CustomApp's client as its one post-logout URI.
+   */
+  postLogoutRedirectUri: string;
   /** The scopes CustomApp asks for. */
   scope: string;
   /**
@@ -29,7 +34,9 @@ export function customAppConfig(config: SampleConfig): CustomAppConfig {
     shiftIssuer: config.issuer,
     publicUrl: config.customAppUrl,
     redirectUri: `${config.customAppUrl}/oauth/redirect`,
-    scope: 'profile offline_access teams:read files:read',
+    postLogoutRedirectUri: `${config.customAppUrl}/signed-out`,
+    // `openid`: sign in with SHIFT (an ID token says who); `profile` and `email` put the name and address in it.
+    scope: 'openid profile email offline_access teams:read files:read',
     resources: shiftResources(config.issuer, config.filesUrl),
   };
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ConnectionLostError } from './connections.service';
-import { ShiftApiError, ShiftOAuthError, ShiftUnavailableError } from './shift-api/shift-errors';
+import { ShiftApiError, ShiftOAuthError, ShiftResponseError, ShiftUnavailableError } from './shift-api/shift-errors';
 
 /** An error page: a title and a sentence for a person, never a stack trace or a token. */
 export interface ErrorPage {
@@ -44,6 +44,18 @@ export function friendlyShiftError(err: unknown): { status: number; page: ErrorP
             ? 'That sign-in link has expired or was already used. Please log in with SHIFT again.'
             : 'SHIFT refused to connect CustomApp. Please try again later.',
         code: err.error,
+      },
+    };
+  }
+  if (err instanceof ShiftResponseError) {
+    // A forged or mixed-up answer, or an ID token that does not verify: nothing from it is used.
+    logger.warn(`SHIFT's answer failed a check: ${err.code}`);
+    return {
+      status: 502,
+      page: {
+        title: 'Please start again',
+        message: 'SHIFT’s answer could not be verified, so CustomApp did not sign you in.',
+        code: err.code,
       },
     };
   }

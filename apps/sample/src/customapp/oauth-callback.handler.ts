@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { SessionData } from 'express-session';
 import { ConnectionsService } from './connections.service';
 import { authorizationErrorPage, friendlyShiftError, type ErrorPage } from './friendly-errors';
-import { ShiftClient, type ShiftProfile } from './shift-api/shift-client';
+import { ShiftClient } from './shift-api/shift-client';
 
 /** What the callback led to. */
 export type CallbackOutcome = { kind: 'connected'; connectionId: string } | { kind: 'error'; status: number; page: ErrorPage };
@@ -13,7 +13,8 @@ const PENDING_MAX_AGE_MS = 10 * 60 * 1000;
 
 /**
  * The redirect URI's work (steps 3–8): check `state` (RFC 6749 §10.12) and `iss` (RFC 9207 §2.4),
- * exchange the code with the PKCE verifier and client secret, read the profile, keep the connection.
+ * exchange the code with the PKCE verifier and client secret and verify the ID token (OpenID Connect
+ * Core §3.1.3.7, nonce included), keep the connection.
  */
 @Injectable()
 export class OAuthCallbackHandler {
@@ -48,9 +49,9 @@ export class OAuthCallbackHandler {
       });
     }
     try {
-      const tokens = await this.shift.exchangeCode(code, pending.codeVerifier);
-      const profile = await this.shift.get<ShiftProfile>('userApi', '/v1/users/me', tokens.access_token);
-      return { kind: 'connected', connectionId: await this.connections.create(tokens, profile, teamId) };
+      // Who signed in is the ID token's to say; the profile page reads the API next, refreshing as needed.
+      const signIn = await this.shift.signIn(query, pending);
+      return { kind: 'connected', connectionId: await this.connections.create(signIn, teamId) };
     } catch (err) {
       const { status, page } = friendlyShiftError(err);
       return this.fail(status, page);

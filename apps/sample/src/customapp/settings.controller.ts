@@ -85,6 +85,7 @@ export class SettingsController {
         title: 'Settings',
         csrf: csrfToken(req),
         redirectUri: this.config.redirectUri,
+        postLogoutRedirectUri: this.config.postLogoutRedirectUri,
         scope: this.config.scope,
         shiftIssuer: this.config.shiftIssuer,
         currentClientId: current?.clientId,

@@ -5,6 +5,7 @@ import { ShiftUser } from '../shift/users/user.entity';
 import { SampleSchema1733000000000 } from './migrations/1733000000000-sample-schema';
 import { HashSessionIds1796580000000 } from './migrations/1796580000000-hash-session-ids';
 import { AddFilesAccessToken1796590000000 } from './migrations/1796590000000-add-files-access-token';
+import { AddOpenIdSignIn1796600000000 } from './migrations/1796600000000-add-openid-sign-in';
 import { CustomAppSession, ShiftSession } from './session.entities';
 
 /** SHIFT's own tables (beside the library's OAuth tables). */
@@ -21,4 +22,5 @@ export const SAMPLE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SampleSchema1733000000000,
   HashSessionIds1796580000000,
   AddFilesAccessToken1796590000000,
+  AddOpenIdSignIn1796600000000,
 ];

@@ -22,6 +22,8 @@ declare module 'express-session' {
     /** CustomApp: the SHIFT connection this browser uses. */
     connectionId?: string;
     /** CustomApp: the authorization request in flight (RFC 6749 §10.12 state, RFC 7636 verifier). */
-    pending?: { state: string; codeVerifier: string; shiftTeamId?: string; startedAt: number };
+    pending?: { state: string; nonce: string; codeVerifier: string; shiftTeamId?: string; startedAt: number };
+    /** CustomApp: the `state` of the sign-out sent on to SHIFT (OpenID Connect RP-Initiated Logout §3), checked on the way back. */
+    signingOut?: { state: string; startedAt: number };
   }
 }

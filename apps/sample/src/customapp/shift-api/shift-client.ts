@@ -1,26 +1,42 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import * as oidc from 'openid-client';
 import type { ShiftResources } from '../../shift/shift-oauth.options';
 import { CUSTOMAPP_CONFIG, type CustomAppConfig } from '../customapp.config';
 import { CustomAppSettings, type ShiftCredentials } from '../storage/customapp-settings.service';
-import { ShiftApiError, ShiftOAuthError, ShiftUnavailableError } from './shift-errors';
+import { ShiftApiError, ShiftOAuthError, ShiftResponseError, ShiftUnavailableError } from './shift-errors';
 
-/** SHIFT's authorization server metadata (RFC 8414 §2), the fields CustomApp uses. */
-export interface ShiftMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  /** Optional in RFC 8414; without it CustomApp cannot revoke, only forget. */
-  revocation_endpoint?: string;
-}
-
-/** A token response (RFC 6749 §5.1). */
+/** A token response (RFC 6749 §5.1, with OpenID Connect Core §3.1.3.3's `id_token`). */
 export interface TokenResponse {
   access_token: string;
   token_type: string;
   expires_in?: number;
   refresh_token?: string;
   scope?: string;
+  id_token?: string;
+}
+
+/** Who signed in, from an ID token openid-client verified (OpenID Connect Core §3.1.3.7): the claims CustomApp shows. */
+export interface ShiftIdentity {
+  sub: string;
+  name?: string;
+  email?: string;
+  email_verified?: boolean;
+  preferred_username?: string;
+}
+
+/** A code exchanged at SHIFT: the tokens, the ID token itself (kept for sign-out) and who it names. */
+export interface SignIn {
+  tokens: TokenResponse;
+  idToken: string;
+  identity: ShiftIdentity;
+}
+
+/** What the callback must prove it is answering (RFC 6749 §10.12, RFC 7636, OpenID Connect Core §3.1.2.1). */
+export interface SignInChecks {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
 }
 
 /** `GET /v1/users/me`. */
@@ -45,76 +61,102 @@ export type ShiftApi = keyof ShiftResources;
 const TIMEOUT_MS = 10_000;
 
 /**
- * Everything CustomApp says to SHIFT, over HTTP only, as any third party would: discovery, the
- * authorization URL, the token endpoint (client_secret_basic), revocation and the API.
+ * Everything CustomApp says to SHIFT, over HTTP only, as any third party would. OpenID Connect goes
+ * through openid-client: discovery, the authorization URL, the code exchange (state, `iss`, PKCE,
+ * nonce and the ID token's signature against SHIFT's JWK Set), refreshes and the end-session URL.
+ * Revocation and the API calls are plain requests (RFC 7009, RFC 6750).
  */
 @Injectable()
 export class ShiftClient {
-  private metadataPromise?: Promise<ShiftMetadata>;
+  /** The openid-client configuration of the last credentials used, by a digest of those credentials. */
+  private cached?: { key: string; configuration: Promise<oidc.Configuration> };
 
   constructor(
     @Inject(CUSTOMAPP_CONFIG) private readonly config: CustomAppConfig,
     private readonly settings: CustomAppSettings,
   ) {}
 
-  /** SHIFT's metadata, fetched once; its `issuer` must be the one CustomApp was configured with (RFC 8414 §3.3). */
-  metadata(): Promise<ShiftMetadata> {
-    this.metadataPromise ??= this.fetchMetadata().catch((err) => {
-      this.metadataPromise = undefined;
-      throw err;
-    });
-    return this.metadataPromise;
-  }
-
   /** The issuer CustomApp trusts; the `iss` of every authorization response must equal it (RFC 9207 §2.4). */
   get issuer(): string {
     return this.config.shiftIssuer;
   }
 
-  /** Step 1: where to send the browser (RFC 6749 §4.1.1 with PKCE S256, RFC 7636 §4.3). */
-  async authorizationUrl(state: string, codeChallenge: string, shiftTeamId?: string): Promise<string> {
-    const { clientId } = await this.credentials();
-    const url = new URL((await this.metadata()).authorization_endpoint);
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: clientId,
+  /** Step 1: where to send the browser (OpenID Connect Core §3.1.2.1: PKCE S256, state and nonce). */
+  async authorizationUrl(checks: SignInChecks, shiftTeamId?: string): Promise<string> {
+    const configuration = await this.configuration();
+    const params = new URLSearchParams({
       redirect_uri: this.config.redirectUri,
       scope: this.config.scope,
-      state,
-      code_challenge: codeChallenge,
+      state: checks.state,
+      nonce: checks.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
       code_challenge_method: 'S256',
       ...(shiftTeamId ? { shift_team_id: shiftTeamId } : {}),
     });
     // One grant for both APIs (RFC 8707 §2: `resource` may repeat); tokens are then asked per API.
-    query.append('resource', this.config.resources.userApi);
-    query.append('resource', this.config.resources.files);
-    url.search = query.toString();
-    return url.toString();
+    params.append('resource', this.config.resources.userApi);
+    params.append('resource', this.config.resources.files);
+    return oidc.buildAuthorizationUrl(configuration, params).href;
   }
 
-  /** Step 4: the code for tokens, server to server, authenticated with the client secret (RFC 6749 §4.1.3). */
-  async exchangeCode(code: string, codeVerifier: string): Promise<TokenResponse> {
-    return this.tokenRequest({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: this.config.redirectUri,
-      code_verifier: codeVerifier,
-      // The first access token is for SHIFT's user API; the one for SHIFT Files comes with a refresh.
-      resource: this.config.resources.userApi,
-    });
+  /**
+   * Steps 3–4: the authorization response (the callback's query) checked and its code exchanged for
+   * tokens, server to server with the client secret (RFC 6749 §4.1.3); the ID token must be there,
+   * signed by SHIFT, for CustomApp, with the nonce of this sign-in (OpenID Connect Core §3.1.3.7).
+   */
+  async signIn(query: Record<string, unknown>, checks: SignInChecks): Promise<SignIn> {
+    const configuration = await this.configuration();
+    const callback = new URL(this.config.redirectUri);
+    for (const [name, value] of Object.entries(query)) if (typeof value === 'string') callback.searchParams.set(name, value);
+    const response = await this.calling(() =>
+      oidc.authorizationCodeGrant(
+        configuration,
+        callback,
+        { expectedState: checks.state, expectedNonce: checks.nonce, pkceCodeVerifier: checks.codeVerifier, idTokenExpected: true },
+        // The first access token is for SHIFT's user API; the one for SHIFT Files comes with a refresh.
+        { resource: this.config.resources.userApi },
+      ),
+    );
+    const claims = response.claims();
+    if (!response.id_token || !claims) throw new ShiftResponseError('OAUTH_MISSING_ID_TOKEN');
+    return { tokens: tokenResponse(response), idToken: response.id_token, identity: identityOf(claims) };
   }
 
   /**
    * A new access token for `api` (and a rotated refresh token) for a refresh token (RFC 6749 §6, with
-   * RFC 8707 §2's `resource`: one audience per access token).
+   * RFC 8707 §2's `resource`: one audience per access token). An ID token in the answer is verified
+   * like the first one; `identity` is then its claims, which must name the same user (OpenID Connect Core §12.2).
    */
-  async refresh(refreshToken: string, api: ShiftApi): Promise<TokenResponse> {
-    return this.tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, resource: this.config.resources[api] });
+  async refresh(
+    refreshToken: string,
+    api: ShiftApi,
+    sub: string | undefined,
+  ): Promise<{ tokens: TokenResponse; identity?: ShiftIdentity }> {
+    const configuration = await this.configuration();
+    const response = await this.calling(() =>
+      oidc.refreshTokenGrant(configuration, refreshToken, { resource: this.config.resources[api] }),
+    );
+    const claims = response.id_token ? response.claims() : undefined;
+    if (claims && sub !== undefined && claims.sub !== sub) throw new ShiftResponseError('OAUTH_JWT_CLAIM_COMPARISON_FAILED');
+    return { tokens: tokenResponse(response), identity: claims && identityOf(claims) };
+  }
+
+  /**
+   * Where to send the browser to sign out of SHIFT too (OpenID Connect RP-Initiated Logout §2): the
+   * ID token says who, and SHIFT comes back to CustomApp's registered post-logout URI with `state`.
+   * Undefined when SHIFT has no end-session endpoint.
+   */
+  async endSessionUrl(idToken: string | undefined, state: string): Promise<string | undefined> {
+    const configuration = await this.configuration();
+    if (!configuration.serverMetadata().end_session_endpoint) return undefined;
+    const params: Record<string, string> = { post_logout_redirect_uri: this.config.postLogoutRedirectUri, state };
+    if (idToken) params.id_token_hint = idToken;
+    return oidc.buildEndSessionUrl(configuration, params).href;
   }
 
   /** Revokes a token at SHIFT (RFC 7009 §2.1); revoking the refresh token ends the whole grant. */
   async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
-    const endpoint = (await this.metadata()).revocation_endpoint;
+    const endpoint = (await this.configuration()).serverMetadata().revocation_endpoint;
     if (!endpoint) throw new ShiftUnavailableError('the metadata names no revocation_endpoint (RFC 8414 §2)');
     const response = await this.post(endpoint, { token, token_type_hint: hint });
     if (!response.ok) throw await this.oauthError(response);
@@ -126,7 +168,7 @@ export class ShiftClient {
    * `invalid_client` to anyone else (§2.2.1), and changes nothing either way.
    */
   async acceptsCredentials(credentials: ShiftCredentials): Promise<boolean> {
-    const endpoint = (await this.metadata()).revocation_endpoint;
+    const endpoint = (await this.configuration(credentials)).serverMetadata().revocation_endpoint;
     if (!endpoint) throw new ShiftUnavailableError('the metadata names no revocation_endpoint (RFC 8414 §2)');
     const response = await this.post(
       endpoint,
@@ -149,16 +191,6 @@ export class ShiftClient {
       throw new ShiftApiError(response.status, /error="([^"]+)"/.exec(challenge)?.[1]);
     }
     return (await response.json()) as T;
-  }
-
-  private async tokenRequest(params: Record<string, string>): Promise<TokenResponse> {
-    const response = await this.post((await this.metadata()).token_endpoint, params);
-    if (!response.ok) throw await this.oauthError(response);
-    const body = (await response.json()) as TokenResponse;
-    if (typeof body.access_token !== 'string' || body.token_type?.toLowerCase() !== 'bearer') {
-      throw new ShiftUnavailableError('the token response has no bearer access token');
-    }
-    return body;
   }
 
   /** A form POST with HTTP Basic client authentication: id and secret form-encoded first (RFC 6749 §2.3.1). */
@@ -190,14 +222,52 @@ export class ShiftClient {
     );
   }
 
-  private async fetchMetadata(): Promise<ShiftMetadata> {
-    const response = await this.send(new URL('/.well-known/oauth-authorization-server', this.config.shiftIssuer), {
-      headers: { accept: 'application/json' },
-    });
-    if (!response.ok) throw new ShiftUnavailableError(`metadata answered HTTP ${response.status}`);
-    const metadata = (await response.json()) as ShiftMetadata;
-    if (metadata.issuer !== this.config.shiftIssuer) throw new ShiftUnavailableError('the metadata names another issuer');
-    return metadata;
+  /**
+   * openid-client's view of SHIFT for `credentials` (CustomApp's own by default): SHIFT's OpenID
+   * discovery document, whose `issuer` must be the configured one (OpenID Connect Discovery §4.3), and
+   * the client authenticating with HTTP Basic (RFC 6749 §2.3.1). Kept until the credentials change.
+   */
+  private async configuration(credentials?: ShiftCredentials): Promise<oidc.Configuration> {
+    const { clientId, clientSecret } = credentials ?? (await this.credentials());
+    const key = createHash('sha256').update(`${clientId}\n${clientSecret}`).digest('base64url');
+    if (this.cached?.key !== key) {
+      const configuration = this.discover(clientId, clientSecret);
+      this.cached = { key, configuration };
+      configuration.catch(() => {
+        if (this.cached?.configuration === configuration) this.cached = undefined;
+      });
+    }
+    return this.cached.configuration;
+  }
+
+  private async discover(clientId: string, clientSecret: string): Promise<oidc.Configuration> {
+    const issuer = new URL(this.config.shiftIssuer);
+    // The demo's SHIFT runs on http://localhost; anywhere else openid-client's https-only rule stands.
+    const insecure = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname);
+    const configuration = await this.calling(() =>
+      oidc.discovery(issuer, clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+        timeout: TIMEOUT_MS / 1000,
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+      }),
+    );
+    // ID tokens come straight from SHIFT's token endpoint, which TLS would vouch for (Core §3.1.3.7);
+    // CustomApp checks their signature against SHIFT's JWK Set anyway, since the demo runs without TLS.
+    oidc.enableNonRepudiationChecks(configuration);
+    return configuration;
+  }
+
+  /** An openid-client call, its failures told apart: SHIFT said no, SHIFT's answer failed a check, or SHIFT was unreachable. */
+  private async calling<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof oidc.ResponseBodyError) throw new ShiftOAuthError(err.error, err.error_description, err.status);
+      if (err instanceof oidc.WWWAuthenticateChallengeError) throw await this.oauthError(err.response);
+      if (err instanceof oidc.AuthorizationResponseError) throw new ShiftOAuthError(err.error, err.error_description, 400);
+      const code = (err as { code?: unknown }).code;
+      if (err instanceof oidc.ClientError && typeof code === 'string' && code !== 'OAUTH_TIMEOUT') throw new ShiftResponseError(code);
+      throw new ShiftUnavailableError(err instanceof Error ? err.message : 'network error');
+    }
   }
 
   private async credentials() {
@@ -205,4 +275,27 @@ export class ShiftClient {
     if (!credentials) throw new ShiftUnavailableError('CustomApp is not registered at SHIFT yet');
     return credentials;
   }
+}
+
+/** The fields of openid-client's token response CustomApp keeps. */
+function tokenResponse(response: oidc.TokenEndpointResponse): TokenResponse {
+  const { access_token, token_type, expires_in, refresh_token, scope, id_token } = response;
+  return { access_token, token_type, expires_in, refresh_token, scope, id_token };
+}
+
+/** The claims CustomApp shows, from a verified ID token; anything of the wrong type is left out. */
+function identityOf(claims: oidc.IDToken): ShiftIdentity {
+  const text = (name: string) => (typeof claims[name] === 'string' ? (claims[name] as string) : undefined);
+  return {
+    sub: claims.sub,
+    name: text('name'),
+    email: text('email'),
+    email_verified: typeof claims.email_verified === 'boolean' ? claims.email_verified : undefined,
+    preferred_username: text('preferred_username'),
+  };
+}
+
+/** `localhost` and the loopback addresses: the only hosts CustomApp reaches over plain http. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }

@@ -28,3 +28,14 @@ export class ShiftUnavailableError extends Error {
     this.name = 'ShiftUnavailableError';
   }
 }
+
+/**
+ * SHIFT's answer failed a check CustomApp makes (openid-client's error code): a state, issuer or
+ * nonce that does not match, an ID token with a bad signature or for another client. Never trusted.
+ */
+export class ShiftResponseError extends Error {
+  constructor(readonly code: string) {
+    super(`SHIFT's answer failed a check: ${code}`);
+    this.name = 'ShiftResponseError';
+  }
+}

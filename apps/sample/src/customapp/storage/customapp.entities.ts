@@ -23,9 +23,23 @@ export class CustomAppConnection {
   @Column({ name: 'shift_user_id', type: 'varchar', length: 64 })
   shiftUserId!: string;
 
-  /** The last `GET /v1/users/me` answer, as JSON. */
+  /** The last `GET /v1/users/me` answer, as JSON (`{}` until the first page load after sign-in). */
   @Column({ type: 'text' })
   profile!: string;
+
+  /**
+   * Who signed in, from the verified ID token (OpenID Connect Core §3.1.3.7): `sub`, `name`, `email`…
+   * as JSON. Null for a connection made before CustomApp signed in with OpenID Connect.
+   */
+  @Column({ type: 'text', nullable: true })
+  identity!: string | null;
+
+  /**
+   * The latest ID token, encrypted: not a credential, but it names the user, and CustomApp sends it
+   * back to SHIFT as `id_token_hint` when the user signs out (OpenID Connect RP-Initiated Logout §2).
+   */
+  @Column({ name: 'id_token', type: 'text', nullable: true })
+  idToken!: string | null;
 
   /** The scopes SHIFT granted, space-separated (RFC 6749 §5.1). */
   @Column({ type: 'varchar', length: 255 })
