@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ClientRegistry, ClientStore } from 'nest-oauth2-provider';
+import { ClientRegistry, ClientStore, type ClientUpdate } from 'nest-oauth2-provider';
 import type { CustomAppConfig } from './customapp/customapp.config';
 import type { CustomAppSettings } from './customapp/storage/customapp-settings.service';
 
@@ -10,7 +10,8 @@ export type ProvisionOutcome = 'registered' | 'reused' | 'updated' | 'environmen
 /**
  * The operator's step, done for you on first start: register CustomApp at SHIFT as a confidential
  * client and hand the credentials to CustomApp (as an operator would paste the CLI's output into its
- * configuration). Later starts reuse them; a changed CUSTOMAPP_URL updates the redirect URI.
+ * configuration). Later starts reuse them; a changed CUSTOMAPP_URL updates the redirect URIs, and a
+ * registration from before CustomApp signed in with OpenID Connect gets the scopes and post-logout URI it now needs.
  * Credentials pasted into CustomApp's settings page (an app a developer registered in SHIFT's
  * portal) are theirs to manage: the start-up leaves them and their client alone.
  */
@@ -29,6 +30,7 @@ export async function provisionCustomApp(
     const registered = await registry.register({
       name: 'CustomApp',
       redirectUris: [config.redirectUri],
+      postLogoutRedirectUris: [config.postLogoutRedirectUri],
       grantTypes: ['authorization_code', 'refresh_token'],
       scopes: config.scope.split(' '),
     });
@@ -42,9 +44,15 @@ export async function provisionCustomApp(
     await settings.saveCredentials({ clientId: client.id, clientSecret: rotated.clientSecret! });
     outcome = 'updated';
   }
-  if (!client.redirectUris.includes(config.redirectUri)) {
-    // Through the registry, so a bad CUSTOMAPP_URL is refused as `clients register` would refuse it.
-    await registry.update(client.id, { redirectUris: [config.redirectUri] });
+  // Through the registry, so a bad CUSTOMAPP_URL is refused as `clients register` would refuse it.
+  const changes: ClientUpdate = {};
+  if (!client.redirectUris.includes(config.redirectUri)) changes.redirectUris = [config.redirectUri];
+  if (!client.postLogoutRedirectUris?.includes(config.postLogoutRedirectUri))
+    changes.postLogoutRedirectUris = [config.postLogoutRedirectUri];
+  const scopes = config.scope.split(' ');
+  if (!scopes.every((scope) => client.scopes.includes(scope))) changes.scopes = scopes;
+  if (Object.keys(changes).length) {
+    await registry.update(client.id, changes);
     outcome = 'updated';
   }
   return outcome;

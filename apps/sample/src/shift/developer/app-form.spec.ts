@@ -37,9 +37,24 @@ describe('the developer portal’s app form', () => {
     assert.deepEqual(problems, []);
     assert.equal(changes.name, 'Planner');
     assert.deepEqual(changes.redirectUris, ['https://a.example/cb', 'https://b.example/cb']);
+    assert.deepEqual(changes.postLogoutRedirectUris, [], 'no post-logout URI unless the developer gives one');
     assert.equal(changes.clientUri, null);
     assert.equal(changes.logoUri, null);
     assert.equal(changes.description, null);
+  });
+
+  it('reads the post-logout redirect URIs (OpenID Connect RP-Initiated Logout §3.1) one per line, as the redirect URIs', () => {
+    const form = readAppForm({ post_logout_redirect_uris: ' https://a.example/bye \n\nhttps://a.example/bye\r\nhttps://a.example/later' });
+    const { changes, problems } = appChanges({ ...form, name: 'App', grantTypes: ['authorization_code'] });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(changes.postLogoutRedirectUris, ['https://a.example/bye', 'https://a.example/later']);
+    const many = appChanges({
+      ...form,
+      name: 'App',
+      grantTypes: ['authorization_code'],
+      postLogoutRedirectUris: Array.from({ length: 11 }, (_, i) => `https://a.example/${i}`).join('\n'),
+    });
+    assert.deepEqual(many.problems, ['post-logout redirect URIs: at most 10, one per line']);
   });
 
   it('names what only the portal limits: a long name, too many redirect URIs, no grant type', () => {

@@ -18,6 +18,8 @@ export interface AppForm {
   description: string;
   /** One redirect URI per line. */
   redirectUris: string;
+  /** Where SHIFT may send users back after signing them out at the app's request (OpenID Connect RP-Initiated Logout), one per line. */
+  postLogoutRedirectUris: string;
   kind: 'confidential' | 'public';
   grantTypes: string[];
 }
@@ -30,6 +32,7 @@ export function emptyAppForm(): AppForm {
     logoUri: '',
     description: '',
     redirectUris: '',
+    postLogoutRedirectUris: '',
     kind: 'confidential',
     grantTypes: ['authorization_code', 'refresh_token'],
   };
@@ -43,6 +46,7 @@ export function appFormOf(client: OAuthClient): AppForm {
     logoUri: client.logoUri ?? '',
     description: client.description ?? '',
     redirectUris: client.redirectUris.join('\n'),
+    postLogoutRedirectUris: (client.postLogoutRedirectUris ?? []).join('\n'),
     kind: client.secretHash === null ? 'public' : 'confidential',
     grantTypes: [...client.grantTypes],
   };
@@ -59,6 +63,7 @@ export function readAppForm(body: Record<string, unknown> | undefined): AppForm 
     logoUri: text('logo_uri'),
     description: text('description'),
     redirectUris: text('redirect_uris'),
+    postLogoutRedirectUris: text('post_logout_redirect_uris'),
     kind: text('kind') === 'public' ? 'public' : 'confidential',
     grantTypes: list.filter((g): g is string => typeof g === 'string'),
   };
@@ -69,23 +74,25 @@ export function readAppForm(body: Record<string, unknown> | undefined): AppForm 
  * the rest and lists them all): a name short enough for a consent page, a bounded list of URIs.
  */
 export function appChanges(form: AppForm): {
-  changes: Required<Pick<ClientUpdate, 'name' | 'redirectUris' | 'grantTypes'>> & ClientUpdate;
+  changes: Required<Pick<ClientUpdate, 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'grantTypes'>> & ClientUpdate;
   problems: string[];
 } {
   const problems: string[] = [];
   const name = form.name.trim();
   if (name.length > MAX_NAME) problems.push(`name: must be at most ${MAX_NAME} characters`);
-  const redirectUris = form.redirectUris
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
+  const redirectUris = lines(form.redirectUris);
   if (redirectUris.length > MAX_REDIRECT_URIS) problems.push(`redirect URIs: at most ${MAX_REDIRECT_URIS}, one per line`);
+  const postLogoutRedirectUris = lines(form.postLogoutRedirectUris);
+  if (postLogoutRedirectUris.length > MAX_REDIRECT_URIS) {
+    problems.push(`post-logout redirect URIs: at most ${MAX_REDIRECT_URIS}, one per line`);
+  }
   if (!form.grantTypes.length) problems.push('grant types: pick at least one');
   const optional = (value: string) => value.trim() || null;
   return {
     changes: {
       name,
       redirectUris: [...new Set(redirectUris)],
+      postLogoutRedirectUris: [...new Set(postLogoutRedirectUris)],
       grantTypes: form.grantTypes as GrantType[],
       clientUri: optional(form.clientUri),
       logoUri: optional(form.logoUri),
@@ -93,4 +100,12 @@ export function appChanges(form: AppForm): {
     },
     problems,
   };
+}
+
+/** The non-blank lines of a textarea, trimmed. */
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
