@@ -18,7 +18,8 @@ import { logInWithShift, startTestSample, type TestSample } from './support/samp
  * The rotation the README walks through, on the running sample: CustomApp stays connected while
  * the operator runs `npm run oauth -- keys rotate`. The knobs make it take seconds rather than
  * minutes: a next key is published JWKS_MAX_AGE + KEY_REFRESH_INTERVAL = 10 s before it may sign, and
- * a retired key stays published KEY_REFRESH_INTERVAL + FILES_TOKEN_TTL + CLOCK_TOLERANCE = 16 s. Both
+ * a retired key stays published KEY_REFRESH_INTERVAL + FILES_TOKEN_TTL + CLOCK_TOLERANCE = 16 s (ID_TOKEN_TTL,
+ * the other JWT SHIFT signs, is no longer than FILES_TOKEN_TTL, so it does not lengthen the hold). Both
  * stay well above the few seconds a CLI run takes on a loaded machine: a rotate run must finish while
  * the token CustomApp got before it still lives, and the run after it must start while the key it
  * published is still too young to sign. SHIFT gets the knobs through the sample's settings, the CLI (a
@@ -29,9 +30,15 @@ const KNOBS = {
   KEY_REFRESH_INTERVAL: '1',
   CLOCK_TOLERANCE: '0',
   FILES_TOKEN_TTL: '15',
+  ID_TOKEN_TTL: '15',
   OAUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
 };
 const PUBLISH_AHEAD_MS = 10_000;
+/**
+ * The algorithm of SHIFT Files' JWT access tokens, whose keys this test rotates. SHIFT also keeps RS256
+ * keys for its ID tokens (OpenID Connect); the CLI rotates them alongside, by the same rules.
+ */
+const FILES_ALG = 'ES256';
 const RETIRED_HOLD_MS = 16_000;
 
 /** The JOSE header of a compact JWS (RFC 7515 §7.1). */
@@ -60,11 +67,16 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
   });
 
   const cli = (...args: string[]): Promise<CliRun> => runCli(args, t.databaseUrl, env);
-  const storedKeys = () => t.sample.shift.get(SigningKeyStore).list();
+  const allStoredKeys = () => t.sample.shift.get(SigningKeyStore).list();
+  const storedKeys = async () => (await allStoredKeys()).filter((k) => k.alg === FILES_ALG);
   const jwksKids = async () => {
     const res = await fetch(`${t.shift}/v1/oauth2/jwks`);
     assert.equal(res.status, 200);
-    return ((await res.json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid).sort();
+    const keys = ((await res.json()) as { keys: { kid: string; alg: string }[] }).keys;
+    return keys
+      .filter((k) => k.alg === FILES_ALG)
+      .map((k) => k.kid)
+      .sort();
   };
   const filesGet = (token: string) => fetch(`${t.sample.config.filesUrl}/v1/files`, { headers: { authorization: `Bearer ${token}` } });
 
@@ -88,7 +100,13 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
     const keys = await eventually(storedKeys, (list) => list.some((k) => k.state === 'next'));
     const list = await cli('keys', 'list', '--json');
     assert.equal(list.code, 0, list.stderr);
-    const listed = JSON.parse(list.stdout) as { kid: string; state: SigningKey['state'] }[];
+    const everyKey = JSON.parse(list.stdout) as { kid: string; alg: string; state: SigningKey['state'] }[];
+    assert.deepEqual(
+      everyKey.filter((k) => k.alg === 'RS256').map((k) => k.state),
+      ['next', 'active'],
+      'SHIFT keeps an RS256 pair for its ID tokens beside the SHIFT Files keys',
+    );
+    const listed = everyKey.filter((k) => k.alg === FILES_ALG);
     k1 = listed.find((k) => k.state === 'active')!.kid;
     k2 = listed.find((k) => k.state === 'next')!.kid;
     assert.deepEqual(listed.map((k) => k.state).sort(), ['active', 'next']);
@@ -115,7 +133,9 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
   it('keys rotate: the next key signs, the old one retires for its tokens’ lifetime, and the old token still verifies at SHIFT Files', async () => {
     const rotate = await cli('keys', 'rotate', '--json');
     assert.equal(rotate.code, 0, `${rotate.stdout}${rotate.stderr}`);
-    const [step] = JSON.parse(rotate.stdout) as { alg: string; activated: string; retired: { kid: string }[]; published: string }[];
+    const steps = JSON.parse(rotate.stdout) as { alg: string; activated: string; retired: { kid: string }[]; published: string }[];
+    assert.deepEqual(steps.map((s) => s.alg).sort(), ['ES256', 'RS256'], 'one rotation per algorithm SHIFT signs with');
+    const step = steps.find((s) => s.alg === FILES_ALG);
     assert.equal(step!.activated, k2);
     assert.deepEqual(
       step!.retired.map((r) => r.kid),
@@ -144,6 +164,7 @@ describe('the sample across a signing key rotation: keys rotate while CustomApp 
     const early = await tooEarly;
     assert.equal(early.code, 3, 'exit 3: the next key has not been published long enough to sign');
     assert.match(early.stdout, new RegExp(`not rotated: the next key ${k3} can sign only from `));
+    // storedKeys() holds the SHIFT Files keys only: the ID-token keys rotate by the same rules.
     const states = Object.fromEntries((await storedKeys()).map((k) => [k.kid, k.state]));
     assert.deepEqual(states, { [k1]: 'retired', [k2]: 'active', [k3]: 'next' }, 'a rotation run too early changes nothing');
   });

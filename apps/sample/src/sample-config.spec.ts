@@ -167,7 +167,14 @@ describe('the key rotation settings (issue 16: a rotation watched in seconds, RF
     assert.deepEqual(optionsFrom({ JWKS_MAX_AGE: '5' }).jwt, { jwksMaxAge: 5 });
   });
 
+  it('OpenID Connect Core §2: SHIFT signs ID tokens with RS256 only, for ID_TOKEN_TTL seconds or the library’s default', () => {
+    assert.deepEqual(optionsFrom({}).openid, { idTokenSigningAlgorithms: ['RS256'] });
+    assert.deepEqual(optionsFrom({ ID_TOKEN_TTL: '15' }).openid, { idTokenSigningAlgorithms: ['RS256'], idTokenTtl: 15 });
+    assert.match(optionsFrom({}).scopes.openid!, /Know who you are/, 'the consent page names the openid scope in SHIFT’s words');
+  });
+
   it('names every out-of-range value, within the library’s bounds', () => {
+    assert.throws(() => settingsFrom({ ID_TOKEN_TTL: '0' }), /ID_TOKEN_TTL must be an integer from 1 to 86400 \(got "0"\)/);
     assert.throws(
       () => settingsFrom({ JWKS_MAX_AGE: '0', KEY_REFRESH_INTERVAL: '1.5', CLOCK_TOLERANCE: '301', FILES_TOKEN_TTL: '3601' }),
       (error: Error) =>

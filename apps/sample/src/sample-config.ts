@@ -38,6 +38,11 @@ export interface SampleConfig {
    */
   filesTokenTtl?: number;
   /**
+   * Lifetime in seconds of SHIFT's ID tokens (`ID_TOKEN_TTL`, 1 to 86400; unset = the library's 3600).
+   * A retired signing key stays published as long as the longest-lived JWT it may have signed.
+   */
+  idTokenTtl?: number;
+  /**
    * `Cache-Control: max-age` of SHIFT's JWK Set (`JWKS_MAX_AGE`, the library's `jwt.jwksMaxAge`; unset =
    * its 600). SHIFT Files keeps the set no longer than this (its floor is otherwise 30 s), so a few
    * seconds here, with `KEY_REFRESH_INTERVAL`, shows a key rotation within seconds.
@@ -147,6 +152,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
   const accessTokenTtl = int('ACCESS_TOKEN_TTL', 3600, 1, 86400);
   const optionalInt = (name: string, min: number, max: number) => (env[name] ? int(name, 0, min, max) : undefined);
   const filesTokenTtl = optionalInt('FILES_TOKEN_TTL', 1, 3600);
+  const idTokenTtl = optionalInt('ID_TOKEN_TTL', 1, 86400);
   const jwksMaxAge = optionalInt('JWKS_MAX_AGE', 1, 86400);
   const keyRefreshInterval = optionalInt('KEY_REFRESH_INTERVAL', 1, 3600);
   const clockTolerance = optionalInt('CLOCK_TOLERANCE', 0, 300);
@@ -180,6 +186,7 @@ export function validateSampleEnv(input: Record<string, unknown>): SampleSetting
       filesUrl,
       accessTokenTtl,
       filesTokenTtl,
+      idTokenTtl,
       jwksMaxAge,
       keyRefreshInterval,
       clockTolerance,

@@ -47,6 +47,7 @@ export type ShiftOAuthSettings = Pick<
   | 'filesUrl'
   | 'accessTokenTtl'
   | 'filesTokenTtl'
+  | 'idTokenTtl'
   | 'jwksMaxAge'
   | 'keyRefreshInterval'
   | 'clockTolerance'
@@ -106,9 +107,10 @@ export function shiftOAuthOptions(settings: ShiftOAuthSettings): OAuthModuleOpti
       defaultResource: mcp,
       rateLimit: { perIp: { limit: 10, ttl: 3600 }, global: { limit: 500, ttl: 3600 } },
     },
-    // OpenID Connect (ID tokens, UserInfo, discovery, logout) with the defaults: RS256 ID tokens for an
-    // hour, the claims of the granted scopes in the ID token too. SHIFT's claims come from ShiftClaims.
-    openid: {},
+    // OpenID Connect (ID tokens, UserInfo, discovery, logout); SHIFT's claims come from ShiftClaims, and
+    // the claims of the granted scopes go into the ID token too. ID tokens are RS256 only, the algorithm
+    // every relying party accepts (OpenID Registration §2's default): one key pair more to rotate, not three.
+    openid: { idTokenSigningAlgorithms: ['RS256'], ...definedOnly({ idTokenTtl: settings.idTokenTtl }) },
     jwt: definedOnly({
       // Unset: the library's default applies (a key it keeps for development; refused in production).
       keyEncryptionKey: settings.keyEncryptionKey,
