@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { PageExceptionFilter } from '../web/page-exception.filter';
 import { redirect, regenerateSession, render, saveSession, type PageRequest, type PageResponse } from '../web/page-response';
-import { assertCsrf, csrfToken, takeNotice } from '../web/web-security';
+import { assertCsrf, csrfToken, sameSecret, takeNotice } from '../web/web-security';
 import { ConnectionLostError, ConnectionsService } from './connections.service';
 import { OAuthCallbackHandler } from './oauth-callback.handler';
 import { friendlyShiftError } from './friendly-errors';
@@ -139,7 +138,7 @@ export class CustomAppController {
     const ours =
       pending !== undefined &&
       typeof state === 'string' &&
-      sameString(state, pending.state) &&
+      sameSecret(state, pending.state) &&
       Date.now() - pending.startedAt <= SIGN_OUT_MAX_AGE_MS;
     await render(res, 'signed-out', { title: 'Signed out', bothApps: ours, startUrl: startUrl(undefined) });
   }
@@ -175,9 +174,4 @@ function initials(name: string): string {
     .map((part) => part[0])
     .join('')
     .toUpperCase();
-}
-
-function sameString(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { SessionData } from 'express-session';
+import { sameSecret } from '../web/web-security';
 import { ConnectionsService } from './connections.service';
 import { authorizationErrorPage, friendlyShiftError, type ErrorPage } from './friendly-errors';
 import { ShiftClient } from './shift-api/shift-client';
@@ -26,7 +26,7 @@ export class OAuthCallbackHandler {
   async handle(query: Record<string, unknown>, pending: SessionData['pending']): Promise<CallbackOutcome> {
     const param = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
     const state = param('state');
-    if (!pending || !state || !sameString(state, pending.state) || Date.now() - pending.startedAt > PENDING_MAX_AGE_MS) {
+    if (!pending || !state || !sameSecret(state, pending.state) || Date.now() - pending.startedAt > PENDING_MAX_AGE_MS) {
       // Not a response to a request this browser made: a stale tab, a replay, or a forged link (CSRF).
       return this.fail(400, {
         title: 'Please start again',
@@ -61,9 +61,4 @@ export class OAuthCallbackHandler {
   private fail(status: number, page: ErrorPage): CallbackOutcome {
     return { kind: 'error', status, page };
   }
-}
-
-function sameString(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }

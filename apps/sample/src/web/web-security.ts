@@ -13,10 +13,15 @@ export function csrfToken(req: PageRequest): string {
 export function assertCsrf(req: PageRequest): void {
   const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
   const expected = req.session.csrf ?? '';
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  if (!expected || !timingSafeEqual(digest(sent), digest(expected))) {
+  if (!expected || !sameSecret(sent, expected)) {
     throw new ForbiddenException('This form has expired. Go back, reload the page and try again.');
   }
+}
+
+/** Whether two secrets (a CSRF token, an OAuth `state`) are equal, in time that does not depend on where they differ. */
+export function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 /** Takes the one-time notice out of the session. */
