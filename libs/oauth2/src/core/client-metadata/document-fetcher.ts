@@ -4,8 +4,10 @@ import { isIP, type LookupFunction } from 'node:net';
 import type { AddressPolicy } from './address-policy';
 
 /**
- * The one outbound request of Client ID Metadata Documents
- * (draft-ietf-oauth-client-id-metadata-document §4.1, §6), built against server-side request forgery:
+ * The one outbound request of the server: Client ID Metadata Documents
+ * (draft-ietf-oauth-client-id-metadata-document §4.1, §6) and OpenID Connect sector identifier
+ * documents (OpenID Connect Registration §5), both at URLs a client chooses, so both are built
+ * against server-side request forgery the same way:
  * - https only; the host name is resolved ONCE, every address it resolves to must pass the
  *   `AddressPolicy`, and the TCP connection goes to the address that was checked (the request's
  *   `lookup` answers it), while TLS still verifies the certificate for the host name (SNI and `Host`
@@ -14,7 +16,7 @@ import type { AddressPolicy } from './address-policy';
  * - no redirect is followed (a 3xx is a failure: its target would escape the checks above);
  * - the body is streamed and the request aborted past `maxBytes`; the whole exchange, DNS included,
  *   has `timeout` milliseconds;
- * - the answer must be 200 with a JSON media type and a JSON object body.
+ * - the answer must be 200 with a JSON media type and a JSON body (an object, for a client metadata document).
  * Keep-alive is off (`agent: false`): a pooled socket would be reused for a later URL on the same
  * host name without its address being checked again.
  */
@@ -35,12 +37,17 @@ export interface DocumentFetchSettings {
   ca?: string | readonly string[];
 }
 
-/** A fetched document: its JSON body, the `Cache-Control` header, and the address connected to. */
-export interface FetchedDocument {
-  body: Record<string, unknown>;
+/** A fetched JSON document of any shape: its body, the `Cache-Control` header, and the address connected to. */
+export interface FetchedJson {
+  body: unknown;
   cacheControl: string | undefined;
   /** The IP address the connection was made to (the one the address rules passed). */
   address: string;
+}
+
+/** A fetched client metadata document: a JSON object. */
+export interface FetchedDocument extends FetchedJson {
+  body: Record<string, unknown>;
 }
 
 /** The document could not be fetched or is not a JSON object; the message says why, for the user. @publicApi */
@@ -53,8 +60,18 @@ export class ClientMetadataDocumentError extends Error {
 
 const systemLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
-/** Fetch the document at `url` under the rules above; throws `ClientMetadataDocumentError`. */
+/** Fetch the client metadata document at `url` under the rules above; throws `ClientMetadataDocumentError`. */
 export async function fetchClientMetadataDocument(url: URL, settings: DocumentFetchSettings): Promise<FetchedDocument> {
+  const fetched = await fetchJsonDocument(url, settings);
+  const { body } = fetched;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ClientMetadataDocumentError('the document is not a JSON object');
+  }
+  return fetched as FetchedDocument;
+}
+
+/** Fetch the JSON document at `url` under the rules above, whatever its shape; throws `ClientMetadataDocumentError`. */
+export async function fetchJsonDocument(url: URL, settings: DocumentFetchSettings): Promise<FetchedJson> {
   if (url.protocol !== 'https:') throw new ClientMetadataDocumentError('the document must be fetched over https');
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), settings.timeout);
@@ -99,7 +116,7 @@ function get(
   target: { address: string; family: 4 | 6 },
   settings: DocumentFetchSettings,
   signal: AbortSignal,
-): Promise<FetchedDocument> {
+): Promise<FetchedJson> {
   // Answers the checked address whatever name is asked for: the connection cannot go anywhere else.
   const pinned: LookupFunction = (_hostname, options, callback) => {
     if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
@@ -119,7 +136,7 @@ function get(
     servername: isIP(host) ? undefined : host,
     ...(settings.ca ? { ca: typeof settings.ca === 'string' ? settings.ca : [...settings.ca] } : {}),
   };
-  return new Promise<FetchedDocument>((resolve, reject) => {
+  return new Promise<FetchedJson>((resolve, reject) => {
     const req = request(options, (res) => {
       const fail = (message: string) => {
         res.destroy();
@@ -153,11 +170,8 @@ function get(
         } catch {
           return reject(new ClientMetadataDocumentError('the document is not valid JSON'));
         }
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-          return reject(new ClientMetadataDocumentError('the document is not a JSON object'));
-        }
         resolve({
-          body: body as Record<string, unknown>,
+          body,
           cacheControl: headerValue(res.headers['cache-control']),
           address: target.address,
         });
