@@ -3,6 +3,7 @@ import { Logger, type Provider } from '@nestjs/common';
 import { AuthorizationServer } from './core/authorization-server';
 import { Clock } from './core/clock';
 import { ClientRegistry } from './core/client-registry';
+import { sectorDocumentFetchSettings } from './core/openid/sector-identifier';
 import { ConnectedApps } from './core/connected-apps';
 import { TokenIntrospection } from './core/introspection';
 import { AuthorizationServerMetadata, endpointUrl, type MetadataExtension } from './core/metadata';
@@ -76,7 +77,14 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
   {
     provide: ClientRegistry,
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, clock: Clock) =>
-      new ClientRegistry({ clients, clock, knownScopes: Object.keys(options.scopes), knownResources: Object.keys(options.resources) }),
+      new ClientRegistry({
+        clients,
+        clock,
+        knownScopes: Object.keys(options.scopes),
+        knownResources: Object.keys(options.resources),
+        openid: options.openid,
+        sectorDocuments: sectorDocumentFetchSettings(options.clientIdMetadataDocuments),
+      }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, Clock],
   },
   {

@@ -16,6 +16,10 @@ const OPTIONS = {
   introspect: { type: 'boolean' },
   resource: { type: 'string', multiple: true },
   'default-resource': { type: 'string' },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'subject-type': { type: 'string' },
+  'sector-identifier-uri': { type: 'string' },
+  'id-token-signed-response-alg': { type: 'string' },
   overlap: { type: 'string' },
   'expires-in': { type: 'string' },
   json: { type: 'boolean' },
@@ -44,6 +48,10 @@ export interface CliArgs {
     introspect?: boolean;
     resource?: string[];
     'default-resource'?: string;
+    'post-logout-redirect-uri'?: string[];
+    'subject-type'?: string;
+    'sector-identifier-uri'?: string;
+    'id-token-signed-response-alg'?: string;
     overlap?: string;
     'expires-in'?: string;
     json?: boolean;
@@ -66,6 +74,10 @@ const ALLOWED: Record<string, OptionName[]> = {
     'introspect',
     'resource',
     'default-resource',
+    'post-logout-redirect-uri',
+    'subject-type',
+    'sector-identifier-uri',
+    'id-token-signed-response-alg',
   ],
   'clients list': [],
   'clients show': [],
@@ -100,7 +112,9 @@ export const USAGE = `Usage: nest-oauth2 <command> [options]
                  [--scope "profile offline_access"] [--public]
                  [--application-type web|native] [--grant-types client_credentials]
                  [--introspect] [--resource URI [--resource URI2]]
-                 [--default-resource URI] [--json]
+                 [--default-resource URI] [--post-logout-redirect-uri URI ...]
+                 [--subject-type public|pairwise] [--sector-identifier-uri URI]
+                 [--id-token-signed-response-alg RS256|ES256|EdDSA] [--json]
   clients list [--json]
   clients show ID [--json]
   clients delete ID [--json]
@@ -121,6 +135,14 @@ the server's jwt.keyEncryptionKey.
 --resource limits the client to those APIs (RFC 8707 resource identifiers, each
 repeated, never split); without it the client may use every configured one.
 --default-resource is what its requests get when they name no resource.
+
+OpenID Connect clients (the server's openid option must be on):
+--post-logout-redirect-uri (repeatable) is where RP-initiated logout may return
+the user, under the redirect URI rules. --subject-type pairwise gives the client
+its own sub per sector; with redirect URIs on several hosts it needs
+--sector-identifier-uri, an https URL whose JSON array lists every redirect URI
+(fetched once, now). --id-token-signed-response-alg picks one of the server's
+openid.idTokenSigningAlgorithms (default RS256).
 
 registration-tokens create prints an initial access token for dynamic client
 registration (RFC 7591), shown only once; the server keeps only its hash. It may

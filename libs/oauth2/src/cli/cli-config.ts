@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ClientIdMetadataSettings } from '../core/client-metadata/client-id-metadata-settings';
+import type { OpenIdSettings } from '../core/openid/openid-settings';
 import type { JwtSettings } from '../core/server-settings';
 import type { OAuthModuleOptions } from '../oauth-module-options.interface';
 import { OAUTH_DEFAULTS, resolveOAuthOptions } from '../oauth-options';
@@ -15,6 +17,10 @@ export interface CliSettings {
   consumedCodeRetention: number;
   /** JWT access tokens and their signing keys; undefined when no resource issues them. */
   jwt?: JwtSettings;
+  /** OpenID Connect; undefined when off (a client's OpenID Connect metadata is then refused). */
+  openid?: OpenIdSettings;
+  /** Client ID Metadata Documents, whose fetch rules a `sector_identifier_uri` fetch follows too. */
+  clientIdMetadataDocuments?: ClientIdMetadataSettings;
 }
 
 /** Without a config file the commands that only read or delete clients and tokens still work. */
@@ -38,6 +44,8 @@ export async function loadSettings(file: string | undefined, requiredBy?: string
       resources: Object.keys(resolved.resources),
       consumedCodeRetention: resolved.consumedCodeRetention,
       jwt: resolved.jwt,
+      openid: resolved.openid,
+      clientIdMetadataDocuments: resolved.clientIdMetadataDocuments,
     };
   } catch (err) {
     const lines = (err as Error).message.split('\n').map((line) => line.trim());

@@ -1,6 +1,7 @@
 import { ClientRegistry, type ClientRegistration } from '../core/client-registry';
 import { SystemClock } from '../core/clock';
-import type { ApplicationType, GrantType, OAuthClient } from '../stores/models';
+import { sectorDocumentFetchSettings } from '../core/openid/sector-identifier';
+import type { ApplicationType, GrantType, OAuthClient, SigningAlgorithm, SubjectType } from '../stores/models';
 import type { ClientStore } from '../stores/client.store';
 import type { CodeStore } from '../stores/code.store';
 import type { TokenStore } from '../stores/token.store';
@@ -18,9 +19,16 @@ export interface CliServices {
   consumedCodeRetention: number;
 }
 
-/** The registry over `clients`, validating against the server's scopes and resources. */
+/** The registry over `clients`, validating against the server's scopes, resources and OpenID Connect settings. */
 export function registryFor(clients: ClientStore, settings: CliSettings): ClientRegistry {
-  return new ClientRegistry({ clients, clock: new SystemClock(), knownScopes: settings.scopes, knownResources: settings.resources });
+  return new ClientRegistry({
+    clients,
+    clock: new SystemClock(),
+    knownScopes: settings.scopes,
+    knownResources: settings.resources,
+    openid: settings.openid,
+    sectorDocuments: sectorDocumentFetchSettings(settings.clientIdMetadataDocuments),
+  });
 }
 
 /** A command's result: what to print on stdout, and the exit code. */
@@ -45,6 +53,11 @@ export function registrationFrom(args: CliArgs): ClientRegistration {
     // Taken as given: a URI may hold a comma, so unlike scopes these are never split.
     resources: values.resource ?? null,
     defaultResource: values['default-resource'] ?? null,
+    // Checked by the registry against the server's openid settings, like every other field.
+    postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? null,
+    subjectType: (values['subject-type'] ?? null) as SubjectType | null,
+    sectorIdentifierUri: values['sector-identifier-uri'] ?? null,
+    idTokenSignedResponseAlg: (values['id-token-signed-response-alg'] ?? null) as SigningAlgorithm | null,
   };
 }
 
@@ -69,6 +82,10 @@ function describe(client: OAuthClient) {
     can_introspect: client.canIntrospect,
     resources: client.resources,
     default_resource: client.defaultResource,
+    ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: client.postLogoutRedirectUris } : {}),
+    ...(client.subjectType ? { subject_type: client.subjectType } : {}),
+    ...(client.sectorIdentifierUri ? { sector_identifier_uri: client.sectorIdentifierUri } : {}),
+    ...(client.idTokenSignedResponseAlg ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg } : {}),
     created_at: client.createdAt.toISOString(),
   };
 }
@@ -86,6 +103,10 @@ function details(client: OAuthClient): string[] {
     `  introspection:    ${d.can_introspect ? 'allowed' : 'not allowed'}`,
     `  resources:        ${d.resources ? d.resources.join(', ') || '(none)' : '(every configured resource)'}`,
     `  default resource: ${d.default_resource ?? "(the server's)"}`,
+    ...(d.post_logout_redirect_uris ? [`  post-logout URIs: ${d.post_logout_redirect_uris.join(', ')}`] : []),
+    ...(d.subject_type ? [`  subject type:     ${d.subject_type}`] : []),
+    ...(d.sector_identifier_uri ? [`  sector URI:       ${d.sector_identifier_uri}`] : []),
+    ...(d.id_token_signed_response_alg ? [`  ID token alg:     ${d.id_token_signed_response_alg}`] : []),
     `  created:          ${d.created_at}`,
   ];
 }

@@ -7,8 +7,13 @@ import {
   type ClientRegistrationKind,
   type GrantType,
   type OAuthClient,
+  type SigningAlgorithm,
+  type SubjectType,
 } from '../stores/models';
+import type { DocumentFetchSettings } from './client-metadata/document-fetcher';
 import type { Clock } from './clock';
+import { openIdMetadata, openIdMetadataProblems, type ClientOpenIdSettings } from './openid/client-openid-metadata';
+import { sectorDocumentFetchSettings, sectorDocumentProblem } from './openid/sector-identifier';
 import { hashSecret, randomId, randomToken } from './protocol/credentials';
 import { redirectUriProblem } from './protocol/redirect-uri';
 import { canonicalResourceUri } from './protocol/resource-indicator';
@@ -63,6 +68,22 @@ export interface ClientRegistration {
    */
   softwareId?: string | null;
   softwareVersion?: string | null;
+  /**
+   * OpenID Connect Registration §2 `id_token_signed_response_alg`: one of the server's
+   * `openid.idTokenSigningAlgorithms`; default RS256. Unsigned (`none`) and shared-secret (`HS256`…)
+   * ID tokens are refused.
+   */
+  idTokenSignedResponseAlg?: SigningAlgorithm | null;
+  /** OpenID Connect Core §8 `subject_type`: `public` (the default) or `pairwise`, when the server offers it. */
+  subjectType?: SubjectType | null;
+  /**
+   * OpenID Connect Registration §2 `sector_identifier_uri`: an https URL whose JSON array lists every
+   * redirect URI of the client, fetched when it is registered or changed (§5). Required for a pairwise
+   * client whose redirect URIs are on more than one host (Core §8.1).
+   */
+  sectorIdentifierUri?: string | null;
+  /** OpenID Connect RP-Initiated Logout §3.1 `post_logout_redirect_uris`, under the rules of redirect URIs. */
+  postLogoutRedirectUris?: string[] | null;
   /** Use this `client_id` instead of a random one (for seeding). */
   id?: string;
 }
@@ -140,6 +161,10 @@ export type ClientUpdate = Partial<
     | 'description'
     | 'softwareId'
     | 'softwareVersion'
+    | 'idTokenSignedResponseAlg'
+    | 'subjectType'
+    | 'sectorIdentifierUri'
+    | 'postLogoutRedirectUris'
   >
 >;
 
@@ -157,6 +182,10 @@ interface ClientFields {
   description: string | null;
   softwareId: string | null;
   softwareVersion: string | null;
+  idTokenSignedResponseAlg: string | null;
+  subjectType: string | null;
+  sectorIdentifierUri: string | null;
+  postLogoutRedirectUris: string[] | null;
 }
 
 /** A registered client and its secret, which is shown this once and only stored hashed. @publicApi */
@@ -197,6 +226,16 @@ export interface ClientRegistryDeps {
    * options), only their form is checked.
    */
   knownResources?: readonly string[];
+  /**
+   * OpenID Connect, when the server has it on: the ID token algorithms and subject types a client may
+   * choose. Left out, OpenID Connect is off, and a client given any OpenID Connect metadata is refused.
+   */
+  openid?: ClientOpenIdSettings;
+  /**
+   * How a `sector_identifier_uri` is fetched (see `sectorDocumentFetchSettings`). Default: public
+   * addresses only, with the system's resolver and CAs.
+   */
+  sectorDocuments?: DocumentFetchSettings;
 }
 
 /**
@@ -207,7 +246,11 @@ export interface ClientRegistryDeps {
  * const { client, clientSecret } = await registry.register({ name: 'CustomApp', redirectUris: ['https://customapp.com/oauth/redirect'] });
  */
 export class ClientRegistry {
-  constructor(private readonly deps: ClientRegistryDeps) {}
+  private readonly sectorDocuments: DocumentFetchSettings;
+
+  constructor(private readonly deps: ClientRegistryDeps) {
+    this.sectorDocuments = deps.sectorDocuments ?? sectorDocumentFetchSettings(undefined);
+  }
 
   /** Validate and store a new client; throws `ClientRegistrationError` and stores nothing on bad input. */
   async register(input: ClientRegistration): Promise<RegisteredClient> {
@@ -224,6 +267,10 @@ export class ClientRegistry {
       description: input.description ?? null,
       softwareId: input.softwareId ?? null,
       softwareVersion: input.softwareVersion ?? null,
+      idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? null,
+      subjectType: input.subjectType ?? null,
+      sectorIdentifierUri: input.sectorIdentifierUri ?? null,
+      postLogoutRedirectUris: input.postLogoutRedirectUris ?? null,
     };
     const problems = this.problems(fields, Boolean(input.public));
     if (input.ownerId !== undefined && (typeof input.ownerId !== 'string' || !input.ownerId || input.ownerId.length > 255)) {
@@ -236,6 +283,7 @@ export class ClientRegistry {
       problems.push("registration: a developer's client needs an owner, and only a developer's client has one");
     }
     if (input.id !== undefined && (await this.deps.clients.findById(input.id))) problems.push(`client "${input.id}" already exists`);
+    if (!problems.length) problems.push(...(await this.sectorProblems(fields)));
     if (problems.length) throw this.refusal(problems, fields);
 
     const clientSecret = input.public ? undefined : randomToken();
@@ -256,6 +304,7 @@ export class ClientRegistry {
       registration,
       ...(registrationAccessToken ? { registrationAccessTokenHash: hashSecret(registrationAccessToken) } : {}),
       ...software(fields),
+      ...openIdMetadata(fields),
       createdAt: this.deps.clock.now(),
     };
     await this.deps.clients.save(client);
@@ -283,10 +332,24 @@ export class ClientRegistry {
       description: changes.description !== undefined ? changes.description : (client.description ?? null),
       softwareId: changes.softwareId !== undefined ? changes.softwareId : (client.softwareId ?? null),
       softwareVersion: changes.softwareVersion !== undefined ? changes.softwareVersion : (client.softwareVersion ?? null),
+      idTokenSignedResponseAlg:
+        changes.idTokenSignedResponseAlg !== undefined ? changes.idTokenSignedResponseAlg : (client.idTokenSignedResponseAlg ?? null),
+      subjectType: changes.subjectType !== undefined ? changes.subjectType : (client.subjectType ?? null),
+      sectorIdentifierUri: changes.sectorIdentifierUri !== undefined ? changes.sectorIdentifierUri : (client.sectorIdentifierUri ?? null),
+      postLogoutRedirectUris:
+        changes.postLogoutRedirectUris !== undefined ? changes.postLogoutRedirectUris : (client.postLogoutRedirectUris ?? null),
     };
     const problems = this.problems(fields, client.secretHash === null);
+    if (!problems.length) problems.push(...(await this.sectorProblems(fields, client)));
     if (problems.length) throw this.refusal(problems, fields);
-    const { logoUri: _logo, clientUri: _home, description: _description, softwareId: _id, softwareVersion: _version, ...rest } = client;
+    const { logoUri: _logo, clientUri: _home, description: _description, softwareId: _id, softwareVersion: _version, ...kept } = client;
+    const {
+      idTokenSignedResponseAlg: _alg,
+      subjectType: _subject,
+      sectorIdentifierUri: _sector,
+      postLogoutRedirectUris: _logout,
+      ...rest
+    } = kept;
     const updated: OAuthClient = {
       ...rest,
       name: fields.name.trim(),
@@ -299,6 +362,7 @@ export class ClientRegistry {
       defaultResource: fields.defaultResource,
       ...pageUris(fields),
       ...software(fields),
+      ...openIdMetadata(fields),
     };
     await this.deps.clients.save(updated);
     return updated;
@@ -324,6 +388,12 @@ export class ClientRegistry {
       description: input.description ?? null,
       softwareId: null,
       softwareVersion: null,
+      // A Client ID Metadata Document's OpenID Connect metadata is not read: a sector document would
+      // have to be fetched while an authorization request waits.
+      idTokenSignedResponseAlg: null,
+      subjectType: null,
+      sectorIdentifierUri: null,
+      postLogoutRedirectUris: null,
     };
     const problems = this.problems(fields, true);
     if (problems.length) throw this.refusal(problems, fields);
@@ -404,7 +474,25 @@ export class ClientRegistry {
         problems.push(`${label}: must be text of 1 to 255 characters, without control characters`);
       }
     }
+    problems.push(...openIdMetadataProblems(fields, this.deps.openid));
     return problems;
+  }
+
+  /**
+   * OpenID Connect Registration §5: the sector identifier document must list every redirect URI.
+   * Fetched only when the sector or the redirect URIs are new, so an update of a client's name does
+   * not depend on the document's host being up.
+   */
+  private async sectorProblems(fields: ClientFields, before?: OAuthClient): Promise<string[]> {
+    const uri = fields.sectorIdentifierUri;
+    if (!this.deps.openid || uri === null) return [];
+    const unchanged =
+      before?.sectorIdentifierUri === uri &&
+      before.redirectUris.length === fields.redirectUris.length &&
+      before.redirectUris.every((redirect, i) => redirect === fields.redirectUris[i]);
+    if (unchanged) return [];
+    const problem = await sectorDocumentProblem(uri, fields.redirectUris, this.sectorDocuments);
+    return problem ? [problem] : [];
   }
 
   /** RFC 8707 §2: resources in canonical form, configured when the registry knows them; the default among them. */

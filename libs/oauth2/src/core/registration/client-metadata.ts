@@ -7,9 +7,13 @@
  *   understand") and not echoed back: a response lists what was registered (§3.2.1).
  * - `response_types` must be `code` only and agree with `grant_types` (§2.1); `private_key_jwt`,
  *   `jwks` and `jwks_uri` are not supported, so such an authentication method is refused.
+ * - With OpenID Connect on, the metadata of OpenID Connect Registration §2 and RP-Initiated Logout
+ *   §3.1 (`id_token_signed_response_alg`, `subject_type`, `sector_identifier_uri`,
+ *   `post_logout_redirect_uris`) is read and echoed; with it off the server does not understand
+ *   them, so they are ignored and not echoed, as any unknown field (RFC 7591 §2, §3.2.1).
  */
 import type { ClientRegistration, ClientUpdate } from '../client-registry';
-import type { ApplicationType, GrantType, OAuthClient } from '../../stores/models';
+import type { ApplicationType, GrantType, OAuthClient, SigningAlgorithm, SubjectType } from '../../stores/models';
 import { InvalidClientMetadataError } from '../oauth.errors';
 import { TOKEN_ENDPOINT_AUTH_METHODS, type RegistrationSettings, type TokenEndpointAuthMethod } from './registration-settings';
 
@@ -20,16 +24,18 @@ export const UNNAMED_CLIENT = 'Unnamed application';
 export interface RequestedMetadata {
   /** What `ClientRegistry` registers (or, for an update, every field it replaces). */
   fields: Required<Pick<ClientRegistration, 'name' | 'redirectUris' | 'grantTypes' | 'scopes'>> &
-    Pick<ClientRegistration, 'applicationType' | 'logoUri' | 'clientUri' | 'softwareId' | 'softwareVersion'>;
+    Pick<ClientRegistration, 'applicationType' | 'logoUri' | 'clientUri' | 'softwareId' | 'softwareVersion'> &
+    Required<Pick<ClientRegistration, 'idTokenSignedResponseAlg' | 'subjectType' | 'sectorIdentifierUri' | 'postLogoutRedirectUris'>>;
   /** `none` for a public client, else a secret method. */
   authMethod: TokenEndpointAuthMethod;
 }
 
 /**
  * Read the metadata of a registration (RFC 7591 §2) or of an update (RFC 7592 §2.2, where an omitted
- * field takes its default, as at registration). Throws `InvalidClientMetadataError` naming the field.
+ * field takes its default, as at registration). `openIdOn`: whether the server has OpenID Connect on.
+ * Throws `InvalidClientMetadataError` naming the field.
  */
-export function readClientMetadata(body: Record<string, unknown>, policy: RegistrationSettings): RequestedMetadata {
+export function readClientMetadata(body: Record<string, unknown>, policy: RegistrationSettings, openIdOn = false): RequestedMetadata {
   const authMethod = optionalString(body, 'token_endpoint_auth_method') ?? 'client_secret_basic';
   if (!(TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(authMethod)) {
     throw new InvalidClientMetadataError(
@@ -81,9 +87,26 @@ export function readClientMetadata(body: Record<string, unknown>, policy: Regist
       clientUri: optionalString(body, 'client_uri') ?? null,
       softwareId: optionalString(body, 'software_id') ?? null,
       softwareVersion: optionalString(body, 'software_version') ?? null,
+      ...openIdFields(body, openIdOn),
     },
   };
 }
+
+/**
+ * The OpenID Connect fields, typed here and judged by `ClientRegistry`. Null when omitted, so an
+ * RFC 7592 update without them clears them; always null with OpenID Connect off (ignored, see above).
+ */
+function openIdFields(body: Record<string, unknown>, openIdOn: boolean): Pick<RequestedMetadata['fields'], OpenIdField> {
+  if (!openIdOn) return { idTokenSignedResponseAlg: null, subjectType: null, sectorIdentifierUri: null, postLogoutRedirectUris: null };
+  return {
+    idTokenSignedResponseAlg: (optionalString(body, 'id_token_signed_response_alg') ?? null) as SigningAlgorithm | null,
+    subjectType: (optionalString(body, 'subject_type') ?? null) as SubjectType | null,
+    sectorIdentifierUri: optionalString(body, 'sector_identifier_uri') ?? null,
+    postLogoutRedirectUris: optionalStringList(body, 'post_logout_redirect_uris') ?? null,
+  };
+}
+
+type OpenIdField = 'idTokenSignedResponseAlg' | 'subjectType' | 'sectorIdentifierUri' | 'postLogoutRedirectUris';
 
 /** The update of a client an RFC 7592 §2.2 request asks for: every field replaced. */
 export function asClientUpdate(metadata: RequestedMetadata, client: OAuthClient): ClientUpdate {
@@ -118,6 +141,10 @@ export function clientInformation(client: OAuthClient): Record<string, unknown> 
     ...(client.logoUri ? { logo_uri: client.logoUri } : {}),
     ...(client.softwareId ? { software_id: client.softwareId } : {}),
     ...(client.softwareVersion ? { software_version: client.softwareVersion } : {}),
+    ...(client.idTokenSignedResponseAlg ? { id_token_signed_response_alg: client.idTokenSignedResponseAlg } : {}),
+    ...(client.subjectType ? { subject_type: client.subjectType } : {}),
+    ...(client.sectorIdentifierUri ? { sector_identifier_uri: client.sectorIdentifierUri } : {}),
+    ...(client.postLogoutRedirectUris ? { post_logout_redirect_uris: [...client.postLogoutRedirectUris] } : {}),
     // RFC 7591 §3.2.1: REQUIRED with a secret; 0 = it does not expire.
     ...(client.secretHash !== null ? { client_secret_expires_at: 0 } : {}),
   };

@@ -41,7 +41,8 @@ export const MAX_REGISTRATION_BYTES = 16 * 1024;
 
 /** What the registration endpoint needs. @publicApi */
 export interface DynamicRegistrationDeps {
-  options: Pick<ServerSettings, 'issuer' | 'prefix' | 'requireHttps' | 'realm'>;
+  /** `openid`: whether OpenID Connect client metadata is read (see `client-metadata.ts`). */
+  options: Pick<ServerSettings, 'issuer' | 'prefix' | 'requireHttps' | 'realm' | 'openid'>;
   settings: RegistrationSettings;
   registry: ClientRegistry;
   clients: ClientStore;
@@ -81,7 +82,7 @@ export class DynamicRegistration {
       if (!trusted) await this.deps.countCreation?.(req.ip);
       const body = jsonBody(req);
       refuseSoftwareStatement(body);
-      const metadata = readClientMetadata(body, this.deps.settings);
+      const metadata = readClientMetadata(body, this.deps.settings, this.deps.options.openid !== undefined);
       const reused = await this.reusable(metadata);
       if (reused) return jsonResponse(201, clientInformation(reused));
       const registered = await this.refusingBadMetadata(() =>
@@ -126,7 +127,7 @@ export class DynamicRegistration {
         }
       }
       refuseSoftwareStatement(body);
-      const metadata = readClientMetadata(body, this.deps.settings);
+      const metadata = readClientMetadata(body, this.deps.settings, this.deps.options.openid !== undefined);
       if ((metadata.authMethod === 'none') !== (client.secretHash === null)) {
         throw new InvalidClientMetadataError('token_endpoint_auth_method cannot turn a public client into a confidential one or back');
       }
@@ -186,6 +187,10 @@ export class DynamicRegistration {
       clientUri: fields.clientUri ?? undefined,
       softwareVersion: fields.softwareVersion ?? undefined,
       defaultResource: this.deps.settings.defaultResource ?? null,
+      idTokenSignedResponseAlg: fields.idTokenSignedResponseAlg ?? undefined,
+      subjectType: fields.subjectType ?? undefined,
+      sectorIdentifierUri: fields.sectorIdentifierUri ?? undefined,
+      postLogoutRedirectUris: fields.postLogoutRedirectUris?.length ? [...new Set(fields.postLogoutRedirectUris)] : undefined,
     };
     return candidates.find(
       (client) =>
@@ -197,6 +202,10 @@ export class DynamicRegistration {
         client.clientUri === wanted.clientUri &&
         client.softwareVersion === wanted.softwareVersion &&
         client.defaultResource === wanted.defaultResource &&
+        client.idTokenSignedResponseAlg === wanted.idTokenSignedResponseAlg &&
+        client.subjectType === wanted.subjectType &&
+        client.sectorIdentifierUri === wanted.sectorIdentifierUri &&
+        sameList(client.postLogoutRedirectUris ?? [], wanted.postLogoutRedirectUris ?? []) &&
         client.resources === null,
     );
   }
