@@ -63,6 +63,7 @@ function encode(token: OAuthToken): string {
     expiresAt: ms(token.expiresAt),
     revokedAt: ms(token.revokedAt),
     rotatedAt: ms(token.rotatedAt),
+    openid: token.openid ? { ...token.openid, authTime: ms(token.openid.authTime) } : null,
   });
 }
 
@@ -85,6 +86,8 @@ function decode(json: string): OAuthToken {
     expiresAt: new Date(raw.expiresAt),
     revokedAt: date(raw.revokedAt),
     rotatedAt: date(raw.rotatedAt),
+    // The sign-in of an OpenID Connect grant, which its refresh tokens carry to each successor.
+    openid: raw.openid ? { ...raw.openid, authTime: date(raw.openid.authTime) } : null,
   };
 }
 

@@ -17,6 +17,8 @@ import { StoreAccessTokenVerifier } from './core/store-access-token-verifier';
 import { TokenRevocation } from './core/revocation';
 import { TokenCache } from './core/token-cache';
 import { DynamicRegistration } from './core/registration/dynamic-registration';
+import { EndSessionEndpoint } from './core/openid/end-session';
+import { ConsentCsrf } from './core/protocol/csrf';
 import { OAuthRateLimiter } from './http/oauth-rate-limiter';
 import type { ResolvedOAuthOptions } from './oauth-options';
 import { RESOLVED_OAUTH_OPTIONS } from './oauth.constants';
@@ -273,6 +275,22 @@ export const OAUTH_CORE_PROVIDERS: Provider[] = [
     useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, tokens: TokenStore, clock: Clock, keys: SigningKeys) =>
       new TokenIntrospection({ options, clients, tokens, clock, jwt: issuedJwtSettings(options, keys), reportError }),
     inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, TokenStore, Clock, SigningKeys],
+  },
+  // OpenID Connect RP-Initiated Logout 1.0. Without a configured secret its confirmation forms, like
+  // consent forms, work only on the instance that showed them.
+  {
+    provide: EndSessionEndpoint,
+    useFactory: (options: ResolvedOAuthOptions, clients: ClientStore, keys: SigningKeys, clock: Clock, interaction?: OAuthInteraction) =>
+      new EndSessionEndpoint({
+        options,
+        clients,
+        keys,
+        clock,
+        csrf: new ConsentCsrf(options.secret ?? randomBytes(32)),
+        interaction,
+        reportError,
+      }),
+    inject: [RESOLVED_OAUTH_OPTIONS, ClientStore, SigningKeys, Clock, { token: OAuthInteraction, optional: true }],
   },
   {
     provide: DynamicRegistration,

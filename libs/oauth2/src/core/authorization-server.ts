@@ -91,6 +91,7 @@ export class AuthorizationServer {
       consentForm: new ConsentForm({ options, csrf, clock }),
       interaction: deps.interaction,
       reportError: deps.reportError,
+      signingKeys: deps.signingKeys,
     });
     const issuer = new TokenIssuer(options, deps.signingKeys);
     const { cache, reportSecurityEvent } = deps;

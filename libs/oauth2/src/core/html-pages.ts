@@ -51,7 +51,8 @@ export function htmlResponse(
   return { status, headers: { ...htmlHeaders(strict, imageOrigins), ...extra }, body: html };
 }
 
-function page(title: string, content: string, settings: PageSettings): string {
+/** A whole built-in page: `content` (already escaped markup) in the themed frame, under `title` (text). */
+export function renderPage(title: string, content: string, settings: PageSettings): string {
   const logo = settings.logoUrl ? `<img src="${escapeHtml(settings.logoUrl)}" alt="">` : '';
   const brand =
     logo || settings.productName
@@ -134,7 +135,7 @@ export function renderConsentPage(view: ConsentView, settings: PageSettings = DE
   const home = view.client.clientUri
     ? `<p class="muted">About ${escapeHtml(view.client.name)}: <a href="${escapeHtml(view.client.clientUri)}">${escapeHtml(hostOf(view.client.clientUri))}</a></p>`
     : '';
-  return page(
+  return renderPage(
     `Authorize ${view.client.name}`,
     `<h1>${logo}Authorize ${client}</h1>` +
       origin +
@@ -167,7 +168,7 @@ export function renderErrorPage(view: ErrorView, settings: PageSettings = DEFAUL
   const retry = links
     ? `<div class="actions">${links}</div>`
     : `<p class="muted">Close this page and return to the application you came from.</p>`;
-  return page(view.title, `<h1>${escapeHtml(view.title)}</h1><p>${escapeHtml(view.message)}</p>${retry}`, settings);
+  return renderPage(view.title, `<h1>${escapeHtml(view.title)}</h1><p>${escapeHtml(view.message)}</p>${retry}`, settings);
 }
 
 /** The host of an https URL, for link text. */

@@ -22,6 +22,10 @@ export type OAuthErrorCode =
   | 'login_required'
   | 'consent_required'
   | 'interaction_required'
+  | 'account_selection_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'registration_not_supported'
   | 'invalid_token'
   | 'insufficient_scope'
   | 'unsupported_token_type'
@@ -89,7 +93,8 @@ export class UnknownClientError extends InvalidRequestError {
 }
 /**
  * RFC 6749 §3.1.2.3, §4.1.2.1: the `redirect_uri` does not exactly match one registered for the client,
- * or is omitted when the client has not exactly one. Shown on a page, never redirected (§10.15).
+ * or is omitted when the client has not exactly one, or when the request is an OpenID Connect one
+ * (OpenID Connect Core §3.1.2.1 makes it REQUIRED). Shown on a page, never redirected (§10.15).
  */
 export class RedirectUriMismatchError extends InvalidRequestError {
   override readonly redirectable = false;
@@ -134,6 +139,25 @@ export class LoginRequiredError extends OAuthError {
 /** OpenID Connect Core §3.1.2.6 */
 export class ConsentRequiredError extends OAuthError {
   readonly code = 'consent_required';
+}
+/**
+ * OpenID Connect Core §3.1.2.6: the user must pick an account (`prompt=select_account` with a
+ * session), and this server's host offers no way to pick one.
+ */
+export class AccountSelectionRequiredError extends OAuthError {
+  readonly code = 'account_selection_required';
+}
+/** OpenID Connect Core §3.1.2.6, §6: the `request` parameter (a request object) is not supported. */
+export class RequestNotSupportedError extends OAuthError {
+  readonly code = 'request_not_supported';
+}
+/** OpenID Connect Core §3.1.2.6, §6: the `request_uri` parameter is not supported. */
+export class RequestUriNotSupportedError extends OAuthError {
+  readonly code = 'request_uri_not_supported';
+}
+/** OpenID Connect Core §3.1.2.6, §7.2.1: the `registration` parameter (self-issued OP) is not supported. */
+export class RegistrationNotSupportedError extends OAuthError {
+  readonly code = 'registration_not_supported';
 }
 /** RFC 6749 §4.1.2.1: an unexpected condition; the cause is logged, never echoed. */
 export class ServerError extends OAuthError {

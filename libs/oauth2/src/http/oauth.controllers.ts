@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AuthorizeController } from './authorize.controller';
+import { EndSessionController } from './end-session.controller';
 import { IntrospectionController } from './introspection.controller';
 import { JwksController } from './jwks.controller';
 import { MetadataController } from './metadata.controller';
@@ -17,6 +18,7 @@ export const PREFIXED_CONTROLLERS: Type[] = [
   JwksController,
   RegistrationController,
   UserInfoController,
+  EndSessionController,
 ];
 
 /** Controllers mounted at the root (`/.well-known/…`). */

@@ -15,6 +15,8 @@ import { isRedirectUriRegistered } from '../protocol/redirect-uri';
 import { requestedResources, resourceParams, scopesFittingResources } from '../protocol/resource-targets';
 import { grantableScopes, parseScope } from '../protocol/scope';
 import { singleValuedParams } from '../protocol/single-valued-params';
+import { OPENID_SCOPE } from '../openid/openid-settings';
+import { OPENID_FORM_PARAMS, readOpenIdRequest, type OpenIdRequest } from '../openid/openid-request';
 
 /**
  * Validation of an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3), in two phases:
@@ -23,10 +25,16 @@ import { singleValuedParams } from '../protocol/single-valued-params';
  *    `RedirectUriMismatchError` (both `invalid_request`, never redirectable), or a repeated parameter.
  * 2. `validateAuthorizationRequest`: everything else; failures are redirected to the trusted URI.
  * The consent POST runs both phases again on the posted fields: nothing is trusted from the form.
+ * With OpenID Connect on, phase 2 also reads its parameters (see `readOpenIdRequest`), and an
+ * `openid` request that left out `redirect_uri` is refused on a page: OpenID Connect Core §3.1.2.1
+ * makes it REQUIRED, and RFC 6749 §4.1.2.1 forbids redirecting when the redirection URI is missing.
  */
 
-/** `prompt` values this server understands (OpenID Connect Core §3.1.2.1, adopted for OAuth). */
-export type Prompt = 'none' | 'login' | 'consent';
+/**
+ * `prompt` values this server understands (OpenID Connect Core §3.1.2.1, adopted for OAuth);
+ * `select_account` only while OpenID Connect is on.
+ */
+export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
 
 /**
  * Single-valued parameters of an authorization request (RFC 6749 §3.1). `resource` is the exception
@@ -49,6 +57,11 @@ const SINGLE_VALUED_PARAMS = [
  * never contains one, RFC 8707 §2), so every posted field stays a single string.
  */
 export const REQUEST_PARAMS = [...SINGLE_VALUED_PARAMS, 'resource'] as const;
+
+/** The parameters the consent form carries: `REQUEST_PARAMS`, and the OpenID Connect ones while that is on. */
+export function requestParams(options: Pick<ServerSettings, 'openid'>): readonly string[] {
+  return options.openid ? [...REQUEST_PARAMS, ...OPENID_FORM_PARAMS] : REQUEST_PARAMS;
+}
 
 const RESPONSE_PARAMS = new Set(['code', 'state', 'iss', 'error', 'error_description', 'error_uri']);
 
@@ -75,6 +88,8 @@ export interface AuthorizationRequest extends RedirectTarget {
   passthrough: Record<string, string>;
   /** Every recognised parameter as sent, for the consent form and its CSRF binding. */
   params: Record<string, string | undefined>;
+  /** The OpenID Connect parameters; undefined while OpenID Connect is off. */
+  openid?: OpenIdRequest;
 }
 
 /** Phase 1: find the client and the redirect URI, or throw an error that must be shown, never redirected. */
@@ -139,11 +154,18 @@ export function validateAuthorizationRequest(
   if (!client.grantTypes.includes('authorization_code')) {
     throw new UnauthorizedClientError('This client may not use the authorization_code grant');
   }
+  const openid = options.openid ? readOpenIdRequest(source, params) : undefined;
   const requested = parseScope(params.scope);
   const granted = grantableScopes(requested, client.scopes, Object.keys(options.scopes), options.defaultScopes);
   const named = readResources(source, posted);
   const resources = requestedResources(named, client, options);
-  const scopes = scopesFittingResources(granted, requested.length > 0, resources, options);
+  const scopes = fitScopes(granted, requested.length > 0, resources, options);
+  if (openid && scopes.includes(OPENID_SCOPE)) {
+    if (target.requestedRedirectUri === null) {
+      throw new RedirectUriMismatchError('An OpenID Connect request must include redirect_uri (OpenID Connect Core §3.1.2.1)');
+    }
+    openid.authentication = true;
+  }
   // The consent form posts the named resources back, canonical, as one field (see REQUEST_PARAMS).
   params.resource = named.length ? resources.join(' ') : undefined;
   const { codeChallenge, codeChallengeMethod } = validatePkce(client, params, options);
@@ -152,7 +174,19 @@ export function validateAuthorizationRequest(
     // A passthrough parameter never overrides a protocol one of the response.
     if (params[name] !== undefined && !RESPONSE_PARAMS.has(name)) passthrough[name] = params[name];
   }
-  return { ...target, scopes, resources, codeChallenge, codeChallengeMethod, prompt: parsePrompt(params.prompt), passthrough, params };
+  const prompt = parsePrompt(params.prompt, openid !== undefined);
+  return { ...target, scopes, resources, codeChallenge, codeChallengeMethod, prompt, passthrough, params, ...(openid ? { openid } : {}) };
+}
+
+/**
+ * The granted scopes that fit the resources (RFC 8707). `openid` is about the user's sign-in, not an
+ * API, so with OpenID Connect on it is kept whatever the resources are and the others are fitted alone.
+ */
+function fitScopes(granted: string[], explicit: boolean, resources: string[], options: ServerSettings): string[] {
+  if (!options.openid || !granted.includes(OPENID_SCOPE)) return scopesFittingResources(granted, explicit, resources, options);
+  const others = granted.filter((s) => s !== OPENID_SCOPE);
+  const fitted = others.length ? scopesFittingResources(others, explicit, resources, options) : [];
+  return granted.filter((s) => s === OPENID_SCOPE || fitted.includes(s));
 }
 
 /**
@@ -193,11 +227,12 @@ function validatePkce(
   return { codeChallenge: challenge, codeChallengeMethod: effective };
 }
 
-function parsePrompt(value: string | undefined): Set<Prompt> {
+function parsePrompt(value: string | undefined, openid: boolean): Set<Prompt> {
   const prompt = new Set<Prompt>();
   for (const item of (value ?? '').split(' ').filter(Boolean)) {
-    if (item !== 'none' && item !== 'login' && item !== 'consent') throw new InvalidRequestError(`Unsupported prompt value: ${item}`);
-    prompt.add(item);
+    const known = item === 'none' || item === 'login' || item === 'consent' || (openid && item === 'select_account');
+    if (!known) throw new InvalidRequestError(`Unsupported prompt value: ${item}`);
+    prompt.add(item as Prompt);
   }
   // OpenID Connect Core §3.1.2.1: none with any other value is an error.
   if (prompt.has('none') && prompt.size > 1) throw new InvalidRequestError('prompt=none cannot be combined with other values');

@@ -12,16 +12,20 @@ import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
 import type { OAuthRequest } from '../oauth-request';
 import { redirectResponse, type OAuthResponse } from '../oauth-response';
 import { AccessDeniedError, ConsentRequiredError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
+import type { SigningKeys } from '../keys/signing-keys';
+import type { OpenIdAuthentication } from '../../stores/models';
+import { authTimeOf, OpenIdSession } from '../openid/openid-session';
 import { assertSecureTransport } from '../protocol/https-requirement';
 import { hashSecret, randomId, randomToken } from '../protocol/credentials';
 import {
-  REQUEST_PARAMS,
+  requestParams,
   resolveRedirectTarget,
   validateAuthorizationRequest,
   type AuthorizationRequest,
   type RedirectTarget,
 } from './authorization-request';
 import { authorizationRedirect, errorRedirect } from './authorization-response';
+import { loginUrl, returnPath } from './login-redirect';
 import type { ConsentForm } from './consent-form';
 
 /** What the authorization endpoint needs. */
@@ -37,6 +41,8 @@ export interface AuthorizeEndpointDeps {
   interaction?: OAuthInteraction;
   /** Told about unexpected errors (they reach the client only as a generic `server_error`). */
   reportError?: (error: unknown) => void;
+  /** The keys that sign ID tokens, to verify an `id_token_hint`; needed while OpenID Connect is on. */
+  signingKeys?: Pick<SigningKeys, 'verificationKey'>;
 }
 
 /**
@@ -49,17 +55,27 @@ export interface AuthorizeEndpointDeps {
  * (`OAuthError.redirectable`), in `respond` alone.
  */
 export class AuthorizeEndpoint {
-  constructor(private readonly deps: AuthorizeEndpointDeps) {}
+  private readonly openid?: OpenIdSession;
+
+  constructor(private readonly deps: AuthorizeEndpointDeps) {
+    if (deps.options.openid) this.openid = new OpenIdSession({ options: deps.options, keys: deps.signingKeys, clock: deps.clock });
+  }
 
   /** GET: validate, then log in, show consent, or redirect with a code. */
   handleRequest(req: OAuthRequest): Promise<OAuthResponse> {
     return this.respond(req, req.query, async (target, interaction) => {
       const request = validateAuthorizationRequest(target, req.query, this.deps.options);
       const user = await interaction.currentUser(req);
+      if (this.openid) {
+        // OpenID Connect Core §3.1.2.2–§3.1.2.6: the hint, select_account and max_age may each send the user to a page first.
+        const detour = await this.openid.detour(request, user, req, interaction);
+        if (detour) return detour;
+      }
       if (request.prompt.has('none') && !user) throw new LoginRequiredError('The user is not logged in');
+      const hints = this.openid?.loginHints(request);
       // prompt=login: re-authenticate; the way back drops `login` so the next visit does not loop.
-      if (request.prompt.has('login')) return redirectResponse(interaction.loginUrl(returnPath(req.url, true), req, true));
-      if (!user) return redirectResponse(interaction.loginUrl(returnPath(req.url, false), req, false));
+      if (request.prompt.has('login')) return redirectResponse(loginUrl(interaction, returnPath(req.url, ['login']), req, true, hints));
+      if (!user) return redirectResponse(loginUrl(interaction, returnPath(req.url), req, false, hints));
       const consent = await this.deps.consents.find(user.id, request.client.id);
       // An approval covers the APIs it was given for too (RFC 8707): with a new resource every scope
       // is asked for again, and the page shows none as already approved.
@@ -157,7 +173,7 @@ export class AuthorizeEndpoint {
    */
   private retryUrl(req: OAuthRequest): string {
     const query = new URLSearchParams();
-    for (const name of [...REQUEST_PARAMS, ...this.deps.options.passthroughParams]) {
+    for (const name of [...requestParams(this.deps.options), ...this.deps.options.passthroughParams]) {
       const value = req.body[name];
       if (typeof value !== 'string' || value === '') continue;
       // The form carries the resources as one space-separated field; a request names each apart (RFC 8707 §2).
@@ -195,6 +211,7 @@ export class AuthorizeEndpoint {
       expiresAt: new Date(now.getTime() + this.deps.options.authorizationCodeTtl * 1000),
       consumedAt: null,
       replayedAt: null,
+      ...(request.openid?.authentication ? { openid: signIn(user, request.openid.nonce) } : {}),
     });
     const marking = noteClientUse(this.deps.clients, request.client, now, this.deps.reportError);
     if (marking) await marking;
@@ -202,15 +219,18 @@ export class AuthorizeEndpoint {
   }
 }
 
-/** The authorization request's path and query, to come back to after login; optionally without `prompt=login`. */
-function returnPath(url: string, dropLoginPrompt: boolean): string {
-  const parsed = new URL(url, 'http://localhost');
-  if (dropLoginPrompt) {
-    const rest = (parsed.searchParams.get('prompt') ?? '').split(' ').filter((p) => p !== '' && p !== 'login');
-    if (rest.length) parsed.searchParams.set('prompt', rest.join(' '));
-    else parsed.searchParams.delete('prompt');
-  }
-  return parsed.pathname + parsed.search;
+/**
+ * What an OpenID Connect code remembers of the sign-in (OpenID Connect Core §2): its ID tokens
+ * describe it. Only well-formed facts are kept: a host session may hand back a date as a string.
+ */
+function signIn(user: OAuthUser, nonce: string | undefined): OpenIdAuthentication {
+  const { acr, amr } = user;
+  return {
+    authTime: authTimeOf(user) ?? null,
+    ...(nonce !== undefined ? { nonce } : {}),
+    ...(typeof acr === 'string' ? { acr } : {}),
+    ...(Array.isArray(amr) && amr.every((m) => typeof m === 'string') ? { amr: [...amr] } : {}),
+  };
 }
 
 /** What an error page may show of a trusted client. */

@@ -8,7 +8,7 @@ import type { ConsentCsrf } from '../protocol/csrf';
 import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
 import { registrationKindOf } from '../../stores/models';
 import { isLoopbackHost } from '../protocol/redirect-uri';
-import { REQUEST_PARAMS, type AuthorizationRequest } from './authorization-request';
+import { requestParams, type AuthorizationRequest } from './authorization-request';
 
 /** Name of the cookie that binds a consent form to the browser that was shown it. */
 export const CONSENT_COOKIE = 'oauth_consent';
@@ -68,6 +68,7 @@ export class ConsentForm {
       ...(registrationKindOf(request.client) === 'url' ? { clientIdHost: new URL(request.client.id).host } : {}),
       loopbackOnly: request.client.redirectUris.length > 0 && request.client.redirectUris.every(isLoopbackRedirect),
       switchAccountUrl: interaction.switchAccountUrl(url.pathname + url.search, req),
+      ...(request.openid?.uiLocales ? { uiLocales: [...request.openid.uiLocales] } : {}),
     };
     const custom = await interaction.renderConsent(view, req);
     const setCookie = `${CONSENT_COOKIE}=${cookie}; Path=${view.action}; HttpOnly; SameSite=Lax${req.secure ? '; Secure' : ''}`;
@@ -86,9 +87,9 @@ export class ConsentForm {
     return this.deps.csrf.verify(token, req.cookies[CONSENT_COOKIE], userId, pending, this.deps.clock.now());
   }
 
-  /** Every parameter the token binds: the request's and the configured passthrough ones. */
+  /** Every parameter the token binds: the request's (with the OpenID Connect ones while that is on) and the configured passthrough ones. */
   private boundParams(): string[] {
-    return [...REQUEST_PARAMS, ...this.deps.options.passthroughParams];
+    return [...requestParams(this.deps.options), ...this.deps.options.passthroughParams];
   }
 
   /** One string for the pending request (undefined if a value is not a single string, e.g. repeated). */
