@@ -8,7 +8,9 @@ import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import request from 'supertest';
 import { createOAuthTestApp, TEST_SCOPES, type OAuthTestApp } from './fixtures/oauth-app.fixture';
-import { pkcePair, tokenRequest } from './fixtures/oauth-flow';
+import { AUTH_PATH, consentCookie, hiddenFields, pkcePair, tokenRequest } from './fixtures/oauth-flow';
+import { AUTH_TIME_HEADER, OpenIdTestInteraction } from './fixtures/openid-interaction';
+import { TEST_USER_HEADER } from './fixtures/test-interaction';
 import { hashSecret } from './support/library-internals';
 
 /**
@@ -548,5 +550,80 @@ describe('OpenID Connect off', () => {
     const metadata = await request(t.server).get('/.well-known/oauth-authorization-server');
     assert.equal(metadata.body.userinfo_endpoint, undefined);
     assert.equal(metadata.body.id_token_signing_alg_values_supported, undefined);
+  });
+});
+
+describe('OpenID Connect code flow through the authorization endpoint, driven by openid-client', () => {
+  let t: OAuthTestApp;
+  let base: string;
+  let rp: Creds;
+  const signedInAt = () => Math.floor(t.clock.now().getTime() / 1000) - 120;
+
+  before(async () => {
+    t = await createOAuthTestApp({
+      options: { issuer: ISSUER, openid: {} },
+      extras: { interaction: OpenIdTestInteraction, claims: DirectoryClaims },
+    });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    rp = await registerRp(t, 'CustomApp');
+  });
+  after(() => t.close());
+
+  /** The browser's part: the authorization URL openid-client built, consent as Alice signed in at `authTime`, the redirect back. */
+  async function browse(url: URL, authTime: number): Promise<URL> {
+    const as = (req: request.Test) => req.set(TEST_USER_HEADER, 'alice').set(AUTH_TIME_HEADER, String(authTime));
+    let res = await as(request(t.server).get(url.pathname + url.search));
+    if (res.status === 200) {
+      res = await as(request(t.server).post(AUTH_PATH).type('form'))
+        .set('Cookie', consentCookie(res))
+        .send({ ...hiddenFields(res.text), decision: 'allow' });
+    }
+    assert.equal(res.status, 302, res.text);
+    return new URL(res.headers.location);
+  }
+
+  it('OpenID Connect Core §3.1.2.1, §3.1.3.7: openid-client’s authorization request (nonce, PKCE, state) comes back with a code whose ID token carries that nonce and the sign-in time', async () => {
+    const config = await discover(t, base, rp);
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid profile email offline_access',
+      nonce,
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const authTime = signedInAt();
+    const callback = await browse(url, authTime);
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      expectedState: state,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims()!;
+    assert.equal(claims.sub, 'alice');
+    assert.equal(claims.nonce, nonce);
+    assert.equal(claims.auth_time, authTime);
+    assert.deepEqual(claims.amr, ['pwd']);
+    const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+    assert.equal(info.email, 'alice@shift.example');
+
+    // The ID token is a valid id_token_hint (Core §3.1.2.1): prompt=none for the same user issues a code silently.
+    const silent = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      nonce: client.randomNonce(),
+      state,
+      prompt: 'none',
+      id_token_hint: tokens.id_token!,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const silentCallback = await browse(silent, authTime);
+    assert.ok(silentCallback.searchParams.get('code'), silentCallback.href);
   });
 });

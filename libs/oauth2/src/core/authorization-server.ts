@@ -139,6 +139,5 @@ export class AuthorizationServer {
 function idTokenIssuer(deps: AuthorizationServerDeps): IdTokenIssuer | undefined {
   const settings = deps.options.openid;
   if (!settings) return undefined;
-  if (!deps.signingKeys) throw new Error('OpenID Connect needs signing keys for its ID tokens');
   return new IdTokenIssuer({ issuer: deps.options.issuer, settings, keys: deps.signingKeys, claims: deps.claims });
 }

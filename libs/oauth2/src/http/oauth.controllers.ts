@@ -17,8 +17,8 @@ export const PREFIXED_CONTROLLERS: Type[] = [
   IntrospectionController,
   JwksController,
   RegistrationController,
-  EndSessionController,
   UserInfoController,
+  EndSessionController,
 ];
 
 /** Controllers mounted at the root (`/.well-known/…`). */

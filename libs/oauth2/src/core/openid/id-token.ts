@@ -49,7 +49,8 @@ export interface IdTokenRequest {
 export interface IdTokenIssuerDeps {
   issuer: string;
   settings: OpenIdSettings;
-  keys: SigningKeys;
+  /** The managed keys; an ID token cannot be issued without them (the module always provides them). */
+  keys: SigningKeys | undefined;
   /** The host's claims; without it an ID token carries no profile claims. */
   claims?: ClaimsProvider;
 }
@@ -83,8 +84,10 @@ export class IdTokenIssuer {
   /** The signed ID token. `invalid_grant` when the host says the user no longer exists. */
   async sign(request: IdTokenRequest): Promise<string> {
     const alg = this.algorithmFor(request.client);
+    const keys = this.deps.keys;
+    if (!keys) throw new Error('OpenID Connect needs signing keys for its ID tokens');
     const claims = await this.claims(request, alg);
-    return this.deps.keys.sign(alg, { typ: ID_TOKEN_TYP }, claims);
+    return keys.sign(alg, { typ: ID_TOKEN_TYP }, claims);
   }
 
   /** The claims of the ID token, before signing. */
