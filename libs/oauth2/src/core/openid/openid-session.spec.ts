@@ -4,14 +4,20 @@ import type { OAuthClient } from '../../stores/models';
 import type { AuthorizationRequest, Prompt } from '../authorize/authorization-request';
 import { returnPath } from '../authorize/login-redirect';
 import { ManualClock } from '../clock';
-import { HeaderInteraction, makeCore, oauthRequest } from '../core-test.spec-helper';
+import { HeaderInteraction, oauthRequest } from '../core-test.spec-helper';
+import type { ServerSettings } from '../server-settings';
+import type { OpenIdSettings } from './openid-settings';
 import type { OAuthUser } from '../oauth-interaction';
 import { LoginRequiredError } from '../oauth.errors';
 import type { OpenIdRequest } from './openid-request';
 import { authTimeOf, OpenIdSession } from './openid-session';
 
 const NOW = new Date('2030-01-01T00:00:00Z');
-const { options } = makeCore({ openid: {} });
+// Only what the session steps read: the issuer and the OpenID settings.
+const options = {
+  issuer: 'https://as.example',
+  openid: { idTokenSigningAlgorithms: ['RS256'], pairwiseSalt: undefined } as unknown as OpenIdSettings,
+} as ServerSettings;
 const session = new OpenIdSession({ options, clock: new ManualClock(NOW) });
 const client = { id: 'c', redirectUris: ['https://rp.example/cb'] } as OAuthClient;
 
