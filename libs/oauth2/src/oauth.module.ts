@@ -10,7 +10,7 @@
 import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { ResourceServer } from './core/resource-server';
-import { OpenIdProviderConfiguration } from './core/openid/discovery';
+import { appendedConfigurationPath } from './core/openid/discovery';
 import { WellKnownMiddleware } from './http/well-known.middleware';
 import { endpointPaths } from './http/body-errors';
 import { PREFIXED_CONTROLLERS, ROOT_CONTROLLERS } from './http/oauth.controllers';
@@ -29,6 +29,7 @@ import { OAUTH_DEFAULTS, type ResolvedOAuthOptions } from './oauth-options';
 @Module({})
 export class OAuthModule extends ConfigurableModuleClass implements NestModule, OnModuleInit {
   private readonly platform: PlatformSetup;
+  private readonly openIdConfigurationPath: string | undefined;
 
   constructor(
     adapterHost: HttpAdapterHost,
@@ -37,9 +38,9 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
     modules: ModulesContainer,
     appConfig: ApplicationConfig,
     resources: ResourceServer,
-    private readonly openIdConfiguration: OpenIdProviderConfiguration,
   ) {
     super();
+    this.openIdConfigurationPath = appendedConfigurationPath(options);
     const prefix = extras.prefix ?? OAUTH_DEFAULTS.prefix;
     this.platform = new PlatformSetup({
       adapterHost,
@@ -55,7 +56,7 @@ export class OAuthModule extends ConfigurableModuleClass implements NestModule, 
   configure(consumer: MiddlewareConsumer): void {
     this.platform.configure(consumer);
     // OpenID Connect Discovery §4.1 appends the well-known name to an issuer's path: a route outside `.well-known/`.
-    const appended = this.openIdConfiguration.appendedPath;
+    const appended = this.openIdConfigurationPath;
     if (appended) consumer.apply(WellKnownMiddleware).forRoutes({ path: appended.slice(1), method: RequestMethod.GET });
   }
 

@@ -41,25 +41,30 @@ export function openIdMetadata(options: ServerSettings): Record<string, unknown>
   };
 }
 
+/**
+ * Where Discovery §4.1 puts the document of an issuer with a path, `{issuer path}/.well-known/openid-configuration`;
+ * undefined at the root (the controller serves it there) or with OpenID Connect off.
+ */
+export function appendedConfigurationPath(options: Pick<ServerSettings, 'issuer' | 'openid'>): string | undefined {
+  const issuerPath = new URL(options.issuer).pathname.replace(/\/+$/, '');
+  return options.openid && issuerPath !== '' ? `${issuerPath}${OPENID_CONFIGURATION_WELL_KNOWN}` : undefined;
+}
+
 /** Serves the OpenID Provider Configuration document. */
 export class OpenIdProviderConfiguration {
-  private readonly issuerPath: string;
+  /** The issuer's path form of the document (Discovery §4.1), if any. */
+  readonly appendedPath: string | undefined;
 
   constructor(
     private readonly options: Pick<ServerSettings, 'issuer' | 'openid'>,
     private readonly metadata: AuthorizationServerMetadata,
   ) {
-    this.issuerPath = new URL(options.issuer).pathname.replace(/\/+$/, '');
+    this.appendedPath = appendedConfigurationPath(options);
   }
 
   /** Whether OpenID Connect is on: when off, the middleware leaves the well-known name to the host. */
   get enabled(): boolean {
     return this.options.openid !== undefined;
-  }
-
-  /** The issuer's path ('' at the root): where Discovery §4.1 puts the document, before the well-known name. */
-  get appendedPath(): string | undefined {
-    return this.options.openid && this.issuerPath !== '' ? `${this.issuerPath}${OPENID_CONFIGURATION_WELL_KNOWN}` : undefined;
   }
 
   /** Answers a request for the document; `suffix` is the path after the well-known name ('' for none). */
