@@ -9,7 +9,7 @@ import * as client from 'openid-client';
 import request from 'supertest';
 import { createOAuthTestApp, TEST_SCOPES, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { AUTH_PATH, consentCookie, hiddenFields, pkcePair, tokenRequest } from './fixtures/oauth-flow';
-import { AUTH_TIME_HEADER, OpenIdTestInteraction } from './fixtures/openid-interaction';
+import { AUTH_TIME_HEADER, loginRedirect, OpenIdTestInteraction } from './fixtures/openid-interaction';
 import { TEST_USER_HEADER } from './fixtures/test-interaction';
 import { hashSecret } from './support/library-internals';
 
@@ -40,6 +40,8 @@ const DIRECTORY: Record<string, Record<string, unknown>> = {
     email: 'alice@shift.example',
     email_verified: true,
     phone_number: '+1 555 0100',
+    phone_number_verified: false,
+    address: { street_address: '1 Rabbit Hole', locality: 'Oxford', country: 'GB' },
     team_ids: ['wonderland'],
     // A host that says too much: never released as such.
     sub: 'mallory',
@@ -561,7 +563,11 @@ describe('OpenID Connect code flow through the authorization endpoint, driven by
 
   before(async () => {
     t = await createOAuthTestApp({
-      options: { issuer: ISSUER, openid: {} },
+      options: {
+        issuer: ISSUER,
+        scopes: { ...TEST_SCOPES, address: 'Read your postal address', phone: 'Read your phone number' },
+        openid: {},
+      },
       extras: { interaction: OpenIdTestInteraction, claims: DirectoryClaims },
     });
     await t.app.listen(0, '127.0.0.1');
@@ -570,10 +576,17 @@ describe('OpenID Connect code flow through the authorization endpoint, driven by
   });
   after(() => t.close());
 
-  /** The browser's part: the authorization URL openid-client built, consent as Alice signed in at `authTime`, the redirect back. */
-  async function browse(url: URL, authTime: number): Promise<URL> {
+  /**
+   * The browser's part: the authorization URL openid-client built (followed as a link, or `post`ed as a
+   * form), consent as Alice signed in at `authTime`, the redirect back.
+   */
+  async function browse(url: URL, authTime: number, post = false): Promise<URL> {
     const as = (req: request.Test) => req.set(TEST_USER_HEADER, 'alice').set(AUTH_TIME_HEADER, String(authTime));
-    let res = await as(request(t.server).get(url.pathname + url.search));
+    let res = await as(
+      post
+        ? request(t.server).post(url.pathname).type('form').send(Object.fromEntries(url.searchParams))
+        : request(t.server).get(url.pathname + url.search),
+    );
     if (res.status === 200) {
       res = await as(request(t.server).post(AUTH_PATH).type('form'))
         .set('Cookie', consentCookie(res))
@@ -625,5 +638,76 @@ describe('OpenID Connect code flow through the authorization endpoint, driven by
     });
     const silentCallback = await browse(silent, authTime);
     assert.ok(silentCallback.searchParams.get('code'), silentCallback.href);
+  });
+
+  it('OpenID Connect Core §5.4, §3.1.2.1: every standard scope, in any order, with claims_locales and an unknown parameter, releases the profile, email, address and phone claims', async () => {
+    const config = await discover(t, base, rp);
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      // Scope order carries no meaning (RFC 6749 §3.3); an OP ignores parameters it does not understand (Core §3.1.2.1).
+      scope: 'phone address email profile openid',
+      nonce,
+      state,
+      claims_locales: 'en-GB fr',
+      x_unknown_parameter: 'ignored',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const callback = await browse(url, signedInAt());
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      expectedState: state,
+    });
+    const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
+    for (const source of [info, tokens.claims()!]) {
+      assert.equal(source.name, 'Alice Liddell');
+      assert.equal(source.email, 'alice@shift.example');
+      assert.deepEqual(source.address, DIRECTORY.alice!.address);
+      assert.equal(source.phone_number, '+1 555 0100');
+      assert.equal(source.phone_number_verified, false);
+      assert.equal(source.team_ids, undefined, 'no standard scope releases a claim the host made up');
+    }
+    assert.deepEqual(tokens.scope?.split(' ').sort(), ['address', 'email', 'openid', 'phone', 'profile']);
+  });
+
+  it('OpenID Connect Core §3.1.2.1: an authorization request sent by POST is answered as the same request by GET', async () => {
+    const config = await discover(t, base, rp);
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid profile',
+      nonce,
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const callback = await browse(url, signedInAt(), true);
+    const tokens = await client.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      expectedState: state,
+    });
+    assert.equal(tokens.claims()!.nonce, nonce);
+
+    // Nobody signed in: the login page's way back is the same request as a GET, so a login never replays a POST.
+    const anonymous = await request(t.server).post(url.pathname).type('form').send(Object.fromEntries(url.searchParams));
+    assert.equal(anonymous.status, 302);
+    const { returnTo } = loginRedirect(anonymous.headers.location);
+    assert.equal(returnTo.pathname, AUTH_PATH);
+    assert.equal(returnTo.searchParams.get('nonce'), nonce);
+    assert.equal(returnTo.searchParams.get('client_id'), rp.id);
+
+    // A repeated parameter is refused as it is by GET (RFC 6749 §3.1), on a page: client_id is among them.
+    const repeated = await request(t.server)
+      .post(url.pathname)
+      .type('form')
+      .send(`${url.searchParams}&client_id=${encodeURIComponent(rp.id)}`);
+    assert.equal(repeated.status, 400);
   });
 });

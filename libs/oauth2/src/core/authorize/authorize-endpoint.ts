@@ -26,7 +26,7 @@ import {
 } from './authorization-request';
 import { authorizationRedirect, errorRedirect } from './authorization-response';
 import { loginUrl, returnPath } from './login-redirect';
-import type { ConsentForm } from './consent-form';
+import { CSRF_FIELD, type ConsentForm } from './consent-form';
 
 /** What the authorization endpoint needs. */
 export interface AuthorizeEndpointDeps {
@@ -88,8 +88,15 @@ export class AuthorizeEndpoint {
     });
   }
 
-  /** POST: check the CSRF token, re-validate the posted request, then allow (code) or deny (access_denied). */
+  /**
+   * POST: check the CSRF token, re-validate the posted request, then allow (code) or deny
+   * (access_denied). With OpenID Connect on, a POST that carries neither the consent form's CSRF token
+   * nor a decision is an authorization request sent by POST, which an OpenID provider must accept
+   * (OpenID Connect Core §3.1.2.1): it is answered as the same request by GET would be, and any way
+   * back from a login page is that GET, so a login never replays a POST.
+   */
   handleDecision(req: OAuthRequest): Promise<OAuthResponse> {
+    if (this.openid && req.body[CSRF_FIELD] === undefined && req.body.decision === undefined) return this.handleRequest(asGetRequest(req));
     return this.respond(req, req.body, async (target, interaction) => {
       const user = await interaction.currentUser(req);
       if (!user) {
@@ -236,4 +243,15 @@ function signIn(user: OAuthUser, nonce: string | undefined): OpenIdAuthenticatio
 /** What an error page may show of a trusted client. */
 function pick(client: OAuthClient): ErrorView['client'] {
   return { id: client.id, name: client.name, clientUri: client.clientUri };
+}
+
+/** An authorization request sent by POST, as the same request by GET: its form parameters become the query. */
+function asGetRequest(req: OAuthRequest): OAuthRequest {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(req.body)) {
+    // A repeated parameter stays repeated, for the same refusal a GET gets (RFC 6749 §3.1).
+    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === 'string') query.append(name, item);
+  }
+  const path = new URL(req.url, 'http://localhost').pathname;
+  return { ...req, method: 'GET', url: `${path}?${query}`, query: req.body, body: {} };
 }
