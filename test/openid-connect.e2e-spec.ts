@@ -640,27 +640,36 @@ describe('OpenID Connect code flow through the authorization endpoint, driven by
     assert.ok(silentCallback.searchParams.get('code'), silentCallback.href);
   });
 
-  it('OpenID Connect Core §5.4, §3.1.2.1: every standard scope, in any order, with claims_locales and an unknown parameter, releases the profile, email, address and phone claims', async () => {
+  /** openid-client's authorization request with `params`, answered by Alice's browser (by GET, or `post`ed), and its code redeemed. */
+  async function signIn(params: Record<string, string>, post = false) {
     const config = await discover(t, base, rp);
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: REDIRECT,
-      // Scope order carries no meaning (RFC 6749 §3.3); an OP ignores parameters it does not understand (Core §3.1.2.1).
-      scope: 'phone address email profile openid',
       nonce,
       state,
-      claims_locales: 'en-GB fr',
-      x_unknown_parameter: 'ignored',
       code_challenge: await client.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
+      ...params,
     });
-    const callback = await browse(url, signedInAt());
+    const callback = await browse(url, signedInAt(), post);
     const tokens = await client.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier,
       expectedNonce: nonce,
       expectedState: state,
+      idTokenExpected: true,
+    });
+    return { config, url, nonce, tokens };
+  }
+
+  it('OpenID Connect Core §5.4, §3.1.2.1: every standard scope, in any order, with claims_locales and an unknown parameter, releases the profile, email, address and phone claims', async () => {
+    const { config, tokens } = await signIn({
+      // Scope order carries no meaning (RFC 6749 §3.3); an OP ignores parameters it does not understand (Core §3.1.2.1).
+      scope: 'phone address email profile openid',
+      claims_locales: 'en-GB fr',
+      x_unknown_parameter: 'ignored',
     });
     const info = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     for (const source of [info, tokens.claims()!]) {
@@ -675,24 +684,7 @@ describe('OpenID Connect code flow through the authorization endpoint, driven by
   });
 
   it('OpenID Connect Core §3.1.2.1: an authorization request sent by POST is answered as the same request by GET', async () => {
-    const config = await discover(t, base, rp);
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const state = client.randomState();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope: 'openid profile',
-      nonce,
-      state,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    });
-    const callback = await browse(url, signedInAt(), true);
-    const tokens = await client.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      expectedState: state,
-    });
+    const { url, nonce, tokens } = await signIn({ scope: 'openid profile' }, true);
     assert.equal(tokens.claims()!.nonce, nonce);
 
     // Nobody signed in: the login page's way back is the same request as a GET, so a login never replays a POST.

@@ -1,5 +1,6 @@
 import type { ClientRegistrationKind } from '../stores/models';
-import type { ConsentView, ErrorView } from './oauth-interaction';
+import type { ConsentView, ErrorView, OAuthInteraction } from './oauth-interaction';
+import type { OAuthRequest } from './oauth-request';
 import type { OAuthResponse } from './oauth-response';
 import { DEFAULT_PAGE_SETTINGS, pageStyle, type PageSettings } from './pages/page-theme';
 
@@ -178,4 +179,24 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * An error page of an endpoint that shows pages: the host's `renderError`, or the built-in page when
+ * the host returns undefined or its renderer fails (reported, never shown).
+ */
+export async function errorPageResponse(
+  req: OAuthRequest,
+  interaction: OAuthInteraction | undefined,
+  view: ErrorView,
+  pages: PageSettings = DEFAULT_PAGE_SETTINGS,
+  reportError?: (error: unknown) => void,
+): Promise<OAuthResponse> {
+  let custom: string | undefined;
+  try {
+    custom = await interaction?.renderError(view, req);
+  } catch (error) {
+    reportError?.(error);
+  }
+  return htmlResponse(view.status, custom ?? renderErrorPage(view, pages), custom === undefined, {}, [pages.logoUrl]);
 }

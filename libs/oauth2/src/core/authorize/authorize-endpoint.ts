@@ -5,10 +5,9 @@ import type { CodeStore } from '../../stores/code.store';
 import type { ConsentStore } from '../../stores/consent.store';
 import type { Clock } from '../clock';
 import { noteClientUse } from '../registration/client-usage';
-import { htmlResponse, renderErrorPage } from '../html-pages';
+import { errorPageResponse } from '../html-pages';
 import { asOAuthError } from '../error-response';
 import type { ErrorView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
-import { DEFAULT_PAGE_SETTINGS } from '../pages/page-theme';
 import type { OAuthRequest } from '../oauth-request';
 import { redirectResponse, type OAuthResponse } from '../oauth-response';
 import { AccessDeniedError, ConsentRequiredError, InvalidRequestError, LoginRequiredError } from '../oauth.errors';
@@ -163,15 +162,8 @@ export class AuthorizeEndpoint {
   }
 
   /** An error page: the host's `renderError`, or the built-in page when it returns undefined or fails. */
-  private async errorPage(req: OAuthRequest, interaction: OAuthInteraction | undefined, view: ErrorView): Promise<OAuthResponse> {
-    const pages = this.deps.options.pages ?? DEFAULT_PAGE_SETTINGS;
-    let custom: string | undefined;
-    try {
-      custom = await interaction?.renderError(view, req);
-    } catch (error) {
-      this.deps.reportError?.(error);
-    }
-    return htmlResponse(view.status, custom ?? renderErrorPage(view, pages), custom === undefined, {}, [pages.logoUrl]);
+  private errorPage(req: OAuthRequest, interaction: OAuthInteraction | undefined, view: ErrorView): Promise<OAuthResponse> {
+    return errorPageResponse(req, interaction, view, this.deps.options.pages, this.deps.reportError);
   }
 
   /**

@@ -21,7 +21,7 @@ import type { ClientStore } from '../../stores/client.store';
 import type { OAuthClient } from '../../stores/models';
 import type { Clock } from '../clock';
 import { asOAuthError } from '../error-response';
-import { htmlResponse, renderErrorPage } from '../html-pages';
+import { errorPageResponse, htmlResponse } from '../html-pages';
 import type { SigningKeys } from '../keys/signing-keys';
 import type { ErrorView, OAuthInteraction, OAuthUser } from '../oauth-interaction';
 import type { OAuthRequest } from '../oauth-request';
@@ -206,15 +206,8 @@ export class EndSessionEndpoint {
   }
 
   /** An error page: the host's `renderError`, or the built-in page when it returns undefined or fails. */
-  private async errorPage(req: OAuthRequest, interaction: OAuthInteraction | undefined, view: ErrorView): Promise<OAuthResponse> {
-    const pages = this.deps.options.pages ?? DEFAULT_PAGE_SETTINGS;
-    let custom: string | undefined;
-    try {
-      custom = await interaction?.renderError(view, req);
-    } catch (error) {
-      this.deps.reportError?.(error);
-    }
-    return htmlResponse(view.status, custom ?? renderErrorPage(view, pages), custom === undefined, {}, [pages.logoUrl]);
+  private errorPage(req: OAuthRequest, interaction: OAuthInteraction | undefined, view: ErrorView): Promise<OAuthResponse> {
+    return errorPageResponse(req, interaction, view, this.deps.options.pages, this.deps.reportError);
   }
 }
 
