@@ -6,7 +6,7 @@ import { ClientStore } from 'nest-oauth2-provider';
 import { createOAuthTestApp, type OAuthTestApp } from './fixtures/oauth-app.fixture';
 import { hiddenFields } from './fixtures/oauth-flow';
 import { OpenIdTestInteraction } from './fixtures/openid-interaction';
-import { TEST_USER_HEADER } from './fixtures/test-interaction';
+import { TEST_USER_HEADER, TestInteraction } from './fixtures/test-interaction';
 import { forge, mintIdToken, tamper } from './support/id-token';
 
 /**
@@ -232,5 +232,29 @@ describe('OpenID Connect RP-Initiated Logout 1.0 (GET and POST {prefix}/logout)'
     assert.match(page.text, /&#60;img src=x onerror=alert\(1\)&#62;/);
     assert.match(page.headers['content-security-policy'], /default-src 'none'/);
     assert.equal(page.headers['x-frame-options'], 'DENY');
+  });
+});
+
+describe('RP-Initiated Logout with a host interaction that does not end sessions', () => {
+  let t: OAuthTestApp;
+  let clientId: string;
+
+  before(async () => {
+    t = await createOAuthTestApp({ options: { openid: {} }, extras: { interaction: TestInteraction } });
+    const { client } = await t.register({ name: 'Relying Party', redirectUris: [REDIRECT] });
+    await t.app.get(ClientStore).save({ ...client, postLogoutRedirectUris: [AFTER_LOGOUT] });
+    clientId = client.id;
+  });
+  after(() => t.close());
+
+  it('RP-Initiated Logout §2: without endSession the endpoint shows an error page, never a false "signed out" or a redirect', async () => {
+    const hint = await mintIdToken(t, { sub: 'ann', aud: clientId });
+    const res = await request(t.server)
+      .get(LOGOUT_PATH)
+      .query({ id_token_hint: hint, post_logout_redirect_uri: AFTER_LOGOUT, state: 's' })
+      .set(TEST_USER_HEADER, 'ann');
+    assert.equal(res.status, 500, res.text);
+    assert.equal(res.headers.location, undefined);
+    assert.doesNotMatch(res.text, /signed out/i);
   });
 });

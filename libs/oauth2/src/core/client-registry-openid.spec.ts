@@ -136,4 +136,24 @@ describe('ClientRegistry: OpenID Connect client metadata, however the client arr
     const plain = await registry.register({ name: 'CustomApp', redirectUris: [REDIRECTS[0]] });
     assert.equal(plain.client.subjectType, undefined);
   });
+
+  it('OpenID Connect Core §8, §12.2: the subject type and a pairwise sector cannot change after registration, so no client sees another sub', async () => {
+    const { registry, clients } = setup();
+    const { client: pairwise } = await registry.register({ name: 'Pairwise', redirectUris: [REDIRECTS[0]], subjectType: 'pairwise' });
+    const toPublic = await refusalOf(registry.update(pairwise.id, { subjectType: null }));
+    assert.match(toPublic.problems.join('\n'), /subject_type cannot change after registration \(it is pairwise\)/);
+    // Re-pointed at another host, it would see the sub that host's clients see.
+    const moved = await refusalOf(registry.update(pairwise.id, { redirectUris: ['https://victim.example/cb'] }));
+    assert.match(moved.problems.join('\n'), /pairwise client's sector .* cannot change after registration: it is customapp\.example/);
+    assert.deepEqual(await clients.findById(pairwise.id), pairwise, 'nothing stored');
+    const samehost = await registry.update(pairwise.id, { redirectUris: ['https://customapp.example/other'] });
+    assert.deepEqual(samehost.redirectUris, ['https://customapp.example/other'], 'the same sector may keep other paths');
+
+    const { client: plain } = await registry.register({ name: 'Public', redirectUris: [REDIRECTS[0]] });
+    const toPairwise = await refusalOf(registry.update(plain.id, { subjectType: 'pairwise' }));
+    assert.match(toPairwise.problems.join('\n'), /subject_type cannot change after registration \(it is public\)/);
+    assert.deepEqual((await registry.update(plain.id, { redirectUris: ['https://elsewhere.example/cb'] })).redirectUris, [
+      'https://elsewhere.example/cb',
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { sectorIdentifier } from './openid/subject';
 import { ClientStore } from '../stores/client.store';
 import {
   APPLICATION_TYPES,
@@ -340,6 +341,7 @@ export class ClientRegistry {
         changes.postLogoutRedirectUris !== undefined ? changes.postLogoutRedirectUris : (client.postLogoutRedirectUris ?? null),
     };
     const problems = this.problems(fields, client.secretHash === null);
+    problems.push(...subjectChangeProblems(client, fields));
     if (!problems.length) problems.push(...(await this.sectorProblems(fields, client)));
     if (problems.length) throw this.refusal(problems, fields);
     const { logoUri: _logo, clientUri: _home, description: _description, softwareId: _id, softwareVersion: _version, ...kept } = client;
@@ -599,4 +601,32 @@ function pageUris(fields: ClientFields): Pick<OAuthClient, 'logoUri' | 'clientUr
     ...(fields.clientUri ? { clientUri: fields.clientUri } : {}),
     ...(fields.description ? { description: fields.description } : {}),
   };
+}
+
+/**
+ * The `sub` a client has seen must stay what it was (OpenID Connect Core §8; a refreshed ID token keeps
+ * the original `sub`, §12.2), and a pairwise client must never be re-pointed at another sector: it
+ * would then see the `sub` that sector's clients see, and could link the user across them. So neither
+ * the subject type nor a pairwise client's sector may change after registration; a client that needs
+ * redirect URIs on a new host registers a `sector_identifier_uri` listing both from the start, or
+ * registers again.
+ */
+function subjectChangeProblems(before: OAuthClient, after: ClientFields): string[] {
+  const type = (value: string | null | undefined) => value ?? 'public';
+  if (type(before.subjectType) !== type(after.subjectType)) {
+    return [
+      `subject_type cannot change after registration (it is ${type(before.subjectType)}): every sub the client has seen would change`,
+    ];
+  }
+  if (before.subjectType !== 'pairwise') return [];
+  const sector = sectorIdentifier({
+    subjectType: 'pairwise',
+    sectorIdentifierUri: after.sectorIdentifierUri ?? undefined,
+    redirectUris: after.redirectUris,
+  });
+  return sector === sectorIdentifier(before)
+    ? []
+    : [
+        `a pairwise client's sector (the host of its sector_identifier_uri, else of its redirect URIs) cannot change after registration: it is ${sectorIdentifier(before)}`,
+      ];
 }

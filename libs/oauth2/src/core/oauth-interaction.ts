@@ -148,10 +148,13 @@ export abstract class OAuthInteraction {
 
   /**
    * OpenID Connect RP-Initiated Logout §2: end the user's session on this server (sign them out),
-   * called by the end-session endpoint once the request is verified. The default does nothing: a host
-   * that offers OpenID Connect logout must override it.
+   * called by the end-session endpoint once the request is verified. A host that turns `openid` on
+   * must override it. The default throws, so the endpoint answers an error page: saying "you are signed
+   * out" while the session lives on would be a false logout, worse than none on a shared computer.
    */
   endSession(_req: OAuthRequest): Promise<void> | void {
-    return undefined;
+    throw new Error(
+      'OAuthInteraction.endSession is not implemented: override it to sign the user out (OpenID Connect RP-Initiated Logout)',
+    );
   }
 }

@@ -34,7 +34,8 @@ describe('subjects (OpenID Connect Core §8)', () => {
     assert.equal(sectorIdentifier({ redirectUris: ['com.example.app:/cb'], subjectType: 'pairwise' }), 'com.example.app');
   });
 
-  it('refuses to derive a pairwise value without a salt rather than fall back to the user id', () => {
+  it('refuses to derive a pairwise value without a salt or a sector rather than fall back to the user id', () => {
     assert.throws(() => subjectFor({ ...web, subjectType: 'pairwise' }, 'nate', undefined), /pairwiseSalt/);
+    assert.throws(() => subjectFor({ redirectUris: [], subjectType: 'pairwise' }, 'nate', salt), /no sector/);
   });
 });

@@ -30,8 +30,10 @@ export function subjectFor(
   userId: string,
   salt: string | undefined,
 ): string {
+  if (client.subjectType !== 'pairwise') return userId;
   const sector = sectorIdentifier(client);
-  if (sector === undefined) return userId;
+  // Registration gives every pairwise client a sector; without one, never fall back to the local id.
+  if (sector === undefined) throw new Error('A pairwise client has no sector: no sector_identifier_uri and no redirect URI');
   if (salt === undefined) throw new Error('Pairwise subjects need openid.pairwiseSalt or the server secret');
   // Length-prefixed parts: no two (sector, user) pairs hash the same input.
   return createHash('sha256').update(`${sector.length}:${sector}|${userId.length}:${userId}|${salt}`).digest('base64url');
