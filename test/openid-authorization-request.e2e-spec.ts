@@ -164,6 +164,18 @@ describe('OpenID Connect authorization requests (OpenID Connect Core §3.1.2)', 
     assert.ok(redirectParams(res).get('code'));
   });
 
+  it('OpenID Connect Core §3.1.2.3: a consent given after the sign-in outgrew max_age is login_required, not a code', async () => {
+    const page = await get(query({ max_age: '60' }), { user: 'hank', signedInAgo: 30 });
+    assert.equal(page.status, 200, page.text);
+    assert.equal(hiddenFields(page.text).max_age, '60', 'the consent form carries max_age');
+    t.clock.advance(45);
+    const late = redirectParams(await decideAs(page, { user: 'hank', signedInAgo: 75 }));
+    assert.equal(late.get('error'), 'login_required');
+    assert.equal(late.get('code'), null);
+    const fresh = await get(query({ max_age: '60' }), { user: 'hank', signedInAgo: 10 });
+    assert.ok(redirectParams(await decideAs(fresh, { user: 'hank', signedInAgo: 10 })).get('code'));
+  });
+
   it('OpenID Connect Core §3.1.2.1: max_age=0 asks for a login every time, and the way back drops it so it cannot loop', async () => {
     await approve('gus');
     const res = await get(query({ max_age: '0' }), { user: 'gus', signedInAgo: 1 });

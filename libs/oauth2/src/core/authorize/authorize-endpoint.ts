@@ -120,6 +120,8 @@ export class AuthorizeEndpoint {
       const decision = req.body.decision;
       if (decision === 'deny') throw new AccessDeniedError('The user denied the request');
       if (decision !== 'allow') throw new InvalidRequestError('The decision must be allow or deny');
+      // A user who lingered on the page past max_age would get an ID token its client must refuse (§3.1.2.3).
+      this.openid?.assertFresh(request, user);
       await this.deps.consents.grant(user.id, request.client.id, request.scopes, this.deps.clock.now(), request.resources);
       return await this.issueCode(request, user);
     });

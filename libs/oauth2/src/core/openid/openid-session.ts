@@ -77,16 +77,31 @@ export class OpenIdSession {
       return redirectResponse(loginUrl(interaction, back, req, request.prompt.has('login'), hints));
     }
     if (openid.maxAge !== undefined && user) {
-      const authTime = authTimeOf(user);
-      if (authTime === undefined) throw new LoginRequiredError('max_age cannot be honoured: the time of the sign-in is unknown');
-      const age = Math.floor((this.deps.clock.now().getTime() - authTime.getTime()) / 1000);
-      if (age > openid.maxAge) {
+      if (this.tooOld(openid.maxAge, user)) {
         if (silent) throw new LoginRequiredError(`The user signed in more than max_age (${openid.maxAge}) seconds ago`);
         const back = returnPath(req.url, ['login'], openid.maxAge === 0 ? ['max_age'] : []);
         return redirectResponse(loginUrl(interaction, back, req, true, hints));
       }
     }
     return undefined;
+  }
+
+  /**
+   * At the consent decision: the sign-in must still be within `max_age`, or the code would carry an
+   * `auth_time` its client must refuse (OpenID Connect Core §3.1.2.3); `login_required` otherwise.
+   */
+  assertFresh(request: AuthorizationRequest, user: OAuthUser): void {
+    const maxAge = request.openid?.maxAge;
+    if (maxAge !== undefined && this.tooOld(maxAge, user)) {
+      throw new LoginRequiredError(`The user signed in more than max_age (${maxAge}) seconds ago`);
+    }
+  }
+
+  /** Whether the user's sign-in is older than `maxAge` seconds; `login_required` when its time is unknown. */
+  private tooOld(maxAge: number, user: OAuthUser): boolean {
+    const authTime = authTimeOf(user);
+    if (authTime === undefined) throw new LoginRequiredError('max_age cannot be honoured: the time of the sign-in is unknown');
+    return Math.floor((this.deps.clock.now().getTime() - authTime.getTime()) / 1000) > maxAge;
   }
 
   /**
